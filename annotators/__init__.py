@@ -1,0 +1,1 @@
+"""Who labels: annotator behaviours (archetypes), populations and shipped presets."""

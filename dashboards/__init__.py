@@ -1,0 +1,1 @@
+"""The Crowd Sandbox Streamlit dashboard."""

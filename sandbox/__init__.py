@@ -1,0 +1,1 @@
+"""Crowd Sandbox engine: datasets, simulation, aggregation, metrics and the CLI."""
