@@ -1,34 +1,22 @@
-"""Crowd Sandbox dashboard (placeholder page until the multipage app lands): the demo table, live."""
+"""Crowd Sandbox dashboard: the router. Each page is a file under ``dashboards/pages/``.
+
+Start it with ``crowd-sandbox dashboard`` (or ``streamlit run dashboards/app.py``).
+"""
 
 from __future__ import annotations
 
-import pandas as pd
+from pathlib import Path
+
 import streamlit as st
 
-from sandbox.demo import DEMO_DATASET, run_demo
-
-
-@st.cache_data(show_spinner="Simulating the crowds…")
-def demo_table(seed: int) -> pd.DataFrame:
-    """The demo's rows as a DataFrame (cached per seed)."""
-    return pd.DataFrame(
-        [
-            {
-                "population": side.population,
-                "answers per task": side.redundancy,
-                "aggregator": score.aggregator,
-                "accuracy": score.accuracy,
-                "cost": side.outcome.cost,
-                "cost per correct label": score.cost_per_correct_label,
-            }
-            for side in run_demo(seed=seed)
-            for score in side.outcome.scores
-        ]
-    )
-
+PAGES = Path(__file__).resolve().parent / "pages"
 
 st.set_page_config(page_title="Crowd Sandbox", layout="wide")
-st.title("Crowd Sandbox")
-st.caption(f"Crowd vs paid curation on {DEMO_DATASET}, real expert gold as truth.")
-seed = st.number_input("seed", min_value=0, value=0, step=1, key="seed")
-st.dataframe(demo_table(int(seed)), hide_index=True)
+st.navigation(
+    [
+        st.Page(PAGES / "overview.py", title="Overview", icon=":material/insights:", default=True),
+        st.Page(PAGES / "playground.py", title="Playground", icon=":material/tune:"),
+        st.Page(PAGES / "sweeps.py", title="Sweeps", icon=":material/stacked_line_chart:"),
+        st.Page(PAGES / "your_export.py", title="Your export", icon=":material/upload_file:"),
+    ]
+).run()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from annotators.archetypes import ARCHETYPES
 from annotators.population import load_population, preset_names
-from sandbox import real_answers
+from sandbox import dashboard_command, real_answers
 from sandbox.aggregation import AGGREGATORS, parse_aggregators
 from sandbox.datasets import list_datasets, load_dataset
 from sandbox.demo import DEMO_AGGREGATORS, DEMO_DATASET, run_demo
@@ -159,6 +159,7 @@ def build_parser() -> ArgumentParser:
         ("aggregators", cmd_aggregators, "list aggregators"),
     ):
         commands.add_parser(name, help=text).set_defaults(handler=handler)
+    dashboard_command.add_parser(commands)
     return parser
 
 

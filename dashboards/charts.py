@@ -1,0 +1,151 @@
+"""Altair charts of the dashboard. Rendering only: every input is a table computed in ``sandbox``."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+CURATION_COLOUR = "#222222"
+HEIGHT = 300
+
+
+def reference_rule(value: float, label: str, axis: str = "y") -> alt.LayerChart:
+    """A dashed horizontal (``axis="y"``) line at ``value`` with a text label: the paid-curation level."""
+    frame = pd.DataFrame({"value": [value], "label": [label]})
+    base = alt.Chart(frame)
+    rule = base.mark_rule(color=CURATION_COLOUR, strokeDash=[6, 4], size=2).encode(
+        **{axis: alt.Y("value:Q") if axis == "y" else alt.X("value:Q")}
+    )
+    text = base.mark_text(align="left", dx=4, dy=-8, color=CURATION_COLOUR, fontWeight="bold").encode(
+        y="value:Q", x=alt.value(4), text="label:N"
+    )
+    return alt.layer(rule, text)
+
+
+def band_lines(
+    frame: pd.DataFrame, *, x: str, x_title: str, y_title: str, y_domain: tuple[float, float] | None = None
+) -> alt.LayerChart:
+    """Mean line with its 95% band per aggregator (columns ``aggregator, <x>, mean, low, high``)."""
+    scale = alt.Scale(domain=list(y_domain)) if y_domain else alt.Scale(zero=False)
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:Q", title=x_title),
+        color=alt.Color("aggregator:N", title="aggregator"),
+    )
+    band = base.mark_area(opacity=0.18).encode(y=alt.Y("low:Q", title=y_title, scale=scale), y2="high:Q")
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", title=y_title, scale=scale),
+        tooltip=["aggregator", x, alt.Tooltip("mean:Q", format=".3f"), "seeds"],
+    )
+    return alt.layer(band, line).properties(height=HEIGHT)
+
+
+def accuracy_bars(scores: pd.DataFrame, curation: float | None) -> alt.LayerChart:
+    """Accuracy per aggregator of the crowd (``aggregator, accuracy``), curation as a dashed line."""
+    bars = (
+        alt.Chart(scores)
+        .mark_bar()
+        .encode(
+            x=alt.X("aggregator:N", title="aggregator", sort=None),
+            y=alt.Y(
+                "accuracy:Q",
+                title="consensus accuracy (share of tasks right)",
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.Color("aggregator:N", legend=None),
+            tooltip=["aggregator", alt.Tooltip("accuracy:Q", format=".3f")],
+        )
+    )
+    layers: list[alt.Chart | alt.LayerChart] = [bars]
+    if curation is not None:
+        layers.append(reference_rule(curation, f"paid curation {curation:.3f}"))
+    return alt.layer(*layers).properties(height=HEIGHT)
+
+
+def skill_scatter(points: pd.DataFrame, aggregator: str) -> alt.Chart:
+    """Estimated vs true skill per worker (``true_skill, estimated_skill, archetype, answers``)."""
+    return (
+        alt.Chart(points)
+        .mark_circle(opacity=0.7)
+        .encode(
+            x=alt.X("true_skill:Q", title="true skill (P(correct answer))", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("estimated_skill:Q", title=f"skill estimated by {aggregator} (its own scale)"),
+            color=alt.Color("archetype:N", title="archetype"),
+            size=alt.Size("answers:Q", title="answers given"),
+            tooltip=[
+                "worker",
+                "archetype",
+                alt.Tooltip("true_skill:Q", format=".2f"),
+                alt.Tooltip("estimated_skill:Q", format=".2f"),
+                "answers",
+            ],
+        )
+        .properties(height=HEIGHT)
+    )
+
+
+def confusion_heatmap(table: pd.DataFrame) -> alt.LayerChart:
+    """Consensus confusion (``true, consensus, tasks, share``): rows true class, colour = row share."""
+    base = alt.Chart(table).encode(
+        x=alt.X("consensus:N", title="consensus label"),
+        y=alt.Y("true:N", title="true label"),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("share:Q", title="share of the true class", scale=alt.Scale(domain=[0, 1])),
+        tooltip=["true", "consensus", "tasks", alt.Tooltip("share:Q", format=".1%")],
+    )
+    text = base.mark_text().encode(
+        text="tasks:Q",
+        color=alt.condition("datum.share > 0.5", alt.value("white"), alt.value("black")),
+    )
+    return alt.layer(cells, text).properties(height=HEIGHT)
+
+
+def class_accuracy_bars(table: pd.DataFrame) -> alt.Chart:
+    """Accuracy per true class (``class, tasks, accuracy``)."""
+    return (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("class:N", title="true class"),
+            y=alt.Y("accuracy:Q", title="accuracy on the class's tasks", scale=alt.Scale(domain=[0, 1])),
+            tooltip=["class", "tasks", alt.Tooltip("accuracy:Q", format=".3f")],
+        )
+        .properties(height=HEIGHT)
+    )
+
+
+def cost_lines(frame: pd.DataFrame, *, x: str, x_title: str, curation_cost: float | None) -> alt.LayerChart:
+    """Cost per item to reach a target (``aggregator, <x>, cost``), curation's cost as a dashed line."""
+    line = (
+        alt.Chart(frame.dropna(subset=["cost"]))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title),
+            y=alt.Y("cost:Q", title="cost per labelled item (money units)", scale=alt.Scale(zero=True)),
+            color=alt.Color("aggregator:N", title="aggregator"),
+            tooltip=["aggregator", x, alt.Tooltip("cost:Q", format=".3f")],
+        )
+    )
+    layers: list[alt.Chart | alt.LayerChart] = [line]
+    if curation_cost is not None:
+        layers.append(reference_rule(curation_cost, f"paid curation {curation_cost:.2f}"))
+    return alt.layer(*layers).properties(height=HEIGHT)
+
+
+def frontier_chart(points: pd.DataFrame, *, quality: str, cost: str) -> alt.LayerChart:
+    """Every point's mean cost vs quality, coloured by role; the frontier joined by a line."""
+    base = alt.Chart(points).encode(
+        x=alt.X(f"{cost}:Q", title="cost per labelled item (money units)"),
+        y=alt.Y(f"{quality}:Q", title=f"{quality} (mean over seeds)", scale=alt.Scale(zero=False)),
+    )
+    dots = base.mark_circle(size=60, opacity=0.6).encode(
+        color=alt.Color(
+            "role:N",
+            title="who labels",
+            scale=alt.Scale(domain=["crowd", "reference"], range=["#1f77b4", CURATION_COLOUR]),
+        ),
+        shape=alt.Shape("aggregator:N", title="aggregator"),
+        tooltip=list(points.columns),
+    )
+    line = base.transform_filter("datum.on_frontier").mark_line(color="#d62728", strokeDash=[3, 2])
+    return alt.layer(dots, line).properties(height=HEIGHT)

@@ -1,0 +1,50 @@
+"""Cached calls into ``sandbox`` shared by the pages (``st.cache_data``: each caller gets a copy)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import streamlit as st
+
+from annotators.population import Population, load_population
+from sandbox.datasets import Dataset, load_dataset
+from sandbox.experiment import Outcome, run_simulation
+from sandbox.sweep_views import Sweep, read_sweep, with_cost_per_task
+
+DATA = Path(__file__).resolve().parent / "data"
+#: The bundled sweep behind the overview (see ``dashboards/data/README.md`` to regenerate it).
+OVERVIEW_SWEEP = DATA / "overview"
+
+
+@st.cache_data(show_spinner="Loading the dataset…", max_entries=8)
+def dataset(spec: str) -> Dataset:
+    """``load_dataset(spec)``, cached."""
+    return load_dataset(spec)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def preset(name: str) -> Population:
+    """``load_population(name)``, cached."""
+    return load_population(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def simulation(
+    dataset_spec: str,
+    _population: Population,
+    population_key: str,
+    redundancy: int,
+    aggregators: Sequence[str],
+    seed: int,
+) -> Outcome:
+    """``run_simulation`` cached on the dataset, the population's TOML text (``population_key``),
+    redundancy, aggregators and seed."""
+    return run_simulation(dataset(dataset_spec), _population, redundancy, list(aggregators), seed)
+
+
+@st.cache_data(show_spinner="Reading the sweep results…", max_entries=8)
+def sweep(root: str) -> Sweep:
+    """``read_sweep(root)`` with ``cost_per_task`` added, cached."""
+    loaded = read_sweep(root)
+    return Sweep(with_cost_per_task(loaded.results), loaded.params, loaded.spec)

@@ -1,0 +1,75 @@
+"""Overview: crowd accuracy as cheating rises, per aggregator, against paid curation; cost to a target."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import charts, loaders
+from sandbox.sweep_views import bands, cost_to_target, reference, with_cheating_rate
+
+HONEST_SHARE = "population.archetypes.honest.share"
+
+st.title("Can a crowd replace paid curation?")
+sweep = loaders.sweep(str(loaders.OVERVIEW_SWEEP))
+results = with_cheating_rate(sweep.results, HONEST_SHARE)
+scenario = sweep.spec.get("scenario", {})
+st.caption(
+    f"{scenario.get('population', 'crowd')} labelling {scenario.get('dataset', '?')} (real expert gold as "
+    f"truth) as the share of cheaters grows; {sweep.spec.get('seeds', '?')} seeds per point, "
+    "95% bands; dashed line: paid curation (vetted experts, one label per item)."
+)
+
+redundancies = sorted(int(r) for r in results["redundancy"].dropna().unique())
+left, right = st.columns(2)
+redundancy = left.select_slider(
+    "answers bought per item",
+    options=redundancies,
+    value=5 if 5 in redundancies else redundancies[-1],
+    key="redundancy",
+)
+target = right.slider("target accuracy", 0.70, 0.99, 0.90, 0.01, key="target")
+
+curve = bands(results, "cheating_rate", "accuracy", fixed={"redundancy": redundancy})
+curation = reference(results, "accuracy")
+curation_accuracy = float(curation["mean"].max())
+curation_cost = float(results.loc[results["role"] == "reference", "cost_per_task"].mean())
+worst = curve[curve["cheating_rate"] == curve["cheating_rate"].max()]
+
+a, b, c = st.columns(3)
+a.metric("paid curation accuracy", f"{curation_accuracy:.3f}")
+b.metric(
+    f"best crowd accuracy at {worst['cheating_rate'].max():.0%} cheaters",
+    f"{worst['mean'].max():.3f}",
+    delta=f"{worst['mean'].max() - curation_accuracy:+.3f} vs curation",
+)
+c.metric("paid curation cost per item", f"{curation_cost:.2f}")
+
+plot_left, plot_right = st.columns(2)
+with plot_left:
+    st.subheader("Consensus accuracy vs cheating rate")
+    chart = charts.band_lines(
+        curve,
+        x="cheating_rate",
+        x_title="share of cheaters in the crowd",
+        y_title="consensus accuracy (share of items right)",
+    )
+    st.altair_chart(chart + charts.reference_rule(curation_accuracy, "paid curation"), width="stretch")
+with plot_right:
+    st.subheader(f"Cost to reach {target:.0%} accuracy")
+    costs = cost_to_target(results, sweep.params, "cheating_rate", target)
+    st.altair_chart(
+        charts.cost_lines(
+            costs, x="cheating_rate", x_title="share of cheaters in the crowd", curation_cost=curation_cost
+        ),
+        width="stretch",
+    )
+    unreached = costs[~costs["reached"]]
+    if len(unreached):
+        st.caption(
+            "Missing points: the crowd never reaches the target at any redundancy in the sweep "
+            f"({len(unreached)} of {len(costs)} aggregator × cheating-rate combinations)."
+        )
+st.caption(
+    "Cheaters: the preset's mix of uniform spammers, fixed-answer spammers and adversaries, scaled "
+    "together. Regenerate this sweep with the command in dashboards/data/README.md."
+)
