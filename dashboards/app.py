@@ -1,4 +1,6 @@
-"""Crowd Sandbox dashboard: the router. Each page is a file under ``dashboards/pages/``.
+"""Crowd Sandbox dashboard: the router. Each page is a file under ``dashboards/app_pages/``
+(not ``pages/``: Streamlit would serve that folder by itself to the first visitor of a deep link,
+without this router, before the router has ever run).
 
 Start it with ``crowd-sandbox dashboard`` (or ``streamlit run dashboards/app.py``).
 """
@@ -9,9 +11,13 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="Crowd Sandbox", layout="wide")
+# Less blank space above the page title, so that a laptop screen shows the charts.
+st.markdown(
+    '<style>[data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}</style>', unsafe_allow_html=True
+)
 st.navigation(
     [
         st.Page(PAGES / "overview.py", title="Overview", icon=":material/insights:", default=True),

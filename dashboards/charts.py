@@ -5,8 +5,25 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from sandbox.aggregation import AGGREGATORS
+
 CURATION_COLOUR = "#222222"
 HEIGHT = 300
+#: Tableau 10: one colour per registered aggregator, the same on every chart.
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f")
+COLOURS = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(AGGREGATORS)}
+
+
+def aggregator_colour(frame: pd.DataFrame, legend: bool = True) -> alt.Color:
+    """The colour channel of ``frame``'s aggregator column (the legend lists only those present)."""
+    names = [n for n in AGGREGATORS if n in set(frame["aggregator"])]
+    scale = alt.Scale(domain=names, range=[COLOURS[n] for n in names])
+    return alt.Color("aggregator:N", title="aggregator", scale=scale, legend=alt.Legend() if legend else None)
+
+
+def field(name: str) -> str:
+    """A column name as a Vega-Lite field (dots in swept parameter names are not nested access)."""
+    return name.replace(".", "\\.")
 
 
 def reference_rule(value: float, label: str, axis: str = "y") -> alt.LayerChart:
@@ -23,20 +40,26 @@ def reference_rule(value: float, label: str, axis: str = "y") -> alt.LayerChart:
 
 
 def band_lines(
-    frame: pd.DataFrame, *, x: str, x_title: str, y_title: str, y_domain: tuple[float, float] | None = None
+    frame: pd.DataFrame, *, x: str, x_title: str, y_title: str, x_format: str | None = None
 ) -> alt.LayerChart:
-    """Mean line with its 95% band per aggregator (columns ``aggregator, <x>, mean, low, high``)."""
-    scale = alt.Scale(domain=list(y_domain)) if y_domain else alt.Scale(zero=False)
-    base = alt.Chart(frame).encode(
-        x=alt.X(f"{x}:Q", title=x_title),
-        color=alt.Color("aggregator:N", title="aggregator"),
+    """Mean line with its 95% band per aggregator (columns ``aggregator, <x>, mean, low, high``);
+    the data sits at the top of the layer so that the chart can be faceted."""
+    scale = alt.Scale(zero=False)
+    axis = alt.Axis(format=x_format) if x_format else alt.Axis()
+    base = alt.Chart().encode(
+        x=alt.X(f"{field(x)}:Q", title=x_title, axis=axis), color=aggregator_colour(frame)
     )
-    band = base.mark_area(opacity=0.18).encode(y=alt.Y("low:Q", title=y_title, scale=scale), y2="high:Q")
+    band = base.mark_area(opacity=0.15).encode(y=alt.Y("low:Q", title=y_title, scale=scale), y2="high:Q")
     line = base.mark_line(point=True).encode(
         y=alt.Y("mean:Q", title=y_title, scale=scale),
-        tooltip=["aggregator", x, alt.Tooltip("mean:Q", format=".3f"), "seeds"],
+        tooltip=[
+            "aggregator",
+            alt.Tooltip(f"{field(x)}:Q", title=x),
+            alt.Tooltip("mean:Q", format=".3f"),
+            "seeds",
+        ],
     )
-    return alt.layer(band, line).properties(height=HEIGHT)
+    return alt.layer(band, line, data=frame)
 
 
 def accuracy_bars(scores: pd.DataFrame, curation: float | None) -> alt.LayerChart:
@@ -51,7 +74,7 @@ def accuracy_bars(scores: pd.DataFrame, curation: float | None) -> alt.LayerChar
                 title="consensus accuracy (share of tasks right)",
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            color=alt.Color("aggregator:N", legend=None),
+            color=aggregator_colour(scores, legend=False),
             tooltip=["aggregator", alt.Tooltip("accuracy:Q", format=".3f")],
         )
     )
@@ -114,19 +137,40 @@ def class_accuracy_bars(table: pd.DataFrame) -> alt.Chart:
     )
 
 
-def cost_lines(frame: pd.DataFrame, *, x: str, x_title: str, curation_cost: float | None) -> alt.LayerChart:
-    """Cost per item to reach a target (``aggregator, <x>, cost``), curation's cost as a dashed line."""
+def cost_lines(
+    frame: pd.DataFrame, *, x: str, x_title: str, curation_cost: float | None, x_format: str | None = None
+) -> alt.LayerChart:
+    """Cost per item to reach a target (``aggregator, <x>, cost, reached``), curation's cost as a dashed
+    line; where an aggregator never reaches the target, a cross on the x axis."""
+    axis = alt.Axis(format=x_format) if x_format else alt.Axis()
+    x_channel = alt.X(f"{field(x)}:Q", title=x_title, axis=axis)
+    y_title = "cost per labelled item (money units)"
     line = (
         alt.Chart(frame.dropna(subset=["cost"]))
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{x}:Q", title=x_title),
-            y=alt.Y("cost:Q", title="cost per labelled item (money units)", scale=alt.Scale(zero=True)),
-            color=alt.Color("aggregator:N", title="aggregator"),
-            tooltip=["aggregator", x, alt.Tooltip("cost:Q", format=".3f")],
+            x=x_channel,
+            y=alt.Y("cost:Q", title=y_title, scale=alt.Scale(zero=True)),
+            color=aggregator_colour(frame),
+            tooltip=[
+                "aggregator",
+                alt.Tooltip(f"{field(x)}:Q", title=x),
+                alt.Tooltip("cost:Q", format=".3f"),
+            ],
         )
     )
-    layers: list[alt.Chart | alt.LayerChart] = [line]
+    missed = frame[~frame["reached"]].assign(cost=0.0, note="target not reached at any redundancy")
+    crosses = (
+        alt.Chart(missed)
+        .mark_point(shape="cross", size=120, filled=True, opacity=0.9)
+        .encode(
+            x=x_channel,
+            y=alt.Y("cost:Q", title=y_title),
+            color=aggregator_colour(frame),
+            tooltip=["aggregator", alt.Tooltip(f"{field(x)}:Q", title=x), "note"],
+        )
+    )
+    layers: list[alt.Chart | alt.LayerChart] = [line, crosses]
     if curation_cost is not None:
         layers.append(reference_rule(curation_cost, f"paid curation {curation_cost:.2f}"))
     return alt.layer(*layers).properties(height=HEIGHT)
@@ -145,7 +189,10 @@ def frontier_chart(points: pd.DataFrame, *, quality: str, cost: str) -> alt.Laye
             scale=alt.Scale(domain=["crowd", "reference"], range=["#1f77b4", CURATION_COLOUR]),
         ),
         shape=alt.Shape("aggregator:N", title="aggregator"),
-        tooltip=list(points.columns),
+        tooltip=[
+            alt.Tooltip(f"{field(c)}:{'Q' if pd.api.types.is_numeric_dtype(points[c]) else 'N'}", title=c)
+            for c in points.columns
+        ],
     )
     line = base.transform_filter("datum.on_frontier").mark_line(color="#d62728", strokeDash=[3, 2])
     return alt.layer(dots, line).properties(height=HEIGHT)

@@ -9,7 +9,9 @@ of chance (the agreement of a guess drawn from the consensus class frequencies) 
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -93,7 +95,7 @@ def annotator_table(
         table["gold_accuracy"] = np.nan
     chance = float((consensus.value_counts(normalize=True) ** 2).sum())
     reasons = []
-    for worker, row in table.iterrows():
+    for worker, row in table.to_dict("index").items():  # keeps each column's type
         mine = frame[frame["worker"] == worker]
         consensus_share = float((mine["consensus"] == row["top_label"]).mean())
         reasons.append(_reason(row, chance, consensus_share))
@@ -114,7 +116,7 @@ def annotator_table(
     return table[columns].reset_index()
 
 
-def _reason(row: pd.Series, chance: float, consensus_share: float) -> str:
+def _reason(row: Mapping[Hashable, Any], chance: float, consensus_share: float) -> str:
     """Why a worker is suspected ('' when not)."""
     if row["answers"] < MIN_ANSWERS:
         return ""

@@ -64,6 +64,10 @@ def read_sweep(root: str | Path) -> Sweep:
     if "error" in frame.columns:
         frame = frame[frame["error"].isna()]
     params = [p for p in spec.get("grid", {}) if p in frame.columns]
+    for param in params:  # whole-number grids stay integers (reference rows hold no value)
+        column = frame[param]
+        if pd.api.types.is_float_dtype(column) and (column.dropna() % 1 == 0).all():
+            frame[param] = column.astype("Int64")
     return Sweep(results=frame.reset_index(drop=True), params=params, spec=spec)
 
 

@@ -128,3 +128,9 @@ def test_read_sweep_errors_name_the_directory(tmp_path: Path) -> None:
     (tmp_path / "sweep.toml").write_text("[grid]\n", encoding="utf-8")
     with pytest.raises(SandboxError, match="no results yet"):
         read_sweep(tmp_path)
+
+
+def test_read_sweep_keeps_whole_number_grids_integer(tmp_path: Path) -> None:
+    write_store(tmp_path / "store", results_frame())
+    column = read_sweep(tmp_path / "store").results["redundancy"]
+    assert str(column.dtype) == "Int64" and sorted(column.dropna().unique()) == [1, 3]

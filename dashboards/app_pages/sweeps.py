@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from dashboards import charts, loaders
 from sandbox.errors import SandboxError
 from sandbox.sweep_views import bands, frontier, reference
 
-st.title("Sweeps")
+st.header("Sweeps")
 st.caption(
     "Open the results directory of `crowd-sandbox sweep … --out DIR`. Bands are 95% intervals of the "
     "mean across seeds; the dashed line is the sweep's reference (paid curation)."
@@ -34,15 +35,16 @@ metric = left.selectbox(
 x = middle.selectbox("against", sweep.params, key="x")
 fixed = {}
 for param in (p for p in sweep.params if p != x):
-    values = sorted(results[param].dropna().unique().tolist())
+    values = sorted(results.loc[results["role"] == "crowd", param].dropna().unique().tolist())
     fixed[param] = right.selectbox(f"at {param}", values, index=len(values) // 2, key=f"fixed_{param}")
 
 curve = bands(results, x, metric, fixed)
 st.subheader(f"{metric} vs {x}")
-chart = charts.band_lines(curve, x=x, x_title=x, y_title=f"{metric} (mean, 95% band)").facet(
-    facet="aggregator:N", columns=3
+panel = charts.band_lines(curve, x=x, x_title=x, y_title=f"{metric} (mean, 95% band)")
+st.altair_chart(
+    panel.properties(width=190, height=170).facet(facet=alt.Facet("aggregator:N", title=None), columns=3),
+    width="content",
 )
-st.altair_chart(chart, width="content")
 levels = reference(results, metric)
 if len(levels):
     st.caption(
@@ -50,7 +52,9 @@ if len(levels):
     )
     st.altair_chart(
         charts.band_lines(curve, x=x, x_title=x, y_title=f"{metric} (mean, 95% band)")
-        + charts.reference_rule(float(levels["mean"].mean()), "paid curation"),
+        + charts.reference_rule(float(levels["mean"].mean()), "paid curation").properties(
+            height=charts.HEIGHT
+        ),
         width="stretch",
     )
 st.download_button(

@@ -16,7 +16,7 @@ from sandbox.export_view import annotator_table, consensus_table, fitted_populat
 from sandbox.real_answers import RealAnswers
 from sandbox.views import DEFAULT_AGGREGATORS, population_toml, score_table
 
-st.title("Your export")
+st.header("Your export")
 st.caption(
     "Upload answers as CSV or Parquet with columns `task, worker, label` (one row per answer) and, "
     "optionally, gold as `task, label`. Nothing leaves this machine."

@@ -26,7 +26,7 @@ from sandbox.views import (
 
 CURATION = "paid_curation"
 
-st.title("Playground")
+st.header("Playground")
 st.caption(
     "Simulate a crowd labelling a dataset, aggregate, and compare with paid curation on the same items."
 )

@@ -9,7 +9,7 @@ from sandbox.sweep_views import bands, cost_to_target, reference, with_cheating_
 
 HONEST_SHARE = "population.archetypes.honest.share"
 
-st.title("Can a crowd replace paid curation?")
+st.header("Can a crowd replace paid curation?")
 sweep = loaders.sweep(str(loaders.OVERVIEW_SWEEP))
 results = with_cheating_rate(sweep.results, HONEST_SHARE)
 scenario = sweep.spec.get("scenario", {})
@@ -20,14 +20,14 @@ st.caption(
 )
 
 redundancies = sorted(int(r) for r in results["redundancy"].dropna().unique())
-left, right = st.columns(2)
-redundancy = left.select_slider(
-    "answers bought per item",
-    options=redundancies,
-    value=5 if 5 in redundancies else redundancies[-1],
-    key="redundancy",
-)
-target = right.slider("target accuracy", 0.70, 0.99, 0.90, 0.01, key="target")
+with st.sidebar:
+    redundancy = st.select_slider(
+        "answers bought per item",
+        options=redundancies,
+        value=5 if 5 in redundancies else redundancies[-1],
+        key="redundancy",
+    )
+    target = st.slider("target accuracy", 0.70, 0.99, 0.90, 0.01, key="target")
 
 curve = bands(results, "cheating_rate", "accuracy", fixed={"redundancy": redundancy})
 curation = reference(results, "accuracy")
@@ -46,29 +46,31 @@ c.metric("paid curation cost per item", f"{curation_cost:.2f}")
 
 plot_left, plot_right = st.columns(2)
 with plot_left:
-    st.subheader("Consensus accuracy vs cheating rate")
+    st.markdown(f"**Accuracy as cheaters join** ({redundancy} answers per item, 95% bands)")
     chart = charts.band_lines(
         curve,
         x="cheating_rate",
         x_title="share of cheaters in the crowd",
-        y_title="consensus accuracy (share of items right)",
+        y_title="accuracy (share of items right)",
+        x_format="%",
     )
-    st.altair_chart(chart + charts.reference_rule(curation_accuracy, "paid curation"), width="stretch")
+    layered = chart + charts.reference_rule(curation_accuracy, "paid curation")
+    st.altair_chart(layered.properties(height=charts.HEIGHT), width="stretch")
 with plot_right:
-    st.subheader(f"Cost to reach {target:.0%} accuracy")
+    st.markdown(f"**Cost to reach {target:.0%} accuracy** (cheapest redundancy that gets there)")
     costs = cost_to_target(results, sweep.params, "cheating_rate", target)
     st.altair_chart(
         charts.cost_lines(
-            costs, x="cheating_rate", x_title="share of cheaters in the crowd", curation_cost=curation_cost
+            costs,
+            x="cheating_rate",
+            x_title="share of cheaters in the crowd",
+            curation_cost=curation_cost,
+            x_format="%",
         ),
         width="stretch",
     )
-    unreached = costs[~costs["reached"]]
-    if len(unreached):
-        st.caption(
-            "Missing points: the crowd never reaches the target at any redundancy in the sweep "
-            f"({len(unreached)} of {len(costs)} aggregator × cheating-rate combinations)."
-        )
+    if (~costs["reached"]).any():
+        st.caption("✕ on the axis: that aggregator never reaches the target, whatever the redundancy.")
 st.caption(
     "Cheaters: the preset's mix of uniform spammers, fixed-answer spammers and adversaries, scaled "
     "together. Regenerate this sweep with the command in dashboards/data/README.md."

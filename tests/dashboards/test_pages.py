@@ -1,0 +1,118 @@
+"""Each dashboard page under Streamlit's AppTest: drive the widgets, check the numbers shown.
+
+Expected numbers come from formulas and shipped files: paid curation's skill Beta(40, 2) (mean
+40/42) and price 0.50 (``paid_curation.toml``); majority vote of 5 independent answers each right
+with probability 0.7 is right with probability 0.83692 (binomial tail); the volunteers' price 0.01
+(``volunteers.toml``); snow_rte's published majority-vote accuracy 0.9187 (datasets README).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+DASHBOARDS = REPO / "dashboards"
+SNOW_RTE = REPO / "datasets" / "snow_rte"
+CURATION_SKILL = 40 / 42
+MV_BINOMIAL_07_5 = 0.83692
+SNOW_RTE_MV = 0.9187
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(DASHBOARDS / "app_pages" / f"{name}.py"), default_timeout=300)
+
+
+def metric(app: AppTest, label_start: str) -> str:
+    """The value of the first metric whose label starts with ``label_start``."""
+    for element in app.metric:
+        if element.label.startswith(label_start):
+            return str(element.value)
+    raise AssertionError(f"no metric {label_start!r}; shown: {[m.label for m in app.metric]}")
+
+
+def test_router_opens_the_overview() -> None:
+    app = AppTest.from_file(str(DASHBOARDS / "app.py"), default_timeout=300).run()
+    assert not app.exception
+    assert app.header[0].value == "Can a crowd replace paid curation?"
+
+
+def test_overview_shows_curation_against_the_crowd() -> None:
+    app = page("overview").run()
+    assert not app.exception
+    # 800 items, 8 experts with skill ~ Beta(40, 2): well within 0.05 of 40/42.
+    assert float(metric(app, "paid curation accuracy")) == pytest.approx(CURATION_SKILL, abs=0.05)
+    assert metric(app, "paid curation cost per item") == "0.50"
+    worst = float(metric(app, "best crowd accuracy at 60% cheaters"))
+    assert worst < float(metric(app, "paid curation accuracy"))
+    app.slider(key="target").set_value(0.8).run()
+    assert not app.exception
+    assert any("Cost to reach 80% accuracy" in m.value for m in app.markdown)
+
+
+def test_playground_majority_vote_follows_the_binomial_tail() -> None:
+    app = page("playground").run()
+    assert not app.exception
+    assert float(metric(app, "paid curation accuracy")) == pytest.approx(CURATION_SKILL, abs=0.05)
+    app.selectbox(key="dataset").set_value("synthetic").run()
+    app.number_input(key="n_tasks").set_value(2000)
+    for name in ("uniform_spammer", "fixed_spammer", "adversary"):
+        app.slider(key=f"share_volunteers_{name}").set_value(0.0)
+    app.slider(key="share_volunteers_honest").set_value(1.0)
+    app.slider(key="skill_mean_volunteers").set_value(0.7)
+    app.multiselect(key="aggregators").set_value(["mv"])
+    app.slider(key="redundancy").set_value(5).run()
+    assert not app.exception
+    # 2,000 tasks: binomial standard error sqrt(p(1-p)/n) ≈ 0.0083; allow 4 of them.
+    tolerance = 4 * math.sqrt(MV_BINOMIAL_07_5 * (1 - MV_BINOMIAL_07_5) / 2000)
+    assert float(metric(app, "crowd accuracy (mv)")) == pytest.approx(MV_BINOMIAL_07_5, abs=tolerance)
+    assert metric(app, "crowd cost") == "100.00"  # 2,000 × 5 answers × 0.01
+    assert "2,000 items × 5 answers = 10,000 answers" in app.caption[1].value
+    assert app.get("download_button")  # the edited crowd can be saved as TOML
+
+
+def test_playground_refuses_a_crowd_without_members() -> None:
+    app = page("playground").run()
+    for name in ("honest", "uniform_spammer", "fixed_spammer", "adversary"):
+        app.slider(key=f"share_volunteers_{name}").set_value(0.0)
+    app.run()
+    assert not app.exception
+    assert "shares are all 0" in app.error[0].value
+
+
+def test_sweeps_page_reads_the_bundled_sweep_and_reports_a_wrong_directory(tmp_path: Path) -> None:
+    app = page("sweeps").run()
+    assert not app.exception
+    assert app.selectbox(key="metric").value == "accuracy"
+    app.selectbox(key="x").set_value("redundancy").run()
+    assert not app.exception
+    assert any("paid curation" in c.value for c in app.caption)
+    app.text_input(key="root").set_value(str(tmp_path)).run()
+    assert not app.exception
+    assert "not a sweep results directory" in app.error[0].value
+
+
+def test_your_export_reproduces_the_published_majority_vote() -> None:
+    app = page("your_export").run()
+    assert not app.exception and app.info
+    app.file_uploader(key="answers").set_value(
+        ("labels.csv", (SNOW_RTE / "labels.csv").read_bytes(), "text/csv")
+    )
+    app.file_uploader(key="gold").set_value(("gold.csv", (SNOW_RTE / "gold.csv").read_bytes(), "text/csv"))
+    app.run()
+    assert not app.exception
+    app.selectbox(key="aggregator").set_value("mv").run()
+    assert not app.exception
+    assert metric(app, "answers") == "8,000"
+    assert float(metric(app, "consensus accuracy on 800 gold tasks")) == pytest.approx(SNOW_RTE_MV, abs=5e-4)
+    assert len(app.dataframe) == 3  # annotators, consensus, the fitted crowd at scale
+
+
+def test_your_export_explains_a_bad_upload() -> None:
+    app = page("your_export").run()
+    app.file_uploader(key="answers").set_value(("broken.csv", b"task,worker\n1,2\n", "text/csv")).run()
+    assert not app.exception
+    assert "missing column 'label'" in app.error[0].value
