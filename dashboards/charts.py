@@ -7,6 +7,9 @@ import pandas as pd
 
 from sandbox.aggregation import AGGREGATORS
 
+#: What the chart builders return (Altair types ``properties`` as returning either kind).
+Figure = alt.Chart | alt.LayerChart | alt.FacetChart
+
 CURATION_COLOUR = "#222222"
 HEIGHT = 300
 #: Tableau 10: one colour per registered aggregator, the same on every chart.
@@ -26,22 +29,20 @@ def field(name: str) -> str:
     return name.replace(".", "\\.")
 
 
-def reference_rule(value: float, label: str, axis: str = "y") -> alt.LayerChart:
-    """A dashed horizontal (``axis="y"``) line at ``value`` with a text label: the paid-curation level."""
+def reference_rule(value: float, label: str) -> alt.LayerChart:
+    """A dashed horizontal line at ``value`` with a text label: the paid-curation level."""
     frame = pd.DataFrame({"value": [value], "label": [label]})
     base = alt.Chart(frame)
-    rule = base.mark_rule(color=CURATION_COLOUR, strokeDash=[6, 4], size=2).encode(
-        **{axis: alt.Y("value:Q") if axis == "y" else alt.X("value:Q")}
-    )
+    rule = base.mark_rule(color=CURATION_COLOUR, strokeDash=[6, 4], size=2).encode(y="value:Q")
     text = base.mark_text(align="left", dx=4, dy=-8, color=CURATION_COLOUR, fontWeight="bold").encode(
         y="value:Q", x=alt.value(4), text="label:N"
     )
-    return alt.layer(rule, text)
+    return alt.LayerChart(layer=[rule, text])
 
 
 def band_lines(
     frame: pd.DataFrame, *, x: str, x_title: str, y_title: str, x_format: str | None = None
-) -> alt.LayerChart:
+) -> Figure:
     """Mean line with its 95% band per aggregator (columns ``aggregator, <x>, mean, low, high``);
     the data sits at the top of the layer so that the chart can be faceted."""
     scale = alt.Scale(zero=False)
@@ -62,7 +63,7 @@ def band_lines(
     return alt.layer(band, line, data=frame)
 
 
-def accuracy_bars(scores: pd.DataFrame, curation: float | None) -> alt.LayerChart:
+def accuracy_bars(scores: pd.DataFrame, curation: float | None) -> Figure:
     """Accuracy per aggregator of the crowd (``aggregator, accuracy``), curation as a dashed line."""
     bars = (
         alt.Chart(scores)
@@ -84,7 +85,7 @@ def accuracy_bars(scores: pd.DataFrame, curation: float | None) -> alt.LayerChar
     return alt.layer(*layers).properties(height=HEIGHT)
 
 
-def skill_scatter(points: pd.DataFrame, aggregator: str) -> alt.Chart:
+def skill_scatter(points: pd.DataFrame, aggregator: str) -> Figure:
     """Estimated vs true skill per worker (``true_skill, estimated_skill, archetype, answers``)."""
     return (
         alt.Chart(points)
@@ -106,7 +107,7 @@ def skill_scatter(points: pd.DataFrame, aggregator: str) -> alt.Chart:
     )
 
 
-def confusion_heatmap(table: pd.DataFrame) -> alt.LayerChart:
+def confusion_heatmap(table: pd.DataFrame) -> Figure:
     """Consensus confusion (``true, consensus, tasks, share``): rows true class, colour = row share."""
     base = alt.Chart(table).encode(
         x=alt.X("consensus:N", title="consensus label"),
@@ -123,7 +124,7 @@ def confusion_heatmap(table: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(cells, text).properties(height=HEIGHT)
 
 
-def class_accuracy_bars(table: pd.DataFrame) -> alt.Chart:
+def class_accuracy_bars(table: pd.DataFrame) -> Figure:
     """Accuracy per true class (``class, tasks, accuracy``)."""
     return (
         alt.Chart(table)
@@ -139,7 +140,7 @@ def class_accuracy_bars(table: pd.DataFrame) -> alt.Chart:
 
 def cost_lines(
     frame: pd.DataFrame, *, x: str, x_title: str, curation_cost: float | None, x_format: str | None = None
-) -> alt.LayerChart:
+) -> Figure:
     """Cost per item to reach a target (``aggregator, <x>, cost, reached``), curation's cost as a dashed
     line; where an aggregator never reaches the target, a cross on the x axis."""
     axis = alt.Axis(format=x_format) if x_format else alt.Axis()
@@ -176,7 +177,7 @@ def cost_lines(
     return alt.layer(*layers).properties(height=HEIGHT)
 
 
-def frontier_chart(points: pd.DataFrame, *, quality: str, cost: str) -> alt.LayerChart:
+def frontier_chart(points: pd.DataFrame, *, quality: str, cost: str) -> Figure:
     """Every point's mean cost vs quality, coloured by role; the frontier joined by a line."""
     base = alt.Chart(points).encode(
         x=alt.X(f"{cost}:Q", title="cost per labelled item (money units)"),

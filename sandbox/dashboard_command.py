@@ -7,10 +7,12 @@ Wiring into the CLI is one line: ``dashboard_command.add_parser(subparsers)``; t
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from sandbox.errors import SandboxError
@@ -58,7 +60,24 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run Streamlit in the foreground until it exits; its exit status is ours."""
+    """Run Streamlit in the foreground until it exits; its exit status is ours.
+
+    SIGTERM is passed on to Streamlit (so that stopping this command never leaves a server behind);
+    Ctrl-C reaches both processes from the terminal, and this one waits for Streamlit to finish.
+    """
     command = streamlit_command(args.port)
     print(f"Crowd Sandbox dashboard: http://{ADDRESS}:{args.port}  (Ctrl-C to stop)", flush=True)
-    return subprocess.call(command)
+    server = subprocess.Popen(command)
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        server.send_signal(signum)
+
+    previous = signal.signal(signal.SIGTERM, forward)
+    try:
+        while True:
+            try:
+                return server.wait()
+            except KeyboardInterrupt:
+                server.send_signal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -112,7 +112,7 @@ except SandboxError as error:
 data = loaders.dataset(spec)
 scores = score_table({"crowd": crowd, "paid curation": curation})
 crowd_scores = scores[scores["side"] == "crowd"]
-best = crowd_scores.loc[crowd_scores["accuracy"].idxmax()]
+best = crowd_scores.sort_values("accuracy", ascending=False, kind="stable").iloc[0]
 curation_accuracy = float(curation.scores[0].accuracy)
 
 a, b, c, d = st.columns(4)

@@ -37,8 +37,8 @@ def analyse(
     """(annotator table, consensus table) of the upload for one aggregator."""
     real = load(answers, gold)
     result = aggregate(aggregator, real.answers)
-    gold = real.gold if len(real.gold) else None
-    return annotator_table(real.answers, result, gold), consensus_table(result)
+    truth = real.gold if len(real.gold) else None
+    return annotator_table(real.answers, result, truth), consensus_table(result)
 
 
 left, right = st.columns(2)
