@@ -14,6 +14,7 @@ import time
 from annotators.population import load_population
 from sandbox.datasets import load_dataset
 from sandbox.experiment import run_simulation
+from sandbox.policy import CampaignPolicy
 from sandbox.views import DEFAULT_AGGREGATORS
 
 TARGET_SECONDS = 2.0
@@ -29,8 +30,8 @@ def main() -> None:
     totals, per_aggregator = [], {name: [] for name in DEFAULT_AGGREGATORS}
     for seed in range(args.repeats):
         start = time.perf_counter()
-        outcome = run_simulation(dataset, crowd, 5, DEFAULT_AGGREGATORS, seed)
-        run_simulation(dataset, curation, 1, ("mv",), seed)
+        outcome = run_simulation(dataset, crowd, CampaignPolicy(redundancy=5), DEFAULT_AGGREGATORS, seed)
+        run_simulation(dataset, curation, CampaignPolicy(redundancy=1), ("mv",), seed)
         totals.append(time.perf_counter() - start)
         for score in outcome.scores:
             per_aggregator[score.aggregator].append(score.seconds)

@@ -10,7 +10,9 @@ import streamlit as st
 from annotators.population import Population, load_population
 from sandbox.datasets import Dataset, load_dataset
 from sandbox.experiment import Outcome, run_simulation
+from sandbox.policy import CampaignPolicy
 from sandbox.sweep_views import Sweep, read_sweep, with_cost_per_task
+from sandbox.views import population_toml
 
 DATA = Path(__file__).resolve().parent / "data"
 #: The bundled sweep behind the overview (see ``dashboards/data/README.md`` to regenerate it).
@@ -34,13 +36,23 @@ def simulation(
     dataset_spec: str,
     _population: Population,
     population_key: str,
-    redundancy: int,
+    _policy: CampaignPolicy,
+    policy_key: str,
     aggregators: Sequence[str],
     seed: int,
 ) -> Outcome:
     """``run_simulation`` cached on the dataset, the population's TOML text (``population_key``),
-    redundancy, aggregators and seed."""
-    return run_simulation(dataset(dataset_spec), _population, redundancy, list(aggregators), seed)
+    the policy's ``repr`` (``policy_key``), aggregators and seed."""
+    return run_simulation(dataset(dataset_spec), _population, _policy, list(aggregators), seed)
+
+
+def simulate(
+    dataset_spec: str, population: Population, policy: CampaignPolicy, aggregators: Sequence[str], seed: int
+) -> Outcome:
+    """:func:`simulation` with its cache keys filled in."""
+    return simulation(
+        dataset_spec, population, population_toml(population), policy, repr(policy), tuple(aggregators), seed
+    )
 
 
 @st.cache_data(show_spinner="Reading the sweep results…", max_entries=8)

@@ -19,20 +19,23 @@ from sandbox.experiment import Outcome
 from sandbox.metrics import scored_pairs
 
 #: Aggregators a run uses unless told otherwise (the CLI's default set).
-DEFAULT_AGGREGATORS = ("mv", "wawa", "ds", "onecoin_ds")
+DEFAULT_AGGREGATORS = ("mv", "wawa", "ds")
 
 
 def score_table(sides: Mapping[str, Outcome]) -> pd.DataFrame:
-    """One row per (side, aggregator): ``side, aggregator, accuracy, f1_macro, cost,
-    cost_per_correct_label, seconds``. ``sides`` maps a side name (e.g. "crowd") to its outcome."""
+    """One row per (side, aggregator): ``side, aggregator, accuracy, f1_macro, coverage, cost,
+    cost_per_correct_label, downstream_accuracy, seconds`` (downstream: NaN without features).
+    ``sides`` maps a side name (e.g. "crowd") to its outcome."""
     rows = [
         {
             "side": side,
             "aggregator": score.aggregator,
             "accuracy": score.accuracy,
             "f1_macro": score.f1_macro,
+            "coverage": score.coverage,
             "cost": outcome.cost,
             "cost_per_correct_label": score.cost_per_correct_label,
+            "downstream_accuracy": np.nan if score.downstream_accuracy is None else score.downstream_accuracy,
             "seconds": score.seconds,
         }
         for side, outcome in sides.items()

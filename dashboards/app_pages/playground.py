@@ -12,6 +12,7 @@ from dashboards import charts, loaders
 from sandbox.aggregation import AGGREGATORS
 from sandbox.datasets import dataset_names
 from sandbox.errors import SandboxError
+from sandbox.policy import DIFFICULTY_MODES, CampaignPolicy
 from sandbox.views import (
     DEFAULT_AGGREGATORS,
     beta_from_mean,
@@ -55,12 +56,12 @@ with st.sidebar:
 
 shares_now = {m.archetype.name: m.share for m in base.members}
 with st.expander("Edit the crowd (shares are normalised to sum to 1)", expanded=False):
-    columns = st.columns(len(ARCHETYPES))
+    columns = st.columns(4)
     shares = {
-        name: column.slider(
+        name: columns[index % 4].slider(
             name, 0.0, 1.0, float(shares_now.get(name, 0.0)), 0.01, key=f"share_{preset_name}_{name}"
         )
-        for column, name in zip(columns, ARCHETYPES, strict=True)
+        for index, name in enumerate(ARCHETYPES)
     }
     alpha_beta = honest_skill(base) or (8.0, 2.0)
     default_skill = (round(alpha_beta[0] / sum(alpha_beta), 2), float(round(sum(alpha_beta), 1)))
@@ -85,7 +86,30 @@ with st.expander("Edit the crowd (shares are normalised to sum to 1)", expanded=
         "price per answer", 0.0, 100.0, base.cost_per_label, 0.01, format="%.3f", key=f"price_{preset_name}"
     )
 
+with st.expander("Quality control and task difficulty", expanded=False):
+    left, middle, right = st.columns(3)
+    gold_rate = left.slider("gold questions (share of items)", 0.0, 0.5, 0.0, 0.01, key="gold_rate")
+    ban_threshold = left.slider("ban below gold accuracy", 0.0, 1.0, 0.0, 0.05, key="ban_threshold")
+    qualification = middle.number_input("qualification test (gold questions)", 0, 50, 0, key="qualification")
+    qualification_threshold = middle.slider("qualification pass mark", 0.0, 1.0, 0.0, 0.05, key="pass_mark")
+    max_redundancy = right.number_input(
+        "adaptive: up to this many answers (0 = fixed)", 0, 30, 0, key="max_redundancy"
+    )
+    difficulty = right.selectbox("task difficulty", DIFFICULTY_MODES, key="difficulty")
+
 try:
+    policy = CampaignPolicy.from_dict(
+        {
+            "redundancy": redundancy,
+            "gold_rate": gold_rate,
+            "ban_threshold": ban_threshold,
+            "qualification": int(qualification),
+            "qualification_threshold": qualification_threshold,
+            "max_redundancy": int(max_redundancy) or None,
+            "difficulty": difficulty,
+        },
+        source="quality control",
+    )
     population = edit_population(
         base,
         shares=shares,
@@ -97,13 +121,9 @@ try:
         raise SandboxError(f"choose at least one aggregator; allowed: {', '.join(AGGREGATORS)}")
     start = time.perf_counter()
     with st.spinner("Simulating and aggregating…"):
-        crowd = loaders.simulation(
-            spec, population, population_toml(population), redundancy, tuple(aggregators), seed
-        )
-        curation_population = loaders.preset(CURATION)
-        curation = loaders.simulation(
-            spec, curation_population, population_toml(curation_population), 1, ("mv",), seed
-        )
+        crowd = loaders.simulate(spec, population, policy, aggregators, seed)
+        reference_policy = CampaignPolicy(redundancy=1, difficulty=difficulty)
+        curation = loaders.simulate(spec, loaders.preset(CURATION), reference_policy, ("mv",), seed)
     seconds = time.perf_counter() - start
 except SandboxError as error:
     st.error(str(error))
@@ -134,15 +154,31 @@ d.metric(
     delta=f"curation {curation.scores[0].cost_per_correct_label:.4f}",
     delta_color="off",
 )
+stats = crowd.campaign.stats if crowd.campaign is not None else None
+quality_control = (
+    f" Quality control: {stats.gold_answers:,} gold and {stats.qualification_answers:,} qualification "
+    f"answers paid, {stats.banned_workers} workers banned, {stats.not_admitted} not admitted."
+    if stats is not None and (stats.gold_answers or stats.qualification_answers)
+    else ""
+)
 st.caption(
     f"{crowd.n_tasks:,} items × {redundancy} answers = {crowd.n_labels:,} answers by {crowd.n_workers:,} "
-    f"workers; run took {seconds:.2f} s (cached re-runs are instant)."
+    f"workers; run took {seconds:.2f} s (cached re-runs are instant).{quality_control}"
 )
+if crowd.downstream_accuracy_clean is not None:
+    st.caption(
+        f"Downstream model (trained on each side's labels, clean test split): best crowd "
+        f"{crowd_scores['downstream_accuracy'].max():.3f}, paid curation "
+        f"{curation.scores[0].downstream_accuracy or float('nan'):.3f}, "
+        f"true labels {crowd.downstream_accuracy_clean:.3f}."
+    )
 st.dataframe(
     scores.style.format(
         {
             "accuracy": "{:.3f}",
             "f1_macro": "{:.3f}",
+            "coverage": "{:.1%}",
+            "downstream_accuracy": "{:.3f}",
             "cost": "{:,.2f}",
             "cost_per_correct_label": "{:.4f}",
             "seconds": "{:.2f}",

@@ -13,6 +13,7 @@ from dashboards import loaders
 from sandbox.aggregation import AGGREGATORS, aggregate
 from sandbox.errors import SandboxError
 from sandbox.export_view import annotator_table, consensus_table, fitted_population, read_upload
+from sandbox.policy import CampaignPolicy
 from sandbox.real_answers import RealAnswers
 from sandbox.views import DEFAULT_AGGREGATORS, population_toml, score_table
 
@@ -110,11 +111,10 @@ redundancy = int(
 )
 n_classes = max(2, real.answers["label"].nunique())
 try:
-    outcome = loaders.simulation(
+    outcome = loaders.simulate(
         f"synthetic:n_tasks={n_tasks},n_classes={n_classes}",
         fitted,
-        population_toml(fitted),
-        redundancy,
+        CampaignPolicy(redundancy=redundancy),
         DEFAULT_AGGREGATORS,
         0,
     )

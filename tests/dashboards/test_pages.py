@@ -9,6 +9,7 @@ with probability 0.7 is right with probability 0.83692 (binomial tail); the volu
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,7 @@ def test_overview_shows_curation_against_the_crowd() -> None:
 def test_playground_majority_vote_follows_the_binomial_tail() -> None:
     app = page("playground").run()
     assert not app.exception
+    app.selectbox(key="difficulty").set_value("none").run()  # every task equally hard: the formulas hold
     assert float(metric(app, "paid curation accuracy")) == pytest.approx(CURATION_SKILL, abs=0.05)
     app.selectbox(key="dataset").set_value("synthetic").run()
     app.number_input(key="n_tasks").set_value(2000)
@@ -72,6 +74,25 @@ def test_playground_majority_vote_follows_the_binomial_tail() -> None:
     assert metric(app, "crowd cost") == "100.00"  # 2,000 × 5 answers × 0.01
     assert "2,000 items × 5 answers = 10,000 answers" in app.caption[1].value
     assert app.get("download_button")  # the edited crowd can be saved as TOML
+    assert any("Downstream model" in c.value for c in app.caption)  # synthetic items have features
+
+
+def test_playground_quality_control_bans_the_uniform_spammers() -> None:
+    # Gold on 20% of items, ban below 0.75 gold accuracy: uniform spammers (binary: 0.5 on gold)
+    # are banned after their first 5 gold answers, honest workers with skill 0.95 keep going.
+    app = page("playground").run()
+    app.selectbox(key="difficulty").set_value("none")
+    for name in ("fixed_spammer", "adversary", "honest", "uniform_spammer"):
+        app.slider(key=f"share_volunteers_{name}").set_value(
+            0.5 if name in ("honest", "uniform_spammer") else 0.0
+        )
+    app.slider(key="skill_mean_volunteers").set_value(0.95)
+    app.slider(key="gold_rate").set_value(0.2)
+    app.slider(key="ban_threshold").set_value(0.75).run()
+    assert not app.exception
+    shown = " ".join(c.value for c in app.caption)
+    banned = re.search(r"(\d+) workers banned", shown)
+    assert banned is not None and int(banned.group(1)) > 0
 
 
 def test_playground_refuses_a_crowd_without_members() -> None:

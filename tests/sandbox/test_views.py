@@ -12,6 +12,7 @@ from annotators.population import load_population
 from sandbox.datasets.dataset import truth_series
 from sandbox.errors import SandboxError
 from sandbox.experiment import run_simulation
+from sandbox.policy import CampaignPolicy
 from sandbox.views import (
     beta_from_mean,
     confusion_table,
@@ -78,7 +79,9 @@ def test_skill_points_and_scores_of_a_simulated_run() -> None:
     population = make_population(
         {"honest": {"share": 0.5, "skill": 0.9}, "uniform_spammer": {"share": 0.5}}, pool_size=20
     )
-    outcome = run_simulation(balanced_binary(400), population, 5, ["mv", "ds"], seed=3)
+    outcome = run_simulation(
+        balanced_binary(400), population, CampaignPolicy(redundancy=5), ["mv", "ds"], seed=3
+    )
     points = skill_points(outcome, "ds")
     assert set(points["archetype"]) == {"honest", "uniform_spammer"}
     spam = points[points["archetype"] == "uniform_spammer"]
@@ -94,6 +97,6 @@ def test_skill_points_and_scores_of_a_simulated_run() -> None:
 
 def test_skill_points_rejects_an_aggregator_not_run() -> None:
     population = make_population({"honest": {"share": 1.0, "skill": 0.8}}, pool_size=10)
-    outcome = run_simulation(balanced_binary(50), population, 3, ["mv"], seed=0)
+    outcome = run_simulation(balanced_binary(50), population, CampaignPolicy(redundancy=3), ["mv"], seed=0)
     with pytest.raises(SandboxError, match="'ds' was not run"):
         skill_points(outcome, "ds")
