@@ -1,0 +1,76 @@
+"""Shared estimator plumbing of the fast aggregators (crowd-kit's convention).
+
+Hyperparameters live in ``__init__``; ``fit(data)`` returns ``self`` and sets, for every method:
+``labels_`` (Series by task), ``probas_`` (DataFrame task × label), ``n_iter_``, ``converged_`` and
+``loglikelihood_`` (final objective of probabilistic methods, ``None`` for vote counting).
+``fit_arrays`` is the entry for integer-coded arrays that never builds an answers DataFrame.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from sandbox.fast._coding import CodedAnswers, FloatArray, IntArray, encode, from_codes
+
+
+class FastAggregator:
+    """Base class: subclasses implement ``_fit(coded) -> posteriors`` (n_tasks × n_labels)."""
+
+    labels_: pd.Series
+    probas_: pd.DataFrame
+    posteriors_: FloatArray
+    n_iter_: int
+    converged_: bool
+    loglikelihood_: float | None
+
+    def _fit(self, coded: CodedAnswers) -> FloatArray:
+        raise NotImplementedError
+
+    def fit(self, data: pd.DataFrame) -> Self:
+        """Fit on a ``task, worker, label`` DataFrame."""
+        return self.fit_coded(encode(data))
+
+    def fit_arrays(
+        self,
+        task: ArrayLike,
+        worker: ArrayLike,
+        label: ArrayLike,
+        *,
+        n_tasks: int | None = None,
+        n_workers: int | None = None,
+        n_labels: int | None = None,
+    ) -> Self:
+        """Fit on integer codes (tasks, workers and labels are named ``0 .. n - 1``)."""
+        coded = from_codes(
+            task, worker, label, n_tasks=n_tasks, n_workers=n_workers, n_labels=n_labels
+        )
+        return self.fit_coded(coded)
+
+    def fit_coded(self, coded: CodedAnswers) -> Self:
+        """Fit on already coded answers; sets ``posteriors_``, ``probas_`` and ``labels_``."""
+        self.loglikelihood_ = None
+        post = self._fit(coded)
+        self.posteriors_ = post
+        self.probas_ = pd.DataFrame(post, index=coded.task_names, columns=coded.label_names)
+        best: IntArray = np.argmax(post, axis=1)
+        self.labels_ = pd.Series(
+            coded.label_names.take(best), index=coded.task_names, name="agg_label"
+        )
+        return self
+
+    def fit_predict(self, data: pd.DataFrame) -> pd.Series:
+        """Fit and return the labels: a Series indexed by task."""
+        return self.fit(data).labels_
+
+    def fit_predict_proba(self, data: pd.DataFrame) -> pd.DataFrame:
+        """Fit and return the posteriors: a DataFrame indexed by task, one column per label."""
+        return self.fit(data).probas_
+
+
+def worker_series(values: FloatArray, coded: CodedAnswers, name: str) -> pd.Series:
+    """A per-worker array as a Series indexed by worker name."""
+    return pd.Series(values, index=coded.worker_names, name=name)
