@@ -22,8 +22,10 @@ from sandbox.fast._coding import CodedAnswers, FloatArray, softmax_rows
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
-def _log_sigmoid(z: FloatArray) -> FloatArray:
-    return -np.logaddexp(0.0, -z)
+def _log_sigmoids(z: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``(log sigmoid(z), log sigmoid(-z))``, stable for any ``z``."""
+    soft = np.log1p(np.exp(-np.abs(z)))
+    return -(np.maximum(-z, 0.0) + soft), -(np.maximum(z, 0.0) + soft)
 
 
 class GLAD(FastAggregator):
@@ -56,8 +58,8 @@ class GLAD(FastAggregator):
     def _e_step(self, alpha: FloatArray, beta: FloatArray) -> tuple[FloatArray, float]:
         c = self._coded
         z = alpha[c.worker] * np.exp(beta[c.task])
-        log_right = _log_sigmoid(z)
-        log_wrong = _log_sigmoid(-z) - self._log_others
+        log_right, log_wrong = _log_sigmoids(z)
+        log_wrong -= self._log_others
         base = np.bincount(c.task, weights=log_wrong, minlength=c.n_tasks)
         k = c.n_labels
         bonus = np.bincount(
@@ -77,8 +79,8 @@ class GLAD(FastAggregator):
         easiness = np.exp(beta)
         a_i, e_i = alpha[c.worker], easiness[c.task]
         z = a_i * e_i
-        log_right = _log_sigmoid(z)
-        log_wrong = _log_sigmoid(-z) - self._log_others
+        log_right, log_wrong = _log_sigmoids(z)
+        log_wrong -= self._log_others
         q = float(np.dot(right, log_right) + np.dot(1.0 - right, log_wrong))
         da, db = alpha - 1.0, beta - 1.0
         q -= 0.5 * (float(np.dot(da, da)) + float(np.dot(db, db)))
