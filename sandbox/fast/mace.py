@@ -28,7 +28,9 @@ _TINY = 1e-300
 
 def _first_appearance_rank(codes: IntArray, size: int) -> IntArray:
     """``rank[c]`` = position of code ``c`` in order of first appearance (pd.factorize order)."""
-    _, first = np.unique(codes, return_index=True)
+    first = np.full(size, codes.size, dtype=np.intp)  # codes nobody used go last
+    seen, index = np.unique(codes, return_index=True)
+    first[seen] = index
     rank = np.empty(size, dtype=np.intp)
     rank[np.argsort(first, kind="stable")] = np.arange(size)
     return rank
