@@ -13,6 +13,7 @@ from typing import Self
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from threadpoolctl import threadpool_limits
 
 from sandbox.fast._coding import CodedAnswers, FloatArray, IntArray, encode, from_codes
 
@@ -53,7 +54,10 @@ class FastAggregator:
     def fit_coded(self, coded: CodedAnswers) -> Self:
         """Fit on already coded answers; sets ``posteriors_``, ``probas_`` and ``labels_``."""
         self.loglikelihood_ = None
-        post = self._fit(coded)
+        # One BLAS thread: the vectors are small, threads only add spin-waiting on a busy machine,
+        # and a fixed thread count keeps dot products (hence GLAD's CG path) bit-for-bit stable.
+        with threadpool_limits(limits=1, user_api="blas"):
+            post = self._fit(coded)
         self.posteriors_ = post
         self.probas_ = pd.DataFrame(post, index=coded.task_names, columns=coded.label_names)
         best: IntArray = np.argmax(post, axis=1)

@@ -92,7 +92,7 @@ class GLAD(FastAggregator):
 
     def _fit(self, coded: CodedAnswers) -> FloatArray:
         self._setup(coded)
-        x = np.ones(coded.n_workers + coded.n_tasks)
+        x: FloatArray = np.ones(coded.n_workers + coded.n_tasks)
         post, _ = self._e_step(x[: coded.n_workers], x[coded.n_workers :])
         rows = coded.n_answers * coded.n_labels
         q = -self._q_and_gradient(x, post[coded.task, coded.label])[0]

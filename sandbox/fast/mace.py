@@ -38,12 +38,14 @@ def _first_appearance_rank(codes: IntArray, size: int) -> IntArray:
 
 def _variational_normalize(counts: FloatArray, prior: float) -> FloatArray:
     shifted = counts + prior
-    return np.exp(digamma(shifted) - digamma(shifted.sum(axis=1, keepdims=True)))
+    result: FloatArray = np.exp(digamma(shifted) - digamma(shifted.sum(axis=1, keepdims=True)))
+    return result
 
 
 def _smooth_normalize(counts: FloatArray, smoothing: float) -> FloatArray:
     shifted = counts + smoothing
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    result: FloatArray = shifted / shifted.sum(axis=1, keepdims=True)
+    return result
 
 
 class MACE(FastAggregator):
@@ -96,8 +98,10 @@ class MACE(FastAggregator):
         share = by_strategy / (by_strategy + knows)
         spammed = (1.0 - right) + right * share
         knew = right * (1.0 - share)
-        strategy = np.bincount(w * k + y, weights=spammed, minlength=coded.n_workers * k)
-        knowing = np.stack(
+        strategy: FloatArray = np.bincount(
+            w * k + y, weights=spammed, minlength=coded.n_workers * k
+        ).astype(np.float64)
+        knowing: FloatArray = np.stack(
             [
                 np.bincount(w, weights=spammed, minlength=coded.n_workers),
                 np.bincount(w, weights=knew, minlength=coded.n_workers),
@@ -117,7 +121,9 @@ class MACE(FastAggregator):
         rng = np.random.RandomState(self.random_state)
         theta_init = 1.0 + (1.0 + self.default_noise) * rng.uniform(size=(n_w, k))
         spam = (spam_init / spam_init.sum(axis=1, keepdims=True))[worker_rank]
-        theta = (theta_init / theta_init.sum(axis=1, keepdims=True))[np.ix_(worker_rank, label_rank)]
+        theta = (theta_init / theta_init.sum(axis=1, keepdims=True))[
+            np.ix_(worker_rank, label_rank)
+        ]
         post, loglik, strategy, knowing = self._e_step(coded, spam, theta)
         self.loss_history_ = []
         previous = -np.inf

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.fast._base import FastAggregator, worker_series
-from sandbox.fast._coding import CodedAnswers, FloatArray
+from sandbox.fast._coding import CodedAnswers, FloatArray, IntArray
 
 
 def vote_posteriors(coded: CodedAnswers, weights: FloatArray | None = None) -> FloatArray:
@@ -21,10 +21,11 @@ def vote_posteriors(coded: CodedAnswers, weights: FloatArray | None = None) -> F
     empty = total[:, 0] <= 0
     scores[empty] = 1.0
     total[empty] = k
-    return scores / total
+    shares: FloatArray = scores / total
+    return shares
 
 
-def agreement_with(coded: CodedAnswers, task_labels: np.ndarray) -> FloatArray:
+def agreement_with(coded: CodedAnswers, task_labels: IntArray) -> FloatArray:
     """Per-worker share of answers equal to ``task_labels`` (coded), as crowd-kit scores it.
 
     crowd-kit's ``get_accuracy`` counts a repeated identical ``(task, worker, label)`` row once.
@@ -39,7 +40,8 @@ def agreement_with(coded: CodedAnswers, task_labels: np.ndarray) -> FloatArray:
         worker, weights=(label == task_labels[task]).astype(np.float64), minlength=coded.n_workers
     )
     answered = np.bincount(worker, minlength=coded.n_workers)
-    return hits / np.maximum(answered, 1)
+    shares: FloatArray = hits / np.maximum(answered, 1)
+    return shares
 
 
 class MajorityVote(FastAggregator):

@@ -1,4 +1,4 @@
-"""Wawa (worker agreement with aggregate): majority vote weighted by agreement with majority vote."""
+"""Wawa (worker agreement with aggregate): majority vote weighted by agreement with the vote."""
 
 from __future__ import annotations
 
