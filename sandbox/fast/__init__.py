@@ -12,10 +12,12 @@ from sandbox.fast._base import FastAggregator
 from sandbox.fast._coding import CodedAnswers, encode, from_codes
 from sandbox.fast.ds import DawidSkene
 from sandbox.fast.glad import GLAD
+from sandbox.fast.kos import KOS
 from sandbox.fast.mace import MACE
 from sandbox.fast.mv import MajorityVote
 from sandbox.fast.onecoin_ds import OneCoinDawidSkene
 from sandbox.fast.wawa import Wawa
+from sandbox.fast.zbs import ZeroBasedSkill
 
 FAST_AGGREGATORS: dict[str, type[FastAggregator]] = {
     "mv": MajorityVote,
@@ -24,11 +26,14 @@ FAST_AGGREGATORS: dict[str, type[FastAggregator]] = {
     "onecoin_ds": OneCoinDawidSkene,
     "glad": GLAD,
     "mace": MACE,
+    "zbs": ZeroBasedSkill,
+    "kos": KOS,
 }
 
 __all__ = [
     "FAST_AGGREGATORS",
     "GLAD",
+    "KOS",
     "MACE",
     "CodedAnswers",
     "DawidSkene",
@@ -36,6 +41,7 @@ __all__ = [
     "MajorityVote",
     "OneCoinDawidSkene",
     "Wawa",
+    "ZeroBasedSkill",
     "encode",
     "from_codes",
 ]

@@ -25,23 +25,34 @@ def vote_posteriors(coded: CodedAnswers, weights: FloatArray | None = None) -> F
     return shares
 
 
-def agreement_with(coded: CodedAnswers, task_labels: IntArray) -> FloatArray:
-    """Per-worker share of answers equal to ``task_labels`` (coded), as crowd-kit scores it.
+class DistinctAnswers:
+    """The distinct ``(task, worker, label)`` triples: crowd-kit's ``get_accuracy`` counts a
+    repeated identical answer once when it scores workers against aggregated labels."""
 
-    crowd-kit's ``get_accuracy`` counts a repeated identical ``(task, worker, label)`` row once.
-    """
-    key = (coded.task * coded.n_workers + coded.worker) * coded.n_labels + coded.label
-    unique_key = np.unique(key)
-    label = unique_key % coded.n_labels
-    rest = unique_key // coded.n_labels
-    worker = rest % coded.n_workers
-    task = rest // coded.n_workers
-    hits = np.bincount(
-        worker, weights=(label == task_labels[task]).astype(np.float64), minlength=coded.n_workers
-    )
-    answered = np.bincount(worker, minlength=coded.n_workers)
-    shares: FloatArray = hits / np.maximum(answered, 1)
-    return shares
+    def __init__(self, coded: CodedAnswers) -> None:
+        key = (coded.task * coded.n_workers + coded.worker) * coded.n_labels + coded.label
+        unique_key = np.unique(key)
+        self.label = unique_key % coded.n_labels
+        rest = unique_key // coded.n_labels
+        self.worker = rest % coded.n_workers
+        self.task = rest // coded.n_workers
+        self.n_workers = coded.n_workers
+        self.answered = np.maximum(np.bincount(self.worker, minlength=coded.n_workers), 1)
+
+    def agreement(self, task_labels: IntArray) -> FloatArray:
+        """Per-worker share of distinct answers equal to ``task_labels`` (label codes by task)."""
+        hits = np.bincount(
+            self.worker,
+            weights=(self.label == task_labels[self.task]).astype(np.float64),
+            minlength=self.n_workers,
+        )
+        shares: FloatArray = hits / self.answered
+        return shares
+
+
+def agreement_with(coded: CodedAnswers, task_labels: IntArray) -> FloatArray:
+    """Per-worker share of answers equal to ``task_labels`` (coded), as crowd-kit scores it."""
+    return DistinctAnswers(coded).agreement(task_labels)
 
 
 class MajorityVote(FastAggregator):
