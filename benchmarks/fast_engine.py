@@ -37,9 +37,7 @@ from sandbox.randomness import make_rng
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def synthetic_codes(
-    n_answers: int, *, per_task: int = 5, n_labels: int = 2, seed: int = 0
-) -> Arrays:
+def synthetic_codes(n_answers: int, *, per_task: int = 5, n_labels: int = 2, seed: int = 0) -> Arrays:
     """Integer-coded crowd: ``n_answers / per_task`` tasks, each answered by distinct workers."""
     rng = make_rng(seed)
     n_tasks = n_answers // per_task
@@ -134,8 +132,7 @@ def compare(sizes: list[int], methods: list[str], limit: float, n_labels: int) -
                     if reference[0] * 10 > limit:
                         skip_after[method] = f"skipped (~{reference[0] * 10:.0f} predicted)"
             print(
-                f"{method:<11}{size:>10,}{fast[0]:>10.3f}{fast[1]:>10.0f}"
-                f"{ck_text:>13}{ck_mem:>9}{ratio:>9}",
+                f"{method:<11}{size:>10,}{fast[0]:>10.3f}{fast[1]:>10.0f}{ck_text:>13}{ck_mem:>9}{ratio:>9}",
                 flush=True,
             )
 

@@ -53,11 +53,15 @@ def score_answers(
     aggregators: Sequence[str],
     cost: float,
     true_skill: pd.Series | None = None,
+    engine: str = "fast",
 ) -> Outcome:
-    """Aggregate ``answers`` with each aggregator and score against ``truth`` (tasks with truth only)."""
+    """Aggregate ``answers`` with each aggregator and score against ``truth`` (tasks with truth only).
+
+    ``engine``: ``fast`` (default; crowd-kit where no fast implementation exists) or ``crowdkit``.
+    """
     scores, aggregations = [], {}
     for name in aggregators:
-        result = aggregate(name, answers)
+        result = aggregate(name, answers, engine)
         aggregations[name] = result
         correlation = None
         if true_skill is not None and result.skills is not None:
@@ -88,10 +92,11 @@ def run_simulation(
     redundancy: int,
     aggregators: Sequence[str],
     seed: SeedLike,
+    engine: str = "fast",
 ) -> Outcome:
     """Simulate ``population`` labelling ``dataset`` with ``redundancy`` answers per task, then score."""
     campaign = simulate(dataset, population, redundancy, seed)
     outcome = score_answers(
-        campaign.answers, dataset.truth, aggregators, campaign.cost, campaign.workers["skill"]
+        campaign.answers, dataset.truth, aggregators, campaign.cost, campaign.workers["skill"], engine
     )
     return replace(outcome, campaign=campaign)

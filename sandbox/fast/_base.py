@@ -8,14 +8,21 @@ Hyperparameters live in ``__init__``; ``fit(data)`` returns ``self`` and sets, f
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Self
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from sandbox.fast._coding import CodedAnswers, FloatArray, IntArray, encode, from_codes
+
+
+@cache
+def _threadpools() -> ThreadpoolController:
+    """Loaded BLAS/OpenMP pools, found once (a fresh lookup costs ~5 ms per fit)."""
+    return ThreadpoolController()
 
 
 class FastAggregator:
@@ -46,9 +53,7 @@ class FastAggregator:
         n_labels: int | None = None,
     ) -> Self:
         """Fit on integer codes (tasks, workers and labels are named ``0 .. n - 1``)."""
-        coded = from_codes(
-            task, worker, label, n_tasks=n_tasks, n_workers=n_workers, n_labels=n_labels
-        )
+        coded = from_codes(task, worker, label, n_tasks=n_tasks, n_workers=n_workers, n_labels=n_labels)
         return self.fit_coded(coded)
 
     def fit_coded(self, coded: CodedAnswers) -> Self:
@@ -56,14 +61,12 @@ class FastAggregator:
         self.loglikelihood_ = None
         # One BLAS thread: the vectors are small, threads only add spin-waiting on a busy machine,
         # and a fixed thread count keeps dot products (hence GLAD's CG path) bit-for-bit stable.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _threadpools().limit(limits=1, user_api="blas"):
             post = self._fit(coded)
         self.posteriors_ = post
         self.probas_ = pd.DataFrame(post, index=coded.task_names, columns=coded.label_names)
         best: IntArray = np.argmax(post, axis=1)
-        self.labels_ = pd.Series(
-            coded.label_names.take(best), index=coded.task_names, name="agg_label"
-        )
+        self.labels_ = pd.Series(coded.label_names.take(best), index=coded.task_names, name="agg_label")
         return self
 
     def fit_predict(self, data: pd.DataFrame) -> pd.Series:

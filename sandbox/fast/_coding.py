@@ -54,9 +54,7 @@ class CodedAnswers:
 
     def task_label_counts(self) -> FloatArray:
         """Number of answers per (task, label): a ``n_tasks × n_labels`` float array."""
-        flat = np.bincount(
-            self.task * self.n_labels + self.label, minlength=self.n_tasks * self.n_labels
-        )
+        flat = np.bincount(self.task * self.n_labels + self.label, minlength=self.n_tasks * self.n_labels)
         return flat.reshape(self.n_tasks, self.n_labels).astype(np.float64)
 
 
@@ -70,8 +68,7 @@ def _factorize(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
         codes, uniques = pd.factorize(values, sort=True)
     except TypeError as exc:
         raise SandboxError(
-            f"answers column {column!r} mixes values that cannot be ordered ({exc}); "
-            "use one type per column"
+            f"answers column {column!r} mixes values that cannot be ordered ({exc}); use one type per column"
         ) from exc
     index = pd.Index(uniques, name=column)
     return codes.astype(np.intp, copy=False), index
@@ -81,8 +78,7 @@ def encode(data: pd.DataFrame) -> CodedAnswers:
     """Code a ``task, worker, label`` DataFrame. Raises ``SandboxError`` if it is unusable."""
     if not isinstance(data, pd.DataFrame):
         raise SandboxError(
-            f"answers must be a pandas DataFrame with columns task, worker, label; "
-            f"got {type(data).__name__}"
+            f"answers must be a pandas DataFrame with columns task, worker, label; got {type(data).__name__}"
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
     if missing:
@@ -102,8 +98,7 @@ def _codes(values: ArrayLike, column: str, size: int | None) -> tuple[IntArray, 
     array = np.asarray(values)
     if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
         raise SandboxError(
-            f"{column} codes must be a 1-d integer array; got dtype {array.dtype}, "
-            f"shape {array.shape}"
+            f"{column} codes must be a 1-d integer array; got dtype {array.dtype}, shape {array.shape}"
         )
     if array.size and int(array.min()) < 0:
         raise SandboxError(f"{column} codes must be >= 0; found {int(array.min())}")
@@ -133,9 +128,7 @@ def from_codes(
     w, n_w = _codes(worker, "worker", n_workers)
     y, n_y = _codes(label, "label", n_labels)
     if not (t.shape == w.shape == y.shape):
-        raise SandboxError(
-            f"task, worker and label arrays differ in length: {t.size}, {w.size}, {y.size}"
-        )
+        raise SandboxError(f"task, worker and label arrays differ in length: {t.size}, {w.size}, {y.size}")
     if t.size == 0:
         raise SandboxError("answers are empty; aggregation needs at least one answer")
     return CodedAnswers(

@@ -119,6 +119,4 @@ class DawidSkene(FastAggregator):
             ],
             names=["worker", "label"],
         )
-        self.errors_ = pd.DataFrame(
-            np.exp(log_errors[cells]), index=index, columns=coded.label_names
-        )
+        self.errors_ = pd.DataFrame(np.exp(log_errors[cells]), index=index, columns=coded.label_names)

@@ -98,9 +98,9 @@ class MACE(FastAggregator):
         share = by_strategy / (by_strategy + knows)
         spammed = (1.0 - right) + right * share
         knew = right * (1.0 - share)
-        strategy: FloatArray = np.bincount(
-            w * k + y, weights=spammed, minlength=coded.n_workers * k
-        ).astype(np.float64)
+        strategy: FloatArray = np.bincount(w * k + y, weights=spammed, minlength=coded.n_workers * k).astype(
+            np.float64
+        )
         knowing: FloatArray = np.stack(
             [
                 np.bincount(w, weights=spammed, minlength=coded.n_workers),
@@ -121,9 +121,7 @@ class MACE(FastAggregator):
         rng = np.random.RandomState(self.random_state)
         theta_init = 1.0 + (1.0 + self.default_noise) * rng.uniform(size=(n_w, k))
         spam = (spam_init / spam_init.sum(axis=1, keepdims=True))[worker_rank]
-        theta = (theta_init / theta_init.sum(axis=1, keepdims=True))[
-            np.ix_(worker_rank, label_rank)
-        ]
+        theta = (theta_init / theta_init.sum(axis=1, keepdims=True))[np.ix_(worker_rank, label_rank)]
         post, loglik, strategy, knowing = self._e_step(coded, spam, theta)
         self.loss_history_ = []
         previous = -np.inf

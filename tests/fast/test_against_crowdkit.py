@@ -89,9 +89,7 @@ def test_real_dataset_matches_crowdkit(method: str, dataset: str) -> None:
 
 @pytest.mark.parametrize("method", list(FAST_AGGREGATORS))
 @pytest.mark.parametrize(("seed", "n_labels", "n_tasks"), [(1, 2, 400), (2, 4, 200)])
-def test_spammer_crowd_matches_crowdkit(
-    method: str, seed: int, n_labels: int, n_tasks: int
-) -> None:
+def test_spammer_crowd_matches_crowdkit(method: str, seed: int, n_labels: int, n_tasks: int) -> None:
     if method in BINARY_ONLY and n_labels != 2:
         pytest.skip(f"{method} is for binary labels only")
     answers, truth = spammer_crowd(seed, n_labels=n_labels, n_tasks=n_tasks)

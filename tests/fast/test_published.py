@@ -38,14 +38,10 @@ def _case(dataset: str, method: str) -> object:
 )
 def test_published_accuracy(dataset: str, method: str) -> None:
     labels = FAST_AGGREGATORS[method]().fit_predict(load_answers(dataset))
-    assert accuracy(labels, load_gold(dataset)) == pytest.approx(
-        PUBLISHED[dataset][method], abs=0.005
-    )
+    assert accuracy(labels, load_gold(dataset)) == pytest.approx(PUBLISHED[dataset][method], abs=0.005)
 
 
 @pytest.mark.parametrize(("dataset", "method"), sorted(CROWDKIT_142))
 def test_crowdkit_142_accuracy_where_published_differs(dataset: str, method: str) -> None:
     labels = FAST_AGGREGATORS[method]().fit_predict(load_answers(dataset))
-    assert accuracy(labels, load_gold(dataset)) == pytest.approx(
-        CROWDKIT_142[(dataset, method)], abs=0.005
-    )
+    assert accuracy(labels, load_gold(dataset)) == pytest.approx(CROWDKIT_142[(dataset, method)], abs=0.005)

@@ -25,9 +25,7 @@ DEGENERATE = {
     "worker_with_one_answer": _frame(
         [("a", "w1", 0), ("a", "w2", 0), ("b", "w1", 1), ("b", "w2", 1), ("b", "w3", 0)]
     ),
-    "task_with_one_answer": _frame(
-        [("a", "w1", 0), ("a", "w2", 1), ("a", "w3", 1), ("b", "w1", 1)]
-    ),
+    "task_with_one_answer": _frame([("a", "w1", 0), ("a", "w2", 1), ("a", "w3", 1), ("b", "w1", 1)]),
     "unanimous": _frame([("a", "w1", "x"), ("a", "w2", "x"), ("b", "w1", "x")]),
     "single_worker": _frame([("a", "w1", 0), ("b", "w1", 1), ("c", "w1", 2)]),
     "single_answer": _frame([("a", "w1", 3)]),
