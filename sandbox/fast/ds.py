@@ -62,7 +62,9 @@ class DawidSkene(FastAggregator):
     """Dawid–Skene (full confusion matrix per worker), crowd-kit defaults ``n_iter=100, tol=1e-5``.
 
     Learned: ``priors_`` (Series by label), ``errors_`` (DataFrame (worker, observed label) × true
-    label), ``loss_history_`` (per-answer ELBO per iteration, as crowd-kit), ``loglikelihood_``.
+    label), ``loss_history_`` (per-answer ELBO per iteration, as crowd-kit), ``loglikelihood_`` (log
+    P(answers) under the parameters of the last E-step), ``n_iter_``, ``converged_`` (ELBO gain
+    below ``tol`` before ``n_iter`` iterations ran out).
     """
 
     priors_: pd.Series
@@ -78,7 +80,7 @@ class DawidSkene(FastAggregator):
         k = problem.n_labels
         errors = np.where(problem.observed[:, None], np.maximum(counts, EPS), 0.0)
         cube = errors.reshape(problem.n_workers, k, k)
-        cube /= cube.sum(axis=1, keepdims=True)
+        cube /= np.maximum(cube.sum(axis=1, keepdims=True), EPS)  # 0 only for a worker with no answer
         errors[~problem.observed] = 1.0  # never read: no answer uses these cells
         return errors
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -148,3 +149,15 @@ def test_bad_codes_raise_sandbox_error() -> None:
 def test_kos_rejects_more_than_two_labels() -> None:
     with pytest.raises(SandboxError, match="binary"):
         FAST_AGGREGATORS["kos"]().fit(load_answers("zheng_dog"))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_codes_without_answers_are_harmless(method: str) -> None:
+    """fit_arrays with task 2 and worker 5 unused: finite output, no numpy warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = FAST_AGGREGATORS[method]().fit_arrays(
+            [0, 0, 1, 1, 3], [0, 1, 0, 1, 4], [0, 0, 1, 1, 0], n_tasks=4, n_workers=6
+        )
+    _check_outputs(model, 4, 2)
+    assert model.labels_.tolist()[:2] == [0, 1]
