@@ -20,17 +20,16 @@ import resource
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from crowdkit import aggregation as ck
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sandbox.aggregation import make_aggregator
+from sandbox.crowdkit_adapter import quiet_crowdkit
 from sandbox.fast import FAST_AGGREGATORS
 from sandbox.randomness import make_rng
 
@@ -54,18 +53,6 @@ def synthetic_codes(n_answers: int, *, per_task: int = 5, n_labels: int = 2, see
     return task, worker.astype(np.intp), label.astype(np.intp)
 
 
-def crowdkit_model(name: str) -> Any:
-    models: dict[str, Callable[[], Any]] = {
-        "mv": ck.MajorityVote,
-        "wawa": ck.Wawa,
-        "ds": ck.DawidSkene,
-        "onecoin_ds": ck.OneCoinDawidSkene,
-        "glad": ck.GLAD,
-        "mace": ck.MACE,
-    }
-    return models[name]()
-
-
 def _peak_kib() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
@@ -77,10 +64,11 @@ def _child(conn: Connection, engine: str, method: str, codes: Arrays) -> None:
     if engine == "crowdkit":
         task, worker, label = codes
         frame = pd.DataFrame({"task": task, "worker": worker, "label": label})
-        model = crowdkit_model(method)
+        model = make_aggregator(method, engine="crowdkit")  # crowd-kit defaults
         before = _peak_kib()
         start = time.perf_counter()
-        model.fit_predict(frame)
+        with quiet_crowdkit():
+            model.fit_predict(frame)
     else:
         fast = FAST_AGGREGATORS[method]()
         before = _peak_kib()
@@ -103,12 +91,27 @@ def measure(engine: str, method: str, codes: Arrays, limit: float) -> tuple[floa
         process.kill()
         process.join()
         return None
-    result: tuple[float, float] = parent.recv()
-    process.join()
+    try:
+        result: tuple[float, float] = parent.recv()
+    except EOFError as exc:
+        raise RuntimeError(f"{engine} {method} failed in its child process") from exc
+    finally:
+        process.join()
     return result
 
 
+def warm_up(methods: list[str], n_labels: int) -> None:
+    """Run both engines once on a tiny crowd in the parent, so no child pays one-off set-up costs."""
+    task, worker, label = synthetic_codes(500, n_labels=n_labels)
+    frame = pd.DataFrame({"task": task, "worker": worker, "label": label})
+    for method in methods:
+        FAST_AGGREGATORS[method]().fit_arrays(task, worker, label)
+        with quiet_crowdkit():
+            make_aggregator(method, engine="crowdkit").fit_predict(frame)
+
+
 def compare(sizes: list[int], methods: list[str], limit: float, n_labels: int) -> None:
+    warm_up(methods, n_labels)
     print(
         f"{'method':<11}{'answers':>10}{'fast s':>10}{'fast MiB':>10}"
         f"{'crowd-kit s':>13}{'ck MiB':>9}{'ratio':>9}"

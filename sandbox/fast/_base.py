@@ -11,12 +11,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Self
 
-import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from threadpoolctl import ThreadpoolController
 
-from sandbox.fast._coding import CodedAnswers, FloatArray, IntArray, encode, from_codes
+from sandbox.fast._coding import CodedAnswers, FloatArray, encode, from_codes, row_argmax
 
 
 @cache
@@ -65,7 +64,7 @@ class FastAggregator:
             post = self._fit(coded)
         self.posteriors_ = post
         self.probas_ = pd.DataFrame(post, index=coded.task_names, columns=coded.label_names)
-        best: IntArray = np.argmax(post, axis=1)
+        best = row_argmax(post)
         self.labels_ = pd.Series(coded.label_names.take(best), index=coded.task_names, name="agg_label")
         return self
 

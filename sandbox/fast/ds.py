@@ -13,7 +13,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sandbox.fast._base import FastAggregator
-from sandbox.fast._coding import CodedAnswers, FloatArray, softmax_rows
+from sandbox.fast._coding import CodedAnswers, FloatArray, column_sums, softmax_rows
 from sandbox.fast.mv import vote_posteriors
 
 EPS = 1e-10
@@ -51,7 +51,7 @@ class EMProblem:
 
     def elbo(self, counts: FloatArray, log_errors: FloatArray, post: FloatArray) -> float:
         """crowd-kit's evidence lower bound (posteriors clipped at 1e-10 in the entropy)."""
-        priors = np.maximum(post.mean(axis=0), EPS)
+        priors = np.maximum(column_sums(post) / post.shape[0], EPS)
         joint = float((counts * log_errors).sum())
         joint += float((self.answers_per_task @ post) @ np.log(priors))
         clipped = np.maximum(post, EPS)
@@ -89,14 +89,14 @@ class DawidSkene(FastAggregator):
         post = vote_posteriors(coded)
         counts = problem.cell_counts(post)
         log_errors = np.log(self._errors(problem, counts))
-        priors = post.mean(axis=0)
+        priors = column_sums(post) / post.shape[0]
         loss = -np.inf
         self.loss_history_ = []
         self.converged_ = False
         self.n_iter_ = 0
         for _ in range(self.n_iter):
             post, self.loglikelihood_ = problem.e_step(priors, log_errors)
-            priors = post.mean(axis=0)
+            priors = column_sums(post) / post.shape[0]
             counts = problem.cell_counts(post)
             log_errors = np.log(self._errors(problem, counts))
             new_loss = problem.elbo(counts, log_errors, post) / problem.n_answers

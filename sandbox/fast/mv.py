@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.fast._base import FastAggregator, worker_series
-from sandbox.fast._coding import CodedAnswers, FloatArray, IntArray
+from sandbox.fast._coding import CodedAnswers, FloatArray, IntArray, row_argmax, row_sums
 
 
 def vote_posteriors(coded: CodedAnswers, weights: FloatArray | None = None) -> FloatArray:
@@ -17,11 +17,11 @@ def vote_posteriors(coded: CodedAnswers, weights: FloatArray | None = None) -> F
     k = coded.n_labels
     flat = np.bincount(coded.task * k + coded.label, weights=weights, minlength=coded.n_tasks * k)
     scores = flat.reshape(coded.n_tasks, k).astype(np.float64)
-    total = scores.sum(axis=1, keepdims=True)
-    empty = total[:, 0] <= 0
+    total = row_sums(scores)
+    empty = total <= 0
     scores[empty] = 1.0
     total[empty] = k
-    shares: FloatArray = scores / total
+    shares: FloatArray = scores / total[:, None]
     return shares
 
 
@@ -62,7 +62,7 @@ class MajorityVote(FastAggregator):
 
     def _fit(self, coded: CodedAnswers) -> FloatArray:
         post = vote_posteriors(coded)
-        self.skills_ = worker_series(agreement_with(coded, post.argmax(axis=1)), coded, "skill")
+        self.skills_ = worker_series(agreement_with(coded, row_argmax(post)), coded, "skill")
         self.n_iter_ = 1
         self.converged_ = True
         return post

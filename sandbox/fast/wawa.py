@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sandbox.fast._base import FastAggregator, worker_series
-from sandbox.fast._coding import CodedAnswers, FloatArray
+from sandbox.fast._coding import CodedAnswers, FloatArray, row_argmax
 from sandbox.fast.mv import agreement_with, vote_posteriors
 
 
@@ -16,7 +16,7 @@ class Wawa(FastAggregator):
     skills_: pd.Series
 
     def _fit(self, coded: CodedAnswers) -> FloatArray:
-        skills = agreement_with(coded, vote_posteriors(coded).argmax(axis=1))
+        skills = agreement_with(coded, row_argmax(vote_posteriors(coded)))
         self.skills_ = worker_series(skills, coded, "skill")
         self.n_iter_ = 1
         self.converged_ = True

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.fast._base import FastAggregator, worker_series
-from sandbox.fast._coding import CodedAnswers, FloatArray
+from sandbox.fast._coding import CodedAnswers, FloatArray, row_argmax
 from sandbox.fast.mv import DistinctAnswers, vote_posteriors
 
 
@@ -44,7 +44,7 @@ class ZeroBasedSkill(FastAggregator):
         for iteration in range(1, self.n_iter + 1):
             if iteration % self.lr_steps_to_reduce == 0:
                 rate *= self.lr_reduce_factor
-            votes = vote_posteriors(coded, weights=skills[coded.worker]).argmax(axis=1)
+            votes = row_argmax(vote_posteriors(coded, weights=skills[coded.worker]))
             move = rate * (distinct.agreement(votes) - skills)
             skills = skills + move
             step = float(np.abs(move).max())
