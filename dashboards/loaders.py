@@ -40,18 +40,31 @@ def simulation(
     policy_key: str,
     aggregators: Sequence[str],
     seed: int,
+    engine: str,
 ) -> Outcome:
     """``run_simulation`` cached on the dataset, the population's TOML text (``population_key``),
-    the policy's ``repr`` (``policy_key``), aggregators and seed."""
-    return run_simulation(dataset(dataset_spec), _population, _policy, list(aggregators), seed)
+    the policy's ``repr`` (``policy_key``), aggregators, seed and aggregation engine."""
+    return run_simulation(dataset(dataset_spec), _population, _policy, list(aggregators), seed, engine)
 
 
 def simulate(
-    dataset_spec: str, population: Population, policy: CampaignPolicy, aggregators: Sequence[str], seed: int
+    dataset_spec: str,
+    population: Population,
+    policy: CampaignPolicy,
+    aggregators: Sequence[str],
+    seed: int,
+    engine: str = "fast",
 ) -> Outcome:
     """:func:`simulation` with its cache keys filled in."""
     return simulation(
-        dataset_spec, population, population_toml(population), policy, repr(policy), tuple(aggregators), seed
+        dataset_spec,
+        population,
+        population_toml(population),
+        policy,
+        repr(policy),
+        tuple(aggregators),
+        seed,
+        engine,
     )
 
 

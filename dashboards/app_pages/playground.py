@@ -9,7 +9,7 @@ import streamlit as st
 from annotators.archetypes import ARCHETYPES
 from annotators.population import preset_names
 from dashboards import charts, loaders
-from sandbox.aggregation import AGGREGATORS
+from sandbox.aggregation import AGGREGATORS, ENGINES
 from sandbox.datasets import dataset_names
 from sandbox.errors import SandboxError
 from sandbox.policy import DIFFICULTY_MODES, CampaignPolicy
@@ -53,6 +53,13 @@ with st.sidebar:
         "aggregators", list(AGGREGATORS), default=list(DEFAULT_AGGREGATORS), key="aggregators"
     )
     seed = int(st.number_input("seed", 0, 1_000_000, 0, key="seed"))
+    engine = st.radio(
+        "aggregation engine",
+        ENGINES,
+        horizontal=True,
+        key="engine",
+        help="fast: vectorized implementations validated against crowd-kit; crowdkit: the reference",
+    )
 
 shares_now = {m.archetype.name: m.share for m in base.members}
 with st.expander("Edit the crowd (shares are normalised to sum to 1)", expanded=False):
@@ -121,7 +128,7 @@ try:
         raise SandboxError(f"choose at least one aggregator; allowed: {', '.join(AGGREGATORS)}")
     start = time.perf_counter()
     with st.spinner("Simulating and aggregating…"):
-        crowd = loaders.simulate(spec, population, policy, aggregators, seed)
+        crowd = loaders.simulate(spec, population, policy, aggregators, seed, engine)
         reference_policy = CampaignPolicy(redundancy=1, difficulty=difficulty)
         curation = loaders.simulate(spec, loaders.preset(CURATION), reference_policy, ("mv",), seed)
     seconds = time.perf_counter() - start
