@@ -72,7 +72,7 @@ def accuracy_bars(scores: pd.DataFrame, curation: float | None) -> Figure:
             x=alt.X("aggregator:N", title="aggregator", sort=None),
             y=alt.Y(
                 "accuracy:Q",
-                title="consensus accuracy (share of tasks right)",
+                title="accuracy (share of items right)",
                 scale=alt.Scale(domain=[0, 1]),
             ),
             color=aggregator_colour(scores, legend=False),
@@ -171,7 +171,9 @@ def cost_lines(
             tooltip=["aggregator", alt.Tooltip(f"{field(x)}:Q", title=x), "note"],
         )
     )
-    layers: list[alt.Chart | alt.LayerChart] = [line, crosses]
+    layers: list[alt.Chart | alt.LayerChart] = [
+        layer for layer, rows in ((line, frame["reached"].any()), (crosses, len(missed))) if rows
+    ]
     if curation_cost is not None:
         layers.append(reference_rule(curation_cost, f"paid curation {curation_cost:.2f}"))
     return alt.layer(*layers).properties(height=HEIGHT)
@@ -189,7 +191,6 @@ def frontier_chart(points: pd.DataFrame, *, quality: str, cost: str) -> Figure:
             title="who labels",
             scale=alt.Scale(domain=["crowd", "reference"], range=["#1f77b4", CURATION_COLOUR]),
         ),
-        shape=alt.Shape("aggregator:N", title="aggregator"),
         tooltip=[
             alt.Tooltip(f"{field(c)}:{'Q' if pd.api.types.is_numeric_dtype(points[c]) else 'N'}", title=c)
             for c in points.columns

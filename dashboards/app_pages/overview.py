@@ -27,7 +27,7 @@ with st.sidebar:
         value=5 if 5 in redundancies else redundancies[-1],
         key="redundancy",
     )
-    target = st.slider("target accuracy", 0.70, 0.99, 0.90, 0.01, key="target")
+    target = st.slider("target accuracy", 0.60, 0.99, 0.80, 0.01, key="target")
 
 curve = bands(results, "cheating_rate", "accuracy", fixed={"redundancy": redundancy})
 curation = reference(results, "accuracy")

@@ -155,11 +155,12 @@ c.metric(
     delta=f"{crowd.cost - curation.cost:+,.2f} vs curation",
     delta_color="inverse",
 )
+curation_per_correct = curation.scores[0].cost_per_correct_label
 d.metric(
     "crowd cost per correct label",
     f"{best['cost_per_correct_label']:.4f}",
-    delta=f"curation {curation.scores[0].cost_per_correct_label:.4f}",
-    delta_color="off",
+    delta=f"{best['cost_per_correct_label'] - curation_per_correct:+.4f} vs curation",
+    delta_color="inverse",
 )
 stats = crowd.campaign.stats if crowd.campaign is not None else None
 quality_control = (
@@ -180,7 +181,7 @@ if crowd.downstream_accuracy_clean is not None:
         f"true labels {crowd.downstream_accuracy_clean:.3f}."
     )
 st.dataframe(
-    scores.style.format(
+    scores.dropna(axis=1, how="all").style.format(
         {
             "accuracy": "{:.3f}",
             "f1_macro": "{:.3f}",
@@ -203,7 +204,12 @@ with right:
     skilled = [n for n in aggregators if crowd.aggregations[n].skills is not None]
     st.subheader("Estimated vs true worker skill")
     if skilled:
-        chosen = st.selectbox("aggregator (skills)", skilled, key="skill_aggregator")
+        chosen = st.selectbox(
+            "aggregator (skills)",
+            skilled,
+            index=skilled.index("ds") if "ds" in skilled else 0,
+            key="skill_aggregator",
+        )
         st.altair_chart(charts.skill_scatter(skill_points(crowd, chosen), chosen), width="stretch")
     else:
         st.info("None of the chosen aggregators estimates worker skill.")

@@ -76,6 +76,7 @@ st.subheader("Annotators")
 st.dataframe(
     annotators.sort_values(["suspected", "agreement"], ascending=[False, True]),
     hide_index=True,
+    height=300,
     key="annotators",
 )
 st.download_button(
@@ -86,7 +87,7 @@ st.download_button(
     key="download_annotators",
 )
 st.subheader("Consensus")
-st.dataframe(consensus, hide_index=True, key="consensus")
+st.dataframe(consensus, hide_index=True, height=300, key="consensus")
 st.download_button(
     "Download the consensus (CSV)",
     consensus.to_csv(index=False),

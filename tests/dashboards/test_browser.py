@@ -151,7 +151,7 @@ def test_overview(page: Any, server: str) -> None:
     settle(page)
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
     drag_slider(page, "target accuracy", "ArrowLeft")
-    page.get_by_text("Cost to reach 89% accuracy").wait_for()
+    page.get_by_text("Cost to reach 79% accuracy").wait_for()
     check_page(page, "overview")
 
 
