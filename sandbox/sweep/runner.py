@@ -54,6 +54,7 @@ def run_sweep(
     cells = expand(spec, load_cell(spec.cell))
     store = ResultsStore(out)
     store.check(spec.to_dict(), resume=resume)
+    store.remove_temporaries()
     done = store.done() if resume else set()
     todo = [cell for cell in cells if cell.cell_id not in done]
     report = SweepReport(total=len(cells), skipped=len(cells) - len(todo))

@@ -144,12 +144,20 @@ class ResultsStore:
         _atomic_write_bytes(self.spec_path, text.encode("utf-8"))
 
     def done(self) -> set[str]:
-        """Ids of the cells that have a part; removes temporary files of killed writes."""
+        """Ids of the cells that have a part."""
         if not self.parts.exists():
             return set()
-        for stale in self.parts.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
         return {path.stem for path in self.parts.glob("*.parquet")}
+
+    def remove_temporaries(self) -> int:
+        """Delete the temporary files of writes a killed sweep left behind; return how many.
+
+        Only the process that runs the sweep may call this (one sweep per directory at a time).
+        """
+        stale = list(self.parts.glob(".*.tmp")) if self.parts.exists() else []
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
 
     def write(self, cell: Cell, rows: list[dict[str, Any]]) -> None:
         """Write the part of one finished cell (atomically)."""
@@ -171,7 +179,9 @@ class ResultsStore:
         schemas = [pq.read_schema(path) for path in paths]
         if len({schema.remove_metadata() for schema in schemas}) <= 1:
             return 0
-        unified = pa.unify_schemas(schemas, promote_options="permissive")
+        merged = pa.unify_schemas(schemas, promote_options="permissive")
+        names = [name for name in merged.names if name != "error"] + ["error"]
+        unified = pa.schema([merged.field(name) for name in names])
         rewritten = 0
         for path, schema in zip(paths, schemas, strict=True):
             if schema.remove_metadata() != unified.remove_metadata():
