@@ -20,6 +20,8 @@ from sandbox.errors import SandboxError
 from sandbox.sweep.cells import execute
 from sandbox.sweep.grid import Cell
 
+CONNECT_TIMEOUT = "20s"  # how long to try reaching a Dask scheduler
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -73,7 +75,7 @@ def run_dask(cells: Sequence[Cell], cell_ref: str, address: str) -> Generator[Ou
     import distributed
 
     try:
-        client = distributed.Client(address, timeout="20s")  # type: ignore[no-untyped-call]
+        client = distributed.Client(address, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as error:
         raise SandboxError(f"--scheduler {address!r}: cannot connect ({error})") from error
     return _stream_dask(client, cells, cell_ref)
