@@ -39,6 +39,8 @@ class CellKind:
         varies must exist in the merged result (unless inside an ``open_tables`` table).
     open_tables:
         Dotted paths of tables where new keys may be created (checked by ``validate`` instead).
+    preload:
+        Modules worth importing once before worker processes start (heavy dependencies).
     """
 
     def __init__(
@@ -46,10 +48,12 @@ class CellKind:
         function: CellFunction,
         defaults: dict[str, Any] | None = None,
         open_tables: frozenset[str] = frozenset(),
+        preload: tuple[str, ...] = (),
     ) -> None:
         self.function = function
         self._defaults = defaults or {}
         self.open_tables = open_tables
+        self.preload = preload
 
     def defaults(self) -> dict[str, Any]:
         """Return a fresh copy of the default scenario."""

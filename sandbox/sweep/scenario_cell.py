@@ -105,7 +105,12 @@ class ScenarioCell(CellKind):
     """CellKind of the engine's scenarios: population names expand, every cell is validated."""
 
     def __init__(self) -> None:
-        super().__init__(run_scenario_cell, DEFAULT_SCENARIO, frozenset({"population"}))
+        super().__init__(
+            run_scenario_cell,
+            DEFAULT_SCENARIO,
+            open_tables=frozenset({"population"}),
+            preload=("sandbox.experiment", "sandbox.datasets", "annotators.population"),
+        )
 
     def expand(self, scenario: dict[str, Any], path: str) -> None:
         """Load a population preset or file into its table before a ``population.*`` edit."""
