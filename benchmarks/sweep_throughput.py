@@ -12,6 +12,7 @@ and the ratio to serial. Target: local parallel on 2 cores >= 1.7x serial.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -57,6 +58,7 @@ def main() -> int:
 
     import distributed
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         serial, reference = timed(spec, base / "serial", workers=1)
@@ -77,6 +79,13 @@ def main() -> int:
     label = f"local Dask cluster ({args.workers})"
     print(f"{label:<28}{dask:>10.2f}{dask / serial:>10.2f}  (+{startup:.1f}s cluster start)")
     print("tables identical across backends: yes")
+    load_after = os.getloadavg()[0]
+    print(
+        f"1-min load average before/after: {load_before:.2f}/{load_after:.2f} "
+        f"on {os.cpu_count()} cores"
+    )
+    if max(load_before, load_after) > 0.5 * (os.cpu_count() or 1):
+        print("warning: other processes were using the cores; parallel ratios are understated")
     return 0
 
 
