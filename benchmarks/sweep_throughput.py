@@ -80,10 +80,7 @@ def main() -> int:
     print(f"{label:<28}{dask:>10.2f}{dask / serial:>10.2f}  (+{startup:.1f}s cluster start)")
     print("tables identical across backends: yes")
     load_after = os.getloadavg()[0]
-    print(
-        f"1-min load average before/after: {load_before:.2f}/{load_after:.2f} "
-        f"on {os.cpu_count()} cores"
-    )
+    print(f"1-min load average before/after: {load_before:.2f}/{load_after:.2f} on {os.cpu_count()} cores")
     if max(load_before, load_after) > 0.5 * (os.cpu_count() or 1):
         print("warning: other processes were using the cores; parallel ratios are understated")
     return 0

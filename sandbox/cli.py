@@ -18,6 +18,7 @@ from sandbox.demo import DEMO_AGGREGATORS, DEMO_DATASET, run_demo
 from sandbox.errors import SandboxError
 from sandbox.experiment import run_simulation, score_answers
 from sandbox.render import dumps, outcome_json, outcome_table, table
+from sandbox.sweep import command as sweep_command
 
 DEFAULT_AGGREGATORS = "mv,wawa,ds,onecoin_ds"
 EXIT_USER_ERROR = 2
@@ -152,6 +153,8 @@ def build_parser() -> ArgumentParser:
     demo = commands.add_parser("demo", help="volunteers vs paid crowd vs paid curation on real data")
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(handler=cmd_demo)
+
+    sweep_command.add_parser(commands)
 
     for name, handler, text in (
         ("datasets", cmd_datasets, "list datasets"),

@@ -61,9 +61,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, required=True, help="results directory")
     parser.add_argument("--workers", type=int, help="local processes (default: all cores)")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT")
-    parser.add_argument(
-        "--resume", action="store_true", help="keep the cells already in --out, run the rest"
-    )
+    parser.add_argument("--resume", action="store_true", help="keep the cells already in --out, run the rest")
     parser.set_defaults(handler=run)
     return parser
 
@@ -78,9 +76,7 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
         raw, source = ResultsStore(args.out).saved_spec() or {}, str(args.out / SPEC_FILE)
     else:
         raw, source = {}, "spec"
-    return spec_from_dict(
-        raw, source=source, sets=sets, grids=grids, seeds=args.seeds, seed=args.seed
-    )
+    return spec_from_dict(raw, source=source, sets=sets, grids=grids, seeds=args.seeds, seed=args.seed)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,9 +94,7 @@ def run(args: argparse.Namespace) -> int:
             progress=sys.stderr,
         )
     except KeyboardInterrupt:
-        print(
-            f"interrupted: finished cells are in {args.out}; rerun with --resume", file=sys.stderr
-        )
+        print(f"interrupted: finished cells are in {args.out}; rerun with --resume", file=sys.stderr)
         return 130
     results = read_results(args.out)
     params = list(spec.grid)

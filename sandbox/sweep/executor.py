@@ -57,9 +57,7 @@ def process_context(cell_ref: str) -> multiprocessing.context.BaseContext:
     return context
 
 
-def run_processes(
-    cells: Sequence[Cell], cell_ref: str, workers: int
-) -> Generator[Outcome, None, None]:
+def run_processes(cells: Sequence[Cell], cell_ref: str, workers: int) -> Generator[Outcome, None, None]:
     """Run cells on ``workers`` local processes."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context(cell_ref))
     try:
@@ -91,9 +89,7 @@ def run_dask(cells: Sequence[Cell], cell_ref: str, address: str) -> Generator[Ou
     return _stream_dask(client, cells, cell_ref)
 
 
-def _stream_dask(
-    client: Any, cells: Sequence[Cell], cell_ref: str
-) -> Generator[Outcome, None, None]:
+def _stream_dask(client: Any, cells: Sequence[Cell], cell_ref: str) -> Generator[Outcome, None, None]:
     import distributed
 
     futures: list[Any] = []

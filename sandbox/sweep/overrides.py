@@ -116,8 +116,8 @@ def set_path(
         last = depth == len(parts) - 1
         if part not in node and not is_open:
             allowed = ", ".join(sorted(node)) or "(none)"
-            where = f" in {here!r}" if here else ""
-            raise SandboxError(f"unknown key {path!r}: no {part!r}{where}; allowed: {allowed}")
+            where = f": no {part!r} in {here!r}" if here else ""
+            raise SandboxError(f"unknown key {path!r}{where}; allowed: {allowed}")
         if last:
             old = node.get(part)
             if _is_number(old) and not _is_number(value):
@@ -127,8 +127,7 @@ def set_path(
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
             raise SandboxError(
-                f"unknown key {path!r}: {'.'.join(parts[: depth + 1])!r} is a value "
-                f"({child!r}), not a table"
+                f"unknown key {path!r}: {'.'.join(parts[: depth + 1])!r} is a value ({child!r}), not a table"
             )
         node = child
 

@@ -25,7 +25,6 @@ from sandbox.sweep.cells import CellKind
 
 if TYPE_CHECKING:
     from annotators.population import Population
-
     from sandbox.datasets import Dataset
 
 DEFAULT_SCENARIO: dict[str, Any] = {

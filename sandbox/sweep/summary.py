@@ -30,9 +30,7 @@ def ci_half_width(values: pd.Series) -> float:
     return t * float(np.std(clean, ddof=1)) / float(np.sqrt(clean.size))
 
 
-def summarize(
-    results: pd.DataFrame, params: list[str], order: list[str] | None = None
-) -> pd.DataFrame:
+def summarize(results: pd.DataFrame, params: list[str], order: list[str] | None = None) -> pd.DataFrame:
     """One row per (role, grid parameters, aggregator): ``seeds``, ``errors`` and, per metric,
     ``<metric>_mean`` and ``<metric>_ci95`` (half-width) over the seeds that ran.
 

@@ -118,9 +118,7 @@ def test_failed_cells_on_dask_are_recorded(tmp_path: Path, scheduler_address: st
     assert read_results(tmp_path)["error"].notna().sum() == 2
 
 
-def test_unreachable_scheduler_is_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(executor, "CONNECT_TIMEOUT", "2s")  # nothing listens on port 9
     spec = spec_from_dict({"cell": REF, "seeds": 1})
     with pytest.raises(SandboxError, match=r"--scheduler 'tcp://127\.0\.0\.1:9': cannot connect"):

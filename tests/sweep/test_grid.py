@@ -10,9 +10,7 @@ from tests.sweep.cells import ONE_COIN, REF
 
 
 def test_cells_are_the_product_times_seeds() -> None:
-    spec = spec_from_dict(
-        {"cell": REF, "seeds": 3, "grid": {"redundancy": [1, 3, 5], "skill": [0.6, 0.9]}}
-    )
+    spec = spec_from_dict({"cell": REF, "seeds": 3, "grid": {"redundancy": [1, 3, 5], "skill": [0.6, 0.9]}})
     cells = expand(spec, ONE_COIN)
     assert len(cells) == 3 * 2 * 3
     assert len({c.cell_id for c in cells}) == len(cells)

@@ -64,9 +64,7 @@ def test_killed_then_resumed_equals_uninterrupted(tmp_path: Path, repo_env: dict
 
     spec = spec_from_dict(load_spec_file(spec_path), source=str(spec_path))
     run_sweep(spec, tmp_path / "whole", workers=1)
-    pd.testing.assert_frame_equal(
-        comparable(read_results(out)), comparable(read_results(tmp_path / "whole"))
-    )
+    pd.testing.assert_frame_equal(comparable(read_results(out)), comparable(read_results(tmp_path / "whole")))
     # resuming a finished sweep computes nothing
     report = run_sweep(spec, out, workers=1, resume=True)
     assert (report.skipped, report.computed) == (total, 0)

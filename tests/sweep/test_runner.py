@@ -42,9 +42,7 @@ def test_majority_vote_matches_the_binomial_tail(tmp_path: Path) -> None:
     assert round(binomial_majority(0.7, 5), 5) == 0.83692
     raw = {"cell": REF, "seeds": 5, "set": {"n_tasks": 4000}, "grid": {"redundancy": [1, 5]}}
     run_sweep(spec_from_dict(raw), tmp_path, workers=1)
-    summary = summarize(read_results(tmp_path), ["redundancy"]).set_index(
-        ["redundancy", "aggregator"]
-    )
+    summary = summarize(read_results(tmp_path), ["redundancy"]).set_index(["redundancy", "aggregator"])
     for k in (1, 5):
         row = summary.loc[(k, "mv")]
         assert row["seeds"] == 5 and row["errors"] == 0

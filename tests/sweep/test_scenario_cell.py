@@ -42,9 +42,7 @@ def test_issue_command_writes_the_table_and_resume_computes_nothing(
 
 
 def test_share_edit_rescales_the_preset_population() -> None:
-    spec = spec_from_dict(
-        {"grid": {"population.archetypes.fixed_spammer.share": [0.0, 0.4]}, "seeds": 1}
-    )
+    spec = spec_from_dict({"grid": {"population.archetypes.fixed_spammer.share": [0.0, 0.4]}, "seeds": 1})
     cells = expand(spec, SCENARIO_CELL)  # validated by Population.from_dict
     for cell in cells:
         shares = {n: t["share"] for n, t in cell.scenario["population"]["archetypes"].items()}

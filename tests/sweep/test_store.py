@@ -47,9 +47,7 @@ def test_error_parts_get_the_full_schema_for_duckdb(tmp_path: Path) -> None:
 
 
 def test_failed_cells_are_recorded_and_do_not_stop_the_sweep(tmp_path: Path) -> None:
-    spec = spec_from_dict(
-        {"cell": REF, "seeds": 2, "set": {"n_tasks": 20}, "grid": {"fail": [False, True]}}
-    )
+    spec = spec_from_dict({"cell": REF, "seeds": 2, "set": {"n_tasks": 20}, "grid": {"fail": [False, True]}})
     report = run_sweep(spec, tmp_path, workers=1)
     assert (report.total, report.computed, report.failed) == (4, 4, 2)
     frame = read_results(tmp_path)
