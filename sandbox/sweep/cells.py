@@ -41,6 +41,8 @@ class CellKind:
         Dotted paths of tables where new keys may be created (checked by ``validate`` instead).
     preload:
         Modules worth importing once before worker processes start (heavy dependencies).
+    summary:
+        Metrics the end-of-sweep summary shows (default: every numeric column).
     """
 
     def __init__(
@@ -49,11 +51,13 @@ class CellKind:
         defaults: dict[str, Any] | None = None,
         open_tables: frozenset[str] = frozenset(),
         preload: tuple[str, ...] = (),
+        summary: tuple[str, ...] = (),
     ) -> None:
         self.function = function
         self._defaults = defaults or {}
         self.open_tables = open_tables
         self.preload = preload
+        self.summary = summary
 
     def defaults(self) -> dict[str, Any]:
         """Return a fresh copy of the default scenario."""

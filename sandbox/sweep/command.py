@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.errors import SandboxError
+from sandbox.sweep.cells import load_cell
 from sandbox.sweep.grid import grid_points, point_id
 from sandbox.sweep.overrides import parse_grid, parse_set
 from sandbox.sweep.runner import run_sweep
@@ -100,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
     params = list(spec.grid)
     order = [point_id(role, values) for role, values in grid_points(spec)]
     summary = summarize(results, params, order)
-    print(format_summary(summary, params, metric_columns(results, params)))
+    metrics = metric_columns(results, params)
+    chosen = [name for name in load_cell(spec.cell).summary if name in metrics]
+    print(format_summary(summary, params, chosen or metrics))
     print(
         f"\n{report.total} cells: {report.skipped} already stored, {report.computed} computed, "
         f"{report.failed} failed, {len(report.lost)} lost; results in {args.out}",

@@ -109,6 +109,7 @@ class ScenarioCell(CellKind):
             DEFAULT_SCENARIO,
             open_tables=frozenset({"population"}),
             preload=("sandbox.experiment", "sandbox.datasets", "annotators.population"),
+            summary=("accuracy", "cost", "cost_per_correct_label", "skill_correlation"),
         )
 
     def expand(self, scenario: dict[str, Any], path: str) -> None:
