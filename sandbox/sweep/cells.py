@@ -63,6 +63,10 @@ class CellKind:
         """Return a fresh copy of the default scenario."""
         return copy.deepcopy(self._defaults)
 
+    def aliases(self) -> dict[str, str]:
+        """Short keys and the dotted paths they stand for (none by default)."""
+        return {}
+
     def expand(self, scenario: dict[str, Any], path: str) -> None:
         """Replace a named reference on ``path`` by its table before a dotted edit (in place)."""
 

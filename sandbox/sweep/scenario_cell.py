@@ -5,18 +5,22 @@ Scenario dict::
     dataset = "snow_rte"               # registered name, synthetic:..., or a CSV/Parquet path
     population = "volunteers"          # preset name, TOML path, or a population table
     aggregators = ["mv", "wawa", "ds", "onecoin_ds"]
-    policy = { redundancy = 5 }        # answers per task
+    [policy]                           # sandbox.policy.CampaignPolicy fields (redundancy, gold_rate, ...)
+    redundancy = 5
 
-A dotted edit under ``population.`` (e.g. ``population.archetypes.adversary.share=0.1``) first
-turns a preset name or file into its table. Rows: one per aggregator with ``accuracy``,
-``f1_macro``, ``cost_per_correct_label``, ``skill_correlation`` and the campaign's ``n_tasks``,
-``n_workers``, ``n_labels``, ``cost``. Wall-clock timings are left out so that a sweep's table
-is identical whatever the machine. Engine modules are imported lazily (spawned workers pay for
-them once; datasets are cached per process).
+Every policy field may be written bare (``redundancy``, ``gold_rate``); ``population.*`` edits first
+turn a preset name or file into its table. Rows: one per aggregator with the aggregator's scores
+(``accuracy``, ``f1_macro``, ``coverage``, ``cost_per_correct_label``, ``skill_correlation``,
+``cheater_auc``, ``downstream_accuracy``, ``downstream_accuracy_weighted``) and the campaign's
+(``n_tasks``, ``n_workers``, ``n_labels``, ``cost``, ``krippendorff_alpha``,
+``downstream_accuracy_clean`` and the QC counts). Wall-clock timings are left out so that a sweep's
+table is identical whatever the machine. Engine modules are imported lazily (once per worker
+process); datasets are cached per process.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -26,13 +30,23 @@ from sandbox.sweep.cells import CellKind
 if TYPE_CHECKING:
     from annotators.population import Population
     from sandbox.datasets import Dataset
+    from sandbox.policy import CampaignPolicy
 
-DEFAULT_SCENARIO: dict[str, Any] = {
-    "dataset": "snow_rte",
-    "population": "volunteers",
-    "aggregators": ["mv", "wawa", "ds", "onecoin_ds"],
-    "policy": {"redundancy": 5},
-}
+SCENARIO_KEYS = ("dataset", "population", "aggregators", "policy")
+SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds")
+
+
+def default_scenario() -> dict[str, Any]:
+    """The default scenario: the CLI's defaults (policy defaults without the unset ``None`` ones)."""
+    from sandbox.policy import CampaignPolicy
+
+    policy = {key: value for key, value in CampaignPolicy().to_dict().items() if value is not None}
+    return {
+        "dataset": "snow_rte",
+        "population": "volunteers",
+        "aggregators": ["mv", "wawa", "ds", "onecoin_ds"],
+        "policy": policy,
+    }
 
 
 @lru_cache(maxsize=8)
@@ -52,11 +66,13 @@ def _population(value: Any) -> Population:
     raise SandboxError(f"population must be a preset name, a path or a table, got {value!r}")
 
 
-def _redundancy(scenario: dict[str, Any]) -> int:
-    value = scenario["policy"].get("redundancy")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SandboxError(f"policy.redundancy must be an integer >= 1, got {value!r}")
-    return value
+def _policy(scenario: dict[str, Any]) -> CampaignPolicy:
+    from sandbox.policy import CampaignPolicy
+
+    table = scenario["policy"]
+    if not isinstance(table, dict):
+        raise SandboxError(f"policy must be a table, got {table!r}")
+    return CampaignPolicy.from_dict(table, "sweep scenario: policy")
 
 
 def _aggregators(scenario: dict[str, Any]) -> list[str]:
@@ -74,30 +90,26 @@ def run_scenario_cell(scenario: dict[str, Any], seed: int) -> list[dict[str, Any
     """Simulate, aggregate and score one scenario; one row per aggregator."""
     from sandbox.experiment import run_simulation
 
+    dataset = _dataset(str(scenario["dataset"]))
     outcome = run_simulation(
-        _dataset(str(scenario["dataset"])),
-        _population(scenario["population"]),
-        _redundancy(scenario),
-        _aggregators(scenario),
-        seed,
+        dataset, _population(scenario["population"]), _policy(scenario), _aggregators(scenario), seed
     )
-    campaign = {
+    campaign: dict[str, Any] = {
         "n_tasks": outcome.n_tasks,
         "n_workers": outcome.n_workers,
         "n_labels": outcome.n_labels,
         "cost": outcome.cost,
+        "krippendorff_alpha": outcome.krippendorff_alpha,
+        "downstream_accuracy_clean": outcome.downstream_accuracy_clean,
     }
-    return [
-        {
-            "aggregator": score.aggregator,
-            "accuracy": score.accuracy,
-            "f1_macro": score.f1_macro,
-            "cost_per_correct_label": score.cost_per_correct_label,
-            "skill_correlation": score.skill_correlation,
-            **campaign,
-        }
-        for score in outcome.scores
-    ]
+    if outcome.campaign is not None:
+        campaign.update(asdict(outcome.campaign.stats))
+    rows = []
+    for score in outcome.scores:
+        values = {f.name: getattr(score, f.name) for f in fields(score)}
+        scores = {k: v for k, v in values.items() if k not in SCORE_FIELDS_LEFT_OUT}
+        rows.append({"aggregator": score.aggregator, **scores, **campaign})
+    return rows
 
 
 class ScenarioCell(CellKind):
@@ -106,11 +118,19 @@ class ScenarioCell(CellKind):
     def __init__(self) -> None:
         super().__init__(
             run_scenario_cell,
-            DEFAULT_SCENARIO,
-            open_tables=frozenset({"population"}),
+            open_tables=frozenset({"population", "policy"}),
             preload=("sandbox.experiment", "sandbox.datasets", "annotators.population"),
             summary=("accuracy", "cost", "cost_per_correct_label", "skill_correlation"),
         )
+
+    def defaults(self) -> dict[str, Any]:
+        return default_scenario()
+
+    def aliases(self) -> dict[str, str]:
+        """Every policy field may be written bare: ``gold_rate`` → ``policy.gold_rate``."""
+        from sandbox.policy import CampaignPolicy
+
+        return {f.name: f"policy.{f.name}" for f in fields(CampaignPolicy)}
 
     def expand(self, scenario: dict[str, Any], path: str) -> None:
         """Load a population preset or file into its table before a ``population.*`` edit."""
@@ -121,16 +141,11 @@ class ScenarioCell(CellKind):
             scenario["population"] = data
 
     def validate(self, scenario: dict[str, Any]) -> None:
-        """Check keys, dataset, population, redundancy and aggregators before any work."""
-        unknown = sorted(set(scenario) - set(DEFAULT_SCENARIO))
+        """Check keys, dataset, population, policy and aggregators before any work."""
+        unknown = sorted(set(scenario) - set(SCENARIO_KEYS))
         if unknown:
-            allowed = ", ".join(sorted(DEFAULT_SCENARIO))
-            raise SandboxError(f"unknown scenario key {unknown[0]!r}; allowed: {allowed}")
-        unknown = sorted(set(scenario["policy"]) - set(DEFAULT_SCENARIO["policy"]))
-        if unknown:
-            allowed = ", ".join(sorted(DEFAULT_SCENARIO["policy"]))
-            raise SandboxError(f"unknown policy key {unknown[0]!r}; allowed: {allowed}")
-        _redundancy(scenario)
+            raise SandboxError(f"unknown scenario key {unknown[0]!r}; allowed: {', '.join(SCENARIO_KEYS)}")
+        _policy(scenario)
         _aggregators(scenario)
         _population(scenario["population"])
         _dataset(str(scenario["dataset"]))

@@ -189,8 +189,9 @@ def resolve_scenario(
     """
     scenario = deep_merge(kind.defaults(), base)
     pinned: dict[str, dict[str, float]] = {}
+    aliases = kind.aliases()
     for key, value in assignments.items():
-        path = canonical_path(scenario, key)
+        path = aliases.get(key) or canonical_path(scenario, key)
         kind.expand(scenario, path)
         target = share_target(path)
         if target is not None:
