@@ -104,22 +104,29 @@ def _cached_cell(reference: str) -> CellKind:
     return load_cell(reference)
 
 
+def describe_error(error: BaseException) -> str:
+    """``"Type: message (at file.py:line)"`` — what an error row records."""
+    message = f"{type(error).__name__}: {error}"
+    last = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    if last:
+        message += f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})"
+    return message
+
+
 def execute(reference: str, scenario: dict[str, Any], seed: int) -> list[dict[str, Any]]:
     """Run one cell in a worker; an exception becomes error rows instead of propagating.
 
-    Returns the cell's rows, each with ``error = None``; on failure one row per aggregator of
-    the scenario (or one row without aggregator) holding ``error = "Type: message"``.
+    Returns the cell's rows, each with ``error = None`` unless the cell function set it (a cell
+    may report one failing aggregator); if the function raises, one row per aggregator of the
+    scenario (or one row without aggregator) holding ``error = "Type: message"``.
     """
     kind = _cached_cell(reference)
     try:
         rows = kind.run(scenario, seed)
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
             raise TypeError(f"cell function returned {type(rows).__name__}, not a list of dicts")
-        return [{**row, "error": None} for row in rows]
+        return [{"error": None, **row} for row in rows]
     except Exception as error:  # a failing cell is recorded, never stops the sweep
-        message = f"{type(error).__name__}: {error}"
-        last = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
-        if last:
-            message += f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})"
+        message = describe_error(error)
         names: list[str | None] = [*kind.aggregators(scenario)] or [None]
         return [{"aggregator": name, "error": message} for name in names]

@@ -25,11 +25,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sandbox.errors import SandboxError
-from sandbox.sweep.cells import CellKind
+from sandbox.sweep.cells import CellKind, describe_error
 
 if TYPE_CHECKING:
     from annotators.population import Population
+    from sandbox.campaign import Campaign
     from sandbox.datasets import Dataset
+    from sandbox.experiment import Outcome
     from sandbox.policy import CampaignPolicy
 
 SCENARIO_KEYS = ("dataset", "population", "aggregators", "policy")
@@ -86,15 +88,46 @@ def _aggregators(scenario: dict[str, Any]) -> list[str]:
     return parse_aggregators(",".join(names))
 
 
+def _score_rows(campaign: Campaign, dataset: Dataset, names: list[str]) -> list[dict[str, Any]]:
+    """Score all aggregators at once; if that raises, score them one by one so that only the
+    failing ones become error rows."""
+    from sandbox.experiment import score_answers
+
+    def rows(chosen: list[str]) -> list[dict[str, Any]]:
+        outcome = score_answers(
+            campaign.answers, dataset.truth, chosen, campaign.cost, campaign.workers, dataset
+        )
+        return _rows(outcome, campaign)
+
+    try:
+        return rows(names)
+    except Exception:
+        isolated: list[dict[str, Any]] = []
+        for name in names:
+            try:
+                isolated.extend(rows([name]))
+            except Exception as error:
+                isolated.append({"aggregator": name, "error": describe_error(error)})
+        return isolated
+
+
 def run_scenario_cell(scenario: dict[str, Any], seed: int) -> list[dict[str, Any]]:
-    """Simulate, aggregate and score one scenario; one row per aggregator."""
-    from sandbox.experiment import run_simulation
+    """Simulate (``sandbox.campaign.run_campaign``), aggregate and score (``score_answers``) one
+    scenario, as ``sandbox.experiment.run_simulation`` does; one row per aggregator. An
+    aggregator that raises gets an error row; the others keep their scores."""
+    from sandbox.campaign import run_campaign
 
     dataset = _dataset(str(scenario["dataset"]))
-    outcome = run_simulation(
-        dataset, _population(scenario["population"]), _policy(scenario), _aggregators(scenario), seed
-    )
-    campaign: dict[str, Any] = {
+    population, policy = _population(scenario["population"]), _policy(scenario)
+    campaign = run_campaign(dataset, population, policy, seed)
+    if campaign.answers.empty:
+        raise SandboxError("the campaign produced no answers (every worker was banned or not admitted)")
+    return _score_rows(campaign, dataset, _aggregators(scenario))
+
+
+def _rows(outcome: Outcome, campaign: Campaign) -> list[dict[str, Any]]:
+    """One row per aggregator score of ``outcome``, with the campaign's columns."""
+    shared: dict[str, Any] = {
         "n_tasks": outcome.n_tasks,
         "n_workers": outcome.n_workers,
         "n_labels": outcome.n_labels,
@@ -102,13 +135,12 @@ def run_scenario_cell(scenario: dict[str, Any], seed: int) -> list[dict[str, Any
         "krippendorff_alpha": outcome.krippendorff_alpha,
         "downstream_accuracy_clean": outcome.downstream_accuracy_clean,
     }
-    if outcome.campaign is not None:
-        campaign.update(asdict(outcome.campaign.stats))
+    shared.update(asdict(campaign.stats))
     rows = []
     for score in outcome.scores:
         values = {f.name: getattr(score, f.name) for f in fields(score)}
         scores = {k: v for k, v in values.items() if k not in SCORE_FIELDS_LEFT_OUT}
-        rows.append({"aggregator": score.aggregator, **scores, **campaign})
+        rows.append({"aggregator": score.aggregator, **scores, **shared})
     return rows
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sandbox.errors import SandboxError
@@ -78,3 +79,18 @@ def test_examples_are_valid_specs() -> None:
     else:
         with pytest.raises(SandboxError, match="unknown archetype 'colluding_ring'"):
             expand(ring, SCENARIO_CELL)
+
+
+def test_an_aggregator_that_raises_gets_its_own_error_row(tmp_path: Path) -> None:
+    # kos handles two classes only; zheng_dog has four (sandbox.aggregation refuses it)
+    spec = spec_from_dict(
+        {"set": {"dataset": "zheng_dog", "aggregators": ["mv", "kos"], "redundancy": 3}, "seeds": 1}
+    )
+    from sandbox.sweep.runner import run_sweep
+
+    report = run_sweep(spec, tmp_path, workers=1)
+    assert report.failed == 1
+    frame = read_results(tmp_path).set_index("aggregator")
+    assert pd.isna(frame.loc["mv", "error"]) and 0 < frame.loc["mv", "accuracy"] <= 1
+    assert "SandboxError" in frame.loc["kos", "error"] and "kos" in frame.loc["kos", "error"]
+    assert pd.isna(frame.loc["kos", "accuracy"])
