@@ -88,6 +88,11 @@ def ban_precision_recall(workers: pd.DataFrame) -> tuple[float, float]:
 
 
 def krippendorff_alpha(answers: pd.DataFrame) -> float:
-    """Krippendorff's alpha (nominal) of the answers — agreement beyond chance, crowd-kit's implementation."""
+    """Krippendorff's alpha (nominal) of the answers — agreement beyond chance, crowd-kit's implementation.
+
+    NaN when undefined: no task has two answers, or every answer is the same class.
+    """
+    if not (answers["task"].value_counts() >= 2).any() or answers["label"].nunique() < 2:
+        return math.nan
     with quiet_crowdkit():
         return float(alpha_krippendorff(answers[["task", "worker", "label"]]))
