@@ -48,7 +48,7 @@ def main() -> int:
     parser.add_argument("--cell", help="cell import path (default: the project's scenario cell)")
     parser.add_argument("--set", dest="sets", action="append", default=None)
     parser.add_argument("--grid", dest="grids", action="append", default=None)
-    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=8)
     parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
     raw = {"cell": args.cell} if args.cell else {}

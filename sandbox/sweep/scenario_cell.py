@@ -4,7 +4,7 @@ Scenario dict::
 
     dataset = "snow_rte"               # registered name, synthetic:..., or a CSV/Parquet path
     population = "volunteers"          # preset name, TOML path, or a population table
-    aggregators = ["mv", "wawa", "ds", "onecoin_ds"]
+    aggregators = ["mv", "wawa", "ds"]
     [policy]                           # sandbox.policy.CampaignPolicy fields (redundancy, gold_rate, ...)
     redundancy = 5
 
@@ -46,7 +46,7 @@ def default_scenario() -> dict[str, Any]:
     return {
         "dataset": "snow_rte",
         "population": "volunteers",
-        "aggregators": ["mv", "wawa", "ds", "onecoin_ds"],
+        "aggregators": ["mv", "wawa", "ds"],
         "policy": policy,
     }
 
