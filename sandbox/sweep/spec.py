@@ -21,8 +21,9 @@ A spec is a TOML file (every table optional)::
     [reference]            # settings for reference cells (base + [set] + these, no grid)
     population = "paid_curation"
 
-A bare key that is not a top-level scenario key but a key of exactly one top-level table is
-short for its full path (``redundancy`` → ``policy.redundancy``). Command-line ``--set``/``--grid``
+A bare key may be an alias declared by the cell (the scenario cell: every policy field), or a key
+of exactly one top-level table; either way it is short for its full path (``redundancy`` →
+``policy.redundancy``). Command-line ``--set``/``--grid``
 entries override the file's. See ``overrides`` for value typing and the archetype-share rule.
 """
 
