@@ -72,6 +72,9 @@ def test_examples_are_valid_specs() -> None:
     spec_path = EXAMPLES / "cheating_x_redundancy.toml"
     spec = spec_from_dict(load_spec_file(spec_path), source=str(spec_path))
     assert len(expand(spec, SCENARIO_CELL)) == (5 * 4 + 1) * 5
+    gold_path = EXAMPLES / "gold_questions.toml"
+    gold = spec_from_dict(load_spec_file(gold_path), source=str(gold_path))
+    assert {c.scenario["policy"]["gold_rate"] for c in expand(gold, SCENARIO_CELL)} == {0.0, 0.1, 0.2}
     ring_path = EXAMPLES / "colluding_ring.toml"
     ring = spec_from_dict(load_spec_file(ring_path), source=str(ring_path))
     if "colluding_ring" in ARCHETYPES:
