@@ -46,6 +46,21 @@ def run_serial(cells: Sequence[Cell], cell_ref: str) -> Generator[Outcome, None,
         yield Outcome(cell, execute(cell_ref, cell.scenario, cell.seed))
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded() -> None:
+    """Worker initializer: one BLAS/OpenMP thread per process, as Dask workers do — N processes on
+    N cores, each with multi-threaded BLAS, would oversubscribe the cores."""
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")  # libraries loaded later
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - comes with scikit-learn
+        return
+    threadpool_limits(1)  # libraries already loaded (preloaded by the forkserver)
+
+
 def process_context(cell_ref: str) -> multiprocessing.context.BaseContext:
     """Forkserver where available, with the cell's modules imported once in the server so that
     each worker starts by a cheap fork; spawn elsewhere. Never plain fork (unsafe with threads)."""
@@ -59,7 +74,8 @@ def process_context(cell_ref: str) -> multiprocessing.context.BaseContext:
 
 def run_processes(cells: Sequence[Cell], cell_ref: str, workers: int) -> Generator[Outcome, None, None]:
     """Run cells on ``workers`` local processes."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=process_context(cell_ref))
+    context = process_context(cell_ref)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=single_threaded)
     try:
         futures: dict[Future[list[dict[str, Any]]], Cell] = {
             pool.submit(execute, cell_ref, cell.scenario, cell.seed): cell for cell in cells
