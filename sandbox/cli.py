@@ -21,6 +21,7 @@ from sandbox.experiment import run_simulation, score_answers
 from sandbox.fast import FAST_AGGREGATORS
 from sandbox.policy import CampaignPolicy
 from sandbox.render import comparison_json, comparison_table, dumps, outcome_json, outcome_table, table
+from sandbox.sweep import command as sweep_command
 
 DEFAULT_AGGREGATORS = "mv,wawa,ds"
 EXIT_USER_ERROR = 2
@@ -230,6 +231,8 @@ def build_parser() -> ArgumentParser:
     demo = commands.add_parser("demo", help="volunteers vs paid crowd vs paid curation on real data")
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(handler=cmd_demo)
+
+    sweep_command.add_parser(commands)
 
     for name, handler, text in (
         ("datasets", cmd_datasets, "list datasets"),
