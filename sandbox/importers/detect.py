@@ -1,0 +1,72 @@
+"""Tell an export's format from its content (not its name alone)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from sandbox.errors import SandboxError
+
+FORMATS: tuple[str, ...] = (
+    "labelstudio_json",
+    "labelstudio_json_min",
+    "labelstudio_csv",
+    "long",
+    "mturk",
+)
+
+
+def detect_format(path: Path) -> str:
+    """Return one of :data:`FORMATS` for ``path``; SandboxError when nothing fits."""
+    if not path.is_file():
+        raise SandboxError(f"{path}: no such file")
+    with path.open("rb") as f:
+        head = f.read(65536)
+    if not head.strip():
+        raise SandboxError(f"{path}: the file is empty")
+    if head[:4] == b"PAR1":
+        return "long"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"[", b"{"):
+        return _json_kind(path)
+    text = head.decode("utf-8", errors="replace")
+    first_line = text.splitlines()[0] if text else ""
+    header = set(next(csv.reader(io.StringIO(first_line)), []))
+    if {"WorkerId", "HITId"} <= header:
+        return "mturk"
+    if {"task", "worker", "label"} <= header:
+        return "long"
+    if {"id", "annotator"} <= header:
+        return "labelstudio_csv"
+    raise SandboxError(
+        f"{path}: unknown export format (header: {first_line[:200]!r}); "
+        f"give the format explicitly, one of: {', '.join(FORMATS)}"
+    )
+
+
+def _json_kind(path: Path) -> str:
+    """Full JSON export (tasks with ``annotations``) or JSON_MIN (flat records)."""
+    import ijson
+
+    keys: set[str] = set()
+    try:
+        with path.open("rb") as f:
+            for prefix, event, value in ijson.parse(f):
+                if prefix == "item" and event == "map_key":
+                    keys.add(str(value))
+                elif prefix == "item" and event == "end_map":
+                    break
+                elif prefix == "" and event == "start_map":
+                    raise SandboxError(
+                        f"{path}: a JSON object, not a list of tasks (exports are lists)"
+                    )
+    except ijson.JSONError as exc:
+        raise SandboxError(f"{path}: broken or truncated JSON ({exc})") from None
+    except UnicodeDecodeError:
+        raise SandboxError(f"{path}: not UTF-8 text; exports must be UTF-8 encoded") from None
+    if not keys:
+        raise SandboxError(f"{path}: the export holds no tasks")
+    if keys & {"annotations", "completions"}:
+        return "labelstudio_json"
+    return "labelstudio_json_min"
