@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -35,7 +36,7 @@ def detect_format(path: Path) -> str:
     header = set(next(csv.reader(io.StringIO(first_line)), []))
     if {"WorkerId", "HITId"} <= header:
         return "mturk"
-    if {"task", "worker", "label"} <= header:
+    if len({"task", "worker", "label"} & header) >= 2:
         return "long"
     if {"id", "annotator"} <= header:
         return "labelstudio_csv"
@@ -62,6 +63,12 @@ def _json_kind(path: Path) -> str:
                         f"{path}: a JSON object, not a list of tasks (exports are lists)"
                     )
     except ijson.JSONError as exc:
+        offset = _first_non_utf8(path)
+        if offset is not None:
+            raise SandboxError(
+                f"{path}: not UTF-8 text (invalid byte at offset {offset}); "
+                "exports must be UTF-8 encoded"
+            ) from None
         raise SandboxError(f"{path}: broken or truncated JSON ({exc})") from None
     except UnicodeDecodeError:
         raise SandboxError(f"{path}: not UTF-8 text; exports must be UTF-8 encoded") from None
@@ -70,3 +77,17 @@ def _json_kind(path: Path) -> str:
     if keys & {"annotations", "completions"}:
         return "labelstudio_json"
     return "labelstudio_json_min"
+
+
+def _first_non_utf8(path: Path) -> int | None:
+    """Offset of the first byte that is not valid UTF-8, or ``None`` when the file is UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    done = 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return done + max(exc.start, 0)
+            done += len(chunk)
+    return None
