@@ -1,0 +1,130 @@
+"""Round trip through a real Label Studio server: push a simulated crowd, pull every export format,
+and check the consensus equals the local run's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from crowdkit.aggregation import DawidSkene, MajorityVote
+
+from sandbox.errors import SandboxError
+from sandbox.importers import load_answers
+from sandbox.labelstudio_client import TASK_FIELD, PushResult, pull, push
+from sandbox.randomness import make_rng
+from tests.labelstudio.conftest import LabelStudioServer
+
+LABELS = ["cat", "dog", "fox"]
+
+
+def simulated_crowd(seed: int) -> tuple[pd.DataFrame, pd.Series]:
+    """60 tasks × 5 answers from 8 honest workers (skill 0.6–0.9), 2 uniform spammers and one
+    fixed-answer spammer; returns (answers, truth)."""
+    rng = make_rng(seed)
+    n_tasks, k = 60, 5
+    truth = pd.Series(rng.integers(0, 3, n_tasks), index=pd.Index(range(n_tasks), name="task"))
+    skills = {f"h{i}": 0.6 + 0.3 * i / 7 for i in range(8)}
+    workers = [*skills, "u0", "u1", "f0"]
+    rows = []
+    for task in range(n_tasks):
+        for worker in rng.choice(workers, size=k, replace=False):
+            true = int(truth[task])
+            if worker in skills:
+                wrong = [c for c in range(3) if c != true]
+                label = true if rng.random() < skills[worker] else int(rng.choice(wrong))
+            elif worker.startswith("u"):
+                label = int(rng.integers(0, 3))
+            else:
+                label = 0
+            rows.append((task, str(worker), LABELS[label]))
+    answers = pd.DataFrame(rows, columns=["task", "worker", "label"])
+    return answers, truth.map(lambda c: LABELS[int(c)]).rename("label")
+
+
+def consensus(answers: pd.DataFrame) -> dict[str, pd.Series]:
+    """MV and DS consensus, tasks as text (Label Studio data fields are text)."""
+    frame = answers.assign(task=answers["task"].astype(str), label=answers["label"].astype(str))
+    return {
+        "mv": MajorityVote().fit_predict(frame).sort_index(),
+        "ds": DawidSkene(n_iter=100).fit_predict(frame).sort_index(),
+    }
+
+
+@pytest.fixture(scope="module")
+def pushed(label_studio: LabelStudioServer) -> tuple[PushResult, pd.DataFrame, pd.Series]:
+    answers, truth = simulated_crowd(seed=2024)
+    gold = truth.iloc[:10]
+    result = push(
+        label_studio.url,
+        answers,
+        title="crowd-sandbox round trip",
+        labels=LABELS,
+        gold=gold,
+        api_key=label_studio.api_key,
+    )
+    return result, answers, gold
+
+
+def test_push_creates_distinct_users(
+    pushed: tuple[PushResult, pd.DataFrame, pd.Series],
+) -> None:
+    result, answers, _ = pushed
+    assert result.n_tasks == 60
+    assert result.n_annotations == len(answers) == 300
+    assert len(set(result.users.values())) == answers["worker"].nunique() == 11
+
+
+@pytest.mark.parametrize("export_type", ["JSON", "JSON_MIN", "CSV"])
+def test_pulled_export_gives_the_local_consensus(
+    label_studio: LabelStudioServer,
+    pushed: tuple[PushResult, pd.DataFrame, pd.Series],
+    export_type: str,
+    tmp_path: Path,
+) -> None:
+    result, answers, gold = pushed
+    path = pull(
+        label_studio.url,
+        result.project_id,
+        tmp_path / f"export.{export_type.lower()}",
+        export_type=export_type,
+        api_key=label_studio.api_key,
+    )
+    imported = load_answers(path, task_field=TASK_FIELD)
+    pulled = imported.answers
+    if export_type != "JSON":
+        # flat exports cannot mark ground truth: the gold annotations come back as answers of
+        # the user who pushed them (documented in sandbox.importers.labelstudio_flat)
+        is_gold = pulled["worker"] == str(result.gold_user)
+        assert is_gold.sum() == len(gold)
+        pulled = pulled[~is_gold]
+    assert len(pulled) == len(answers)
+    # workers come back as their Label Studio user ids
+    user_of = {w: str(uid) for w, uid in result.users.items()}
+    local = answers.assign(task=answers["task"].astype(str), worker=answers["worker"].map(user_of))
+    key = ["task", "worker", "label"]
+    assert sorted(map(tuple, pulled[key].astype(str).to_numpy())) == sorted(
+        map(tuple, local[key].astype(str).to_numpy())
+    )
+    for name, expected in consensus(answers).items():
+        got = consensus(pulled)[name]
+        pd.testing.assert_series_equal(got, expected, check_names=False, obj=name)
+    if export_type == "JSON":
+        # ground truth rides along in the full export only
+        assert imported.gold is not None
+        assert imported.gold.sort_index().to_dict() == {str(t): v for t, v in gold.items()}
+        assert set(imported.labels) == set(LABELS)
+
+
+def test_wrong_api_key_is_a_clear_error(label_studio: LabelStudioServer, tmp_path: Path) -> None:
+    with pytest.raises(SandboxError, match=r"HTTP 401.*check LABEL_STUDIO_API_KEY") as info:
+        pull(label_studio.url, 1, tmp_path / "x.json", api_key="not-the-key")
+    assert "not-the-key" not in str(info.value)
+
+
+def test_simulated_crowd_is_seeded() -> None:
+    a, _ = simulated_crowd(seed=1)
+    b, _ = simulated_crowd(seed=1)
+    pd.testing.assert_frame_equal(a, b)
+    assert np.isin(a["label"], LABELS).all()
