@@ -17,6 +17,7 @@ Chance is the accuracy of guessing from the consensus class frequencies.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +76,7 @@ def _show(value: Any) -> str:
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
-def _flag(row: pd.Series, chance: float, consensus_share: float) -> tuple[str, str]:
+def _flag(row: Mapping[Hashable, Any], chance: float, consensus_share: float) -> tuple[str, str]:
     """(archetype, reason) for one annotator row."""
     if row["answers"] < MIN_ANSWERS:
         return "honest", f"too few answers to judge ({int(row['answers'])} < {MIN_ANSWERS})"
@@ -149,7 +150,7 @@ def build_report(
         tasks["gold"] = gold.reindex(tasks.index)
     chance = float((consensus.value_counts(normalize=True) ** 2).sum())
     flags = []
-    for worker, row in annotators.iterrows():
+    for worker, row in annotators.to_dict("index").items():  # keeps each column's type
         mine = frame[frame["worker"] == worker]
         share = float((mine["consensus"] == row["top_label"]).mean())
         flags.append(_flag(row, chance, share))
