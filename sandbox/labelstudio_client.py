@@ -195,3 +195,17 @@ def push(
         n_tasks=len(tasks),
         n_annotations=len(answers),
     )
+
+
+def push_predictions(
+    url: str, project_id: int, predictions: list[dict[str, Any]], *, api_key: str | None = None
+) -> int:
+    """Import predictions (see :mod:`sandbox.consensus_output`) into an existing project;
+    returns how many were sent."""
+    client = connect(url, api_key)
+    for start in range(0, len(predictions), _BATCH):
+        with _api(f"importing predictions into project {project_id}", url):
+            client.projects.import_predictions(
+                project_id, request=predictions[start : start + _BATCH]
+            )
+    return len(predictions)

@@ -120,7 +120,10 @@ def load_answers(
         _report_done(path, progress)
     control = pick_control(rows.controls, from_name, source, config_names)
     allowed = controls[control].labels if controls and control in controls else None
-    return _select(rows, control, allowed, duplicates, source, fmt)
+    to_name = rows.to_names.get(control)
+    if to_name is None and controls and control in controls:
+        to_name = controls[control].to_name
+    return _select(rows, control, allowed, duplicates, source, fmt, to_name)
 
 
 def _report_done(path: Path, progress: ProgressCallback | None) -> None:
@@ -136,6 +139,7 @@ def _select(
     duplicates: DuplicatePolicy,
     source: str,
     fmt: str,
+    to_name: str | None,
 ) -> ImportedAnswers:
     """Keep the answers and gold of one control and finish the import."""
     frame = to_frame(rows.rows)
@@ -159,5 +163,7 @@ def _select(
         skipped=rows.skipped,
         source=source,
         source_format=fmt,
+        control=control,
+        to_name=to_name,
     )
     return result

@@ -38,6 +38,8 @@ class ImportedAnswers:
         labels: label values, in the label config's order when one was given, else sorted.
         skipped: reason → number of answers (or tasks) left out, e.g. ``{"cancelled": 3}``.
         source_format: the format name the file was read as.
+        control: the labeling control (Label Studio ``from_name``, MTurk question) read, if any.
+        to_name: the object that control labels (Label Studio ``to_name``), when known.
     """
 
     answers: pd.DataFrame
@@ -45,6 +47,8 @@ class ImportedAnswers:
     labels: tuple[str | int, ...]
     skipped: dict[str, int] = field(default_factory=dict)
     source_format: str = ""
+    control: str | None = None
+    to_name: str | None = None
 
 
 def check_choice(value: str, allowed: Iterable[str], what: str) -> None:
@@ -110,6 +114,8 @@ def finish(
     skipped: dict[str, int],
     source: str,
     source_format: str,
+    control: str | None = None,
+    to_name: str | None = None,
 ) -> ImportedAnswers:
     """Validate the collected rows, check labels, apply the duplicate policy, build the result."""
     if rows.empty:
@@ -137,4 +143,6 @@ def finish(
         labels=allowed,
         skipped=dict(sorted(skipped.items())),
         source_format=source_format,
+        control=control or None,
+        to_name=to_name,
     )

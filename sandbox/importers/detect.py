@@ -69,7 +69,7 @@ def _json_kind(path: Path) -> str:
                 f"{path}: not UTF-8 text (invalid byte at offset {offset}); "
                 "exports must be UTF-8 encoded"
             ) from None
-        raise SandboxError(f"{path}: broken or truncated JSON ({exc})") from None
+        raise SandboxError(f"{path}: broken or truncated JSON ({_first_line(exc)})") from None
     except UnicodeDecodeError:
         raise SandboxError(f"{path}: not UTF-8 text; exports must be UTF-8 encoded") from None
     if not keys:
@@ -91,3 +91,9 @@ def _first_non_utf8(path: Path) -> int | None:
                 return done + max(exc.start, 0)
             done += len(chunk)
     return None
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of a parser's (often multi-line) error message."""
+    text = str(exc).strip().strip("b'\"")
+    return text.splitlines()[0].strip() if text else type(exc).__name__

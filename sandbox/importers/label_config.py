@@ -19,6 +19,7 @@ class ChoicesControl:
     name: str
     labels: tuple[str, ...]
     multiple: bool
+    to_name: str | None = None
 
 
 def read_label_config(config: str | Path) -> dict[str, ChoicesControl]:
@@ -45,6 +46,7 @@ def read_label_config(config: str | Path) -> dict[str, ChoicesControl]:
             name=c.name,
             labels=tuple(c.labels),
             multiple=c.attr.get("choice") == "multiple",
+            to_name=c.attr.get("toName"),
         )
         for c in interface.controls
         if c.tag == "Choices"

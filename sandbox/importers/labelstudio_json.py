@@ -63,6 +63,7 @@ class ChoiceRows:
     rows: list[tuple[Any, str, str, str]] = field(default_factory=list)  # task, worker, ctrl, label
     gold: list[tuple[Any, str, str]] = field(default_factory=list)  # task, control, label
     controls: list[str] = field(default_factory=list)
+    to_names: dict[str, str] = field(default_factory=dict)  # control → the object it labels
     skipped: dict[str, int] = field(default_factory=dict)
 
     def skip(self, reason: str, n: int = 1) -> None:
@@ -102,8 +103,9 @@ def task_id(task: dict[str, Any], task_field: str | None, where: str) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _choices_of(result: list[Any], where: str) -> list[tuple[str, list[str]]]:
-    """(control name, chosen values) for each ``choices`` region of one annotation's result."""
+def _choices_of(result: list[Any], where: str, out: ChoiceRows) -> list[tuple[str, list[str]]]:
+    """(control name, chosen values) for each ``choices`` region of one annotation's result;
+    notes each control's ``to_name`` in ``out``."""
     found = []
     for region in result:
         if not isinstance(region, dict) or region.get("type", "choices").lower() != "choices":
@@ -113,6 +115,8 @@ def _choices_of(result: list[Any], where: str) -> list[tuple[str, list[str]]]:
         name = region.get("from_name")
         if not isinstance(choices, list) or not isinstance(name, str):
             raise SandboxError(f"{where}: malformed choices result {region!r}")
+        if isinstance(region.get("to_name"), str):
+            out.to_names.setdefault(name, region["to_name"])
         found.append((name, [str(c) for c in choices]))
     return found
 
@@ -134,7 +138,7 @@ def collect_task(
         if annotation.get("was_cancelled") or annotation.get("skipped"):
             out.skip("cancelled")
             continue
-        choices = _choices_of(annotation.get("result") or [], where)
+        choices = _choices_of(annotation.get("result") or [], where, out)
         if not choices:
             out.skip("empty_result")
             continue
@@ -184,7 +188,7 @@ def parse_json_export(
             raise SandboxError(f"{path}: {exc}") from None
         except ijson.JSONError as exc:
             raise SandboxError(
-                f"{path}: broken or truncated JSON after task #{index} ({exc})"
+                f"{path}: broken or truncated JSON after task #{index} ({_first_line(exc)})"
             ) from None
     if index < 0:
         raise SandboxError(f"{path}: expected a JSON list of tasks; found no task")
@@ -194,3 +198,9 @@ def parse_json_export(
 def to_frame(rows: list[tuple[Any, str, str, str]]) -> pd.DataFrame:
     """Rows (task, worker, control, label) → DataFrame with those columns."""
     return pd.DataFrame(rows, columns=["task", "worker", "control", "label"])
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of a parser's (often multi-line) error message."""
+    text = str(exc).strip().strip("b'\"")
+    return text.splitlines()[0].strip() if text else type(exc).__name__
