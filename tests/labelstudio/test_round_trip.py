@@ -3,6 +3,7 @@ and check the consensus equals the local run's."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,11 +11,20 @@ import pandas as pd
 import pytest
 from crowdkit.aggregation import DawidSkene, MajorityVote
 
+from sandbox.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.errors import SandboxError
 from sandbox.importers import load_answers
-from sandbox.labelstudio_client import TASK_FIELD, PushResult, pull, push
+from sandbox.labelstudio_client import (
+    TASK_FIELD,
+    PushResult,
+    connect,
+    pull,
+    push,
+    push_predictions,
+)
 from sandbox.randomness import make_rng
 from tests.labelstudio.conftest import LabelStudioServer
+from tests.test_cli_exports import main as cli_main
 
 LABELS = ["cat", "dog", "fox"]
 
@@ -128,3 +138,57 @@ def test_simulated_crowd_is_seeded() -> None:
     b, _ = simulated_crowd(seed=1)
     pd.testing.assert_frame_equal(a, b)
     assert np.isin(a["label"], LABELS).all()
+
+
+def test_consensus_goes_back_as_predictions(
+    label_studio: LabelStudioServer,
+    pushed: tuple[PushResult, pd.DataFrame, pd.Series],
+    tmp_path: Path,
+) -> None:
+    result, answers, _ = pushed
+    export = pull(
+        label_studio.url, result.project_id, tmp_path / "e.json", api_key=label_studio.api_key
+    )
+    imported = load_answers(export)  # Label Studio task ids, for predictions
+    labels = DawidSkene(n_iter=100).fit(imported.answers)
+    table = consensus_table(labels.labels_, labels.probas_)
+    assert imported.control == "label" and imported.to_name == "text"
+    predictions = labelstudio_predictions(
+        table, from_name=imported.control, to_name=imported.to_name, model_version="crowd-ds"
+    )
+    sent = push_predictions(
+        label_studio.url, result.project_id, predictions, api_key=label_studio.api_key
+    )
+    assert sent == 60
+    # the JSON export lists prediction ids only: read the predictions through the SDK client
+    client = connect(label_studio.url, label_studio.api_key)
+    stored = client.predictions.list(project=result.project_id)
+    got = {p.task: p.result[0]["value"]["choices"][0] for p in stored}
+    assert {p.model_version for p in stored} == {"crowd-ds"}
+    assert got == {int(t): str(v) for t, v in labels.labels_.items()}
+    tasks = json.loads(export.read_text())
+    expected = consensus(answers)["ds"]
+    by_crowd_task = {task["data"][TASK_FIELD]: got[task["id"]] for task in tasks}
+    assert by_crowd_task == expected.to_dict()
+
+
+def test_cli_push_and_pull(
+    label_studio: LabelStudioServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.api_key)
+    answers, _ = simulated_crowd(seed=3)
+    source = tmp_path / "answers.csv"
+    answers.head(50).to_csv(source, index=False)
+    url = label_studio.url
+    assert cli_main(["labelstudio", "push", str(source), "--url", url, "--title", "cli push"]) == 0
+    out = capsys.readouterr().out
+    assert label_studio.api_key not in out
+    project = int(out.split("created project ")[1].split(":")[0])
+    export = tmp_path / "pulled.csv"
+    argv = ["labelstudio", "pull", "--url", url, "--project", str(project)]
+    assert cli_main([*argv, "--export-type", "CSV", "--out", str(export)]) == 0
+    pulled = load_answers(export, task_field=TASK_FIELD)
+    assert len(pulled.answers) == 50
