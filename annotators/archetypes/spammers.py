@@ -1,0 +1,60 @@
+"""Spammers: workers who do not look at the task (uniform random, or always the same answer)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.parameters import Parameter, class_index
+from sandbox.errors import SandboxError
+
+
+class UniformSpammer(Archetype):
+    """Clicks a uniformly random class on every task; expected accuracy 1/K."""
+
+    name: ClassVar[str] = "uniform_spammer"
+    summary: ClassVar[str] = "answers uniformly at random (accuracy 1/K)"
+
+    def draw_workers(
+        self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
+    ) -> WorkerTraits:
+        return WorkerTraits(skill=np.full(n_workers, 1.0 / n_classes), label=no_label(n_workers))
+
+    def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
+        return rng.integers(0, batch.n_classes, size=len(batch.truth))
+
+
+class FixedSpammer(Archetype):
+    """Gives the same class to every task (the most common real spammer).
+
+    ``label`` fixes the class for all of them; by default each spammer picks one class at random.
+    Its expected accuracy is the share of its class in the truth.
+    """
+
+    name: ClassVar[str] = "fixed_spammer"
+    summary: ClassVar[str] = "always gives the same class (its own, or `label`)"
+    parameters: ClassVar[dict[str, Parameter]] = {
+        "label": Parameter(None, class_index, "class index every spammer gives (default: random)"),
+    }
+
+    def draw_workers(
+        self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
+    ) -> WorkerTraits:
+        fixed = self.params["label"]
+        if fixed is not None and fixed >= n_classes:
+            raise SandboxError(
+                f"fixed_spammer.label = {fixed} but the dataset has {n_classes} classes "
+                f"(allowed: 0..{n_classes - 1})"
+            )
+        labels = (
+            np.full(n_workers, fixed, dtype=np.int64)
+            if fixed is not None
+            else rng.integers(0, n_classes, size=n_workers)
+        )
+        return WorkerTraits(skill=class_prior[labels].astype(float), label=labels)
+
+    def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
+        return batch.label.copy()

@@ -1,0 +1,180 @@
+"""The ``crowd-sandbox`` command line. Parses arguments, calls the engine, prints; nothing else.
+
+Every SandboxError becomes one line on stderr and exit status 2; nothing is written on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from annotators.archetypes import ARCHETYPES
+from annotators.population import load_population, preset_names
+from sandbox import real_answers
+from sandbox.aggregation import AGGREGATORS, parse_aggregators
+from sandbox.datasets import list_datasets, load_dataset
+from sandbox.demo import DEMO_AGGREGATORS, DEMO_DATASET, run_demo
+from sandbox.errors import SandboxError
+from sandbox.experiment import run_simulation, score_answers
+from sandbox.render import dumps, outcome_json, outcome_table, table
+
+DEFAULT_AGGREGATORS = "mv,wawa,ds,onecoin_ds"
+EXIT_USER_ERROR = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with the project's convention: one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Simulate a population on a dataset, aggregate, score."""
+    aggregators = parse_aggregators(args.aggregators)
+    dataset = load_dataset(args.dataset)
+    population = load_population(args.population)
+    outcome = run_simulation(dataset, population, args.redundancy, aggregators, args.seed)
+    if args.format == "json":
+        header = {"dataset": dataset.name, "population": population.name, "seed": args.seed}
+        print(dumps(outcome_json(outcome, header)))
+    else:
+        title = f"{population.name} on {dataset.name}, {args.redundancy} answers per task, seed {args.seed}"
+        print(outcome_table(outcome, title))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Aggregate real answers and score them against gold."""
+    aggregators = parse_aggregators(args.aggregators)
+    if args.cost_per_label < 0:
+        raise SandboxError(f"--cost-per-label must be >= 0, got {args.cost_per_label}")
+    if args.dataset is not None:
+        if args.gold is not None:
+            raise SandboxError("--gold goes with --answers; a bundled dataset brings its own gold")
+        real = real_answers.from_dataset(args.dataset)
+    else:
+        real = real_answers.from_files(args.answers, args.gold)
+    outcome = score_answers(
+        real.answers, real.gold, aggregators, cost=len(real.answers) * args.cost_per_label
+    )
+    if args.format == "json":
+        print(dumps(outcome_json(outcome, {"dataset": real.source})))
+    else:
+        print(outcome_table(outcome, f"real answers of {real.source}, scored on {len(real.gold)} gold tasks"))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Volunteers, a paid crowd and paid curation side by side on a real dataset."""
+    rows = []
+    for side in run_demo(seed=args.seed):
+        for score in side.outcome.scores:
+            rows.append(
+                {
+                    "population": side.population,
+                    "answers/task": side.redundancy,
+                    "aggregator": score.aggregator,
+                    "accuracy": score.accuracy,
+                    "cost": side.outcome.cost,
+                    "cost/correct": score.cost_per_correct_label,
+                }
+            )
+    print(
+        f"Crowd vs paid curation on {DEMO_DATASET} (real expert gold as truth), "
+        f"aggregators {', '.join(DEMO_AGGREGATORS)}, seed {args.seed}\n"
+    )
+    print(table(rows, ["population", "answers/task", "aggregator", "accuracy", "cost", "cost/correct"]))
+    return 0
+
+
+def cmd_datasets(args: argparse.Namespace) -> int:
+    """List registered datasets."""
+    listing = list_datasets()
+    width = max(map(len, listing))
+    for name, description in listing.items():
+        print(f"{name.ljust(width)}  {description}")
+    return 0
+
+
+def cmd_populations(args: argparse.Namespace) -> int:
+    """List shipped population presets and the archetypes they can mix."""
+    names = preset_names()
+    width = max(map(len, [*names, *ARCHETYPES]))
+    for name in names:
+        print(f"{name.ljust(width)}  {load_population(name).description}")
+    print("\narchetypes:")
+    for name, kind in ARCHETYPES.items():
+        print(f"{name.ljust(width)}  {kind.summary}")
+    return 0
+
+
+def cmd_aggregators(args: argparse.Namespace) -> int:
+    """List registered aggregators."""
+    width = max(map(len, AGGREGATORS))
+    for name, spec in AGGREGATORS.items():
+        print(f"{name.ljust(width)}  {spec.summary}")
+    return 0
+
+
+def build_parser() -> ArgumentParser:
+    """All subcommands and their options."""
+    parser = ArgumentParser(prog="crowd-sandbox", description=__doc__.splitlines()[0] if __doc__ else None)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+
+    run = commands.add_parser("run", help="simulate a crowd on a dataset, aggregate, score")
+    run.add_argument("--dataset", required=True, help="registered name, synthetic:..., or CSV/Parquet path")
+    run.add_argument("--population", required=True, help="preset name or population TOML path")
+    run.add_argument("--redundancy", type=int, default=5, help="answers per task (default 5)")
+    run.add_argument(
+        "--aggregators",
+        default=DEFAULT_AGGREGATORS,
+        help=f"comma-separated (default {DEFAULT_AGGREGATORS})",
+    )
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--format", choices=("table", "json"), default="table")
+    run.set_defaults(handler=cmd_run)
+
+    evaluate = commands.add_parser("evaluate", help="aggregate real answers and score against gold")
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dataset", help="bundled dataset with real answers")
+    source.add_argument("--answers", help="CSV/Parquet file with task, worker, label")
+    evaluate.add_argument("--gold", help="CSV/Parquet file with task, label (with --answers)")
+    evaluate.add_argument("--aggregators", default=DEFAULT_AGGREGATORS)
+    evaluate.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
+    evaluate.add_argument("--format", choices=("table", "json"), default="table")
+    evaluate.set_defaults(handler=cmd_evaluate)
+
+    demo = commands.add_parser("demo", help="volunteers vs paid crowd vs paid curation on real data")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.set_defaults(handler=cmd_demo)
+
+    for name, handler, text in (
+        ("datasets", cmd_datasets, "list datasets"),
+        ("populations", cmd_populations, "list population presets and archetypes"),
+        ("aggregators", cmd_aggregators, "list aggregators"),
+    ):
+        commands.add_parser(name, help=text).set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``crowd-sandbox`` console script."""
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except SandboxError as error:
+        sys.stderr.write(f"crowd-sandbox: error: {error}\n")
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("crowd-sandbox: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

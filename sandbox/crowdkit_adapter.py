@@ -1,0 +1,93 @@
+"""Running crowd-kit aggregators cleanly: integer codes in, quiet output, skills in one scale.
+
+crowd-kit 1.4.2 is pinned with scikit-learn < 1.8 and pandas < 3 (see pyproject.toml); its remaining
+FutureWarning/DeprecationWarning/RuntimeWarning noise is silenced here, never globally.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from crowdkit.aggregation import MMSR
+
+from sandbox.errors import SandboxError
+
+#: MMSR's sign step builds a dense square matrix over workers + positively correlated worker pairs.
+MMSR_MEMORY_LIMIT_BYTES = 2 * 1024**3
+
+
+class AggregationFailed(SandboxError):
+    """An aggregator could not produce labels on this data (e.g. no convergence)."""
+
+
+@contextmanager
+def quiet_crowdkit() -> Iterator[None]:
+    """Run crowd-kit quietly and without side effects for the duration of one aggregation.
+
+    Silences its library warnings, and restores numpy's global random state afterwards (KOS calls
+    ``np.random.seed``; the project never lets the global state change under a user's feet).
+    """
+    global_state = np.random.get_state()  # noqa: NPY002 (guarding the global state)
+    try:
+        with warnings.catch_warnings():
+            for category in (FutureWarning, DeprecationWarning, RuntimeWarning, UserWarning):
+                warnings.simplefilter("ignore", category)
+            yield
+    finally:
+        np.random.set_state(global_state)  # noqa: NPY002 (guarding the global state)
+
+
+def worker_skills(model: Any, worker_names: pd.Index) -> pd.Series | None:
+    """Per-worker skill estimate (higher = better) from whatever the fitted model exposes.
+
+    DS: prior-weighted diagonal of the confusion; GLAD: alpha; MACE: P(not spamming);
+    MV/Wawa/ZBS/OneCoin/MMSR: their ``skills_``. Returns a Series indexed by original worker id.
+    """
+    if hasattr(model, "errors_") and not hasattr(model, "skills_"):
+        # P(correct) = sum over true classes of prior × P(answer = class | class); classes a worker
+        # never met (undefined row) are left out and the priors of the others renormalised.
+        errors, priors = model.errors_, model.priors_
+        diagonal = pd.DataFrame({label: errors.xs(label, level="label")[label] for label in errors.columns})
+        weights = diagonal.notna() * priors.reindex(diagonal.columns).to_numpy()
+        series = (diagonal.fillna(0.0) * weights).sum(axis=1) / weights.sum(axis=1)
+    elif hasattr(model, "alphas_"):
+        series = pd.Series(model.alphas_)
+    elif hasattr(model, "spamming_"):
+        spamming = np.asarray(model.spamming_, dtype=float)
+        # MACE factorizes workers in order of first appearance, which is the order of our codes.
+        series = pd.Series(spamming[:, 1] / spamming.sum(axis=1))
+    elif getattr(model, "skills_", None) is not None:
+        series = pd.Series(model.skills_)
+    else:
+        return None
+    series.index = worker_names[series.index.to_numpy().astype(np.int64)]
+    series.index.name = "worker"
+    return series.astype(float).rename("skill")
+
+
+def check_mmsr_memory(coded: pd.DataFrame) -> None:
+    """Refuse MMSR when its dense sign-determination matrix would exceed the memory limit.
+
+    The matrix is (W + P)² float64 where W = workers and P = positively correlated worker pairs;
+    counted here exactly with the same covariance crowd-kit builds.
+    """
+    probe = MMSR()
+    with quiet_crowdkit():
+        probe._construnct_covariation_matrix(coded)
+    covariance = probe._covariation_matrix
+    valid = np.flatnonzero(covariance.sum(axis=1) != 0)
+    signs = np.sign(covariance[np.ix_(valid, valid)])
+    positive_pairs = int(np.triu(signs == 1).sum())
+    side = len(valid) + positive_pairs
+    needed = 3 * side * side * 8  # the matrix, its normalised copy and eigen-solver work space
+    if needed > MMSR_MEMORY_LIMIT_BYTES:
+        raise SandboxError(
+            f"mmsr would need about {needed / 1024**3:.1f} GB here ({len(valid)} workers, "
+            f"{positive_pairs} correlated pairs; limit {MMSR_MEMORY_LIMIT_BYTES / 1024**3:.0f} GB); "
+            "use ds, glad or mace on crowds this size"
+        )

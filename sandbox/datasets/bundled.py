@@ -1,0 +1,44 @@
+"""Real crowd datasets bundled in ``datasets/`` (answers by real workers + expert gold)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sandbox.datasets.dataset import Dataset, class_codes, sorted_classes, truth_series
+
+
+def bundled_root() -> Path:
+    """The folder holding the bundled data: ``sandbox/_datasets`` in a wheel, ``datasets/`` in a checkout."""
+    package_dir = Path(__file__).resolve().parents[1]
+    inside_wheel = package_dir / "_datasets"
+    return inside_wheel if inside_wheel.is_dir() else package_dir.parent / "datasets"
+
+
+def catalog() -> dict[str, dict[str, Any]]:
+    """Name → entry of ``datasets/catalog.toml`` (one-line ``description``)."""
+    with (bundled_root() / "catalog.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_bundled(name: str) -> Dataset:
+    """Load one bundled real dataset: truth = expert gold; ``answers`` = the real crowd answers.
+
+    Labels are coded 0..K-1 over the sorted union of labels in answers and gold.
+    """
+    folder = bundled_root() / name
+    answers = pd.read_csv(folder / "labels.csv")
+    gold = pd.read_csv(folder / "gold.csv")
+    classes = sorted_classes(answers["label"], gold["label"])
+    coded_answers = answers.assign(label=class_codes(answers["label"], classes))
+    truth = truth_series(gold["task"], class_codes(gold["label"], classes))
+    return Dataset(
+        name=name,
+        description=str(catalog()[name]["description"]),
+        truth=truth,
+        classes=classes,
+        answers=coded_answers[["task", "worker", "label"]],
+    )

@@ -1,0 +1,118 @@
+"""Datasets with features: scikit-learn's offline built-ins and a synthetic generator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn import datasets as sk_datasets
+from sklearn.datasets import make_classification
+
+from sandbox.datasets.dataset import Dataset, truth_series
+from sandbox.errors import SandboxError
+
+SKLEARN_SETS: dict[str, tuple[Callable[..., Any], str]] = {
+    "iris": (
+        sk_datasets.load_iris,
+        "iris flowers (scikit-learn), 150 tasks, 3 classes, 4 features",
+    ),
+    "wine": (
+        sk_datasets.load_wine,
+        "wine cultivars (scikit-learn), 178 tasks, 3 classes, 13 features",
+    ),
+    "breast_cancer": (
+        sk_datasets.load_breast_cancer,
+        "breast tumour malignant/benign (scikit-learn), 569 tasks, 2 classes, 30 features",
+    ),
+    "digits": (
+        sk_datasets.load_digits,
+        "handwritten digits 8x8 (scikit-learn), 1797 tasks, 10 classes",
+    ),
+}
+
+SYNTHETIC_DEFAULTS: dict[str, float] = {
+    "n_tasks": 1000,
+    "n_classes": 2,
+    "imbalance": 1.0,
+    "n_features": 10,
+    "seed": 0,
+}
+SYNTHETIC_DESCRIPTION = (
+    "synthetic features and classes: synthetic:n_tasks=N,n_classes=K,imbalance=R,n_features=F,seed=S "
+    "(R = most/least frequent class ratio)"
+)
+
+
+def load_sklearn(name: str) -> Dataset:
+    """One of scikit-learn's bundled datasets, with its features (no download)."""
+    loader, description = SKLEARN_SETS[name]
+    bunch = loader()
+    classes = tuple(str(c) for c in bunch.target_names)
+    return Dataset(
+        name=name,
+        description=description,
+        truth=truth_series(range(len(bunch.target)), bunch.target),
+        classes=classes,
+        features=np.asarray(bunch.data, dtype=float),
+    )
+
+
+def class_proportions(n_classes: int, imbalance: float) -> NDArray[Any]:
+    """Geometric class shares: the first class is ``imbalance`` times as frequent as the last."""
+    exponents = np.arange(n_classes) / max(n_classes - 1, 1)
+    weights = imbalance ** (-exponents)
+    return weights / weights.sum()
+
+
+def make_synthetic(options: dict[str, float]) -> Dataset:
+    """A synthetic classification set (scikit-learn ``make_classification``) with chosen imbalance."""
+    n_tasks, n_classes = int(options["n_tasks"]), int(options["n_classes"])
+    imbalance, n_features = float(options["imbalance"]), int(options["n_features"])
+    if n_tasks < 1 or n_classes < 2 or imbalance < 1 or n_features < 1:
+        raise SandboxError(
+            f"synthetic needs n_tasks >= 1, n_classes >= 2, imbalance >= 1 and n_features >= 1; got {options}"
+        )
+    n_informative = min(n_features, max(2, int(np.ceil(np.log2(n_classes))) + 1))
+    if n_classes > 2**n_informative:
+        raise SandboxError(f"synthetic: n_features={n_features} is too few for {n_classes} classes")
+    features, target = make_classification(
+        n_samples=n_tasks,
+        n_features=n_features,
+        n_informative=n_informative,
+        n_redundant=0,
+        n_repeated=0,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        weights=class_proportions(n_classes, imbalance).tolist(),
+        flip_y=0.0,
+        random_state=int(options["seed"]),
+    )
+    label = ",".join(f"{k}={v:g}" for k, v in options.items())
+    return Dataset(
+        name=f"synthetic:{label}",
+        description=f"synthetic classification ({label})",
+        truth=truth_series(range(n_tasks), target),
+        classes=tuple(f"class_{k}" for k in range(n_classes)),
+        features=features,
+    )
+
+
+def parse_synthetic(spec: str) -> dict[str, float]:
+    """Parse ``synthetic[:key=value,...]`` into options (defaults filled in)."""
+    options = dict(SYNTHETIC_DEFAULTS)
+    _, _, body = spec.partition(":")
+    for item in filter(None, body.split(",")):
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if key not in SYNTHETIC_DEFAULTS or not sep:
+            raise SandboxError(
+                f"synthetic option {item!r} is not allowed; allowed: "
+                f"{', '.join(f'{k}=<number>' for k in SYNTHETIC_DEFAULTS)}"
+            )
+        try:
+            options[key] = float(value)
+        except ValueError:
+            raise SandboxError(f"synthetic option {key} must be a number, got {value!r}") from None
+    return options

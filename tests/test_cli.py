@@ -1,0 +1,143 @@
+"""The command line as a user runs it: documented JSON, readable tables, exit 2 on user errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def assert_user_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_run_prints_the_documented_json(cli: Cli) -> None:
+    result = cli("run", "--dataset", "snow_rte", "--population", "volunteers", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    for key in ("dataset", "population", "seed", "n_tasks", "n_workers", "n_labels", "cost", "results"):
+        assert key in document
+    assert document["dataset"] == "snow_rte" and document["population"] == "volunteers"
+    assert document["n_tasks"] == 800 and document["n_labels"] == 800 * 5
+    assert document["cost"] == pytest.approx(4000 * 0.01)
+    for row in document["results"]:
+        assert {"aggregator", "accuracy", "f1_macro", "cost_per_correct_label", "seconds"} <= set(row)
+        assert 0.5 < row["accuracy"] <= 1
+        assert row["cost_per_correct_label"] == pytest.approx(40.0 / (row["accuracy"] * 800))
+
+
+def test_run_is_deterministic_for_a_seed(cli: Cli) -> None:
+    args = ("run", "--dataset", "iris", "--population", "paid_crowd", "--seed", "9", "--format", "json")
+    first, second = json.loads(cli(*args).stdout), json.loads(cli(*args).stdout)
+    for a, b in zip(first["results"], second["results"], strict=True):
+        assert a["accuracy"] == b["accuracy"]
+
+
+def test_evaluate_reproduces_published_figures(cli: Cli) -> None:
+    result = cli("evaluate", "--dataset", "zheng_product", "--aggregators", "mv,ds", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert "population" not in document and "seed" not in document
+    accuracy = {row["aggregator"]: row["accuracy"] for row in document["results"]}
+    assert accuracy["mv"] == pytest.approx(0.897, abs=0.005)  # crowd-kit JOSS paper
+    assert accuracy["ds"] == pytest.approx(0.940, abs=0.005)
+    assert document["n_tasks"] == 8315 and document["n_labels"] == 24945
+
+
+def test_evaluate_user_answers_and_gold_files(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "answers.csv").write_text(
+        "task,worker,label\nq1,a,yes\nq1,b,yes\nq1,c,no\nq2,a,no\nq2,b,no\n"
+    )
+    (tmp_path / "gold.csv").write_text("task,label\nq1,yes\nq2,yes\n")
+    result = cli(
+        "evaluate",
+        "--answers",
+        "answers.csv",
+        "--gold",
+        "gold.csv",
+        "--aggregators",
+        "mv",
+        "--cost-per-label",
+        "0.1",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["results"][0]["accuracy"] == 0.5
+    assert document["cost"] == pytest.approx(0.5)
+    assert document["results"][0]["cost_per_correct_label"] == pytest.approx(0.5)
+
+
+def test_demo_shows_crowd_and_curation_side_by_side(cli: Cli) -> None:
+    result = cli("demo")
+    assert result.returncode == 0, result.stderr
+    for word in ("volunteers", "paid_curation", "accuracy", "cost/correct"):
+        assert word in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("datasets", "snow_rte"),
+        ("populations", "paid_curation"),
+        ("aggregators", "glad"),
+    ],
+)
+def test_listings(cli: Cli, command: str, expected: str) -> None:
+    result = cli(command)
+    assert result.returncode == 0 and expected in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (
+            ("run", "--dataset", "mnist", "--population", "volunteers"),
+            ("unknown dataset 'mnist'", "snow_rte"),
+        ),
+        (
+            ("run", "--dataset", "iris", "--population", "robots"),
+            ("unknown population 'robots'", "volunteers"),
+        ),
+        (
+            ("run", "--dataset", "iris", "--population", "volunteers", "--aggregators", "mv,best"),
+            ("unknown aggregator 'best'", "allowed: mv"),
+        ),
+        (
+            ("run", "--dataset", "iris", "--population", "paid_curation", "--redundancy", "20"),
+            ("redundancy 20 is larger than the pool of 8 workers",),
+        ),
+        (
+            ("run", "--dataset", "iris", "--population", "volunteers", "--redundancy", "x"),
+            ("invalid int value",),
+        ),
+        (("run", "--dataset", "missing.csv", "--population", "volunteers"), ("missing.csv does not exist",)),
+        (("evaluate", "--dataset", "iris"), ("has no real crowd answers",)),
+        (("evaluate", "--answers", "empty.csv"), ("is empty",)),
+        (("evaluate", "--answers", "nocols.csv"), ("missing column 'worker'",)),
+        (("evaluate", "--answers", "garbage.parquet"), ("cannot be read",)),
+        (("run", "--dataset", "iris", "--population", "bad.toml"), ("bad.toml", "shares must sum to 1")),
+        (("evaluate", "--dataset", "zheng_dog", "--aggregators", "kos"), ("kos handles two classes only",)),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "nocols.csv").write_text("task,label\n1,0\n")
+    (tmp_path / "garbage.parquet").write_bytes(b"not a parquet file")
+    (tmp_path / "bad.toml").write_text("pool_size = 5\n[archetypes.honest]\nshare = 0.5\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert_user_error(cli(*args), *fragments)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
