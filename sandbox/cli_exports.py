@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from sandbox.aggregation import aggregate
 from sandbox.annotator_report import AnnotatorReport, build_report
 from sandbox.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.errors import SandboxError
@@ -29,9 +30,10 @@ from sandbox.importers import (
     FORMATS,
     MULTI_CHOICE_POLICIES,
     ImportedAnswers,
+    align_gold,
     load_answers,
-    read_gold,
 )
+from sandbox.real_answers import read_gold
 
 REPORT_FORMATS = ("table", "json", "csv")
 CONSENSUS_FORMATS = ("csv", "labelstudio")
@@ -39,21 +41,16 @@ PROGRESS_MIN_BYTES = 8 << 20
 
 
 # ----------------------------------------------------------------------------- reading exports
-def add_import_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every command that reads an export."""
-    parser.add_argument(
-        "export", help="export file (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV)"
-    )
+def add_import_options(parser: argparse.ArgumentParser, positional: bool = True) -> None:
+    """Options shared by every command that reads an export (``positional``: the EXPORT argument)."""
+    if positional:
+        parser.add_argument(
+            "export", help="export file (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV)"
+        )
     parser.add_argument("--input-format", choices=FORMATS, help="export format (default: detected)")
-    parser.add_argument(
-        "--from-name", help="labeling control (Label Studio) or question (MTurk) to read"
-    )
-    parser.add_argument(
-        "--label-config", help="Label Studio label config (XML file): labels are checked"
-    )
-    parser.add_argument(
-        "--task-field", help="identify tasks by this data field instead of the task id"
-    )
+    parser.add_argument("--from-name", help="labeling control (Label Studio) or question (MTurk) to read")
+    parser.add_argument("--label-config", help="Label Studio label config (XML file): labels are checked")
+    parser.add_argument("--task-field", help="identify tasks by this data field instead of the task id")
     parser.add_argument(
         "--duplicates",
         choices=DUPLICATE_POLICIES,
@@ -83,9 +80,9 @@ def _progress(path: Path) -> Callable[[int, int], None] | None:
     return report
 
 
-def read_export(args: argparse.Namespace) -> ImportedAnswers:
+def read_export(args: argparse.Namespace, path_arg: str = "export") -> ImportedAnswers:
     """Load the export named on the command line, with progress on stderr for large files."""
-    path = Path(args.export)
+    path = Path(getattr(args, path_arg))
     imported = load_answers(
         path,
         format=args.input_format,
@@ -105,10 +102,7 @@ def read_export(args: argparse.Namespace) -> ImportedAnswers:
 def _gold(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
     """Gold from ``--gold`` (wins) or from the export's ground-truth annotations."""
     if getattr(args, "gold", None):
-        gold = read_gold(Path(args.gold))
-        if imported.answers["task"].dtype == object and gold.index.dtype != object:
-            gold.index = gold.index.astype(str)
-        return gold
+        return align_gold(read_gold(args.gold), imported.answers)
     return imported.gold
 
 
@@ -137,10 +131,7 @@ def _plain(value: Any) -> Any:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {str(k): _plain(v) for k, v in row.items()}
-        for row in frame.reset_index().to_dict("records")
-    ]
+    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.reset_index().to_dict("records")]
 
 
 def _text_table(frame: pd.DataFrame, digits: int = 3) -> str:
@@ -150,20 +141,14 @@ def _text_table(frame: pd.DataFrame, digits: int = 3) -> str:
     for row in shown.itertuples(index=False):
         cells.append([f"{v:.{digits}f}" if isinstance(v, float) else str(_plain(v)) for v in row])
     widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
-    )
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells)
 
 
 # ----------------------------------------------------------------------------- aggregation
 def consensus(name: str, answers: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame | None]:
     """Consensus labels and posteriors of aggregator ``name`` (the project registry)."""
-    from crowdkit.aggregation import DawidSkene, MajorityVote
-
-    # TODO(merge): the project registry (sandbox.aggregation.aggregate) once main has it
-    model = {"mv": MajorityVote, "ds": DawidSkene}[name]()
-    labels = model.fit_predict(answers)
-    return labels, getattr(model, "probas_", None)
+    result = aggregate(name, answers)
+    return result.labels, result.probas
 
 
 class _RegistryAggregator:
@@ -180,14 +165,11 @@ class _RegistryAggregator:
 
 
 # ----------------------------------------------------------------------------- report
-def report_json(
-    report: AnnotatorReport, imported: ImportedAnswers, aggregator: str
-) -> dict[str, Any]:
+def report_json(report: AnnotatorReport, imported: ImportedAnswers, aggregator: str) -> dict[str, Any]:
     """The whole report as one JSON document."""
     confusions = {
         str(_plain(w)): {
-            str(_plain(t)): {str(_plain(a)): float(p) for a, p in row.items()}
-            for t, row in m.iterrows()
+            str(_plain(t)): {str(_plain(a)): float(p) for a, p in row.items()} for t, row in m.iterrows()
         }
         for w, m in report.confusions.items()
     }
@@ -208,9 +190,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Per-annotator, per-task and overall quality of an export."""
     imported = read_export(args)
     gold = _gold(args, imported)
-    report = build_report(
-        imported.answers, aggregator=_RegistryAggregator(args.aggregator), gold=gold
-    )
+    report = build_report(imported.answers, aggregator=_RegistryAggregator(args.aggregator), gold=gold)
     if args.format == "json":
         print(json.dumps(report_json(report, imported, args.aggregator), indent=2))
     elif args.format == "csv":
@@ -241,9 +221,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     kind = args.out_format or ("labelstudio" if out.suffix.lower() == ".json" else "csv")
     if kind == "labelstudio":
         if args.task_field:
-            raise SandboxError(
-                "Label Studio predictions need the export's task ids: drop --task-field"
-            )
+            raise SandboxError("Label Studio predictions need the export's task ids: drop --task-field")
         from_name = imported.control
         to_name = args.to_name or imported.to_name
         if not from_name or not to_name:
@@ -282,13 +260,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         f"# Population fitted by `crowd-sandbox fit` from {Path(args.export).name}",
         f"# ({len(imported.answers)} answers, {len(fitted.workers)} annotators, labels "
         f"{', '.join(map(str, fitted.labels))}; class code i = i-th label).",
-        f"# Truth: gold on {fitted.truth_from_gold:.0%} of the tasks, "
-        "Dawid-Skene consensus elsewhere.",
-        "# Annotators mapped to archetypes: "
-        + ", ".join(f"{k} {v}" for k, v in counts.items())
-        + ".",
-        f"# Answers per annotator: median {fitted.activity.median():g}, "
-        f"max {fitted.activity.max()}.",
+        f"# Truth: gold on {fitted.truth_from_gold:.0%} of the tasks, Dawid-Skene consensus elsewhere.",
+        "# Annotators mapped to archetypes: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".",
+        f"# Answers per annotator: median {fitted.activity.median():g}, max {fitted.activity.max()}.",
         "",
     ]
     write_atomically(out, "\n".join(header) + tomli_w.dumps(fitted.population))
@@ -328,12 +302,8 @@ def add_export_commands(commands: Any, aggregator_names: list[str]) -> None:
     """Add report, aggregate, fit and labelstudio to ``commands`` (an argparse subparsers)."""
     report = commands.add_parser("report", help="annotator quality report of an export")
     add_import_options(report)
-    report.add_argument(
-        "--gold", help="gold labels (CSV/Parquet task, label); default: the export's"
-    )
-    report.add_argument(
-        "--aggregator", choices=aggregator_names, default="ds", help="consensus (default ds)"
-    )
+    report.add_argument("--gold", help="gold labels (CSV/Parquet task, label); default: the export's")
+    report.add_argument("--aggregator", choices=aggregator_names, default="ds", help="consensus (default ds)")
     report.add_argument("--format", choices=REPORT_FORMATS, default="table")
     report.add_argument("--tasks-out", help="also write the per-task table (CSV) here")
     report.set_defaults(handler=cmd_report)
@@ -342,18 +312,10 @@ def add_export_commands(commands: Any, aggregator_names: list[str]) -> None:
         "aggregate", help="consensus of an export as CSV or Label Studio predictions"
     )
     add_import_options(aggregate)
-    aggregate.add_argument(
-        "--aggregator", choices=aggregator_names, default="ds", help="default ds"
-    )
-    aggregate.add_argument(
-        "--out", required=True, help="output file (.json: Label Studio predictions)"
-    )
-    aggregate.add_argument(
-        "--out-format", choices=CONSENSUS_FORMATS, help="default: from --out's suffix"
-    )
-    aggregate.add_argument(
-        "--to-name", help="Label Studio object the control labels (default: from export)"
-    )
+    aggregate.add_argument("--aggregator", choices=aggregator_names, default="ds", help="default ds")
+    aggregate.add_argument("--out", required=True, help="output file (.json: Label Studio predictions)")
+    aggregate.add_argument("--out-format", choices=CONSENSUS_FORMATS, help="default: from --out's suffix")
+    aggregate.add_argument("--to-name", help="Label Studio object the control labels (default: from export)")
     aggregate.set_defaults(handler=cmd_aggregate)
 
     fit = commands.add_parser("fit", help="fit a population (TOML) to the annotators of an export")
@@ -361,9 +323,7 @@ def add_export_commands(commands: Any, aggregator_names: list[str]) -> None:
     fit.add_argument("--gold", help="gold labels (CSV/Parquet task, label); default: the export's")
     fit.add_argument("--out", required=True, help="population TOML file to write")
     fit.add_argument("--name", help="population name (default: the output file's stem)")
-    fit.add_argument(
-        "--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)"
-    )
+    fit.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
     fit.add_argument("--workers-out", help="also write the per-annotator fit (CSV) here")
     fit.set_defaults(handler=cmd_fit)
 
@@ -377,9 +337,7 @@ def add_export_commands(commands: Any, aggregator_names: list[str]) -> None:
     pull.add_argument("--export-type", choices=("JSON", "JSON_MIN", "CSV"), default="JSON")
     pull.add_argument("--out", required=True, help="file to write")
     pull.set_defaults(handler=cmd_labelstudio_pull)
-    push = actions.add_parser(
-        "push", help="create a project with these answers attributed to users"
-    )
+    push = actions.add_parser("push", help="create a project with these answers attributed to users")
     add_import_options(push)
     push.add_argument("--url", required=True)
     push.add_argument("--title", default="crowd-sandbox answers", help="project title")

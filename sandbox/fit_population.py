@@ -15,9 +15,9 @@ It fits:
 - activity: answers per worker.
 
 ``population`` is a dict in the project's population TOML schema (archetype shares; honest skill as
-the empirical values; mistakes as the pooled confusion; adversaries' skill as their rate of wrong
-answers) for ``run`` and sweeps. :func:`simulate_replica` re-answers the real (task, worker) pairs
-from the fitted model, with each task's difficulty drawn anew from its class's distribution; it is
+the empirical values; mistakes as the pooled confusion; adversaries' ``malice`` as their rate of
+wrong answers) for ``run`` and sweeps. :func:`simulate_replica` re-answers the real (task, worker)
+pairs from the fitted model, with each task's difficulty drawn anew from its class's distribution; it is
 how the fit is validated against the real MV and DS accuracies.
 """
 
@@ -155,8 +155,7 @@ def fit_population(
     task_class = truth.reindex(rate.index)
     misleading_share = misleading.groupby(task_class).mean().reindex(labels, fill_value=0.0)
     misleading_rates = {
-        label: [round(float(x), 6) for x in rate[misleading & (task_class == label)]]
-        for label in labels
+        label: [round(float(x), 6) for x in rate[misleading & (task_class == label)]] for label in labels
     }
     priors = task_class.value_counts(normalize=True).reindex(labels, fill_value=0.0).to_numpy()
     workers = report.annotators.reindex(worker_index)[
@@ -179,9 +178,7 @@ def fit_population(
         archetypes["uniform_spammer"] = {"share": shares["uniform_spammer"]}
     if "fixed_spammer" in shares:
         fixed: dict[str, Any] = {"share": shares["fixed_spammer"]}
-        chosen = set(
-            report.annotators.loc[report.annotators["archetype"] == "fixed_spammer", "top_label"]
-        )
+        chosen = set(report.annotators.loc[report.annotators["archetype"] == "fixed_spammer", "top_label"])
         if len(chosen) == 1:
             fixed["label"] = labels.index(chosen.pop())
         archetypes["fixed_spammer"] = fixed
@@ -189,12 +186,11 @@ def fit_population(
         wrong = 1.0 - workers.loc[workers["archetype"] == "adversary", "skill"]
         archetypes["adversary"] = {
             "share": shares["adversary"],
-            "skill": {"values": [round(float(x), 6) for x in wrong]},
+            "malice": {"values": [round(float(x), 6) for x in wrong]},
         }
     population = {
         "name": name,
-        "description": description
-        or f"fitted from {len(answers)} real answers of {len(workers)} annotators",
+        "description": description or f"fitted from {len(answers)} real answers of {len(workers)} annotators",
         "pool_size": len(workers),
         "cost_per_label": float(cost_per_label),
         "archetypes": archetypes,
@@ -243,9 +239,7 @@ def simulate_replica(
     t = tasks.get_indexer(pd.Index(pairs["task"]))
     w = fitted.skills.index.get_indexer(pd.Index(pairs["worker"]))
     true_codes = task_class[t]
-    p_right = np.where(
-        np.isnan(task_rate[t]), fitted.skills.to_numpy()[w, true_codes], task_rate[t]
-    )
+    p_right = np.where(np.isnan(task_rate[t]), fitted.skills.to_numpy()[w, true_codes], task_rate[t])
     right = rng.random(len(pairs)) < p_right
     cumulative = np.cumsum(fitted.mistakes.to_numpy()[true_codes], axis=1)
     wrong = np.minimum((rng.random(len(pairs))[:, None] > cumulative).sum(axis=1), k - 1)

@@ -104,9 +104,7 @@ def pull(
     The file is written to a temporary name first and renamed when complete.
     """
     if export_type not in EXPORT_TYPES:
-        raise SandboxError(
-            f"unknown export type {export_type!r}; allowed: {', '.join(EXPORT_TYPES)}"
-        )
+        raise SandboxError(f"unknown export type {export_type!r}; allowed: {', '.join(EXPORT_TYPES)}")
     client = connect(url, api_key)
     partial = out.with_name(out.name + ".part")
     with _api(f"export of project {project_id}", url):
@@ -179,12 +177,8 @@ def push(
             for w, label in zip(group["worker"], group["label"], strict=True)
         ]
         if gold is not None and task in gold.index:
-            annotations.append(
-                {"completed_by": me, "ground_truth": True, "result": _result(gold[task])}
-            )
-        tasks.append(
-            {"data": {"text": f"task {task}", TASK_FIELD: str(task)}, "annotations": annotations}
-        )
+            annotations.append({"completed_by": me, "ground_truth": True, "result": _result(gold[task])})
+        tasks.append({"data": {"text": f"task {task}", TASK_FIELD: str(task)}, "annotations": annotations})
     for start in range(0, len(tasks), _BATCH):
         with _api(f"importing tasks into project {project.id}", url):
             client.projects.import_tasks(project.id, request=tasks[start : start + _BATCH])
@@ -205,7 +199,5 @@ def push_predictions(
     client = connect(url, api_key)
     for start in range(0, len(predictions), _BATCH):
         with _api(f"importing predictions into project {project_id}", url):
-            client.projects.import_predictions(
-                project_id, request=predictions[start : start + _BATCH]
-            )
+            client.projects.import_predictions(project_id, request=predictions[start : start + _BATCH])
     return len(predictions)

@@ -48,8 +48,6 @@ def write_labelstudio_export(
                 }
             )
             next_id += 1
-        tasks.append(
-            {"id": int(task), "data": {"text": f"task {task}"}, "annotations": annotations}
-        )
+        tasks.append({"id": int(task), "data": {"text": f"task {task}"}, "annotations": annotations})
     path.write_text(json.dumps(tasks), encoding="utf-8")
     return path

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
-import sys
 import tomllib
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from sandbox.cli_exports import add_export_commands
-from sandbox.errors import SandboxError
+from sandbox.cli import main
 from tests.ls_export_builder import write_labelstudio_export
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 FIXTURES = Path(__file__).resolve().parent / "importers" / "fixtures"
-
-
-def main(argv: Sequence[str]) -> int:
-    """The CLI's contract: SandboxError → one line on stderr, exit status 2."""
-    parser = argparse.ArgumentParser(prog="crowd-sandbox")
-    add_export_commands(parser.add_subparsers(dest="command", required=True), ["mv", "ds"])
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except SandboxError as error:
-        sys.stderr.write(f"crowd-sandbox: error: {error}\n")
-        return 2
 
 
 @pytest.fixture(scope="module")

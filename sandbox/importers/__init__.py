@@ -28,6 +28,7 @@ from sandbox.importers.base import (
     ImportedAnswers,
     MultiChoicePolicy,
     ProgressCallback,
+    align_gold,
     check_choice,
     finish,
 )
@@ -40,7 +41,7 @@ from sandbox.importers.labelstudio_flat import (
     read_ls_csv,
 )
 from sandbox.importers.labelstudio_json import ChoiceRows, parse_json_export, to_frame
-from sandbox.importers.long_table import read_gold, read_long
+from sandbox.importers.long_table import read_long
 from sandbox.importers.mturk import collect_mturk, read_mturk
 
 __all__ = [
@@ -50,9 +51,9 @@ __all__ = [
     "DuplicatePolicy",
     "ImportedAnswers",
     "MultiChoicePolicy",
+    "align_gold",
     "detect_format",
     "load_answers",
-    "read_gold",
 ]
 
 
@@ -103,13 +104,9 @@ def load_answers(
     controls = read_label_config(label_config) if label_config is not None else None
     config_names = list(controls) if controls else None
     if fmt == "labelstudio_json":
-        rows = parse_json_export(
-            path, task_field=task_field, multi_choice=multi_choice, progress=progress
-        )
+        rows = parse_json_export(path, task_field=task_field, multi_choice=multi_choice, progress=progress)
     elif fmt == "mturk":
-        rows = collect_mturk(
-            read_mturk(path), from_name=from_name, task_field=task_field, source=source
-        )
+        rows = collect_mturk(read_mturk(path), from_name=from_name, task_field=task_field, source=source)
     else:
         frame = read_json_min(path) if fmt == "labelstudio_json_min" else read_ls_csv(path)
         names = flat_controls(frame, from_name, config_names, source)

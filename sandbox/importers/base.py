@@ -80,6 +80,22 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+def align_gold(gold: pd.Series, answers: pd.DataFrame) -> pd.Series:
+    """Gold whose task ids have the answers' type: text ids from an export (``"12"``) and numbers
+    from a gold file (``12``) name the same task."""
+    tasks = answers["task"]
+    if gold.empty or tasks.empty:
+        return gold
+    text_tasks = tasks.map(lambda t: isinstance(t, str)).all()
+    text_gold = all(isinstance(t, str) for t in gold.index)
+    aligned = gold.copy()
+    if text_tasks and not text_gold:
+        aligned.index = pd.Index([str(t) for t in gold.index], name="task")
+    elif not text_tasks and text_gold and all(str(t).lstrip("-").isdigit() for t in gold.index):
+        aligned.index = pd.Index([int(t) for t in gold.index], name="task")
+    return aligned
+
+
 def apply_duplicate_policy(
     answers: pd.DataFrame, policy: DuplicatePolicy, skipped: dict[str, int]
 ) -> pd.DataFrame:

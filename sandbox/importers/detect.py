@@ -26,7 +26,7 @@ def detect_format(path: Path) -> str:
         head = f.read(65536)
     if not head.strip():
         raise SandboxError(f"{path}: the file is empty")
-    if head[:4] == b"PAR1":
+    if head[:4] == b"PAR1" or path.suffix.lower() in (".parquet", ".pq"):
         return "long"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] in (b"[", b"{"):
@@ -59,15 +59,12 @@ def _json_kind(path: Path) -> str:
                 elif prefix == "item" and event == "end_map":
                     break
                 elif prefix == "" and event == "start_map":
-                    raise SandboxError(
-                        f"{path}: a JSON object, not a list of tasks (exports are lists)"
-                    )
+                    raise SandboxError(f"{path}: a JSON object, not a list of tasks (exports are lists)")
     except ijson.JSONError as exc:
         offset = _first_non_utf8(path)
         if offset is not None:
             raise SandboxError(
-                f"{path}: not UTF-8 text (invalid byte at offset {offset}); "
-                "exports must be UTF-8 encoded"
+                f"{path}: not UTF-8 text (invalid byte at offset {offset}); exports must be UTF-8 encoded"
             ) from None
         raise SandboxError(f"{path}: broken or truncated JSON ({_first_line(exc)})") from None
     except UnicodeDecodeError:

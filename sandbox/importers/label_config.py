@@ -68,8 +68,7 @@ def pick_control(
     if from_name is not None:
         if from_name not in names:
             raise SandboxError(
-                f"{source}: no labeling control named {from_name!r}; "
-                f"controls: {', '.join(names) or 'none'}"
+                f"{source}: no labeling control named {from_name!r}; controls: {', '.join(names) or 'none'}"
             )
         return from_name
     candidates = [n for n in names if n in seen] or names

@@ -126,9 +126,7 @@ def collect_task(
 ) -> None:
     """Add one exported task's annotations to ``out``."""
     if not isinstance(task, dict) or ("annotations" not in task and "completions" not in task):
-        raise SandboxError(
-            f"task #{index}: not a Label Studio task (expected an object with 'annotations')"
-        )
+        raise SandboxError(f"task #{index}: not a Label Studio task (expected an object with 'annotations')")
     tid = task_id(task, task_field, f"task #{index}")
     annotations = task.get("annotations", task.get("completions")) or []
     if not annotations:
@@ -181,9 +179,7 @@ def parse_json_export(
         reader = _CountingReader(raw, total, progress)
         try:
             for index, task in enumerate(ijson.items(reader, "item", use_float=True)):
-                collect_task(
-                    task, out, task_field=task_field, multi_choice=multi_choice, index=index
-                )
+                collect_task(task, out, task_field=task_field, multi_choice=multi_choice, index=index)
         except SandboxError as exc:
             raise SandboxError(f"{path}: {exc}") from None
         except ijson.JSONError as exc:

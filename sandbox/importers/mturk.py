@@ -56,8 +56,7 @@ def collect_mturk(
     if from_name is not None:
         if from_name not in questions:
             raise SandboxError(
-                f"{source}: no answer column for {from_name!r}; "
-                f"questions: {', '.join(questions) or 'none'}"
+                f"{source}: no answer column for {from_name!r}; questions: {', '.join(questions) or 'none'}"
             )
         name = from_name
     elif len(questions) == 1:

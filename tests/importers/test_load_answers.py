@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sandbox.errors import SandboxError
-from sandbox.importers import detect_format, load_answers, read_gold
+from sandbox.importers import align_gold, detect_format, load_answers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -73,7 +73,7 @@ def test_multi_choice_is_an_error_or_skipped_and_counted() -> None:
         ("not_utf8.json", r"not UTF-8"),
         ("not_a_list.json", r"not a list of tasks"),
         ("ls_only_cancelled.json", r"no usable answers \(skipped — cancelled: 1, task_without"),
-        ("long_missing_column.csv", r"missing column\(s\) worker"),
+        ("long_missing_column.csv", r"missing column 'worker'"),
         ("no_such_file.json", r"no such file"),
     ],
 )
@@ -88,9 +88,7 @@ def test_not_utf8_is_caught_when_the_format_is_given() -> None:
 
 
 def test_unknown_options_name_the_allowed_values() -> None:
-    with pytest.raises(
-        SandboxError, match=r"unknown export format 'xml'; allowed: labelstudio_json"
-    ):
+    with pytest.raises(SandboxError, match=r"unknown export format 'xml'; allowed: labelstudio_json"):
         load_answers(FIXTURES / "long.csv", format="xml")
     with pytest.raises(SandboxError, match=r"unknown duplicate policy 'first'; allowed: keep_all"):
         load_answers(FIXTURES / "long.csv", duplicates="first")  # type: ignore[arg-type]
@@ -196,7 +194,9 @@ def test_detect_format() -> None:
         detect_format(FIXTURES / "ls_config.xml")
 
 
-def test_read_gold() -> None:
-    gold = read_gold(FIXTURES / "gold.csv")
-    assert gold.to_dict() == {1: "pos", 2: "neg"}
-    assert gold.index.name == "task"
+def test_align_gold_matches_text_and_number_ids() -> None:
+    text_answers = pd.DataFrame({"task": ["1", "2"], "worker": ["a", "b"], "label": ["x", "y"]})
+    number_gold = pd.Series({1: "x", 2: "y"})
+    assert list(align_gold(number_gold, text_answers).index) == ["1", "2"]
+    number_answers = text_answers.assign(task=[1, 2])
+    assert list(align_gold(pd.Series({"1": "x"}), number_answers).index) == [1]

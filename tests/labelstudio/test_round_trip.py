@@ -146,9 +146,7 @@ def test_consensus_goes_back_as_predictions(
     tmp_path: Path,
 ) -> None:
     result, answers, _ = pushed
-    export = pull(
-        label_studio.url, result.project_id, tmp_path / "e.json", api_key=label_studio.api_key
-    )
+    export = pull(label_studio.url, result.project_id, tmp_path / "e.json", api_key=label_studio.api_key)
     imported = load_answers(export)  # Label Studio task ids, for predictions
     labels = DawidSkene(n_iter=100).fit(imported.answers)
     table = consensus_table(labels.labels_, labels.probas_)
@@ -156,9 +154,7 @@ def test_consensus_goes_back_as_predictions(
     predictions = labelstudio_predictions(
         table, from_name=imported.control, to_name=imported.to_name, model_version="crowd-ds"
     )
-    sent = push_predictions(
-        label_studio.url, result.project_id, predictions, api_key=label_studio.api_key
-    )
+    sent = push_predictions(label_studio.url, result.project_id, predictions, api_key=label_studio.api_key)
     assert sent == 60
     # the JSON export lists prediction ids only: read the predictions through the SDK client
     client = connect(label_studio.url, label_studio.api_key)

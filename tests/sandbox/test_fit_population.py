@@ -12,7 +12,7 @@ from crowdkit.aggregation import DawidSkene, MajorityVote
 from sandbox.errors import SandboxError
 from sandbox.fit_population import fit_population, simulate_replica
 
-DATASETS = Path(__file__).resolve().parents[1] / "datasets"
+DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 
 
 def load(name: str) -> tuple[pd.DataFrame, pd.Series]:

@@ -12,7 +12,7 @@ from sandbox.annotator_report import build_report
 from sandbox.errors import SandboxError
 from sandbox.randomness import make_rng
 
-DATASETS = Path(__file__).resolve().parents[1] / "datasets"
+DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 
 
 def planted_crowd() -> tuple[pd.DataFrame, pd.Series]:
