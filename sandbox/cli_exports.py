@@ -263,6 +263,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         f"# Truth: gold on {fitted.truth_from_gold:.0%} of the tasks, Dawid-Skene consensus elsewhere.",
         "# Annotators mapped to archetypes: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".",
         f"# Answers per annotator: median {fitted.activity.median():g}, max {fitted.activity.max()}.",
+        "# Misleading tasks (fewer than half the answers right) per true label: "
+        + ", ".join(f"{k} {v:.1%}" for k, v in fitted.misleading_share.items())
+        + " (not in the population schema: `run` draws independent errors).",
         "",
     ]
     write_atomically(out, "\n".join(header) + tomli_w.dumps(fitted.population))

@@ -14,10 +14,12 @@ It fits:
 - mistakes: which wrong label is given, per true class, pooled over all workers;
 - activity: answers per worker.
 
-``population`` is a dict in the project's population TOML schema (archetype shares; honest skill as
-the empirical values; mistakes as the pooled confusion; adversaries' ``malice`` as their rate of
-wrong answers) for ``run`` and sweeps. :func:`simulate_replica` re-answers the real (task, worker)
-pairs from the fitted model, with each task's difficulty drawn anew from its class's distribution; it is
+``population`` is a dict in the project's population TOML schema for ``run`` and sweeps: archetype
+shares; honest skill as the empirical values of each worker's fitted overall P(right); mistakes as
+the pooled confusion; adversaries' ``malice`` as their rate of wrong answers. The schema has no
+task difficulty or activity yet, so a population alone replays a crowd with independent errors.
+:func:`simulate_replica` re-answers the real (task, worker) pairs from the full fitted model, with
+each task's difficulty drawn anew from its class's distribution; it is
 how the fit is validated against the real MV and DS accuracies.
 """
 
@@ -45,7 +47,7 @@ class FittedCrowd:
     Attributes:
         population: dict in the population TOML schema.
         workers: DataFrame indexed by ``worker``: ``answers, ds_accuracy, skill, archetype,
-            reason`` (``skill``: P(right) on non-misleading tasks, averaged over classes).
+            reason`` (``skill``: the fitted P(right), misleading tasks included, over classes).
         skills: DataFrame worker × label: P(right answer | true label) on non-misleading tasks.
         mistakes: DataFrame true label × answered label: where wrong answers go (rows sum to 1).
         misleading_share: Series by label: share of tasks of that true label that are misleading.
@@ -161,7 +163,11 @@ def fit_population(
     workers = report.annotators.reindex(worker_index)[
         ["answers", "ds_accuracy", "archetype", "reason"]
     ].copy()
-    workers.insert(2, "skill", pd.Series(skills @ priors, index=worker_index))
+    # overall P(right), misleading tasks included: the one-number skill of the population schema
+    mean_rate = np.array([np.mean(misleading_rates[c]) if misleading_rates[c] else 0.0 for c in labels])
+    share = misleading_share.to_numpy()
+    overall = (skills * (1.0 - share) + mean_rate * share) @ priors
+    workers.insert(2, "skill", pd.Series(overall, index=worker_index))
     mistakes = _mistakes(true_codes, answer_codes, k)
     counts = workers["archetype"].value_counts().to_dict()
     shares = _shares({a: int(counts.get(a, 0)) for a in ARCHETYPE_ORDER})

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from annotators.population import load_population
 from sandbox.cli import main
 from tests.ls_export_builder import write_labelstudio_export
 
@@ -105,3 +106,26 @@ def test_bad_export_is_one_line_and_writes_nothing(
     assert err.count("\n") == 1 and "broken or truncated JSON" in err
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_fitted_population_is_usable_by_run(
+    rte_export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "rte_team.toml"
+    assert main(["fit", str(rte_export), "--out", str(out)]) == 0
+    population = load_population(out)
+    assert population.pool_size == 164
+    argv = ["run", "--dataset", "snow_rte", "--population", str(out), "--aggregators", "mv"]
+    assert main([*argv, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["results"][0]["aggregator"] == "mv"
+
+
+def test_evaluate_takes_a_labelstudio_export_with_its_ground_truth(
+    rte_export: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["evaluate", "--answers", str(rte_export), "--aggregators", "mv,ds", "--format", "json"]
+    assert main(argv) == 0
+    results = {r["aggregator"]: r["accuracy"] for r in json.loads(capsys.readouterr().out)["results"]}
+    # published in the shared data README: MV on snow_rte 0.9187
+    assert results["mv"] == pytest.approx(0.9187, abs=5e-5)
