@@ -113,6 +113,7 @@ def test_fitted_population_is_usable_by_run(
 ) -> None:
     out = tmp_path / "rte_team.toml"
     assert main(["fit", str(rte_export), "--out", str(out)]) == 0
+    capsys.readouterr()
     population = load_population(out)
     assert population.pool_size == 164
     argv = ["run", "--dataset", "snow_rte", "--population", str(out), "--aggregators", "mv"]
