@@ -9,7 +9,8 @@ set -euo pipefail
 
 VENV="${LABEL_STUDIO_VENV:-.ci-cache/label-studio}"
 PYTHON="${LABEL_STUDIO_PYTHON:-python3}"
-SPEC="${LABEL_STUDIO_SPEC:-label-studio>=1.20,<2}"
+# The version the tests and the documented pitfalls were checked with.
+SPEC="${LABEL_STUDIO_SPEC:-label-studio==1.23.2}"
 
 if [ -x "$VENV/bin/label-studio" ] && "$VENV/bin/python" -c "import label_studio" 2>/dev/null; then
     echo "label-studio already installed in $VENV" >&2
