@@ -41,11 +41,15 @@ PROGRESS_MIN_BYTES = 8 << 20
 
 
 # ----------------------------------------------------------------------------- reading exports
-def add_import_options(parser: argparse.ArgumentParser, positional: bool = True) -> None:
+def add_import_options(
+    parser: argparse.ArgumentParser, positional: bool = True, export_optional: bool = False
+) -> None:
     """Options shared by every command that reads an export (``positional``: the EXPORT argument)."""
     if positional:
         parser.add_argument(
-            "export", help="export file (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV)"
+            "export",
+            nargs="?" if export_optional else None,
+            help="export file (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV)",
         )
     parser.add_argument("--input-format", choices=FORMATS, help="export format (default: detected)")
     parser.add_argument("--from-name", help="labeling control (Label Studio) or question (MTurk) to read")
@@ -288,11 +292,24 @@ def cmd_labelstudio_pull(args: argparse.Namespace) -> int:
 
 def cmd_labelstudio_push(args: argparse.Namespace) -> int:
     """Create a project from an answers file (a simulated crowd or any export)."""
+    from annotators.population import load_population
+    from sandbox.datasets import load_dataset
     from sandbox.labelstudio_client import push
+    from sandbox.simulated_answers import simulated_answers
 
-    imported = read_export(args)
-    gold = _gold(args, imported)
-    result = push(args.url, imported.answers, title=args.title, gold=gold)
+    if (args.export is None) == (args.dataset is None):
+        raise SandboxError("push needs either an EXPORT file or --dataset with --population (not both)")
+    if args.dataset is not None:
+        if args.population is None:
+            raise SandboxError("--dataset needs --population (a preset name or a population TOML)")
+        answers, truth = simulated_answers(
+            load_dataset(args.dataset), load_population(args.population), args.redundancy, args.seed
+        )
+        gold = truth if args.with_gold else None
+    else:
+        imported = read_export(args)
+        answers, gold = imported.answers, _gold(args, imported)
+    result = push(args.url, answers, title=args.title, gold=gold)
     print(
         f"created project {result.project_id}: {result.n_tasks} tasks, {result.n_annotations} "
         f"answers by {len(result.users)} annotators"
@@ -340,8 +357,15 @@ def add_export_commands(commands: Any, aggregator_names: list[str]) -> None:
     pull.add_argument("--export-type", choices=("JSON", "JSON_MIN", "CSV"), default="JSON")
     pull.add_argument("--out", required=True, help="file to write")
     pull.set_defaults(handler=cmd_labelstudio_pull)
-    push = actions.add_parser("push", help="create a project with these answers attributed to users")
-    add_import_options(push)
+    push = actions.add_parser(
+        "push", help="create a project with an export's answers, or a simulated crowd's, one user each"
+    )
+    add_import_options(push, export_optional=True)  # a simulated crowd needs no EXPORT
+    push.add_argument("--dataset", help="simulate a crowd on this dataset instead of reading EXPORT")
+    push.add_argument("--population", help="population preset or TOML (with --dataset)")
+    push.add_argument("--redundancy", type=int, default=5, help="answers per task (default 5)")
+    push.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    push.add_argument("--with-gold", action="store_true", help="push the truth as ground truth")
     push.add_argument("--url", required=True)
     push.add_argument("--title", default="crowd-sandbox answers", help="project title")
     push.add_argument("--gold", help="gold labels, imported as ground-truth annotations")

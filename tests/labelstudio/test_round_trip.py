@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from crowdkit.aggregation import DawidSkene, MajorityVote
 
+from annotators.population import Population
 from sandbox.consensus_output import consensus_table, labelstudio_predictions
+from sandbox.datasets import load_dataset
 from sandbox.errors import SandboxError
 from sandbox.importers import load_answers
 from sandbox.labelstudio_client import (
@@ -22,35 +24,29 @@ from sandbox.labelstudio_client import (
     push,
     push_predictions,
 )
-from sandbox.randomness import make_rng
+from sandbox.simulated_answers import simulated_answers
 from tests.labelstudio.conftest import LabelStudioServer
 from tests.test_cli_exports import main as cli_main
 
-LABELS = ["cat", "dog", "fox"]
+# A small crowd (12 workers: honest, uniform and fixed-answer spammers) labels iris with the
+# project's simulator; few workers keep the number of Label Studio users (one POST each) small.
+POPULATION = {
+    "pool_size": 12,
+    "cost_per_label": 0.0,
+    "archetypes": {
+        "honest": {"share": 0.75, "skill": {"alpha": 6.0, "beta": 2.0}},
+        "uniform_spammer": {"share": 0.125},
+        "fixed_spammer": {"share": 0.125},
+    },
+}
+DATASET = load_dataset("iris")
+LABELS = [str(c) for c in DATASET.classes]
 
 
 def simulated_crowd(seed: int) -> tuple[pd.DataFrame, pd.Series]:
-    """60 tasks × 5 answers from 8 honest workers (skill 0.6–0.9), 2 uniform spammers and one
-    fixed-answer spammer; returns (answers, truth)."""
-    rng = make_rng(seed)
-    n_tasks, k = 60, 5
-    truth = pd.Series(rng.integers(0, 3, n_tasks), index=pd.Index(range(n_tasks), name="task"))
-    skills = {f"h{i}": 0.6 + 0.3 * i / 7 for i in range(8)}
-    workers = [*skills, "u0", "u1", "f0"]
-    rows = []
-    for task in range(n_tasks):
-        for worker in rng.choice(workers, size=k, replace=False):
-            true = int(truth[task])
-            if worker in skills:
-                wrong = [c for c in range(3) if c != true]
-                label = true if rng.random() < skills[worker] else int(rng.choice(wrong))
-            elif worker.startswith("u"):
-                label = int(rng.integers(0, 3))
-            else:
-                label = 0
-            rows.append((task, str(worker), LABELS[label]))
-    answers = pd.DataFrame(rows, columns=["task", "worker", "label"])
-    return answers, truth.map(lambda c: LABELS[int(c)]).rename("label")
+    """150 iris tasks × 5 answers from the crowd above; returns (answers, truth)."""
+    population = Population.from_dict(POPULATION, source="round-trip crowd")
+    return simulated_answers(DATASET, population, redundancy=5, seed=seed)
 
 
 def consensus(answers: pd.DataFrame) -> dict[str, pd.Series]:
@@ -81,9 +77,9 @@ def test_push_creates_distinct_users(
     pushed: tuple[PushResult, pd.DataFrame, pd.Series],
 ) -> None:
     result, answers, _ = pushed
-    assert result.n_tasks == 60
-    assert result.n_annotations == len(answers) == 300
-    assert len(set(result.users.values())) == answers["worker"].nunique() == 11
+    assert result.n_tasks == 150
+    assert result.n_annotations == len(answers) == 750
+    assert len(set(result.users.values())) == answers["worker"].nunique() == 12
 
 
 @pytest.mark.parametrize("export_type", ["JSON", "JSON_MIN", "CSV"])
@@ -155,7 +151,7 @@ def test_consensus_goes_back_as_predictions(
         table, from_name=imported.control, to_name=imported.to_name, model_version="crowd-ds"
     )
     sent = push_predictions(label_studio.url, result.project_id, predictions, api_key=label_studio.api_key)
-    assert sent == 60
+    assert sent == 150
     # the JSON export lists prediction ids only: read the predictions through the SDK client
     client = connect(label_studio.url, label_studio.api_key)
     stored = client.predictions.list(project=result.project_id)
@@ -175,11 +171,11 @@ def test_cli_push_and_pull(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.api_key)
-    answers, _ = simulated_crowd(seed=3)
-    source = tmp_path / "answers.csv"
-    answers.head(50).to_csv(source, index=False)
+    population = tmp_path / "crowd.toml"
+    population.write_text("pool_size = 6\n[archetypes.honest]\nshare = 1.0\nskill = 0.8\n", encoding="utf-8")
     url = label_studio.url
-    assert cli_main(["labelstudio", "push", str(source), "--url", url, "--title", "cli push"]) == 0
+    argv = ["labelstudio", "push", "--url", url, "--title", "cli push", "--dataset", "iris"]
+    assert cli_main([*argv, "--population", str(population), "--redundancy", "2"]) == 0
     out = capsys.readouterr().out
     assert label_studio.api_key not in out
     project = int(out.split("created project ")[1].split(":")[0])
@@ -187,4 +183,5 @@ def test_cli_push_and_pull(
     argv = ["labelstudio", "pull", "--url", url, "--project", str(project)]
     assert cli_main([*argv, "--export-type", "CSV", "--out", str(export)]) == 0
     pulled = load_answers(export, task_field=TASK_FIELD)
-    assert len(pulled.answers) == 50
+    assert len(pulled.answers) == 300
+    assert pulled.answers["worker"].nunique() == 6
