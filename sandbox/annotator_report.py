@@ -8,7 +8,7 @@ indexed by task) and a consensus aggregator (crowd-kit convention: ``fit_predict
 - per task: consensus, its confidence (the aggregator's top probability), answers, gold;
 - overall: Krippendorff's alpha (crowd-kit), the consensus accuracy on gold, counts.
 
-Spammer rules (checked in this order, on workers with at least ``min_answers`` answers):
+Spammer rules (checked in this order, on workers with at least ``MIN_ANSWERS`` (10) answers):
 ``fixed_spammer`` — one label in ≥ 90 % of the answers while that label is the consensus of
 < 70 % of the same tasks; ``adversary`` — Dawid–Skene accuracy below chance − 0.1 (systematically
 wrong); ``uniform_spammer`` — Dawid–Skene accuracy within 0.1 of chance (answers carry no signal).
@@ -29,7 +29,7 @@ from sandbox.errors import SandboxError
 FIXED_SHARE = 0.9
 FIXED_CONSENSUS_SHARE = 0.7
 CHANCE_MARGIN = 0.1
-MIN_ANSWERS = 5
+MIN_ANSWERS = 10  # Dawid–Skene estimates of fewer answers are mostly the prior
 
 
 @dataclass(frozen=True)

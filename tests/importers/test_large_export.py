@@ -6,6 +6,9 @@ import itertools
 import json
 from pathlib import Path
 
+import pytest
+
+from sandbox.cli import main
 from sandbox.importers import load_answers
 
 LABELS = ["pos", "neg", "neutral"]
@@ -57,3 +60,13 @@ def test_fifty_megabyte_export_streams_with_progress(tmp_path: Path) -> None:
     assert len(calls) >= 45
     assert calls[-1] == (size, size)
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(calls))
+
+
+def test_cli_shows_progress_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "large.json"
+    write_export(path, n_tasks=5_000, per_task=5)  # about 9.5 MB: above the 8 MB threshold
+    out = tmp_path / "consensus.csv"
+    assert main(["aggregate", str(path), "--aggregator", "mv", "--out", str(out)]) == 0
+    progress = [line for line in capsys.readouterr().err.splitlines() if line.startswith("reading")]
+    assert len(progress) >= 5
+    assert progress[-1].endswith(f"{path.stat().st_size / 1e6:.1f} / {path.stat().st_size / 1e6:.1f} MB")
