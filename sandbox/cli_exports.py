@@ -251,7 +251,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     """A population fitted from an export, as a population TOML file."""
     import tomli_w
 
-    from sandbox.fit_population import fit_population
+    from sandbox.fit_population import fit_population, zipf_exponent
 
     imported = read_export(args)
     gold = _gold(args, imported)
@@ -270,6 +270,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
         "# Misleading tasks (fewer than half the answers right) per true label: "
         + ", ".join(f"{k} {v:.1%}" for k, v in fitted.misleading_share.items())
         + " (not in the population schema: `run` draws independent errors).",
+        f"# Activity: Zipf exponent {zipf_exponent(fitted.activity):g} fitted to answers per annotator.",
         "",
     ]
     write_atomically(out, "\n".join(header) + tomli_w.dumps(fitted.population))

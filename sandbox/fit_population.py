@@ -12,12 +12,13 @@ It fits:
 - skill: P(right answer | worker, true class) on the other tasks, by a logistic model with one
   coefficient per (worker, class) (scikit-learn, L2-regularised, C=1);
 - mistakes: which wrong label is given, per true class, pooled over all workers;
-- activity: answers per worker.
+- activity: answers per worker, and the exponent of a Zipf (rank-frequency) fit to them.
 
 ``population`` is a dict in the project's population TOML schema for ``run`` and sweeps: archetype
 shares; honest skill as the empirical values of each worker's fitted overall P(right); mistakes as
-the pooled confusion; adversaries' ``malice`` as their rate of wrong answers. The schema has no
-task difficulty or activity yet, so a population alone replays a crowd with independent errors.
+the pooled confusion; adversaries' ``malice`` as their rate of wrong answers; activity as the Zipf
+exponent. The schema has no misleading tasks (difficulty there only pulls answers towards chance),
+so a population alone replays a crowd whose errors are independent.
 :func:`simulate_replica` re-answers the real (task, worker) pairs from the full fitted model, with
 each task's difficulty drawn anew from its class's distribution; it is
 how the fit is validated against the real MV and DS accuracies.
@@ -68,6 +69,18 @@ class FittedCrowd:
     labels: tuple[Any, ...]
     activity: pd.Series
     truth_from_gold: float
+
+
+def zipf_exponent(activity: pd.Series) -> float:
+    """Exponent s of a rank-frequency fit ``answers ∝ rank^-s`` (least squares in log-log),
+    clipped to the population schema's 0..5; 0 means uniform activity."""
+    counts = np.sort(activity.to_numpy(dtype=float))[::-1]
+    counts = counts[counts > 0]
+    if len(counts) < 2 or counts[0] == counts[-1]:
+        return 0.0
+    ranks = np.arange(1, len(counts) + 1, dtype=float)
+    slope = np.polyfit(np.log(ranks), np.log(counts), 1)[0]
+    return float(np.clip(round(-slope, 3), 0.0, 5.0))
 
 
 def _shares(counts: dict[str, int]) -> dict[str, float]:
@@ -194,11 +207,13 @@ def fit_population(
             "share": shares["adversary"],
             "malice": {"values": [round(float(x), 6) for x in wrong]},
         }
+    exponent = zipf_exponent(workers["answers"])
     population = {
         "name": name,
         "description": description or f"fitted from {len(answers)} real answers of {len(workers)} annotators",
         "pool_size": len(workers),
         "cost_per_label": float(cost_per_label),
+        "activity": {"zipf": exponent} if exponent >= 0.05 else "uniform",
         "archetypes": archetypes,
     }
     return FittedCrowd(

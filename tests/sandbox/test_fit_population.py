@@ -10,7 +10,7 @@ import pytest
 from crowdkit.aggregation import DawidSkene, MajorityVote
 
 from sandbox.errors import SandboxError
-from sandbox.fit_population import fit_population, simulate_replica
+from sandbox.fit_population import fit_population, simulate_replica, zipf_exponent
 
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 
@@ -55,7 +55,16 @@ def test_population_follows_the_toml_schema() -> None:
     assert matrix.shape == (2, 2)
     np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=1e-9)
     assert fitted.activity.sum() == len(answers)
+    # snow_rte's activity is long-tailed (median 20 answers, the busiest worker 800)
+    assert population["activity"]["zipf"] > 0.5
     assert fitted.truth_from_gold == 1.0
+
+
+def test_zipf_exponent_recovers_a_planted_one() -> None:
+    ranks = np.arange(1, 201)
+    planted = pd.Series(np.round(5000 * ranks**-1.3))
+    assert zipf_exponent(planted) == pytest.approx(1.3, abs=0.05)
+    assert zipf_exponent(pd.Series([7, 7, 7])) == 0.0
 
 
 def test_replica_is_seeded_and_keeps_the_structure() -> None:
