@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from annotators.archetypes import ARCHETYPES
 from annotators.population import load_population, preset_names
 from sandbox import dashboard_command, real_answers
-from sandbox.aggregation import AGGREGATORS, ENGINES, check_engine, parse_aggregators
+from sandbox.aggregation import AGGREGATORS, ENGINES, aggregator_names, check_engine, parse_aggregators
+from sandbox.cli_exports import add_export_commands, add_import_options, read_export
 from sandbox.compare import compare
 from sandbox.datasets import list_datasets, load_dataset
 from sandbox.demo import DEMO_AGGREGATORS, DEMO_DATASET, run_demo
@@ -21,6 +22,7 @@ from sandbox.experiment import run_simulation, score_answers
 from sandbox.fast import FAST_AGGREGATORS
 from sandbox.policy import CampaignPolicy
 from sandbox.render import comparison_json, comparison_table, dumps, outcome_json, outcome_table, table
+from sandbox.sweep import command as sweep_command
 
 DEFAULT_AGGREGATORS = "mv,wawa,ds"
 EXIT_USER_ERROR = 2
@@ -87,7 +89,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             raise SandboxError("--gold goes with --answers; a bundled dataset brings its own gold")
         real = real_answers.from_dataset(args.dataset)
     else:
-        real = real_answers.from_files(args.answers, args.gold)
+        real = real_answers.from_export(read_export(args, "answers"), args.answers, args.gold)
     outcome = score_answers(
         real.answers, real.gold, aggregators, cost=len(real.answers) * args.cost_per_label, engine=engine
     )
@@ -219,8 +221,14 @@ def build_parser() -> ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="aggregate real answers and score against gold")
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", help="bundled dataset with real answers")
-    source.add_argument("--answers", help="CSV/Parquet file with task, worker, label")
-    evaluate.add_argument("--gold", help="CSV/Parquet file with task, label (with --answers)")
+    source.add_argument(
+        "--answers",
+        help="answers: any export (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV)",
+    )
+    evaluate.add_argument(
+        "--gold", help="CSV/Parquet file with task, label (with --answers; default: the export's own)"
+    )
+    add_import_options(evaluate, positional=False)
     evaluate.add_argument("--aggregators", default=DEFAULT_AGGREGATORS)
     evaluate.add_argument("--engine", choices=ENGINES, default="fast", help=ENGINE_HELP)
     evaluate.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
@@ -230,6 +238,9 @@ def build_parser() -> ArgumentParser:
     demo = commands.add_parser("demo", help="volunteers vs paid crowd vs paid curation on real data")
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(handler=cmd_demo)
+
+    sweep_command.add_parser(commands)
+    add_export_commands(commands, aggregator_names())
 
     for name, handler, text in (
         ("datasets", cmd_datasets, "list datasets"),
