@@ -10,74 +10,85 @@ import streamlit as st
 
 from annotators.population import Population
 from dashboards import loaders
-from sandbox.aggregation import AGGREGATORS, aggregate
+from sandbox.aggregation import AGGREGATORS
 from sandbox.errors import SandboxError
-from sandbox.export_view import annotator_table, consensus_table, fitted_population, read_upload
+from sandbox.export_view import Upload, analyse, consensus_accuracy, predictions_json, read_upload
+from sandbox.fit_population import fit_population
 from sandbox.policy import CampaignPolicy
-from sandbox.real_answers import RealAnswers
 from sandbox.views import DEFAULT_AGGREGATORS, population_toml, score_table
+
+UploadBytes = tuple[bytes, str]
 
 st.header("Your export")
 st.caption(
-    "Upload answers as CSV or Parquet with columns `task, worker, label` (one row per answer) and, "
-    "optionally, gold as `task, label`. Nothing leaves this machine."
+    "Upload a Label Studio export (JSON, JSON_MIN or CSV), an MTurk batch, or a table with columns "
+    "`task, worker, label` (CSV or Parquet); gold as `task, label` is optional (a Label Studio export's "
+    "ground-truth annotations count as gold). Nothing leaves this machine."
 )
 
 
 @st.cache_data(show_spinner="Reading the upload…", max_entries=4)
-def load(answers: tuple[bytes, str], gold: tuple[bytes, str] | None) -> RealAnswers:
-    """Read the uploaded bytes through the project's readers."""
+def load(answers: UploadBytes, gold: UploadBytes | None) -> Upload:
+    """Read the uploaded bytes through the project's importers."""
     with tempfile.TemporaryDirectory(prefix="crowd-sandbox-upload-") as folder:
         return read_upload(answers, gold, Path(folder))
 
 
-@st.cache_data(show_spinner="Aggregating…", max_entries=8)
-def analyse(
-    answers: tuple[bytes, str], gold: tuple[bytes, str] | None, aggregator: str
+@st.cache_data(show_spinner="Judging the annotators…", max_entries=8)
+def report(
+    answers: UploadBytes, gold: UploadBytes | None, aggregator: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(annotator table, consensus table) of the upload for one aggregator."""
-    real = load(answers, gold)
-    result = aggregate(aggregator, real.answers)
-    truth = real.gold if len(real.gold) else None
-    return annotator_table(real.answers, result, truth), consensus_table(result)
+    annotators, consensus = analyse(load(answers, gold), aggregator)
+    return annotators.annotators.reset_index(), consensus
+
+
+@st.cache_data(show_spinner="Fitting a crowd to these answers…", max_entries=4)
+def fitted(answers: UploadBytes, gold: UploadBytes | None) -> tuple[Population, int]:
+    """The population fitted to the upload and its number of classes."""
+    upload = load(answers, gold)
+    fit = fit_population(upload.answers, name=Path(upload.name).stem or "fitted", gold=upload.gold)
+    return Population.from_dict(fit.population, source="fitted crowd"), len(fit.labels)
 
 
 left, right = st.columns(2)
-answers_file = left.file_uploader("answers (task, worker, label)", type=["csv", "parquet"], key="answers")
+answers_file = left.file_uploader("export or answers table", type=["json", "csv", "parquet"], key="answers")
 gold_file = right.file_uploader("gold, optional (task, label)", type=["csv", "parquet"], key="gold")
 if answers_file is None:
-    st.info("Upload an answers file to start; a bundled dataset's labels.csv works as an example.")
+    st.info("Upload an export to start; a bundled dataset's labels.csv (and gold.csv) works as an example.")
     st.stop()
 
 try:
-    upload = (answers_file.getvalue(), answers_file.name)
-    gold_upload = (gold_file.getvalue(), gold_file.name) if gold_file is not None else None
-    real = load(upload, gold_upload)
-    aggregator = st.selectbox(
-        "consensus by", list(AGGREGATORS), index=list(AGGREGATORS).index("ds"), key="aggregator"
-    )
-    annotators, consensus = analyse(upload, gold_upload, aggregator)
+    upload_key = (answers_file.getvalue(), answers_file.name)
+    gold_key = (gold_file.getvalue(), gold_file.name) if gold_file is not None else None
+    upload = load(upload_key, gold_key)
+    names = list(AGGREGATORS)
+    aggregator = st.selectbox("consensus by", names, index=names.index("ds"), key="aggregator")
+    annotators, consensus = report(upload_key, gold_key, aggregator)
 except SandboxError as error:
     st.error(f"This file cannot be used: {error}")
     st.stop()
 
 a, b, c, d = st.columns(4)
-a.metric("answers", f"{len(real.answers):,}")
+a.metric("answers", f"{len(upload.answers):,}")
 b.metric("annotators", f"{len(annotators):,}")
-c.metric("suspected spammers", f"{int(annotators['suspected'].sum()):,}")
-if len(real.gold):
-    scored = consensus[consensus["task"].isin(real.gold.index)]
-    right_share = (scored["label"].to_numpy() == real.gold.reindex(scored["task"]).to_numpy()).mean()
-    d.metric(f"consensus accuracy on {len(scored):,} gold tasks", f"{right_share:.3f}")
+c.metric("suspected spammers", f"{int(annotators['suspect'].sum()):,}")
+if upload.gold is not None:
+    accuracy, n_gold = consensus_accuracy(consensus, upload.gold)
+    d.metric(f"consensus accuracy on {n_gold:,} gold tasks", f"{accuracy:.3f}")
 else:
     d.metric("tasks", f"{len(consensus):,}")
+if upload.imported.skipped:
+    st.caption(
+        "Left out: " + ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in upload.imported.skipped.items())
+    )
 
 st.subheader("Annotators")
 st.dataframe(
-    annotators.sort_values(["suspected", "agreement"], ascending=[False, True]),
+    annotators.sort_values(["suspect", "ds_accuracy"], ascending=[False, True]),
     hide_index=True,
     height=300,
-    key="annotators",
+    key="annotators_table",
 )
 st.download_button(
     "Download the annotator table (CSV)",
@@ -88,45 +99,59 @@ st.download_button(
 )
 st.subheader("Consensus")
 st.dataframe(consensus, hide_index=True, height=300, key="consensus")
-st.download_button(
+left, right = st.columns(2)
+left.download_button(
     "Download the consensus (CSV)",
     consensus.to_csv(index=False),
     file_name="consensus.csv",
     mime="text/csv",
     key="download_consensus",
 )
+try:
+    predictions = predictions_json(upload, consensus, aggregator)
+except SandboxError as error:
+    predictions = None
+    right.caption(f"No Label Studio predictions: {error}")
+if predictions is not None:
+    right.download_button(
+        "Download as Label Studio predictions (JSON)",
+        predictions,
+        file_name="predictions.json",
+        mime="application/json",
+        key="download_predictions",
+    )
 
 st.subheader("Simulate this crowd at scale")
-fitted = Population.from_dict(fitted_population(annotators, name=real.source), source="fitted crowd")
+try:
+    population, n_classes = fitted(upload_key, gold_key)
+except SandboxError as error:
+    st.error(f"No crowd can be fitted to these answers: {error}")
+    st.stop()
 left, middle, right = st.columns(3)
 n_tasks = int(left.number_input("items", 100, 200_000, 2000, 100, key="scale_tasks"))
-per_task = max(1, round(len(real.answers) / max(len(consensus), 1)))
+per_task = max(1, round(len(upload.answers) / max(len(consensus), 1)))
+most = min(50, population.pool_size)
 redundancy = int(
-    middle.number_input(
-        "answers per item",
-        1,
-        min(50, fitted.pool_size),
-        min(per_task, fitted.pool_size),
-        key="scale_redundancy",
-    )
+    middle.number_input("answers per item", 1, most, min(per_task, most), key="scale_redundancy")
 )
-n_classes = max(2, real.answers["label"].nunique())
 try:
     outcome = loaders.simulate(
         f"synthetic:n_tasks={n_tasks},n_classes={n_classes}",
-        fitted,
-        CampaignPolicy(redundancy=redundancy),
+        population,
+        CampaignPolicy(redundancy=redundancy, difficulty="none"),
         DEFAULT_AGGREGATORS,
         0,
     )
 except SandboxError as error:
     st.error(str(error))
     st.stop()
-st.dataframe(score_table({"fitted crowd": outcome}), hide_index=True, key="scale_scores")
+st.dataframe(
+    score_table({"fitted crowd": outcome}).dropna(axis=1, how="all"), hide_index=True, key="scale_scores"
+)
 right.download_button(
     "Save the fitted crowd as TOML",
-    population_toml(fitted),
-    file_name=f"{fitted.name}.toml",
+    population_toml(population),
+    file_name=f"{population.name}.toml",
     mime="application/toml",
     key="save_fitted",
 )

@@ -136,6 +136,17 @@ def test_your_export_reproduces_the_published_majority_vote() -> None:
     assert len(app.dataframe) == 3  # annotators, consensus, the fitted crowd at scale
 
 
+def test_your_export_reads_a_label_studio_export() -> None:
+    app = page("your_export").run()
+    export = (REPO / "tests" / "importers" / "fixtures" / "ls_full.json").read_bytes()
+    app.file_uploader(key="answers").set_value(("project.json", export, "application/json")).run()
+    assert not app.exception
+    assert metric(app, "answers") == "5"  # the fixture's five kept answers (tests/importers)
+    assert any(
+        b.proto.label.startswith("Download as Label Studio predictions") for b in app.get("download_button")
+    )
+
+
 def test_your_export_explains_a_bad_upload() -> None:
     app = page("your_export").run()
     app.file_uploader(key="answers").set_value(("broken.csv", b"task,worker\n1,2\n", "text/csv")).run()

@@ -1,21 +1,21 @@
-"""A user's upload: reading, consensus, annotator flags (planted crowd) and the published MV figure."""
+"""A user's upload: reading, annotator flags on a planted crowd, Label Studio predictions, published MV."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from annotators.population import Population
-from sandbox.aggregation import aggregate
 from sandbox.errors import SandboxError
-from sandbox.export_view import annotator_table, consensus_table, fitted_population, read_upload
+from sandbox.export_view import analyse, consensus_accuracy, predictions_json, read_upload
 from tests.conftest import answers_frame
 
 REPO = Path(__file__).resolve().parents[2]
 SNOW_RTE = REPO / "datasets" / "snow_rte"
+LS_FIXTURES = REPO / "tests" / "importers" / "fixtures"
 SNOW_RTE_MV = 0.9187  # majority-vote accuracy on gold, ties to the smallest label (datasets README)
 
 
@@ -30,35 +30,41 @@ def planted_crowd() -> tuple[pd.DataFrame, pd.Series]:
     return answers_frame(rows), gold
 
 
-def test_annotator_table_flags_the_planted_spammers() -> None:
+def test_report_flags_the_planted_spammers(tmp_path: Path) -> None:
     answers, gold = planted_crowd()
-    table = annotator_table(answers, aggregate("mv", answers), gold).set_index("worker")
-    assert table.loc[["h0", "h1", "h2"], "agreement"].tolist() == [1.0, 1.0, 1.0]
-    assert not table.loc[["h0", "h1", "h2"], "suspected"].any()
-    # "fixed": label 1 in 100% of its answers; the consensus is 1 on 50% of those tasks (< 70%).
-    assert table.loc["fixed", "suspected"] and "100%" in table.loc["fixed", "reason"]
-    # "liar": agreement 0, chance = 0.5² + 0.5² = 0.5.
-    assert table.loc["liar", "suspected"] and table.loc["liar", "agreement"] == 0.0
-    assert table.loc["liar", "gold_accuracy"] == 0.0 and table.loc["h0", "gold_accuracy"] == 1.0
+    upload = read_upload(
+        (answers.to_csv(index=False).encode(), "planted.csv"),
+        (gold.reset_index().to_csv(index=False).encode(), "gold.csv"),
+        tmp_path,
+    )
+    report, consensus = analyse(upload, "mv")
+    flagged = report.annotators["suspect"]
+    assert flagged[["fixed", "liar"]].all() and not flagged[["h0", "h1", "h2"]].any()
+    assert consensus_accuracy(consensus, gold) == (1.0, 20)  # three perfect workers out-vote two
+    assert predictions_json(upload, consensus, "mv") is None  # a plain table names no Label Studio control
 
 
-def test_fitted_population_of_the_planted_crowd() -> None:
-    answers, gold = planted_crowd()
-    table = annotator_table(answers, aggregate("mv", answers), gold)
-    population = Population.from_dict(fitted_population(table, name="planted"), source="test")
-    shares = {m.archetype.name: m.share for m in population.members}
-    assert shares == pytest.approx({"honest": 0.6, "fixed_spammer": 0.2, "uniform_spammer": 0.2})
-    assert population.pool_size == 5
+def test_label_studio_export_gives_predictions(tmp_path: Path) -> None:
+    export = (LS_FIXTURES / "ls_full.json").read_bytes()
+    upload = read_upload((export, "project.json"), None, tmp_path)
+    assert upload.gold is not None and upload.gold.to_dict() == {2: "neg"}  # its ground-truth annotation
+    _, consensus = analyse(upload, "mv")
+    text = predictions_json(upload, consensus, "mv")
+    assert text is not None
+    predictions = json.loads(text)
+    assert sorted(p["task"] for p in predictions) == sorted(consensus["task"])
+    result = predictions[0]["result"][0]
+    assert (result["from_name"], result["to_name"], result["type"]) == ("sentiment", "text", "choices")
 
 
 def test_read_upload_of_snow_rte_reproduces_the_published_majority_vote(tmp_path: Path) -> None:
     labels = (SNOW_RTE / "labels.csv").read_bytes()
     gold = (SNOW_RTE / "gold.csv").read_bytes()
-    real = read_upload((labels, "labels.csv"), (gold, "gold.csv"), tmp_path)
-    assert len(real.answers) == 8000 and len(real.gold) == 800
-    consensus = consensus_table(aggregate("mv", real.answers))
-    right = consensus["label"].to_numpy() == real.gold.reindex(consensus["task"]).to_numpy()
-    assert right.mean() == pytest.approx(SNOW_RTE_MV, abs=5e-5)
+    upload = read_upload((labels, "labels.csv"), (gold, "gold.csv"), tmp_path)
+    assert len(upload.answers) == 8000 and upload.gold is not None and len(upload.gold) == 800
+    _, consensus = analyse(upload, "mv")
+    accuracy, n_gold = consensus_accuracy(consensus, upload.gold)
+    assert n_gold == 800 and accuracy == pytest.approx(SNOW_RTE_MV, abs=5e-5)
     assert consensus["confidence"].between(0.5, 1.0).all()
 
 
@@ -66,7 +72,7 @@ def test_read_upload_of_snow_rte_reproduces_the_published_majority_vote(tmp_path
     ("content", "name", "message"),
     [
         (b"task,worker\n1,2\n", "a.csv", "missing column 'label'"),
-        (b"", "a.csv", "is empty"),
+        (b"", "a.csv", "empty"),
         (b"task,worker,label\n1,2,3\n", "a.xlsx", "unsupported file type '.xlsx'"),
         (b"\x00\x01 not parquet", "a.parquet", "cannot be read"),
     ],
