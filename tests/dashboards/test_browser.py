@@ -181,7 +181,7 @@ def test_sweeps(page: Any, server: str) -> None:
 
 def test_your_export(page: Any, server: str) -> None:
     page.goto(f"{server}/your_export")
-    page.get_by_text("Upload an answers file to start").wait_for()
+    page.get_by_text("Upload an export to start").wait_for()
     uploads = page.locator('input[type="file"]')
     uploads.nth(0).set_input_files(str(REPO / "datasets" / "snow_rte" / "labels.csv"))
     page.get_by_text("suspected spammers").wait_for()
