@@ -1,10 +1,11 @@
 """What the dashboard draws from a sweep results store: bands across seeds, references, frontier.
 
-A results directory holds ``sweep.toml`` (the resolved spec; its ``[grid]`` keys are the swept
-parameters) and ``parts/*.parquet`` (one row per cell and aggregator: ``cell, point, role``, the
-grid parameters, ``seed_index, seed, aggregator``, metrics, ``error``). ``role`` is ``crowd`` for
-grid cells and ``reference`` for the reference cells (paid curation). Pure functions except
-:func:`read_sweep`, which reads the directory.
+A results directory of ``crowd-sandbox sweep`` (:mod:`sandbox.sweep.store`) holds ``sweep.toml``
+(the resolved spec; its ``[grid]`` keys are the swept parameters) and ``parts/*.parquet``: one row
+per cell and aggregator with ``cell, point, role``, the grid parameters, ``seed_index, seed,
+aggregator``, the metrics and ``error``. ``role`` is ``crowd`` for grid cells and ``reference`` for
+the reference cells (paid curation). Pure functions except :func:`read_sweep`, which reads the
+directory.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy import stats
 
 from sandbox.errors import SandboxError
+from sandbox.sweep.store import ResultsStore, read_results
 
 KEY_COLUMNS = ("cell", "point", "role", "seed_index", "seed", "aggregator", "error")
 
@@ -45,22 +48,21 @@ class Sweep:
 
 
 def read_sweep(root: str | Path) -> Sweep:
-    """Read a results directory; rows with an error are left out. SandboxError if it is not one."""
-    root = Path(root)
-    spec_path = root / "sweep.toml"
-    if not spec_path.is_file():
+    """Read a results directory (``sandbox.sweep.read_results``); rows with an error are left out.
+    SandboxError when it is not one or holds no results yet."""
+    store = ResultsStore(Path(root))
+    try:
+        spec = store.saved_spec()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SandboxError(f"{store.spec_path} cannot be read: {error}") from None
+    if spec is None:
         raise SandboxError(f"{str(root)!r} is not a sweep results directory (no sweep.toml in it)")
     try:
-        spec = tomllib.loads(spec_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SandboxError(f"{spec_path} cannot be read: {error}") from None
-    parts = sorted((root / "parts").glob("*.parquet"))
-    if not parts:
-        raise SandboxError(f"{str(root)!r} holds no results yet (no parts/*.parquet)")
-    try:
-        frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    except (OSError, ValueError) as error:
+        frame = read_results(root)
+    except (OSError, ValueError, pa.ArrowException) as error:
         raise SandboxError(f"{str(root)!r}: a results part cannot be read: {error}") from None
+    if frame.empty:
+        raise SandboxError(f"{str(root)!r} holds no results yet (no parts/*.parquet)")
     if "error" in frame.columns:
         frame = frame[frame["error"].isna()]
     params = [p for p in spec.get("grid", {}) if p in frame.columns]
