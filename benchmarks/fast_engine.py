@@ -122,7 +122,7 @@ def compare(sizes: list[int], methods: list[str], limit: float, n_labels: int) -
     warm_up(methods, n_labels)
     print(
         f"{'method':<11}{'answers':>10}{'fast s':>10}{'fast MiB':>10}"
-        f"{'crowd-kit s':>13}{'ck MiB':>9}{'ratio':>9}"
+        f"{'crowd-kit s':>30}{'ck MiB':>9}{'ratio':>9}"
     )
     skip_after: dict[str, str] = {}
     for size in sizes:
@@ -135,15 +135,15 @@ def compare(sizes: list[int], methods: list[str], limit: float, n_labels: int) -
             else:
                 reference = measure("crowdkit", method, codes, limit)
                 if reference is None:
-                    ck_text, ck_mem, ratio = f"> {limit:.0f} (stopped)", "", ""
-                    skip_after[method] = f"skipped (> {limit:.0f} at {size:,})"
+                    ck_text, ck_mem, ratio = f"stopped at {limit:.0f} s", "", ""
+                    skip_after[method] = f"skipped (> {limit:.0f} s at {size:,})"
                 else:
                     ck_text, ck_mem = f"{reference[0]:.3f}", f"{reference[1]:.0f}"
                     ratio = f"{reference[0] / fast[0]:.0f}x"
                     if reference[0] * 10 > limit:
-                        skip_after[method] = f"skipped (~{reference[0] * 10:.0f} predicted)"
+                        skip_after[method] = f"skipped (~{reference[0] * 10:.0f} s predicted)"
             print(
-                f"{method:<11}{size:>10,}{fast[0]:>10.3f}{fast[1]:>10.0f}{ck_text:>13}{ck_mem:>9}{ratio:>9}",
+                f"{method:<11}{size:>10,}{fast[0]:>10.3f}{fast[1]:>10.0f}{ck_text:>30}{ck_mem:>9}{ratio:>9}",
                 flush=True,
             )
 
