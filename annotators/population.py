@@ -6,6 +6,7 @@ A population file (see ``annotators/presets/*.toml`` for commented examples)::
     pool_size = 300           # workers available
     cost_per_label = 0.02     # money per answer bought
     fixed_cost = 0.0          # one-off cost (recruiting, vetting), optional
+    activity = "uniform"      # or { zipf = 1.0 }: a few workers do most of the tasks
 
     [archetypes.honest]       # one table per archetype; shares sum to 1
     share = 0.8
@@ -32,7 +33,15 @@ from annotators.parameters import probability
 from sandbox.errors import SandboxError
 
 SHARE_TOLERANCE = 1e-6
-TOP_LEVEL_KEYS = ("name", "description", "pool_size", "cost_per_label", "fixed_cost", "archetypes")
+TOP_LEVEL_KEYS = (
+    "name",
+    "description",
+    "pool_size",
+    "cost_per_label",
+    "fixed_cost",
+    "activity",
+    "archetypes",
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class Population:
     cost_per_label: float
     fixed_cost: float
     members: tuple[Member, ...]
+    activity_exponent: float = 0.0
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str) -> Population:
@@ -66,6 +76,7 @@ class Population:
         cost = _non_negative(data.get("cost_per_label", 0.0), f"{source}: cost_per_label")
         fixed_cost = _non_negative(data.get("fixed_cost", 0.0), f"{source}: fixed_cost")
         members = _parse_members(data.get("archetypes"), source)
+        exponent = _activity_exponent(data.get("activity", "uniform"), f"{source}: activity")
         return cls(
             name=str(data.get("name", Path(source).stem)),
             description=str(data.get("description", "")),
@@ -73,6 +84,7 @@ class Population:
             cost_per_label=cost,
             fixed_cost=fixed_cost,
             members=members,
+            activity_exponent=exponent,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,6 +95,7 @@ class Population:
             "pool_size": self.pool_size,
             "cost_per_label": self.cost_per_label,
             "fixed_cost": self.fixed_cost,
+            "activity": {"zipf": self.activity_exponent} if self.activity_exponent else "uniform",
             "archetypes": {
                 m.archetype.name: {"share": m.share, **m.archetype.to_toml()} for m in self.members
             },
@@ -97,6 +110,24 @@ class Population:
         order = np.argsort(-(exact - counts), kind="stable")
         counts[order[:remainder]] += 1
         return counts
+
+    def activity_weights(self, rng: np.random.Generator) -> NDArray[Any]:
+        """Relative activity per worker: 1 for everyone (uniform), or Zipf-like (rank ** -exponent)
+        with ranks in random order, so that activity is independent of archetype."""
+        if not self.activity_exponent:
+            return np.ones(self.pool_size)
+        ranks = rng.permutation(self.pool_size) + 1.0
+        return ranks ** (-self.activity_exponent)
+
+
+def _activity_exponent(value: Any, where: str) -> float:
+    if value == "uniform":
+        return 0.0
+    if isinstance(value, Mapping) and set(value) == {"zipf"}:
+        exponent = value["zipf"]
+        if not isinstance(exponent, bool) and isinstance(exponent, int | float) and 0 <= exponent <= 5:
+            return float(exponent)
+    raise SandboxError(f'{where} must be "uniform" or {{ zipf = s }} with 0 <= s <= 5, got {value!r}')
 
 
 def _non_negative(value: Any, where: str) -> float:

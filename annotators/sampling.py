@@ -22,18 +22,29 @@ def uniform_other_class(truth: NDArray[Any], n_classes: int, rng: np.random.Gene
     return (truth + shift) % n_classes
 
 
-def confused_class(truth: NDArray[Any], confusion: NDArray[Any], rng: np.random.Generator) -> NDArray[Any]:
-    """A class different from ``truth`` drawn from the off-diagonal of ``confusion[truth]``.
+def off_diagonal_draw(rows: NDArray[Any], truth: NDArray[Any], rng: np.random.Generator) -> NDArray[Any]:
+    """A class different from ``truth`` per entry, in proportion to ``rows`` (N × K) off the true class.
 
-    Rows with no off-diagonal mass fall back to uniform over the other classes.
+    Rows with no mass off the true class fall back to uniform over the other classes.
     """
-    n_classes = confusion.shape[0]
-    rows = confusion[truth].copy()
+    rows = rows.astype(float, copy=True)
     rows[np.arange(len(truth)), truth] = 0.0
     empty = rows.sum(axis=1) <= 0
     rows[empty] = 1.0
     rows[empty, truth[empty]] = 0.0
-    return sample_categorical(rows, rng) if n_classes > 1 else truth.copy()
+    return sample_categorical(rows, rng)
+
+
+def confused_class(truth: NDArray[Any], confusion: NDArray[Any], rng: np.random.Generator) -> NDArray[Any]:
+    """A wrong class drawn from the off-diagonal of ``confusion[truth]`` (a K×K matrix)."""
+    return off_diagonal_draw(confusion[truth], truth, rng)
+
+
+def task_mistakes(
+    truth: NDArray[Any], task: NDArray[Any], task_confusion: NDArray[Any], rng: np.random.Generator
+) -> NDArray[Any]:
+    """A wrong class drawn from the off-diagonal of each answer's own task row (n_tasks × K)."""
+    return off_diagonal_draw(task_confusion[task], truth, rng)
 
 
 def correct_or_mistake(
@@ -45,3 +56,12 @@ def correct_or_mistake(
     """``truth`` where a Bernoulli(p_correct) draw succeeds, else the given ``mistakes``."""
     correct = rng.random(len(truth)) < p_correct
     return np.where(correct, truth, mistakes)
+
+
+def effective_skill(skill: NDArray[Any], difficulty: NDArray[Any], n_classes: int) -> NDArray[Any]:
+    """P(correct) on a task of ``difficulty``: chance + (skill - chance) × (1 - difficulty).
+
+    Difficulty 0 leaves the worker's skill; difficulty 1 brings everyone to chance (1/K).
+    """
+    chance = 1.0 / n_classes
+    return chance + (skill - chance) * (1.0 - difficulty)

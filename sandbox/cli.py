@@ -13,14 +13,17 @@ from annotators.archetypes import ARCHETYPES
 from annotators.population import load_population, preset_names
 from sandbox import real_answers
 from sandbox.aggregation import AGGREGATORS, ENGINES, check_engine, parse_aggregators
+from sandbox.compare import compare
 from sandbox.datasets import list_datasets, load_dataset
 from sandbox.demo import DEMO_AGGREGATORS, DEMO_DATASET, run_demo
 from sandbox.errors import SandboxError
 from sandbox.experiment import run_simulation, score_answers
 from sandbox.fast import FAST_AGGREGATORS
-from sandbox.render import dumps, outcome_json, outcome_table, table
+from sandbox.policy import CampaignPolicy
+from sandbox.render import comparison_json, comparison_table, dumps, outcome_json, outcome_table, table
+from sandbox.sweep import command as sweep_command
 
-DEFAULT_AGGREGATORS = "mv,wawa,ds,onecoin_ds"
+DEFAULT_AGGREGATORS = "mv,wawa,ds"
 EXIT_USER_ERROR = 2
 ENGINE_HELP = "fast: vectorized implementations where they exist (default); crowdkit: crowd-kit throughout"
 
@@ -41,13 +44,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     engine = check_engine(args.engine)
     dataset = load_dataset(args.dataset)
     population = load_population(args.population)
-    outcome = run_simulation(dataset, population, args.redundancy, aggregators, args.seed, engine)
+    policy = policy_from_args(args)
+    outcome = run_simulation(dataset, population, policy, aggregators, args.seed, engine)
     if args.format == "json":
-        header = {"dataset": dataset.name, "population": population.name, "seed": args.seed}
+        header = {
+            "dataset": dataset.name,
+            "population": population.name,
+            "seed": args.seed,
+            "policy": policy.to_dict(),
+        }
         print(dumps(outcome_json(outcome, header)))
     else:
         title = f"{population.name} on {dataset.name}, {args.redundancy} answers per task, seed {args.seed}"
         print(outcome_table(outcome, title))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Crowd vs paid curation at a budget, or the cost of reaching a target accuracy."""
+    parse_aggregators(args.aggregator)
+    dataset = load_dataset(args.dataset)
+    crowd, curation = load_population(args.crowd), load_population(args.curation)
+    result = compare(dataset, crowd, curation, args.aggregator, args.seed, args.budget, args.target_accuracy)
+    header = {
+        "dataset": dataset.name,
+        "aggregator": args.aggregator,
+        "seed": args.seed,
+        **({"budget": args.budget} if args.budget is not None else {"target_accuracy": args.target_accuracy}),
+    }
+    document = comparison_json(result, header)
+    print(dumps(document) if args.format == "json" else comparison_table(document))
     return 0
 
 
@@ -126,6 +152,37 @@ def cmd_aggregators(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_policy_arguments(parser: argparse.ArgumentParser) -> None:
+    """Quality-control, adaptive-redundancy and difficulty flags (see ``sandbox.policy``)."""
+    group = parser.add_argument_group("campaign policy")
+    group.add_argument("--gold-rate", type=float, default=0.0, help="share of items that are gold questions")
+    group.add_argument("--ban-threshold", type=float, default=0.0, help="ban below this gold accuracy")
+    group.add_argument("--min-gold", type=int, default=5, help="gold answers before a ban can happen")
+    group.add_argument("--qualification", type=int, default=0, help="gold questions before starting")
+    group.add_argument("--qualification-threshold", type=float, default=0.0, help="pass mark of the test")
+    group.add_argument("--max-redundancy", type=int, help="adaptive: buy answers up to this many per task")
+    group.add_argument("--confidence", type=float, default=0.8, help="adaptive: majority share that suffices")
+    group.add_argument("--difficulty", default="auto", help="auto | model | beta | none (default auto)")
+
+
+def policy_from_args(args: argparse.Namespace) -> CampaignPolicy:
+    """The validated campaign policy of the run flags."""
+    return CampaignPolicy.from_dict(
+        {
+            "redundancy": args.redundancy,
+            "gold_rate": args.gold_rate,
+            "ban_threshold": args.ban_threshold,
+            "min_gold": args.min_gold,
+            "qualification": args.qualification,
+            "qualification_threshold": args.qualification_threshold,
+            "max_redundancy": args.max_redundancy,
+            "confidence": args.confidence,
+            "difficulty": args.difficulty,
+        },
+        source="options",
+    )
+
+
 def build_parser() -> ArgumentParser:
     """All subcommands and their options."""
     parser = ArgumentParser(prog="crowd-sandbox", description=__doc__.splitlines()[0] if __doc__ else None)
@@ -135,6 +192,7 @@ def build_parser() -> ArgumentParser:
     run.add_argument("--dataset", required=True, help="registered name, synthetic:..., or CSV/Parquet path")
     run.add_argument("--population", required=True, help="preset name or population TOML path")
     run.add_argument("--redundancy", type=int, default=5, help="answers per task (default 5)")
+    add_policy_arguments(run)
     run.add_argument(
         "--aggregators",
         default=DEFAULT_AGGREGATORS,
@@ -144,6 +202,20 @@ def build_parser() -> ArgumentParser:
     run.add_argument("--engine", choices=ENGINES, default="fast", help=ENGINE_HELP)
     run.add_argument("--format", choices=("table", "json"), default="table")
     run.set_defaults(handler=cmd_run)
+
+    comparison = commands.add_parser(
+        "compare", help="crowd vs paid curation: same budget, or target accuracy"
+    )
+    comparison.add_argument("--dataset", required=True)
+    comparison.add_argument("--crowd", required=True, help="crowd population (preset or TOML)")
+    comparison.add_argument("--curation", required=True, help="curation population (preset or TOML)")
+    question = comparison.add_mutually_exclusive_group(required=True)
+    question.add_argument("--budget", type=float, help="money available to each side")
+    question.add_argument("--target-accuracy", type=float, help="accuracy each side must reach")
+    comparison.add_argument("--aggregator", default="ds", help="aggregator both sides use (default ds)")
+    comparison.add_argument("--seed", type=int, default=0)
+    comparison.add_argument("--format", choices=("table", "json"), default="table")
+    comparison.set_defaults(handler=cmd_compare)
 
     evaluate = commands.add_parser("evaluate", help="aggregate real answers and score against gold")
     source = evaluate.add_mutually_exclusive_group(required=True)
@@ -159,6 +231,8 @@ def build_parser() -> ArgumentParser:
     demo = commands.add_parser("demo", help="volunteers vs paid crowd vs paid curation on real data")
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(handler=cmd_demo)
+
+    sweep_command.add_parser(commands)
 
     for name, handler, text in (
         ("datasets", cmd_datasets, "list datasets"),

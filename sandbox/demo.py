@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from annotators.population import load_population
 from sandbox.datasets import load_dataset
 from sandbox.experiment import Outcome, run_simulation
+from sandbox.policy import CampaignPolicy
 
 DEMO_DATASET = "snow_rte"
 #: (population preset, redundancy): crowds buy several answers per task, experts label once.
@@ -27,6 +28,12 @@ def run_demo(seed: int = 0) -> list[DemoRow]:
     """Simulate each side on the bundled dataset's gold; the same seed gives the same table."""
     dataset = load_dataset(DEMO_DATASET)
     return [
-        DemoRow(name, k, run_simulation(dataset, load_population(name), k, DEMO_AGGREGATORS, seed))
+        DemoRow(
+            name,
+            k,
+            run_simulation(
+                dataset, load_population(name), CampaignPolicy(redundancy=k), DEMO_AGGREGATORS, seed
+            ),
+        )
         for name, k in DEMO_SIDES
     ]

@@ -32,4 +32,4 @@ class Adversary(Archetype):
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         wrong = uniform_other_class(batch.truth, batch.n_classes, rng)
-        return correct_or_mistake(batch.truth, batch.skill, wrong, rng)
+        return correct_or_mistake(batch.truth, batch.ability, wrong, rng)

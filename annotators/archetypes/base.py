@@ -17,31 +17,56 @@ from annotators.parameters import Distribution, Parameter
 class WorkerTraits:
     """Hidden traits of the workers of one archetype, one entry per worker.
 
-    ``skill``: expected probability of a correct answer (the quantity aggregators estimate);
-    ``label``: a worker's fixed class (-1 when the archetype has none).
+    ``skill``: expected probability of a correct answer on a real task (what aggregators estimate,
+    what scoring compares with; NaN when undefined, e.g. for copiers);
+    ``label``: a worker's fixed class (-1 when the archetype has none);
+    ``group``: the colluding ring a worker belongs to (-1 when none);
+    ``ability``: the number the behaviour uses when answering (defaults to ``skill``; differs for
+    workers whose behaviour and real-task accuracy differ, e.g. a gold-aware cheater's gold accuracy).
     """
 
     skill: NDArray[Any]
+    label: NDArray[Any]
+    group: NDArray[Any] | None = None
+    ability: NDArray[Any] | None = None
+
+
+@dataclass(frozen=True)
+class EarlierAnswers:
+    """Answers already given in the campaign (for copiers): task positions and labels, sorted by task."""
+
+    task: NDArray[Any]
     label: NDArray[Any]
 
 
 @dataclass(frozen=True)
 class AnswerBatch:
-    """All answers one archetype must give in a campaign, one entry per answer.
+    """All answers one archetype must give in one round of a campaign, one entry per answer.
 
-    ``task`` and ``worker`` are positions (task row in the dataset, worker in the pool);
-    ``truth`` the true class code; ``skill``/``label`` the answering worker's traits.
-    ``confusion`` (optional K×K) is the dataset's own confusion structure.
+    Per answer: ``task`` (row of the task in the dataset), ``worker`` (position in the pool), ``truth``
+    (true class code), the worker's traits ``ability``/``label``/``group``, ``is_gold`` (a known-answer
+    question), ``position`` (items the worker had done before this one) and ``difficulty`` (0 = easy,
+    1 = hopeless: an honest worker is at chance).
+    Per campaign: ``n_classes``, ``n_tasks``, ``class_prior``; ``task_confusion`` (optional
+    n_tasks × K) the classes each task is mistaken for; ``campaign_key`` a random integer fixed for the
+    campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given.
     """
 
     task: NDArray[Any]
     worker: NDArray[Any]
     truth: NDArray[Any]
-    skill: NDArray[Any]
+    ability: NDArray[Any]
     label: NDArray[Any]
+    group: NDArray[Any]
+    is_gold: NDArray[Any]
+    position: NDArray[Any]
+    difficulty: NDArray[Any]
     n_classes: int
+    n_tasks: int
     class_prior: NDArray[Any]
-    confusion: NDArray[Any] | None = field(default=None)
+    campaign_key: int = 0
+    task_confusion: NDArray[Any] | None = field(default=None)
+    earlier: EarlierAnswers | None = field(default=None)
 
 
 class Archetype(ABC):
@@ -54,6 +79,8 @@ class Archetype(ABC):
     summary: ClassVar[str]
     parameters: ClassVar[Mapping[str, Parameter]] = {}
     honest: ClassVar[bool] = False
+    #: Copiers answer after everyone else in a round, so that there is something to copy.
+    answers_last: ClassVar[bool] = False
 
     def __init__(self, params: Mapping[str, Any]) -> None:
         self.params = dict(params)

@@ -1,4 +1,4 @@
-"""Honest worker: answers correctly with its own skill; mistakes are uniform or follow a confusion."""
+"""Honest worker: answers correctly with its own skill, less on hard tasks; mistakes are structured."""
 
 from __future__ import annotations
 
@@ -9,28 +9,55 @@ from numpy.typing import NDArray
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.parameters import Parameter, choice, distribution, stochastic_matrix
-from annotators.sampling import confused_class, correct_or_mistake, uniform_other_class
+from annotators.sampling import (
+    confused_class,
+    correct_or_mistake,
+    effective_skill,
+    task_mistakes,
+    uniform_other_class,
+)
 from sandbox.errors import SandboxError
 
 
-class Honest(Archetype):
-    """A worker who tries: P(correct) = skill, drawn per worker.
+def honest_mistakes(
+    batch: AnswerBatch, mode: str, confusion: NDArray[Any] | None, rng: np.random.Generator
+) -> NDArray[Any]:
+    """Wrong answers of a worker who tries, by ``mode``.
 
-    ``mistakes = "uniform"``: a wrong answer is uniform over the other classes.
-    ``mistakes = "confusion"``: a wrong answer follows the off-diagonal of ``confusion[true class]``
-    (a K×K row-stochastic matrix given in the population file, or else the dataset's own).
+    ``"auto"``: the dataset's per-task confusions when it has them (a classifier's out-of-fold
+    probabilities: a "4" is mistaken for a "9"), else uniform. ``"uniform"``: uniform over the other
+    classes. ``"confusion"``: the off-diagonal of ``confusion[true class]`` (a K×K matrix).
+    """
+    if mode == "auto":
+        if batch.task_confusion is None:
+            return uniform_other_class(batch.truth, batch.n_classes, rng)
+        return task_mistakes(batch.truth, batch.task, batch.task_confusion, rng)
+    if mode == "uniform":
+        return uniform_other_class(batch.truth, batch.n_classes, rng)
+    if confusion is None:
+        raise SandboxError("honest.mistakes = 'confusion' needs a `confusion` matrix (K×K) in the population")
+    if confusion.shape[0] != batch.n_classes:
+        raise SandboxError(
+            f"honest.confusion is {confusion.shape[0]}×{confusion.shape[0]} but the dataset has "
+            f"{batch.n_classes} classes; the matrix must be {batch.n_classes}×{batch.n_classes}"
+        )
+    return confused_class(batch.truth, confusion, rng)
+
+
+class Honest(Archetype):
+    """A worker who tries: P(correct) = skill on an easy task, falling to chance as difficulty rises.
+
+    ``skill`` is drawn per worker; ``mistakes`` picks how wrong answers fall (see ``honest_mistakes``).
     """
 
     name: ClassVar[str] = "honest"
-    summary: ClassVar[str] = "tries to answer right; skill ~ Beta or fixed; uniform or confused mistakes"
+    summary: ClassVar[str] = "tries to answer right; skill ~ Beta or fixed; lower on hard tasks"
     honest: ClassVar[bool] = True
     parameters: ClassVar[dict[str, Parameter]] = {
         "skill": Parameter(
-            {"alpha": 8.0, "beta": 2.0},
-            distribution,
-            "P(correct): number, {alpha, beta} or {values}",
+            {"alpha": 8.0, "beta": 2.0}, distribution, "P(correct): number, {alpha, beta} or {values}"
         ),
-        "mistakes": Parameter("uniform", choice("uniform", "confusion"), "how wrong answers fall"),
+        "mistakes": Parameter("auto", choice("auto", "uniform", "confusion"), "how wrong answers fall"),
         "confusion": Parameter(None, stochastic_matrix, "K×K row-stochastic confusion of mistakes"),
     }
 
@@ -40,23 +67,6 @@ class Honest(Archetype):
         return WorkerTraits(skill=self.distribution("skill").draw(n_workers, rng), label=no_label(n_workers))
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
-        mistakes = self._mistakes(batch, rng)
-        return correct_or_mistake(batch.truth, batch.skill, mistakes, rng)
-
-    def _mistakes(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
-        if self.params["mistakes"] == "uniform":
-            return uniform_other_class(batch.truth, batch.n_classes, rng)
-        confusion = self.params["confusion"]
-        if confusion is None:
-            confusion = batch.confusion
-        if confusion is None:
-            raise SandboxError(
-                "honest.mistakes = 'confusion' needs a `confusion` matrix in the population "
-                "(this dataset provides none); use mistakes = 'uniform' or add the matrix"
-            )
-        if confusion.shape[0] != batch.n_classes:
-            raise SandboxError(
-                f"honest.confusion is {confusion.shape[0]}×{confusion.shape[0]} but the dataset has "
-                f"{batch.n_classes} classes; the matrix must be {batch.n_classes}×{batch.n_classes}"
-            )
-        return confused_class(batch.truth, confusion, rng)
+        mistakes = honest_mistakes(batch, self.params["mistakes"], self.params["confusion"], rng)
+        p_correct = effective_skill(batch.ability, batch.difficulty, batch.n_classes)
+        return correct_or_mistake(batch.truth, p_correct, mistakes, rng)

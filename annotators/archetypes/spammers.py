@@ -58,3 +58,26 @@ class FixedSpammer(Archetype):
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         return batch.label.copy()
+
+
+class MajorityClassGuesser(Archetype):
+    """Always gives the dataset's most common class.
+
+    On skewed data this looks accurate (its accuracy is the majority share) and agrees with most
+    honest answers, so naive agreement checks miss it; it carries no information.
+    """
+
+    name: ClassVar[str] = "majority_guesser"
+    summary: ClassVar[str] = "always the most common class (looks fine on skewed data)"
+
+    def draw_workers(
+        self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
+    ) -> WorkerTraits:
+        majority = int(np.argmax(class_prior))
+        return WorkerTraits(
+            skill=np.full(n_workers, float(class_prior[majority])),
+            label=np.full(n_workers, majority, dtype=np.int64),
+        )
+
+    def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
+        return batch.label.copy()

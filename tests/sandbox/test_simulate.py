@@ -52,7 +52,7 @@ def test_answers_use_dataset_task_ids_and_hidden_traits_are_reported() -> None:
     dataset = load_dataset("snow_temp")
     campaign = simulate(dataset, load_population("paid_crowd"), 3, seed=0)
     assert set(campaign.answers["task"]) == set(dataset.truth.index)
-    assert list(campaign.workers.columns) == ["archetype", "honest", "skill"]
+    assert {"archetype", "honest", "skill", "banned", "gold_answers"} <= set(campaign.workers.columns)
     assert campaign.workers.index.name == "worker"
     assert campaign.cost == pytest.approx(len(campaign.answers) * 0.05)
 

@@ -1,0 +1,90 @@
+"""Sweep throughput: cells per second, serial vs local processes vs a local Dask cluster.
+
+Runs the same sweep three times into temporary stores (start-up of the pool or cluster
+included, as a user would see it), checks the three tables are identical, and prints cells/s
+and the ratio to serial. Target: local parallel on 2 cores >= 1.7x serial.
+
+    python benchmarks/sweep_throughput.py                       # the standard sweep
+    python benchmarks/sweep_throughput.py --cell tests.sweep.cells:ONE_COIN \\
+        --set n_tasks=200000 --grid redundancy=1,3,5,7 --seeds 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sandbox.sweep.executor import default_workers  # noqa: E402
+from sandbox.sweep.overrides import parse_grid, parse_set  # noqa: E402
+from sandbox.sweep.runner import run_sweep  # noqa: E402
+from sandbox.sweep.spec import SweepSpec, spec_from_dict  # noqa: E402
+from sandbox.sweep.store import read_results  # noqa: E402
+
+STANDARD_SETS = ["dataset=snow_rte", "population=volunteers"]
+STANDARD_GRIDS = ["redundancy=1,3,5"]
+
+
+def timed(spec: SweepSpec, out: Path, **where: object) -> tuple[float, pd.DataFrame]:
+    start = time.perf_counter()
+    report = run_sweep(spec, out, **where)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    if report.lost or report.failed:
+        raise SystemExit(f"{where}: {report.failed} failed, {len(report.lost)} lost cells")
+    frame = read_results(out).sort_values(["cell", "aggregator"]).reset_index(drop=True)
+    return report.computed / elapsed, frame
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cell", help="cell import path (default: the project's scenario cell)")
+    parser.add_argument("--set", dest="sets", action="append", default=None)
+    parser.add_argument("--grid", dest="grids", action="append", default=None)
+    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=default_workers())
+    args = parser.parse_args()
+    raw = {"cell": args.cell} if args.cell else {}
+    sets = dict(parse_set(text) for text in (args.sets or STANDARD_SETS))
+    grids = dict(parse_grid(text) for text in (args.grids or STANDARD_GRIDS))
+    spec = spec_from_dict(raw, sets=sets, grids=grids, seeds=args.seeds)
+
+    import distributed
+
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        serial, reference = timed(spec, base / "serial", workers=1)
+        local, frame_local = timed(spec, base / "local", workers=args.workers)
+        start = time.perf_counter()
+        with distributed.LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            startup = time.perf_counter() - start
+            dask, frame_dask = timed(spec, base / "dask", scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(reference, frame_local)
+    pd.testing.assert_frame_equal(reference, frame_dask)
+    cells = len(reference["cell"].unique())
+    print(f"sweep: {spec.cell}  set={sets}  grid={grids}  seeds={spec.seeds}  cells={cells}")
+    print(f"{'backend':<28}{'cells/s':>10}{'x serial':>10}")
+    print(f"{'serial (1 process)':<28}{serial:>10.2f}{1.0:>10.2f}")
+    print(f"{f'local processes ({args.workers})':<28}{local:>10.2f}{local / serial:>10.2f}")
+    label = f"local Dask cluster ({args.workers})"
+    print(f"{label:<28}{dask:>10.2f}{dask / serial:>10.2f}  (+{startup:.1f}s cluster start)")
+    print("tables identical across backends: yes")
+    load_after = os.getloadavg()[0]
+    print(f"1-min load average before/after: {load_before:.2f}/{load_after:.2f} on {os.cpu_count()} cores")
+    if max(load_before, load_after) > 0.5 * (os.cpu_count() or 1):
+        print("warning: other processes were using the cores; parallel ratios are understated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

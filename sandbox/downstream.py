@@ -1,0 +1,90 @@
+"""Downstream impact of labels: a model trained on aggregated labels, tested on clean held-out truth.
+
+Tasks are split once per dataset (stratified, 70 % train / 30 % test, fixed seed). The model is a
+standardised logistic regression. Hard labels train it directly; posteriors (when an aggregator gives
+them) train it with each task repeated once per class, weighted by the posterior.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sandbox.datasets import Dataset
+
+TEST_SHARE = 0.3
+SPLIT_SEED = 0
+
+
+@dataclass(frozen=True)
+class Split:
+    """Row positions of the training and held-out test tasks."""
+
+    train: NDArray[Any]
+    test: NDArray[Any]
+
+
+def split_tasks(dataset: Dataset) -> Split:
+    """Stratified 70/30 split of the dataset's rows (the same for every run on the dataset)."""
+    rows = np.arange(dataset.n_tasks)
+    truth = dataset.truth.to_numpy()
+    stratify = truth if np.bincount(truth).min() >= 2 else None
+    train, test = train_test_split(rows, test_size=TEST_SHARE, random_state=SPLIT_SEED, stratify=stratify)
+    return Split(train=np.sort(train), test=np.sort(test))
+
+
+def train_and_test(
+    dataset: Dataset, rows: NDArray[Any], targets: NDArray[Any], weights: NDArray[Any] | None, split: Split
+) -> float:
+    """Accuracy on the clean test rows of a model fitted on ``features[rows]`` → ``targets``."""
+    assert dataset.features is not None
+    truth_test = dataset.truth.to_numpy()[split.test]
+    if len(targets) == 0:
+        return math.nan
+    if len(np.unique(targets)) < 2:  # a single class: the model can only ever predict it
+        return float(np.mean(truth_test == targets[0]))
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    model.fit(dataset.features[rows], targets, logisticregression__sample_weight=weights)
+    return float(np.mean(model.predict(dataset.features[split.test]) == truth_test))
+
+
+def clean_accuracy(dataset: Dataset, split: Split) -> float:
+    """The same model trained on the true labels of the training rows (the ceiling)."""
+    return train_and_test(dataset, split.train, dataset.truth.to_numpy()[split.train], None, split)
+
+
+def label_accuracy(dataset: Dataset, labels: pd.Series, split: Split) -> float:
+    """The model trained on aggregated hard labels of the training rows that received one."""
+    rows, targets = _labelled_rows(dataset, labels, split)
+    return train_and_test(dataset, rows, targets, None, split)
+
+
+def posterior_accuracy(dataset: Dataset, probas: pd.DataFrame, split: Split) -> float:
+    """The model trained on posteriors: each labelled training row once per class, weighted."""
+    train_tasks = dataset.truth.index[split.train]
+    posterior = probas.reindex(train_tasks).dropna(how="all").fillna(0.0)
+    if posterior.empty:
+        return math.nan
+    rows = dataset.truth.index.get_indexer(posterior.index)
+    classes = posterior.columns.to_numpy()
+    repeated_rows = np.repeat(rows, len(classes))
+    targets = np.tile(classes, len(rows)).astype(np.int64)
+    weights = posterior.to_numpy().reshape(-1)
+    keep = weights > 0
+    return train_and_test(dataset, repeated_rows[keep], targets[keep], weights[keep], split)
+
+
+def _labelled_rows(dataset: Dataset, labels: pd.Series, split: Split) -> tuple[NDArray[Any], NDArray[Any]]:
+    train_tasks = dataset.truth.index[split.train]
+    labelled = labels.reindex(train_tasks).dropna()
+    rows = dataset.truth.index.get_indexer(labelled.index)
+    return rows, labelled.to_numpy().astype(np.int64)

@@ -1,0 +1,151 @@
+"""Run cells serially, on local processes, or on a Dask distributed cluster.
+
+Every backend yields an :class:`Outcome` per cell as soon as it finishes (in completion order),
+so the caller can store it at once: an interrupt loses only the cells in flight. A cell whose
+function raises comes back as error rows (see ``cells.execute``); a cell lost by the machinery
+(a dead worker process, a lost Dask worker) comes back with ``lost`` set and is not stored, so
+``--resume`` computes it again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Generator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+from sandbox.errors import SandboxError
+from sandbox.sweep.cells import execute, load_cell
+from sandbox.sweep.grid import Cell
+
+CONNECT_TIMEOUT = "20s"  # how long to try reaching a Dask scheduler
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished cell: its rows, or why the machinery lost it."""
+
+    cell: Cell
+    rows: list[dict[str, Any]] | None
+    lost: str | None = None
+
+
+def default_workers() -> int:
+    """Number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def run_serial(cells: Sequence[Cell], cell_ref: str) -> Generator[Outcome, None, None]:
+    """Run cells one after another in this process."""
+    for cell in cells:
+        yield Outcome(cell, execute(cell_ref, cell.scenario, cell.seed))
+
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded() -> None:
+    """Worker initializer: one BLAS/OpenMP thread per process, as Dask workers do — N processes on
+    N cores, each with multi-threaded BLAS, would oversubscribe the cores."""
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")  # libraries loaded later
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - comes with scikit-learn
+        return
+    threadpool_limits(1)  # libraries already loaded (preloaded by the forkserver)
+
+
+def process_context(cell_ref: str) -> multiprocessing.context.BaseContext:
+    """Forkserver where available, with the cell's modules imported once in the server so that
+    each worker starts by a cheap fork; spawn elsewhere. Never plain fork (unsafe with threads)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    modules = ["sandbox.sweep.cells", cell_ref.partition(":")[0]]
+    context.set_forkserver_preload([*modules, *load_cell(cell_ref).preload])
+    return context
+
+
+def run_processes(cells: Sequence[Cell], cell_ref: str, workers: int) -> Generator[Outcome, None, None]:
+    """Run cells on ``workers`` local processes."""
+    context = process_context(cell_ref)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=single_threaded)
+    try:
+        futures: dict[Future[list[dict[str, Any]]], Cell] = {
+            pool.submit(execute, cell_ref, cell.scenario, cell.seed): cell for cell in cells
+        }
+        for future in as_completed(futures):
+            cell = futures[future]
+            try:
+                yield Outcome(cell, future.result())
+            except Exception as error:  # BrokenProcessPool and the like: not the cell's fault
+                yield Outcome(cell, None, lost=f"{type(error).__name__}: {error}")
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_dask(cells: Sequence[Cell], cell_ref: str, address: str) -> Generator[Outcome, None, None]:
+    """Run cells on the Dask scheduler at ``address`` (e.g. ``tcp://127.0.0.1:8786``).
+
+    The workers must be able to import the cell function (this package, or the module named by
+    the spec's ``cell``).
+    """
+    import distributed
+
+    try:
+        client = distributed.Client(address, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as error:
+        raise SandboxError(f"--scheduler {address!r}: cannot connect ({error})") from error
+    return _stream_dask(client, cells, cell_ref)
+
+
+def _stream_dask(client: Any, cells: Sequence[Cell], cell_ref: str) -> Generator[Outcome, None, None]:
+    import distributed
+
+    futures: list[Any] = []
+    try:
+        by_key: dict[str, Cell] = {}
+        for cell in cells:
+            future = client.submit(
+                execute, cell_ref, cell.scenario, cell.seed, key=f"cell-{cell.cell_id}", pure=False
+            )
+            by_key[future.key] = cell
+            futures.append(future)
+        for future in distributed.as_completed(futures):  # type: ignore[no-untyped-call]
+            cell = by_key[future.key]
+            if future.status == "finished":
+                yield Outcome(cell, future.result())
+            else:
+                error = future.exception()
+                yield Outcome(cell, None, lost=f"{type(error).__name__}: {error}")
+            future.release()
+    finally:
+        try:
+            client.cancel(futures)
+        finally:
+            client.close()
+
+
+def run_cells(
+    cells: Sequence[Cell],
+    cell_ref: str,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> Generator[Outcome, None, None]:
+    """Pick the backend: Dask if ``scheduler`` is given, else ``workers`` local processes
+    (default: all cores; 1 runs in this process)."""
+    if scheduler:
+        return run_dask(cells, cell_ref, scheduler)
+    count = default_workers() if workers is None else workers
+    if count < 1:
+        raise SandboxError(f"--workers must be >= 1, got {count}")
+    if count == 1 or len(cells) <= 1:
+        return run_serial(cells, cell_ref)
+    return run_processes(cells, cell_ref, min(count, len(cells)))

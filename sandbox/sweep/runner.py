@@ -1,0 +1,80 @@
+"""Run a sweep end to end: validate every cell, skip finished ones, stream results to the store."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from sandbox.errors import SandboxError
+from sandbox.sweep.cells import load_cell
+from sandbox.sweep.executor import run_cells
+from sandbox.sweep.grid import expand
+from sandbox.sweep.progress import Progress
+from sandbox.sweep.spec import SweepSpec, deep_merge
+from sandbox.sweep.store import RESERVED_COLUMNS, ResultsStore
+
+
+@dataclass
+class SweepReport:
+    """What one call did: cells in the sweep, already stored, computed now, failed, lost."""
+
+    total: int
+    skipped: int
+    computed: int = 0
+    failed: int = 0
+    lost: list[tuple[str, str]] = field(default_factory=list)
+
+
+def resolve_spec(spec: SweepSpec) -> SweepSpec:
+    """Return ``spec`` with its scenario merged over the cell's defaults (what gets saved)."""
+    kind = load_cell(spec.cell)
+    return dataclasses.replace(spec, scenario=deep_merge(kind.defaults(), spec.scenario))
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: TextIO | None = None,
+) -> SweepReport:
+    """Run every cell of ``spec`` not yet in the store at ``out``; return what was done.
+
+    Raises SandboxError before writing anything if the spec is invalid, the store holds a
+    different sweep, or the scheduler cannot be reached.
+    """
+    reserved = sorted(set(spec.grid) & set(RESERVED_COLUMNS))
+    if reserved:
+        raise SandboxError(f"grid key {reserved[0]!r} is reserved for a results column")
+    spec = resolve_spec(spec)
+    cells = expand(spec, load_cell(spec.cell))
+    store = ResultsStore(out)
+    store.check(spec.to_dict(), resume=resume)
+    store.remove_temporaries()
+    done = store.done() if resume else set()
+    todo = [cell for cell in cells if cell.cell_id not in done]
+    report = SweepReport(total=len(cells), skipped=len(cells) - len(todo))
+    outcomes = run_cells(todo, spec.cell, workers=workers, scheduler=scheduler)
+    store.save_spec(spec.to_dict())
+    bar = Progress(len(cells), progress, skipped=report.skipped) if progress else None
+    try:
+        for outcome in outcomes:
+            if outcome.rows is None:
+                report.lost.append((outcome.cell.cell_id, outcome.lost or "lost"))
+                continue
+            store.write(outcome.cell, outcome.rows)
+            report.computed += 1
+            failed = any(row.get("error") for row in outcome.rows)
+            report.failed += int(failed)
+            if bar:
+                bar.update(failed=failed)
+    finally:
+        outcomes.close()  # stops local processes or cancels Dask futures still in flight
+        if bar:
+            bar.close()
+        store.harmonize()
+    return report

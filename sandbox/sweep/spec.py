@@ -1,0 +1,212 @@
+"""Sweep specification: base scenario, fixed settings, grid, seeds and a paid-curation reference.
+
+A spec is a TOML file (every table optional)::
+
+    name = "cheating-x-redundancy"
+    seed = 2026            # sweep seed: every cell seed derives from it
+    seeds = 5              # repetitions of every grid point
+    cell = "sandbox.sweep.scenario_cell:SCENARIO_CELL"   # what a cell runs (the default)
+
+    [scenario]             # base scenario, merged over the cell's defaults
+    dataset = "snow_rte"
+    population = "volunteers"
+
+    [set]                  # fixed dotted-path settings applied to every cell (like --set)
+    "policy.redundancy" = 3
+
+    [grid]                 # dotted path -> values; cells are the product of all lists (like --grid)
+    "population.archetypes.uniform_spammer.share" = [0.0, 0.1, 0.2]
+    redundancy = [1, 3, 5]
+
+    [reference]            # settings for reference cells (base + [set] + these, no grid)
+    population = "paid_curation"
+
+A bare key may be an alias declared by the cell (the scenario cell: every policy field), or a key
+of exactly one top-level table; either way it is short for its full path (``redundancy`` →
+``policy.redundancy``). Command-line ``--set``/``--grid``
+entries override the file's. See ``overrides`` for value typing and the archetype-share rule.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sandbox.errors import SandboxError
+from sandbox.sweep.cells import DEFAULT_CELL, CellKind
+from sandbox.sweep.overrides import get_path, rescale_shares, set_path, share_target
+
+SPEC_KEYS = ("name", "description", "seed", "seeds", "cell", "scenario", "set", "grid", "reference")
+DEFAULT_SEED = 0
+DEFAULT_SEEDS = 3
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A validated sweep: what to run (``cell``), on what (``scenario``), varied how."""
+
+    scenario: dict[str, Any]
+    settings: dict[str, Any] = field(default_factory=dict)
+    grid: dict[str, list[Any]] = field(default_factory=dict)
+    reference: dict[str, Any] | None = None
+    seeds: int = DEFAULT_SEEDS
+    seed: int = DEFAULT_SEED
+    cell: str = DEFAULT_CELL
+    name: str = "sweep"
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the spec as a TOML-ready dict (the file format above)."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "seed": self.seed,
+            "seeds": self.seeds,
+            "cell": self.cell,
+            "scenario": self.scenario,
+            "set": self.settings,
+            "grid": self.grid,
+        }
+        if self.reference is not None:
+            data["reference"] = self.reference
+        return data
+
+
+def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Turn nested tables into dotted keys: ``{"policy": {"k": 3}}`` → ``{"policy.k": 3}``."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            flat.update(flatten(value, path + "."))
+        else:
+            flat[path] = value
+    return flat
+
+
+def _normalize_values(key: str, values: Any) -> list[Any]:
+    """Check a grid list; a mix of ints and floats becomes all floats (stable ids and columns)."""
+    if not isinstance(values, list) or not values:
+        raise SandboxError(f"grid {key!r}: expected a non-empty list of values, got {values!r}")
+    if any(isinstance(v, float) for v in values) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    ):
+        values = [float(v) for v in values]
+    if len({repr(v) for v in values}) != len(values):
+        raise SandboxError(f"grid {key!r}: repeated values in {values!r}")
+    return list(values)
+
+
+def _int_setting(raw: Mapping[str, Any], key: str, default: int, minimum: int) -> int:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise SandboxError(f"spec {key!r} must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def spec_from_dict(
+    raw: Mapping[str, Any],
+    *,
+    source: str = "spec",
+    sets: Mapping[str, Any] | None = None,
+    grids: Mapping[str, list[Any]] | None = None,
+    seeds: int | None = None,
+    seed: int | None = None,
+) -> SweepSpec:
+    """Build a SweepSpec from a TOML dict plus command-line overrides (which win)."""
+    unknown = sorted(set(raw) - set(SPEC_KEYS))
+    if unknown:
+        raise SandboxError(f"{source}: unknown key {unknown[0]!r}; allowed: {', '.join(SPEC_KEYS)}")
+    for table in ("scenario", "set", "grid", "reference"):
+        if table in raw and not isinstance(raw[table], Mapping):
+            raise SandboxError(f"{source}: [{table}] must be a table, got {raw[table]!r}")
+    settings = {**flatten(raw.get("set", {})), **(sets or {})}
+    grid = {**raw.get("grid", {}), **(grids or {})}
+    grid = {key: _normalize_values(key, values) for key, values in grid.items()}
+    both = sorted(set(settings) & set(grid))
+    if both:
+        raise SandboxError(f"{both[0]!r} is both set and varied; give it in --set or --grid only")
+    merged = {**raw, "seeds": raw.get("seeds", DEFAULT_SEEDS) if seeds is None else seeds}
+    merged["seed"] = raw.get("seed", DEFAULT_SEED) if seed is None else seed
+    reference = raw.get("reference")
+    return SweepSpec(
+        scenario=dict(raw.get("scenario", {})),
+        settings=settings,
+        grid=grid,
+        reference=flatten(reference) if reference is not None else None,
+        seeds=_int_setting(merged, "seeds", DEFAULT_SEEDS, 1),
+        seed=_int_setting(merged, "seed", DEFAULT_SEED, 0),
+        cell=str(raw.get("cell", DEFAULT_CELL)),
+        name=str(raw.get("name", Path(source).stem if source != "spec" else "sweep")),
+        description=str(raw.get("description", "")),
+    )
+
+
+def load_spec_file(path: Path) -> dict[str, Any]:
+    """Read a spec TOML file; SandboxError naming the file when it is missing or malformed."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise SandboxError(f"spec file {str(path)!r} does not exist") from error
+    except tomllib.TOMLDecodeError as error:
+        raise SandboxError(f"spec file {str(path)!r} is not valid TOML: {error}") from error
+
+
+def deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``base`` with ``over`` merged in, table by table (``over`` wins)."""
+    result = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), dict):
+            result[key] = deep_merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def canonical_path(scenario: Mapping[str, Any], key: str) -> str:
+    """Resolve a bare key to ``table.key`` when exactly one top-level table holds it."""
+    head = key.split(".", 1)[0]
+    if head in scenario:
+        return key
+    owners = [name for name, table in scenario.items() if isinstance(table, dict) and head in table]
+    if len(owners) == 1:
+        return f"{owners[0]}.{key}"
+    if len(owners) > 1:
+        options = ", ".join(f"{owner}.{key}" for owner in owners)
+        raise SandboxError(f"key {key!r} is ambiguous; write one of: {options}")
+    return key
+
+
+def resolve_scenario(
+    kind: CellKind, base: Mapping[str, Any], assignments: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Apply dotted ``assignments`` in order to the cell defaults merged with ``base``.
+
+    Archetype shares set here are pinned together and the others rescaled (see ``overrides``).
+    """
+    scenario = deep_merge(kind.defaults(), base)
+    pinned: dict[str, dict[str, float]] = {}
+    aliases = kind.aliases()
+    for key, value in assignments.items():
+        path = aliases.get(key) or canonical_path(scenario, key)
+        kind.expand(scenario, path)
+        target = share_target(path)
+        if target is not None:
+            table_path, name = target
+            try:
+                archetypes = get_path(scenario, table_path)
+            except KeyError:
+                archetypes = None
+            if not isinstance(archetypes, dict):
+                set_path(scenario, path, value, open_tables=kind.open_tables)  # names the key
+                continue
+            pinned.setdefault(table_path, {})[name] = value
+            continue
+        set_path(scenario, path, value, open_tables=kind.open_tables)
+    for table_path, shares in pinned.items():
+        rescale_shares(get_path(scenario, table_path), shares, table_path)
+    return scenario

@@ -1,0 +1,52 @@
+"""The ``sweep`` command: flags, exit statuses and the printed summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sandbox.sweep.command import main
+from tests.sweep.cells import REF
+
+
+def _spec(tmp_path: Path, body: str = "") -> str:
+    path = tmp_path / "spec.toml"
+    path.write_text(f'cell = "{REF}"\n{body}')
+    return str(path)
+
+
+def test_sweep_prints_a_summary_and_resume_computes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(tmp_path / "out")
+    args = ["sweep", _spec(tmp_path), "--set", "n_tasks=100", "--grid", "redundancy=1,3"]
+    assert main([*args, "--seeds", "2", "--out", out, "--workers", "1"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].split()[:4] == ["role", "redundancy", "aggregator", "seeds"]
+    assert len(lines) == 1 + 2 * 2  # header + (2 points x 2 aggregators)
+    assert "±" in captured.out
+    assert "4 cells: 0 already stored, 4 computed" in captured.err
+    assert main([*args, "--seeds", "2", "--out", out, "--workers", "1", "--resume"]) == 0
+    assert "4 cells: 4 already stored, 0 computed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--set", "polcy.redundancy=3"], "error: unknown key 'polcy.redundancy'"),
+        (["--grid", "redundancy"], "error: --grid 'redundancy': expected KEY=VALUE"),
+        (["--grid", "redundancy=1,x"], "error: 'policy.redundancy' must be a number"),
+        (["--workers", "0"], "error: --workers must be >= 1, got 0"),
+    ],
+)
+def test_bad_requests_exit_2_with_one_line_and_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    assert main(["sweep", _spec(tmp_path), "--out", str(out), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert err.count("\n") == 1
+    assert not out.exists()
