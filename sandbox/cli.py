@@ -257,7 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
+        return status
     except SandboxError as error:
         sys.stderr.write(f"crowd-sandbox: error: {error}\n")
         return EXIT_USER_ERROR
