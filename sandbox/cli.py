@@ -12,18 +12,20 @@ from collections.abc import Callable, Sequence
 from annotators.archetypes import ARCHETYPES
 from annotators.population import load_population, preset_names
 from sandbox import real_answers
-from sandbox.aggregation import AGGREGATORS, parse_aggregators
+from sandbox.aggregation import AGGREGATORS, ENGINES, check_engine, parse_aggregators
 from sandbox.compare import compare
 from sandbox.datasets import list_datasets, load_dataset
 from sandbox.demo import DEMO_AGGREGATORS, DEMO_DATASET, run_demo
 from sandbox.errors import SandboxError
 from sandbox.experiment import run_simulation, score_answers
+from sandbox.fast import FAST_AGGREGATORS
 from sandbox.policy import CampaignPolicy
 from sandbox.render import comparison_json, comparison_table, dumps, outcome_json, outcome_table, table
 from sandbox.sweep import command as sweep_command
 
 DEFAULT_AGGREGATORS = "mv,wawa,ds"
 EXIT_USER_ERROR = 2
+ENGINE_HELP = "fast: vectorized implementations where they exist (default); crowdkit: crowd-kit throughout"
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -39,10 +41,11 @@ class ArgumentParser(argparse.ArgumentParser):
 def cmd_run(args: argparse.Namespace) -> int:
     """Simulate a population on a dataset, aggregate, score."""
     aggregators = parse_aggregators(args.aggregators)
+    engine = check_engine(args.engine)
     dataset = load_dataset(args.dataset)
     population = load_population(args.population)
     policy = policy_from_args(args)
-    outcome = run_simulation(dataset, population, policy, aggregators, args.seed)
+    outcome = run_simulation(dataset, population, policy, aggregators, args.seed, engine)
     if args.format == "json":
         header = {
             "dataset": dataset.name,
@@ -77,6 +80,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Aggregate real answers and score them against gold."""
     aggregators = parse_aggregators(args.aggregators)
+    engine = check_engine(args.engine)
     if args.cost_per_label < 0:
         raise SandboxError(f"--cost-per-label must be >= 0, got {args.cost_per_label}")
     if args.dataset is not None:
@@ -86,7 +90,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         real = real_answers.from_files(args.answers, args.gold)
     outcome = score_answers(
-        real.answers, real.gold, aggregators, cost=len(real.answers) * args.cost_per_label
+        real.answers, real.gold, aggregators, cost=len(real.answers) * args.cost_per_label, engine=engine
     )
     if args.format == "json":
         print(dumps(outcome_json(outcome, {"dataset": real.source})))
@@ -143,7 +147,8 @@ def cmd_aggregators(args: argparse.Namespace) -> int:
     """List registered aggregators."""
     width = max(map(len, AGGREGATORS))
     for name, spec in AGGREGATORS.items():
-        print(f"{name.ljust(width)}  {spec.summary}")
+        engines = "fast, crowdkit" if name in FAST_AGGREGATORS else "crowdkit"
+        print(f"{name.ljust(width)}  {spec.summary} [engines: {engines}]")
     return 0
 
 
@@ -194,6 +199,7 @@ def build_parser() -> ArgumentParser:
         help=f"comma-separated (default {DEFAULT_AGGREGATORS})",
     )
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--engine", choices=ENGINES, default="fast", help=ENGINE_HELP)
     run.add_argument("--format", choices=("table", "json"), default="table")
     run.set_defaults(handler=cmd_run)
 
@@ -217,6 +223,7 @@ def build_parser() -> ArgumentParser:
     source.add_argument("--answers", help="CSV/Parquet file with task, worker, label")
     evaluate.add_argument("--gold", help="CSV/Parquet file with task, label (with --answers)")
     evaluate.add_argument("--aggregators", default=DEFAULT_AGGREGATORS)
+    evaluate.add_argument("--engine", choices=ENGINES, default="fast", help=ENGINE_HELP)
     evaluate.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
     evaluate.add_argument("--format", choices=("table", "json"), default="table")
     evaluate.set_defaults(handler=cmd_evaluate)

@@ -82,17 +82,19 @@ def score_answers(
     cost: float,
     workers: pd.DataFrame | None = None,
     dataset: Dataset | None = None,
+    engine: str = "fast",
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator and score against ``truth`` (tasks with truth only).
 
     ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
-    with features enables downstream scores and sets the task count for coverage.
+    with features enables downstream scores and sets the task count for coverage. ``engine``: ``fast``
+    (default; crowd-kit where no fast implementation exists) or ``crowdkit``.
     """
     split = split_tasks(dataset) if dataset is not None and dataset.features is not None else None
     n_total = dataset.n_tasks if dataset is not None else int(answers["task"].nunique())
     scores, aggregations = [], {}
     for name in aggregators:
-        result = aggregate(name, answers)
+        result = aggregate(name, answers, engine)
         aggregations[name] = result
         scores.append(_score(result, truth, cost, n_total, workers, dataset, split))
     return Outcome(
@@ -144,13 +146,14 @@ def run_simulation(
     policy: CampaignPolicy,
     aggregators: Sequence[str],
     seed: SeedLike,
+    engine: str = "fast",
 ) -> Outcome:
     """Simulate ``population`` labelling ``dataset`` under ``policy``, then score every aggregator."""
     campaign = run_campaign(dataset, population, policy, seed)
     if campaign.answers.empty:
         raise SandboxError("the campaign produced no answers (every worker was banned or not admitted)")
     outcome = score_answers(
-        campaign.answers, dataset.truth, aggregators, campaign.cost, campaign.workers, dataset
+        campaign.answers, dataset.truth, aggregators, campaign.cost, campaign.workers, dataset, engine
     )
     return replace(outcome, campaign=campaign)
 

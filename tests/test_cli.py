@@ -141,3 +141,104 @@ def test_user_errors_exit_2_with_one_line(
     before = sorted(p.name for p in tmp_path.iterdir())
     assert_user_error(cli(*args), *fragments)
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+def test_compare_at_budget_prints_the_documented_json(cli: Cli) -> None:
+    result = cli(
+        "compare",
+        "--dataset",
+        "digits",
+        "--crowd",
+        "volunteers",
+        "--curation",
+        "paid_curation",
+        "--budget",
+        "500",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    for side in ("crowd", "curation"):
+        assert {"accuracy", "cost", "n_labels", "redundancy", "downstream_accuracy", "coverage"} <= set(
+            document[side]
+        )
+        assert document[side]["cost"] <= 500
+    assert document["curation"]["n_labels"] == 1000  # 500 / 0.50 per label
+    assert document["curation"]["coverage"] == pytest.approx(1000 / 1797)
+    assert 0.9 < document["downstream_accuracy_clean"] <= 1
+
+
+def test_compare_at_target_accuracy(cli: Cli) -> None:
+    result = cli(
+        "compare",
+        "--dataset",
+        "iris",
+        "--crowd",
+        "paid_crowd",
+        "--curation",
+        "paid_curation",
+        "--target-accuracy",
+        "0.95",
+        "--aggregator",
+        "mv",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["target_accuracy"] == 0.95
+    assert {"reached", "accuracy", "cost"} <= set(document["crowd"])
+
+
+def test_run_reports_downstream_and_quality_control(cli: Cli) -> None:
+    result = cli(
+        "run",
+        "--dataset",
+        "iris",
+        "--population",
+        "gold_aware_cheaters",
+        "--gold-rate",
+        "0.1",
+        "--ban-threshold",
+        "0.7",
+        "--aggregators",
+        "mv,ds",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["gold_answers"] > 0 and "banned_workers" in document
+    assert document["policy"]["gold_rate"] == 0.1
+    assert 0 < document["downstream_accuracy_clean"] <= 1
+    for row in document["results"]:
+        assert 0 <= row["downstream_accuracy"] <= 1 and "cheater_auc" in row
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("run", "--dataset", "iris", "--population", "volunteers", "--gold-rate", "2"), "gold_rate must be"),
+        (
+            (
+                "compare",
+                "--dataset",
+                "iris",
+                "--crowd",
+                "volunteers",
+                "--curation",
+                "paid_curation",
+                "--budget",
+                "-5",
+            ),
+            "budget must be > 0",
+        ),
+        (
+            ("compare", "--dataset", "iris", "--crowd", "volunteers", "--curation", "paid_curation"),
+            "one of the arguments --budget --target-accuracy is required",
+        ),
+    ],
+)
+def test_policy_and_compare_errors(cli: Cli, args: tuple[str, ...], fragment: str) -> None:
+    assert_user_error(cli(*args), fragment)

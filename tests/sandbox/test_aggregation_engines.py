@@ -1,0 +1,43 @@
+"""The ``engine`` choice of the aggregator registry: fast where it exists, crowd-kit otherwise."""
+
+from __future__ import annotations
+
+import pytest
+from crowdkit import aggregation as ck
+
+from sandbox.aggregation import AGGREGATORS, aggregate, engine_used, make_aggregator
+from sandbox.datasets import load_dataset
+from sandbox.errors import SandboxError
+from sandbox.fast import FAST_AGGREGATORS
+
+
+@pytest.mark.parametrize("name", list(AGGREGATORS))
+def test_make_aggregator_picks_the_engine(name: str) -> None:
+    fast = make_aggregator(name)
+    if name in FAST_AGGREGATORS:
+        assert isinstance(fast, FAST_AGGREGATORS[name])
+    else:
+        assert type(fast).__module__.startswith("crowdkit")
+    assert type(make_aggregator(name, engine="crowdkit")).__module__.startswith("crowdkit")
+
+
+def test_mmsr_falls_back_to_crowdkit() -> None:
+    assert engine_used("mmsr", "fast") == "crowdkit"
+    assert isinstance(make_aggregator("mmsr"), ck.MMSR)
+
+
+def test_unknown_engine_names_the_allowed_ones() -> None:
+    with pytest.raises(SandboxError, match=r"'turbo'.*fast, crowdkit"):
+        make_aggregator("ds", engine="turbo")
+
+
+@pytest.mark.parametrize("name", ["mv", "wawa", "ds", "onecoin_ds", "mace"])
+def test_engines_agree_on_real_data(name: str) -> None:
+    data = load_dataset("snow_temp")
+    assert data.answers is not None
+    fast = aggregate(name, data.answers, engine="fast")
+    reference = aggregate(name, data.answers, engine="crowdkit")
+    assert fast.engine == "fast" and reference.engine == "crowdkit"
+    assert (fast.labels == reference.labels.reindex(fast.labels.index)).all()
+    assert fast.skills is not None and reference.skills is not None
+    assert set(fast.skills.index) == set(reference.skills.index)
