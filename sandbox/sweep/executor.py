@@ -55,7 +55,7 @@ def single_threaded() -> None:
     for name in THREAD_VARIABLES:
         os.environ.setdefault(name, "1")  # libraries loaded later
     try:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+        from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - comes with scikit-learn
         return
     threadpool_limits(1)  # libraries already loaded (preloaded by the forkserver)
