@@ -6,7 +6,7 @@ and the ratio to serial. Target: local parallel on 2 cores >= 1.7x serial.
 
     python benchmarks/sweep_throughput.py                       # the standard sweep
     python benchmarks/sweep_throughput.py --cell tests.sweep.cells:ONE_COIN \\
-        --set n_tasks=200000 --grid redundancy=1,3,5,7 --seeds 8
+        --set n_tasks=200000 --grid redundancy=1,3,5,7 --seeds 30
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main() -> int:
     parser.add_argument("--cell", help="cell import path (default: the project's scenario cell)")
     parser.add_argument("--set", dest="sets", action="append", default=None)
     parser.add_argument("--grid", dest="grids", action="append", default=None)
-    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--seeds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
     raw = {"cell": args.cell} if args.cell else {}
