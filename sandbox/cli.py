@@ -6,13 +6,15 @@ Every SandboxError becomes one line on stderr and exit status 2; nothing is writ
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from annotators.archetypes import ARCHETYPES
 from annotators.population import load_population, preset_names
 from sandbox import real_answers
-from sandbox.aggregation import AGGREGATORS, ENGINES, check_engine, parse_aggregators
+from sandbox.aggregation import AGGREGATORS, ENGINES, aggregator_names, check_engine, parse_aggregators
+from sandbox.cli_exports import add_export_commands, add_import_options, read_export
 from sandbox.compare import compare
 from sandbox.datasets import list_datasets, load_dataset
 from sandbox.demo import DEMO_AGGREGATORS, DEMO_DATASET, run_demo
@@ -88,7 +90,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             raise SandboxError("--gold goes with --answers; a bundled dataset brings its own gold")
         real = real_answers.from_dataset(args.dataset)
     else:
-        real = real_answers.from_files(args.answers, args.gold)
+        real = real_answers.from_export(read_export(args, "answers"), args.answers, args.gold)
     outcome = score_answers(
         real.answers, real.gold, aggregators, cost=len(real.answers) * args.cost_per_label, engine=engine
     )
@@ -220,8 +222,14 @@ def build_parser() -> ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="aggregate real answers and score against gold")
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", help="bundled dataset with real answers")
-    source.add_argument("--answers", help="CSV/Parquet file with task, worker, label")
-    evaluate.add_argument("--gold", help="CSV/Parquet file with task, label (with --answers)")
+    source.add_argument(
+        "--answers",
+        help="answers: any export (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV)",
+    )
+    evaluate.add_argument(
+        "--gold", help="CSV/Parquet file with task, label (with --answers; default: the export's own)"
+    )
+    add_import_options(evaluate, positional=False)
     evaluate.add_argument("--aggregators", default=DEFAULT_AGGREGATORS)
     evaluate.add_argument("--engine", choices=ENGINES, default="fast", help=ENGINE_HELP)
     evaluate.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
@@ -233,6 +241,7 @@ def build_parser() -> ArgumentParser:
     demo.set_defaults(handler=cmd_demo)
 
     sweep_command.add_parser(commands)
+    add_export_commands(commands, aggregator_names())
 
     for name, handler, text in (
         ("datasets", cmd_datasets, "list datasets"),
@@ -248,13 +257,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
+        return status
     except SandboxError as error:
         sys.stderr.write(f"crowd-sandbox: error: {error}\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("crowd-sandbox: interrupted\n")
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pandas as pd
 from sandbox.datasets import load_dataset
 from sandbox.datasets.bundled import catalog
 from sandbox.errors import SandboxError
+from sandbox.importers import ImportedAnswers, align_gold
 from sandbox.tables import read_table, require_columns, validate_answers
 
 
@@ -31,6 +32,18 @@ def from_dataset(name: str) -> RealAnswers:
     dataset = load_dataset(name)
     assert dataset.answers is not None  # every bundled dataset has answers
     return RealAnswers(name, dataset.answers, dataset.truth)
+
+
+def from_export(imported: ImportedAnswers, path: str | Path, gold_path: str | Path | None) -> RealAnswers:
+    """Answers read from any export (see :mod:`sandbox.importers`); gold from ``gold_path``, else
+    the export's own ground truth (Label Studio), else none."""
+    if gold_path is not None:
+        gold = align_gold(read_gold(gold_path), imported.answers)
+    elif imported.gold is not None:
+        gold = imported.gold
+    else:
+        gold = pd.Series(dtype=object, name="label", index=pd.Index([], name="task"))
+    return RealAnswers(Path(path).stem, imported.answers, gold)
 
 
 def from_files(answers_path: str | Path, gold_path: str | Path | None) -> RealAnswers:
