@@ -6,8 +6,11 @@
 
 Each measurement runs in a forked child process, so peak memory is the child's peak resident set
 above what it had when it started (data already built), and crowd-kit can be stopped at the time
-limit (default 120 s). When crowd-kit needed more than a tenth of the limit at one size, the next
-(10x larger) size is skipped for it as well, and the table says so.
+limit (default 120 s). Runs shorter than 5 s are repeated and the best of three is shown, for both
+engines alike (the machine is shared, so single short timings are noisy). When crowd-kit needed
+more than a tenth of the limit at one size, the next (10x larger) size is skipped for it as well,
+and the table says so. crowd-kit runs with its defaults (MACE: 10 restarts, which all start from
+the same seed in crowd-kit 1.4.2; the fast MACE runs once and gives the same result).
 Crowds: 5 answers per task from distinct workers, 20% uniform spammers, honest accuracy
 ~ Beta(8, 3).
 """
@@ -34,6 +37,8 @@ from sandbox.fast import FAST_AGGREGATORS
 from sandbox.randomness import make_rng
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+REPEATS = 3  # best of three (as timeit) for any run shorter than REPEAT_BELOW seconds, either engine
+REPEAT_BELOW = 5.0
 
 
 def synthetic_codes(n_answers: int, *, per_task: int = 5, n_labels: int = 2, seed: int = 0) -> Arrays:
@@ -61,21 +66,24 @@ def _child(conn: Connection, engine: str, method: str, codes: Arrays) -> None:
     import warnings
 
     warnings.simplefilter("ignore")
-    if engine == "crowdkit":
-        task, worker, label = codes
-        frame = pd.DataFrame({"task": task, "worker": worker, "label": label})
-        model = make_aggregator(method, engine="crowdkit")  # crowd-kit defaults
-        before = _peak_kib()
-        start = time.perf_counter()
-        with quiet_crowdkit():
-            model.fit_predict(frame)
-    else:
-        fast = FAST_AGGREGATORS[method]()
-        before = _peak_kib()
-        start = time.perf_counter()
-        fast.fit_arrays(*codes)
-    elapsed = time.perf_counter() - start
-    conn.send((elapsed, (_peak_kib() - before) / 1024))
+    frame = pd.DataFrame(dict(zip(("task", "worker", "label"), codes, strict=True)))
+    before = _peak_kib()
+    best = np.inf
+    for _ in range(REPEATS):
+        if engine == "crowdkit":
+            model = make_aggregator(method, engine="crowdkit")  # crowd-kit defaults
+            start = time.perf_counter()
+            with quiet_crowdkit():
+                model.fit_predict(frame)
+        else:
+            fast = FAST_AGGREGATORS[method]()
+            start = time.perf_counter()
+            fast.fit_arrays(*codes)
+        elapsed = time.perf_counter() - start
+        best = min(best, elapsed)
+        if elapsed > REPEAT_BELOW:
+            break
+    conn.send((best, (_peak_kib() - before) / 1024))
     conn.close()
 
 
@@ -114,7 +122,7 @@ def compare(sizes: list[int], methods: list[str], limit: float, n_labels: int) -
     warm_up(methods, n_labels)
     print(
         f"{'method':<11}{'answers':>10}{'fast s':>10}{'fast MiB':>10}"
-        f"{'crowd-kit s':>13}{'ck MiB':>9}{'ratio':>9}"
+        f"{'crowd-kit s':>30}{'ck MiB':>9}{'ratio':>9}"
     )
     skip_after: dict[str, str] = {}
     for size in sizes:
@@ -127,15 +135,15 @@ def compare(sizes: list[int], methods: list[str], limit: float, n_labels: int) -
             else:
                 reference = measure("crowdkit", method, codes, limit)
                 if reference is None:
-                    ck_text, ck_mem, ratio = f"> {limit:.0f} (stopped)", "", ""
-                    skip_after[method] = f"skipped (> {limit:.0f} at {size:,})"
+                    ck_text, ck_mem, ratio = f"stopped at {limit:.0f} s", "", ""
+                    skip_after[method] = f"skipped (> {limit:.0f} s at {size:,})"
                 else:
                     ck_text, ck_mem = f"{reference[0]:.3f}", f"{reference[1]:.0f}"
                     ratio = f"{reference[0] / fast[0]:.0f}x"
                     if reference[0] * 10 > limit:
-                        skip_after[method] = f"skipped (~{reference[0] * 10:.0f} predicted)"
+                        skip_after[method] = f"skipped (~{reference[0] * 10:.0f} s predicted)"
             print(
-                f"{method:<11}{size:>10,}{fast[0]:>10.3f}{fast[1]:>10.0f}{ck_text:>13}{ck_mem:>9}{ratio:>9}",
+                f"{method:<11}{size:>10,}{fast[0]:>10.3f}{fast[1]:>10.0f}{ck_text:>30}{ck_mem:>9}{ratio:>9}",
                 flush=True,
             )
 

@@ -182,7 +182,11 @@ def aggregate(name: str, answers: pd.DataFrame, engine: str = "fast") -> Aggrega
     seconds = time.perf_counter() - start
     if labels.isna().any():
         raise AggregationFailed(f"{name} did not converge on these answers (it produced no label)")
-    skills = worker_skills(model, worker_names) if spec.estimates_skill else None
+    # crowd-kit's MACE keeps worker rows in order of first appearance, not in code order.
+    rows = worker_names
+    if (name, used) == ("mace", "crowdkit"):
+        rows = worker_names.take(pd.unique(worker_codes))
+    skills = worker_skills(model, rows) if spec.estimates_skill else None
     if name == "mmsr" and skills is not None and not np.isfinite(skills).all():
         raise AggregationFailed(
             f"{name} did not converge on these answers (worker skills are undefined); try ds or glad"

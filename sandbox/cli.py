@@ -6,6 +6,7 @@ Every SandboxError becomes one line on stderr and exit status 2; nothing is writ
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -257,13 +258,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
+        return status
     except SandboxError as error:
         sys.stderr.write(f"crowd-sandbox: error: {error}\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("crowd-sandbox: interrupted\n")
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

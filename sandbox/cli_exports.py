@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from sandbox.aggregation import aggregate
+from sandbox.aggregation import ENGINES, aggregate, check_engine
 from sandbox.annotator_report import AnnotatorReport, build_report
 from sandbox.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.errors import SandboxError
@@ -149,20 +149,23 @@ def _text_table(frame: pd.DataFrame, digits: int = 3) -> str:
 
 
 # ----------------------------------------------------------------------------- aggregation
-def consensus(name: str, answers: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame | None]:
+def consensus(
+    name: str, answers: pd.DataFrame, engine: str = "fast"
+) -> tuple[pd.Series, pd.DataFrame | None]:
     """Consensus labels and posteriors of aggregator ``name`` (the project registry)."""
-    result = aggregate(name, answers)
+    result = aggregate(name, answers, engine=check_engine(engine))
     return result.labels, result.probas
 
 
 class _RegistryAggregator:
     """Adapter: a registry aggregator with crowd-kit's ``fit_predict_proba``."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, engine: str = "fast") -> None:
         self.name = name
+        self.engine = engine
 
     def fit_predict_proba(self, answers: pd.DataFrame) -> pd.DataFrame:
-        labels, probas = consensus(self.name, answers)
+        labels, probas = consensus(self.name, answers, self.engine)
         if probas is None:
             probas = pd.get_dummies(labels).astype(float)
         return probas
@@ -194,7 +197,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Per-annotator, per-task and overall quality of an export."""
     imported = read_export(args)
     gold = _gold(args, imported)
-    report = build_report(imported.answers, aggregator=_RegistryAggregator(args.aggregator), gold=gold)
+    report = build_report(
+        imported.answers, aggregator=_RegistryAggregator(args.aggregator, args.engine), gold=gold
+    )
     if args.format == "json":
         print(json.dumps(report_json(report, imported, args.aggregator), indent=2))
     elif args.format == "csv":
@@ -219,7 +224,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_aggregate(args: argparse.Namespace) -> int:
     """Consensus of an export as CSV or Label Studio predictions JSON."""
     imported = read_export(args)
-    labels, probas = consensus(args.aggregator, imported.answers)
+    labels, probas = consensus(args.aggregator, imported.answers, args.engine)
     table = consensus_table(labels, probas)
     out = Path(args.out)
     kind = args.out_format or ("labelstudio" if out.suffix.lower() == ".json" else "csv")
@@ -325,6 +330,7 @@ def add_export_commands(commands: Any, aggregator_names: list[str]) -> None:
     add_import_options(report)
     report.add_argument("--gold", help="gold labels (CSV/Parquet task, label); default: the export's")
     report.add_argument("--aggregator", choices=aggregator_names, default="ds", help="consensus (default ds)")
+    report.add_argument("--engine", choices=ENGINES, default="fast", help="default fast")
     report.add_argument("--format", choices=REPORT_FORMATS, default="table")
     report.add_argument("--tasks-out", help="also write the per-task table (CSV) here")
     report.set_defaults(handler=cmd_report)
@@ -334,6 +340,9 @@ def add_export_commands(commands: Any, aggregator_names: list[str]) -> None:
     )
     add_import_options(aggregate)
     aggregate.add_argument("--aggregator", choices=aggregator_names, default="ds", help="default ds")
+    aggregate.add_argument(
+        "--engine", choices=ENGINES, default="fast", help="aggregation engine (default fast)"
+    )
     aggregate.add_argument("--out", required=True, help="output file (.json: Label Studio predictions)")
     aggregate.add_argument("--out-format", choices=CONSENSUS_FORMATS, help="default: from --out's suffix")
     aggregate.add_argument("--to-name", help="Label Studio object the control labels (default: from export)")

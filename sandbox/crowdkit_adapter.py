@@ -59,7 +59,8 @@ def worker_skills(model: Any, worker_names: pd.Index) -> pd.Series | None:
         series = pd.Series(model.alphas_)
     elif hasattr(model, "spamming_"):
         spamming = np.asarray(model.spamming_, dtype=float)
-        # MACE factorizes workers in order of first appearance, which is the order of our codes.
+        # crowd-kit's MACE rows follow first appearance (the caller passes names in that order);
+        # the fast engine's follow the worker codes.
         series = pd.Series(spamming[:, 1] / spamming.sum(axis=1))
     elif getattr(model, "skills_", None) is not None:
         series = pd.Series(model.skills_)

@@ -54,8 +54,8 @@ class EMProblem:
         priors = np.maximum(column_sums(post) / post.shape[0], EPS)
         joint = float((counts * log_errors).sum())
         joint += float((self.answers_per_task @ post) @ np.log(priors))
-        clipped = np.maximum(post, EPS)
-        return joint - float((clipped * np.log(clipped)).sum())
+        clipped = np.maximum(post, EPS).ravel()
+        return joint - float(np.dot(clipped, np.log(clipped)))
 
 
 class DawidSkene(FastAggregator):

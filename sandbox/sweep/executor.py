@@ -72,6 +72,18 @@ def process_context(cell_ref: str) -> multiprocessing.context.BaseContext:
     return context
 
 
+def warm_up(cell_ref: str, *, workers: int | None, scheduler: str | None) -> None:
+    """Start the forkserver (and its imports of the cell's modules) now, so that it overlaps the
+    caller's validation of the sweep, when the sweep will run on local processes."""
+    count = default_workers() if workers is None else workers
+    if scheduler or count <= 1:
+        return
+    if process_context(cell_ref).get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def run_processes(cells: Sequence[Cell], cell_ref: str, workers: int) -> Generator[Outcome, None, None]:
     """Run cells on ``workers`` local processes."""
     context = process_context(cell_ref)

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from sandbox.errors import SandboxError
 from sandbox.sweep.cells import load_cell
-from sandbox.sweep.executor import run_cells
+from sandbox.sweep.executor import run_cells, warm_up
 from sandbox.sweep.grid import expand
 from sandbox.sweep.progress import Progress
 from sandbox.sweep.spec import SweepSpec, deep_merge
@@ -51,6 +51,7 @@ def run_sweep(
     if reserved:
         raise SandboxError(f"grid key {reserved[0]!r} is reserved for a results column")
     spec = resolve_spec(spec)
+    warm_up(spec.cell, workers=workers, scheduler=scheduler)
     cells = expand(spec, load_cell(spec.cell))
     store = ResultsStore(out)
     store.check(spec.to_dict(), resume=resume)

@@ -5,6 +5,7 @@ Scenario dict::
     dataset = "snow_rte"               # registered name, synthetic:..., or a CSV/Parquet path
     population = "volunteers"          # preset name, TOML path, or a population table
     aggregators = ["mv", "wawa", "ds"]
+    engine = "fast"                    # or "crowdkit" (sandbox.aggregation); sweepable like any key
     [policy]                           # sandbox.policy.CampaignPolicy fields (redundancy, gold_rate, ...)
     redundancy = 5
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from sandbox.experiment import Outcome
     from sandbox.policy import CampaignPolicy
 
-SCENARIO_KEYS = ("dataset", "population", "aggregators", "policy")
+SCENARIO_KEYS = ("dataset", "population", "aggregators", "engine", "policy")
 SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds")
 
 
@@ -47,6 +48,7 @@ def default_scenario() -> dict[str, Any]:
         "dataset": "snow_rte",
         "population": "volunteers",
         "aggregators": ["mv", "wawa", "ds"],
+        "engine": "fast",
         "policy": policy,
     }
 
@@ -88,14 +90,22 @@ def _aggregators(scenario: dict[str, Any]) -> list[str]:
     return parse_aggregators(",".join(names))
 
 
-def _score_rows(campaign: Campaign, dataset: Dataset, names: list[str]) -> list[dict[str, Any]]:
+def _engine(scenario: dict[str, Any]) -> str:
+    from sandbox.aggregation import check_engine
+
+    return check_engine(str(scenario.get("engine", "fast")))
+
+
+def _score_rows(
+    campaign: Campaign, dataset: Dataset, names: list[str], engine: str = "fast"
+) -> list[dict[str, Any]]:
     """Score all aggregators at once; if that raises, score them one by one so that only the
     failing ones become error rows."""
     from sandbox.experiment import score_answers
 
     def rows(chosen: list[str]) -> list[dict[str, Any]]:
         outcome = score_answers(
-            campaign.answers, dataset.truth, chosen, campaign.cost, campaign.workers, dataset
+            campaign.answers, dataset.truth, chosen, campaign.cost, campaign.workers, dataset, engine
         )
         return _rows(outcome, campaign)
 
@@ -122,7 +132,7 @@ def run_scenario_cell(scenario: dict[str, Any], seed: int) -> list[dict[str, Any
     campaign = run_campaign(dataset, population, policy, seed)
     if campaign.answers.empty:
         raise SandboxError("the campaign produced no answers (every worker was banned or not admitted)")
-    return _score_rows(campaign, dataset, _aggregators(scenario))
+    return _score_rows(campaign, dataset, _aggregators(scenario), _engine(scenario))
 
 
 def _rows(outcome: Outcome, campaign: Campaign) -> list[dict[str, Any]]:
@@ -179,6 +189,7 @@ class ScenarioCell(CellKind):
             raise SandboxError(f"unknown scenario key {unknown[0]!r}; allowed: {', '.join(SCENARIO_KEYS)}")
         _policy(scenario)
         _aggregators(scenario)
+        _engine(scenario)
         _population(scenario["population"])
         _dataset(str(scenario["dataset"]))
 

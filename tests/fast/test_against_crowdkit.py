@@ -31,8 +31,10 @@ BINARY_ONLY = {"kos"}
 # rounding (crowd-kit clips DS posteriors at 1e-10). GLAD's M-step is a truncated conjugate-gradient
 # run (25 steps, tol 1e-2) whose path depends on summation order: crowd-kit itself, fed the same
 # rows shuffled, moves GLAD posteriors by up to 0.08 on snow_rte and its labels on 0.1% of tasks.
-POSTERIOR_TOLERANCE = {"glad": 0.1}
-DEFAULT_POSTERIOR_TOLERANCE = 1e-8
+# Measured fast vs crowd-kit GLAD: largest difference 0.095 (snow_rte), mean 0.0032 (snow_rte).
+# Tolerances: (largest, mean) absolute difference.
+POSTERIOR_TOLERANCE = {"glad": (0.2, 0.01)}
+DEFAULT_POSTERIOR_TOLERANCE = (1e-8, 1e-8)
 
 
 def crowdkit_model(name: str) -> Any:
@@ -68,10 +70,12 @@ def compare(method: str, answers: pd.DataFrame, truth: pd.Series) -> float:
     reference_probas = reference.probas_.reindex(
         index=fast.probas_.index, columns=fast.probas_.columns
     ).fillna(0.0)
-    difference = float(np.abs(reference_probas.to_numpy() - fast.probas_.to_numpy()).max())
-    limit = POSTERIOR_TOLERANCE.get(method, DEFAULT_POSTERIOR_TOLERANCE)
-    assert difference <= limit, f"{method}: largest posterior difference {difference:.3g}"
-    return difference
+    differences = np.abs(reference_probas.to_numpy() - fast.probas_.to_numpy())
+    largest, mean = float(differences.max()), float(differences.mean())
+    largest_limit, mean_limit = POSTERIOR_TOLERANCE.get(method, DEFAULT_POSTERIOR_TOLERANCE)
+    assert largest <= largest_limit, f"{method}: largest posterior difference {largest:.3g}"
+    assert mean <= mean_limit, f"{method}: mean posterior difference {mean:.3g}"
+    return largest
 
 
 CASES = [

@@ -1,9 +1,10 @@
 """Fast engine vs the published accuracies of crowd-kit's JOSS paper (shared crowd README).
 
-Scored on the tasks that have gold, within ±0.005. Two figures of that table were produced by an
-older crowd-kit: crowd-kit 1.4.2 itself gives GLAD 0.5646 and MACE 0.4823 on zheng_relevance
-(measured on these files: GLAD() in 57 s, MACE() in 16 s per restart), so there the fast engine is
-held to crowd-kit 1.4.2's figure and the published one is an expected failure.
+Scored on the tasks that have gold, within ±0.005. Two figures of that table are not what
+crowd-kit 1.4.2 computes (presumably an earlier version made them): crowd-kit 1.4.2 itself gives
+GLAD 0.5646 and MACE 0.4823 on zheng_relevance (measured on these files: GLAD() in 57 s, MACE() in
+16 s per restart), so there the fast engine is held to crowd-kit 1.4.2's figure and the published
+one is an expected failure.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def _case(dataset: str, method: str) -> object:
     if (dataset, method) in CROWDKIT_142:
         marks.append(
             pytest.mark.xfail(
-                strict=True, reason="published figure predates crowd-kit 1.4.2's implementation"
+                strict=True, reason="crowd-kit 1.4.2 itself does not reproduce this published figure"
             )
         )
     return pytest.param(dataset, method, id=f"{method}-{dataset}", marks=marks)

@@ -124,3 +124,18 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(SandboxError, match=r"--scheduler 'tcp://127\.0\.0\.1:9': cannot connect"):
         run_sweep(spec, tmp_path / "out", scheduler="tcp://127.0.0.1:9")
     assert not (tmp_path / "out").exists()
+
+
+def test_scenario_cells_on_dask_give_the_local_rows(tmp_path: Path, scheduler_address: str) -> None:
+    raw = {
+        "seeds": 2,
+        "set": {"dataset": "snow_rte", "population": "volunteers", "aggregators": ["mv", "wawa"]},
+        "grid": {"redundancy": [1, 3], "population.archetypes.fixed_spammer.share": [0.0, 0.3]},
+        "reference": {"population": "paid_curation", "redundancy": 1},
+    }
+    remote = run_sweep(spec_from_dict(raw), tmp_path / "dask", scheduler=scheduler_address)
+    assert (remote.computed, remote.failed, remote.lost) == ((2 * 2 + 1) * 2, 0, [])
+    run_sweep(spec_from_dict(raw), tmp_path / "local", workers=1)
+    pd.testing.assert_frame_equal(
+        comparable(read_results(tmp_path / "dask")), comparable(read_results(tmp_path / "local"))
+    )
