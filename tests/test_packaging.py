@@ -40,6 +40,8 @@ def test_wheel_contains_presets_and_datasets(wheel: Path) -> None:
     assert "annotators/presets/volunteers.toml" in names
     assert "sandbox/_datasets/snow_rte/labels.csv" in names
     assert "sandbox/_datasets/catalog.toml" in names
+    assert "dashboards/app.py" in names and "dashboards/app_pages/overview.py" in names
+    assert any(n.startswith("dashboards/data/overview/") and n.endswith(".parquet") for n in names)
     assert not any(n.startswith("datasets/") for n in names)  # no top-level `datasets` module
 
 
