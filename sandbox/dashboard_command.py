@@ -44,6 +44,8 @@ def streamlit_command(port: int) -> list[str]:
         "false",
         "--server.headless",
         "true",
+        "--client.toolbarMode",
+        "minimal",  # no "Deploy" button: this is a local analysis tool
     ]
 
 

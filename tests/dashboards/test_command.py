@@ -27,6 +27,7 @@ def test_streamlit_command_serves_locally_without_usage_statistics() -> None:
         "--server.port": "8600",
         "--browser.gatherUsageStats": "false",
         "--server.headless": "true",
+        "--client.toolbarMode": "minimal",
     }
     assert app_path().is_file()
 
