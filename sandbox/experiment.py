@@ -15,7 +15,6 @@ from sandbox.downstream import Split, clean_accuracy, label_accuracy, posterior_
 from sandbox.errors import SandboxError
 from sandbox.metrics import (
     accuracy,
-    ban_precision_recall,
     cheater_detection_auc,
     cost_per_correct_label,
     coverage,
@@ -156,8 +155,3 @@ def run_simulation(
         campaign.answers, dataset.truth, aggregators, campaign.cost, campaign.workers, dataset, engine
     )
     return replace(outcome, campaign=campaign)
-
-
-def ban_quality(campaign: Campaign) -> tuple[float, float]:
-    """Precision and recall of the campaign's bans (see ``metrics.ban_precision_recall``)."""
-    return ban_precision_recall(campaign.workers)
