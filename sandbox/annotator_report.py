@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.errors import SandboxError
+from sandbox.metrics import krippendorff_alpha
 
 FIXED_SHARE = 0.9
 FIXED_CONSENSUS_SHARE = 0.7
@@ -105,8 +106,6 @@ def build_report(
     ds_iterations: int = 100,
 ) -> AnnotatorReport:
     """Build the annotator report (see the module docstring)."""
-    from crowdkit.metrics.data import alpha_krippendorff
-
     if answers.empty:
         raise SandboxError("no answers to report on")
     labels = sorted(answers["label"].unique().tolist())
@@ -164,7 +163,7 @@ def build_report(
         "workers": int(annotators.shape[0]),
         "answers": len(answers),
         "labels": len(labels),
-        "krippendorff_alpha": float(alpha_krippendorff(answers)),
+        "krippendorff_alpha": krippendorff_alpha(answers),  # NaN when undefined (one answer per task)
         "suspected_spammers": int(annotators["suspect"].sum()),
         "chance_accuracy": chance,
     }

@@ -67,3 +67,10 @@ def test_empty_answers_are_an_error() -> None:
     empty = pd.DataFrame(columns=["task", "worker", "label"])
     with pytest.raises(SandboxError, match="no answers"):
         build_report(empty, aggregator=MajorityVote())
+
+
+def test_single_answer_per_task_leaves_krippendorff_alpha_undefined() -> None:
+    """Nothing is pairable when every task has one answer: alpha is NaN, not a crash."""
+    answers = pd.DataFrame({"task": [1, 2, 3], "worker": ["a", "b", "a"], "label": [0, 1, 1]})
+    report = build_report(answers, aggregator=MajorityVote())
+    assert pd.isna(report.overall["krippendorff_alpha"])
