@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sandbox.aggregation import Aggregation
 from sandbox.errors import SandboxError
 from sandbox.metrics import krippendorff_alpha
 
@@ -96,6 +97,19 @@ def _flag(row: Mapping[Hashable, Any], chance: float, consensus_share: float) ->
             f"estimated accuracy {accuracy:.2f} is within {CHANCE_MARGIN} of chance {chance:.2f}"
         )
     return "honest", ""
+
+
+class PrecomputedAggregator:
+    """crowd-kit's ``fit_predict_proba`` over an aggregation already computed (for ``build_report``);
+    an aggregator without posteriors gives its labels as one-hot probabilities."""
+
+    def __init__(self, aggregation: Aggregation) -> None:
+        self.aggregation = aggregation
+
+    def fit_predict_proba(self, answers: pd.DataFrame) -> pd.DataFrame:
+        if self.aggregation.probas is not None:
+            return self.aggregation.probas
+        return pd.get_dummies(self.aggregation.labels).astype(float)
 
 
 def build_report(

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from sandbox.aggregation import ENGINES, aggregate, check_engine
-from sandbox.annotator_report import AnnotatorReport, build_report
+from sandbox.annotator_report import AnnotatorReport, PrecomputedAggregator, build_report
 from sandbox.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.errors import SandboxError
 from sandbox.importers import (
@@ -157,20 +157,6 @@ def consensus(
     return result.labels, result.probas
 
 
-class _RegistryAggregator:
-    """Adapter: a registry aggregator with crowd-kit's ``fit_predict_proba``."""
-
-    def __init__(self, name: str, engine: str = "fast") -> None:
-        self.name = name
-        self.engine = engine
-
-    def fit_predict_proba(self, answers: pd.DataFrame) -> pd.DataFrame:
-        labels, probas = consensus(self.name, answers, self.engine)
-        if probas is None:
-            probas = pd.get_dummies(labels).astype(float)
-        return probas
-
-
 # ----------------------------------------------------------------------------- report
 def report_json(report: AnnotatorReport, imported: ImportedAnswers, aggregator: str) -> dict[str, Any]:
     """The whole report as one JSON document."""
@@ -197,9 +183,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Per-annotator, per-task and overall quality of an export."""
     imported = read_export(args)
     gold = _gold(args, imported)
-    report = build_report(
-        imported.answers, aggregator=_RegistryAggregator(args.aggregator, args.engine), gold=gold
-    )
+    aggregation = aggregate(args.aggregator, imported.answers, engine=check_engine(args.engine))
+    report = build_report(imported.answers, aggregator=PrecomputedAggregator(aggregation), gold=gold)
     if args.format == "json":
         print(json.dumps(report_json(report, imported, args.aggregator), indent=2))
     elif args.format == "csv":

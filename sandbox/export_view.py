@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sandbox.aggregation import Aggregation, aggregate
-from sandbox.annotator_report import AnnotatorReport, build_report
+from sandbox.aggregation import aggregate
+from sandbox.annotator_report import AnnotatorReport, PrecomputedAggregator, build_report
 from sandbox.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.errors import SandboxError
 from sandbox.importers import ImportedAnswers, load_answers
@@ -60,19 +60,6 @@ def read_upload(answers: tuple[bytes, str], gold: tuple[bytes, str] | None, dire
     imported = load_answers(_save(*answers, directory / "answers"))
     truth = read_gold(_save(*gold, directory / "gold")) if gold is not None else imported.gold
     return Upload(Path(answers[1]).name, imported, truth if truth is not None and len(truth) else None)
-
-
-class PrecomputedAggregator:
-    """crowd-kit's ``fit_predict_proba`` over an aggregation already computed (for ``build_report``);
-    an aggregator without posteriors gives its labels as one-hot probabilities."""
-
-    def __init__(self, aggregation: Aggregation) -> None:
-        self.aggregation = aggregation
-
-    def fit_predict_proba(self, answers: pd.DataFrame) -> pd.DataFrame:
-        if self.aggregation.probas is not None:
-            return self.aggregation.probas
-        return pd.get_dummies(self.aggregation.labels).astype(float)
 
 
 def analyse(upload: Upload, aggregator: str) -> tuple[AnnotatorReport, pd.DataFrame]:
