@@ -31,6 +31,7 @@ from crowdkit.aggregation import (
 from sandbox.crowdkit_adapter import (
     AggregationFailed,
     check_mmsr_memory,
+    class_mass,
     quiet_crowdkit,
     worker_skills,
 )
@@ -186,7 +187,15 @@ def aggregate(name: str, answers: pd.DataFrame, engine: str = "fast") -> Aggrega
     rows = worker_names
     if (name, used) == ("mace", "crowdkit"):
         rows = worker_names.take(pd.unique(worker_codes))
-    skills = worker_skills(model, rows) if spec.estimates_skill else None
+    skills = None
+    if spec.estimates_skill:
+        mass = None
+        if getattr(model, "probas_", None) is not None:
+            probas = model.probas_.reindex(index=range(len(task_names)), columns=range(len(label_names)))
+            mass = pd.DataFrame(
+                class_mass(task_codes, worker_codes, probas.fillna(0.0).to_numpy(float), len(worker_names))
+            )
+        skills = worker_skills(model, rows, mass)
     if name == "mmsr" and skills is not None and not np.isfinite(skills).all():
         raise AggregationFailed(
             f"{name} did not converge on these answers (worker skills are undefined); try ds or glad"

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.aggregation import Aggregation
+from sandbox.crowdkit_adapter import confusion_skills
 from sandbox.errors import SandboxError
 from sandbox.metrics import krippendorff_alpha
 
@@ -151,9 +152,8 @@ def build_report(
             "top_label_share": counts.max(axis=1) / counts.sum(axis=1),
         }
     )
-    annotators["ds_accuracy"] = [
-        float(np.diag(confusions[w].to_numpy()) @ priors.to_numpy()) for w in annotators.index
-    ]
+    mass = ds.probas_.reindex(answers["task"]).set_axis(answers.index).groupby(answers["worker"]).sum()
+    annotators["ds_accuracy"] = confusion_skills(ds.errors_, ds.priors_, mass).reindex(annotators.index)
     if gold is not None:
         known = frame[frame["task"].isin(gold.index)]
         correct = known["label"] == known["task"].map(gold)

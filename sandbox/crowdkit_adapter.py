@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from crowdkit.aggregation import MMSR
+from numpy.typing import NDArray
 
 from sandbox.errors import SandboxError
 
@@ -42,19 +43,61 @@ def quiet_crowdkit() -> Iterator[None]:
         np.random.set_state(global_state)  # noqa: NPY002 (guarding the global state)
 
 
-def worker_skills(model: Any, worker_names: pd.Index) -> pd.Series | None:
+#: A worker "met" a true class when their tasks hold at least this expected number of tasks of it
+#: (the sum of the class's posteriors over the worker's answers; half a task rounds to one).
+MET_CLASS_MASS = 0.5
+
+
+def confusion_skills(errors: pd.DataFrame, priors: pd.Series, mass: pd.DataFrame) -> pd.Series:
+    """P(correct answer) per worker from a Dawid–Skene confusion.
+
+    ``errors``: P(answered label | true label), index ``(worker, label)`` with the answered label
+    (a missing row is a label the worker never gave: probability 0), columns the true labels.
+    ``priors``: class priors by label. ``mass``: worker × true label, the expected number of the
+    worker's tasks of each class (:func:`class_mass`). Skill = the prior-weighted mean of
+    P(answer = c | true c) over the classes c the worker met (mass >= 0.5); NaN if they met none.
+    Returns a Series indexed like ``mass``.
+    """
+    labels = pd.Index(errors.columns)
+    workers = pd.Index(mass.index, name="worker")
+    answered = labels.get_indexer(errors.index.get_level_values("label"))
+    rows = workers.get_indexer(errors.index.get_level_values("worker"))
+    own = (answered >= 0) & (rows >= 0)
+    diagonal = np.zeros((len(workers), len(labels)))
+    diagonal[rows[own], answered[own]] = errors.to_numpy(dtype=float)[np.flatnonzero(own), answered[own]]
+    met = mass.reindex(columns=labels, fill_value=0.0).to_numpy(dtype=float) >= MET_CLASS_MASS
+    weights = met * priors.reindex(labels, fill_value=0.0).to_numpy(dtype=float)
+    total = weights.sum(axis=1)
+    weighted = (diagonal * weights).sum(axis=1)
+    skill = np.divide(weighted, total, out=np.full(len(workers), np.nan), where=total > 0)
+    return pd.Series(skill, index=workers, name="skill")
+
+
+def class_mass(
+    task: NDArray[np.integer[Any]],
+    worker: NDArray[np.integer[Any]],
+    probas: NDArray[np.float64],
+    n_workers: int,
+) -> NDArray[np.float64]:
+    """Expected number of each worker's tasks of each true class (``n_workers × K``), from integer
+    codes of the answers (``task``, ``worker``) and the task × class posteriors."""
+    mass = np.empty((n_workers, probas.shape[1]))
+    for column in range(probas.shape[1]):
+        mass[:, column] = np.bincount(worker, weights=probas[task, column], minlength=n_workers)
+    return mass
+
+
+def worker_skills(model: Any, worker_names: pd.Index, mass: pd.DataFrame | None = None) -> pd.Series | None:
     """Per-worker skill estimate (higher = better) from whatever the fitted model exposes.
 
-    DS: prior-weighted diagonal of the confusion; GLAD: alpha; MACE: P(not spamming);
-    MV/Wawa/ZBS/OneCoin/MMSR: their ``skills_``. Returns a Series indexed by original worker id.
+    DS: :func:`confusion_skills` (``mass``: worker code × label code, see :func:`class_mass`);
+    GLAD: alpha; MACE: P(not spamming); MV/Wawa/ZBS/OneCoin/MMSR: their ``skills_``.
+    Returns a Series indexed by original worker id.
     """
     if hasattr(model, "errors_") and not hasattr(model, "skills_"):
-        # P(correct) = sum over true classes of prior × P(answer = class | class); classes a worker
-        # never met (undefined row) are left out and the priors of the others renormalised.
-        errors, priors = model.errors_, model.priors_
-        diagonal = pd.DataFrame({label: errors.xs(label, level="label")[label] for label in errors.columns})
-        weights = diagonal.notna() * priors.reindex(diagonal.columns).to_numpy()
-        series = (diagonal.fillna(0.0) * weights).sum(axis=1) / weights.sum(axis=1)
+        if mass is None:
+            raise ValueError("Dawid–Skene skills need the workers' class mass")
+        series = confusion_skills(model.errors_, model.priors_, mass)
     elif hasattr(model, "alphas_"):
         series = pd.Series(model.alphas_)
     elif hasattr(model, "spamming_"):
