@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 
 Validator = Callable[[Any, str], Any]
 

@@ -29,8 +29,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from annotators.archetypes import ARCHETYPES, Archetype
+from annotators.errors import SandboxError
 from annotators.parameters import probability
-from sandbox.errors import SandboxError
 
 SHARE_TOLERANCE = 1e-6
 TOP_LEVEL_KEYS = (

@@ -12,11 +12,11 @@ import statistics
 import time
 
 from annotators.population import load_population
-from sandbox.aggregation import ENGINES
+from sandbox.aggregation.aggregate import ENGINES
 from sandbox.datasets import load_dataset
-from sandbox.experiment import run_simulation
-from sandbox.policy import CampaignPolicy
-from sandbox.views import DEFAULT_AGGREGATORS
+from sandbox.experiment.experiment import run_simulation
+from sandbox.reporting.views import DEFAULT_AGGREGATORS
+from sandbox.simulation.policy import CampaignPolicy
 
 TARGET_SECONDS = 2.0
 DATASET = "synthetic:n_tasks=2000,n_classes=2"

@@ -31,9 +31,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox.aggregation import make_aggregator
-from sandbox.crowdkit_adapter import quiet_crowdkit
-from sandbox.fast import FAST_AGGREGATORS
+from sandbox.aggregation.aggregate import make_aggregator
+from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
+from sandbox.aggregation.fast import FAST_AGGREGATORS
 from sandbox.randomness import make_rng
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]

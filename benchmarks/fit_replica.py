@@ -20,7 +20,7 @@ from crowdkit.aggregation import DawidSkene, MajorityVote
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sandbox.fit_population import fit_population, simulate_replica  # noqa: E402
+from sandbox.fitting.fit_population import fit_population, simulate_replica  # noqa: E402
 
 DATASETS = REPO / "datasets"
 

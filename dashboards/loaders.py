@@ -9,10 +9,10 @@ import streamlit as st
 
 from annotators.population import Population, load_population
 from sandbox.datasets import Dataset, load_dataset
-from sandbox.experiment import Outcome, run_simulation
-from sandbox.policy import CampaignPolicy
-from sandbox.sweep_views import Sweep, read_sweep, with_cost_per_task
-from sandbox.views import population_toml
+from sandbox.experiment.experiment import Outcome, run_simulation
+from sandbox.reporting.sweep_views import Sweep, read_sweep, with_cost_per_task
+from sandbox.reporting.views import population_toml
+from sandbox.simulation.policy import CampaignPolicy
 
 DATA = Path(__file__).resolve().parent / "data"
 #: The bundled sweep behind the overview (see ``dashboards/data/README.md`` to regenerate it).

@@ -54,7 +54,7 @@ def cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "sandbox.cli", *args],
+            [sys.executable, "-m", "sandbox.cli.main", *args],
             cwd=tmp_path,
             capture_output=True,
             text=True,

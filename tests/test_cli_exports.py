@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from annotators.population import load_population
-from sandbox.cli import main
+from sandbox.cli.main import main
 from tests.ls_export_builder import write_labelstudio_export
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets"

@@ -57,7 +57,7 @@ def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) 
         [
             sys.executable,
             "-m",
-            "sandbox.cli",
+            "sandbox.cli.main",
             "run",
             "--dataset",
             "snow_temp",

@@ -12,8 +12,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.errors import SandboxError
 from annotators.parameters import Parameter, choice, class_index
-from sandbox.errors import SandboxError
 
 #: Salt mixed into the campaign key so the ring's answer table is its own random stream.
 RING_STREAM = 0x51B11

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.errors import SandboxError
 from annotators.parameters import Parameter, choice, distribution, stochastic_matrix
 from annotators.sampling import (
     confused_class,
@@ -16,7 +17,6 @@ from annotators.sampling import (
     task_mistakes,
     uniform_other_class,
 )
-from sandbox.errors import SandboxError
 
 
 def honest_mistakes(

@@ -8,8 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.errors import SandboxError
 from annotators.parameters import Parameter, class_index
-from sandbox.errors import SandboxError
 
 
 class UniformSpammer(Archetype):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import charts, loaders
-from sandbox.sweep_views import bands, cost_to_target, reference, with_cheating_rate
+from sandbox.reporting.sweep_views import bands, cost_to_target, reference, with_cheating_rate
 
 HONEST_SHARE = "population.archetypes.honest.share"
 

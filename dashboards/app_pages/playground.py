@@ -7,13 +7,12 @@ import time
 import streamlit as st
 
 from annotators.archetypes import ARCHETYPES
+from annotators.errors import SandboxError
 from annotators.population import preset_names
 from dashboards import charts, loaders
-from sandbox.aggregation import AGGREGATORS, ENGINES
+from sandbox.aggregation.aggregate import AGGREGATORS, ENGINES
 from sandbox.datasets import dataset_names
-from sandbox.errors import SandboxError
-from sandbox.policy import DIFFICULTY_MODES, CampaignPolicy
-from sandbox.views import (
+from sandbox.reporting.views import (
     DEFAULT_AGGREGATORS,
     beta_from_mean,
     confusion_table,
@@ -24,6 +23,7 @@ from sandbox.views import (
     score_table,
     skill_points,
 )
+from sandbox.simulation.policy import DIFFICULTY_MODES, CampaignPolicy
 
 CURATION = "paid_curation"
 

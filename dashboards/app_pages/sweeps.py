@@ -5,9 +5,9 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from annotators.errors import SandboxError
 from dashboards import charts, loaders
-from sandbox.errors import SandboxError
-from sandbox.sweep_views import bands, frontier, reference
+from sandbox.reporting.sweep_views import bands, frontier, reference
 
 st.header("Sweeps")
 st.caption(

@@ -8,14 +8,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from annotators.errors import SandboxError
 from annotators.population import Population
 from dashboards import loaders
-from sandbox.aggregation import AGGREGATORS
-from sandbox.errors import SandboxError
-from sandbox.export_view import Upload, analyse, consensus_accuracy, predictions_json, read_upload
-from sandbox.fit_population import fit_population
-from sandbox.policy import CampaignPolicy
-from sandbox.views import DEFAULT_AGGREGATORS, population_toml, score_table
+from sandbox.aggregation.aggregate import AGGREGATORS
+from sandbox.fitting.fit_population import fit_population
+from sandbox.reporting.export_view import Upload, analyse, consensus_accuracy, predictions_json, read_upload
+from sandbox.reporting.views import DEFAULT_AGGREGATORS, population_toml, score_table
+from sandbox.simulation.policy import CampaignPolicy
 
 UploadBytes = tuple[bytes, str]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotators.errors import SandboxError
 from sandbox.datasets.bundled import catalog, load_bundled
 from sandbox.datasets.dataset import Dataset
 from sandbox.datasets.toy import (
@@ -14,7 +15,6 @@ from sandbox.datasets.toy import (
     parse_synthetic,
 )
 from sandbox.datasets.user_file import load_user_file
-from sandbox.errors import SandboxError
 
 __all__ = ["Dataset", "dataset_names", "list_datasets", "load_dataset"]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from numpy.typing import NDArray
 from sklearn import datasets as sk_datasets
 from sklearn.datasets import make_classification
 
+from annotators.errors import SandboxError
 from sandbox.datasets.dataset import Dataset, truth_series
-from sandbox.errors import SandboxError
 
 SKLEARN_SETS: dict[str, tuple[Callable[..., Any], str]] = {
     "iris": (

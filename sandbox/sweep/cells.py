@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 
 CellFunction = Callable[[dict[str, Any], int], list[dict[str, Any]]]
 

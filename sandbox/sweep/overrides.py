@@ -22,7 +22,7 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 
 SHARE_TOLERANCE = 1e-9
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 from sandbox.sweep.cells import load_cell
 from sandbox.sweep.executor import run_cells, warm_up
 from sandbox.sweep.grid import expand

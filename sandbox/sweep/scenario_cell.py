@@ -5,8 +5,8 @@ Scenario dict::
     dataset = "snow_rte"               # registered name, synthetic:..., or a CSV/Parquet path
     population = "volunteers"          # preset name, TOML path, or a population table
     aggregators = ["mv", "wawa", "ds"]
-    engine = "fast"                    # or "crowdkit" (sandbox.aggregation); sweepable like any key
-    [policy]                           # sandbox.policy.CampaignPolicy fields (redundancy, gold_rate, ...)
+    engine = "fast"                    # or "crowdkit" (sandbox.aggregation.aggregate); sweepable like any key
+    [policy]                           # CampaignPolicy fields (redundancy, gold_rate, ...)
     redundancy = 5
 
 Every policy field may be written bare (``redundancy``, ``gold_rate``); ``population.*`` edits first
@@ -25,15 +25,15 @@ from dataclasses import asdict, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 from sandbox.sweep.cells import CellKind, describe_error
 
 if TYPE_CHECKING:
     from annotators.population import Population
-    from sandbox.campaign import Campaign
     from sandbox.datasets import Dataset
-    from sandbox.experiment import Outcome
-    from sandbox.policy import CampaignPolicy
+    from sandbox.experiment.experiment import Outcome
+    from sandbox.simulation.campaign import Campaign
+    from sandbox.simulation.policy import CampaignPolicy
 
 SCENARIO_KEYS = ("dataset", "population", "aggregators", "engine", "policy")
 SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds")
@@ -41,7 +41,7 @@ SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds")
 
 def default_scenario() -> dict[str, Any]:
     """The default scenario: the CLI's defaults (policy defaults without the unset ``None`` ones)."""
-    from sandbox.policy import CampaignPolicy
+    from sandbox.simulation.policy import CampaignPolicy
 
     policy = {key: value for key, value in CampaignPolicy().to_dict().items() if value is not None}
     return {
@@ -71,7 +71,7 @@ def _population(value: Any) -> Population:
 
 
 def _policy(scenario: dict[str, Any]) -> CampaignPolicy:
-    from sandbox.policy import CampaignPolicy
+    from sandbox.simulation.policy import CampaignPolicy
 
     table = scenario["policy"]
     if not isinstance(table, dict):
@@ -80,7 +80,7 @@ def _policy(scenario: dict[str, Any]) -> CampaignPolicy:
 
 
 def _aggregators(scenario: dict[str, Any]) -> list[str]:
-    from sandbox.aggregation import parse_aggregators
+    from sandbox.aggregation.aggregate import parse_aggregators
 
     names = scenario["aggregators"]
     if isinstance(names, str):
@@ -91,7 +91,7 @@ def _aggregators(scenario: dict[str, Any]) -> list[str]:
 
 
 def _engine(scenario: dict[str, Any]) -> str:
-    from sandbox.aggregation import check_engine
+    from sandbox.aggregation.aggregate import check_engine
 
     return check_engine(str(scenario.get("engine", "fast")))
 
@@ -101,7 +101,7 @@ def _score_rows(
 ) -> list[dict[str, Any]]:
     """Score all aggregators at once; if that raises, score them one by one so that only the
     failing ones become error rows."""
-    from sandbox.experiment import score_answers
+    from sandbox.experiment.experiment import score_answers
 
     def rows(chosen: list[str]) -> list[dict[str, Any]]:
         outcome = score_answers(
@@ -122,10 +122,10 @@ def _score_rows(
 
 
 def run_scenario_cell(scenario: dict[str, Any], seed: int) -> list[dict[str, Any]]:
-    """Simulate (``sandbox.campaign.run_campaign``), aggregate and score (``score_answers``) one
-    scenario, as ``sandbox.experiment.run_simulation`` does; one row per aggregator. An
+    """Simulate (``sandbox.simulation.campaign.run_campaign``), aggregate and score (``score_answers``) one
+    scenario, as ``sandbox.experiment.experiment.run_simulation`` does; one row per aggregator. An
     aggregator that raises gets an error row; the others keep their scores."""
-    from sandbox.campaign import run_campaign
+    from sandbox.simulation.campaign import run_campaign
 
     dataset = _dataset(str(scenario["dataset"]))
     population, policy = _population(scenario["population"]), _policy(scenario)
@@ -161,7 +161,7 @@ class ScenarioCell(CellKind):
         super().__init__(
             run_scenario_cell,
             open_tables=frozenset({"population", "policy"}),
-            preload=("sandbox.experiment", "sandbox.datasets", "annotators.population"),
+            preload=("sandbox.experiment.experiment", "sandbox.datasets", "annotators.population"),
             summary=("accuracy", "cost", "cost_per_correct_label", "skill_correlation"),
         )
 
@@ -170,7 +170,7 @@ class ScenarioCell(CellKind):
 
     def aliases(self) -> dict[str, str]:
         """Every policy field may be written bare: ``gold_rate`` → ``policy.gold_rate``."""
-        from sandbox.policy import CampaignPolicy
+        from sandbox.simulation.policy import CampaignPolicy
 
         return {f.name: f"policy.{f.name}" for f in fields(CampaignPolicy)}
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 from sandbox.sweep.cells import DEFAULT_CELL, CellKind
 from sandbox.sweep.overrides import get_path, rescale_shares, set_path, share_target
 

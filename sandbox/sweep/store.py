@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import tomli_w
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 from sandbox.sweep.grid import Cell
 
 SPEC_FILE = "sweep.toml"

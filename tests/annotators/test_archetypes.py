@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from annotators.archetypes import ARCHETYPES
-from sandbox.simulate import simulate
+from sandbox.simulation.simulate import simulate
 from tests.conftest import make_population, uniform_classes
 
 N_TASKS = 6000

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from sandbox.campaign import run_campaign
 from sandbox.datasets.dataset import Dataset, truth_series
-from sandbox.policy import CampaignPolicy
+from sandbox.simulation.campaign import run_campaign
+from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import balanced_binary, make_population
 
 PLAIN = {"difficulty": "none"}

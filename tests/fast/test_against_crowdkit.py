@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from crowdkit import aggregation as ck
 
-from sandbox.crowdkit_adapter import quiet_crowdkit
-from sandbox.fast import FAST_AGGREGATORS
+from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
+from sandbox.aggregation.fast import FAST_AGGREGATORS
 from tests.fast._crowds import DATASET_NAMES, accuracy, load_answers, load_gold, spammer_crowd
 
 # crowd-kit runs only where it is affordable in CI (seconds measured on the project's 2-core box).

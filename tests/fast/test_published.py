@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.fast import FAST_AGGREGATORS
+from sandbox.aggregation.fast import FAST_AGGREGATORS
 from tests.fast._crowds import accuracy, load_answers, load_gold
 
 PUBLISHED = {

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox.errors import SandboxError
-from sandbox.fast import FAST_AGGREGATORS
-from sandbox.fast._base import FastAggregator
+from annotators.errors import SandboxError
+from sandbox.aggregation.fast import FAST_AGGREGATORS
+from sandbox.aggregation.fast._base import FastAggregator
 from sandbox.randomness import make_rng
 from tests.fast._crowds import load_answers
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.cli import main
-from sandbox.importers import load_answers
+from sandbox.cli.main import main
+from sandbox.io.importers import load_answers
 
 LABELS = ["pos", "neg", "neutral"]
 

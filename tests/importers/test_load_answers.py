@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox.errors import SandboxError
-from sandbox.importers import align_gold, detect_format, load_answers
+from annotators.errors import SandboxError
+from sandbox.io.importers import align_gold, detect_format, load_answers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

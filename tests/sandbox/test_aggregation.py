@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox import crowdkit_adapter
-from sandbox.aggregation import AGGREGATORS, aggregate
+from annotators.errors import SandboxError
+from sandbox.aggregation import crowdkit_adapter
+from sandbox.aggregation.aggregate import AGGREGATORS, aggregate
 from sandbox.datasets import load_dataset
-from sandbox.errors import SandboxError
-from sandbox.metrics import accuracy
+from sandbox.metrics.labels import accuracy
 from tests.conftest import answers_frame
 
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from crowdkit import aggregation as ck
 
-from sandbox.aggregation import AGGREGATORS, aggregate, engine_used, make_aggregator
+from annotators.errors import SandboxError
+from sandbox.aggregation.aggregate import AGGREGATORS, aggregate, engine_used, make_aggregator
+from sandbox.aggregation.fast import FAST_AGGREGATORS
 from sandbox.datasets import load_dataset
-from sandbox.errors import SandboxError
-from sandbox.fast import FAST_AGGREGATORS
 
 
 @pytest.mark.parametrize("name", list(AGGREGATORS))

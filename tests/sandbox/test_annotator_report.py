@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from crowdkit.aggregation import MajorityVote
 
-from sandbox.annotator_report import build_report
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
+from sandbox.fitting.annotator_report import build_report
 from sandbox.randomness import make_rng
 
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"

@@ -7,13 +7,13 @@ import math
 import numpy as np
 import pytest
 
+from annotators.errors import SandboxError
 from annotators.population import load_population
-from sandbox.aggregation import aggregate
-from sandbox.campaign import run_campaign
+from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
-from sandbox.errors import SandboxError
-from sandbox.metrics import accuracy, ban_precision_recall
-from sandbox.policy import CampaignPolicy
+from sandbox.metrics.labels import accuracy, ban_precision_recall
+from sandbox.simulation.campaign import run_campaign
+from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import balanced_binary, make_population
 
 GOLD_QC = {"gold_rate": 0.1, "ban_threshold": 0.7, "min_gold": 5, "difficulty": "none"}

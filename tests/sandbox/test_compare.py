@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from annotators.errors import SandboxError
 from annotators.population import load_population
-from sandbox.compare import compare
 from sandbox.datasets import load_dataset
-from sandbox.errors import SandboxError
+from sandbox.experiment.compare import compare
 
 
 def test_budget_too_small_for_one_answer_per_task_labels_what_it_can_afford() -> None:

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from annotators.errors import SandboxError
 from sandbox.datasets import dataset_names, list_datasets, load_dataset
 from sandbox.datasets.toy import class_proportions
-from sandbox.errors import SandboxError
 from tests.conftest import SHARED_CROWD
 
 # From the shared README: tasks, workers, answers, classes.

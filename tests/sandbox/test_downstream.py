@@ -8,9 +8,9 @@ import numpy as np
 
 from annotators.population import load_population
 from sandbox.datasets import load_dataset
-from sandbox.difficulty import model_difficulty
-from sandbox.experiment import run_simulation
-from sandbox.policy import CampaignPolicy
+from sandbox.experiment.experiment import run_simulation
+from sandbox.simulation.difficulty import model_difficulty
+from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import make_population
 
 

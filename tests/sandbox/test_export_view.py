@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox.errors import SandboxError
-from sandbox.export_view import analyse, consensus_accuracy, predictions_json, read_upload
+from annotators.errors import SandboxError
+from sandbox.reporting.export_view import analyse, consensus_accuracy, predictions_json, read_upload
 from tests.conftest import answers_frame
 
 REPO = Path(__file__).resolve().parents[2]

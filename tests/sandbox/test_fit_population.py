@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from crowdkit.aggregation import DawidSkene, MajorityVote
 
-from sandbox.errors import SandboxError
-from sandbox.fit_population import fit_population, simulate_replica, zipf_exponent
+from annotators.errors import SandboxError
+from sandbox.fitting.fit_population import fit_population, simulate_replica, zipf_exponent
 
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 

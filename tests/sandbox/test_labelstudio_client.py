@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox.errors import SandboxError
-from sandbox.importers.label_config import read_label_config
-from sandbox.labelstudio_client import label_config, pull, push
+from annotators.errors import SandboxError
+from sandbox.io.importers.label_config import read_label_config
+from sandbox.io.labelstudio_client import label_config, pull, push
 
 
 def closed_port() -> int:

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from scipy.stats import binom
 
+from annotators.errors import SandboxError
 from annotators.population import load_population
-from sandbox.aggregation import aggregate
+from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
-from sandbox.errors import SandboxError
-from sandbox.metrics import accuracy
-from sandbox.simulate import simulate
+from sandbox.metrics.labels import accuracy
+from sandbox.simulation.simulate import simulate
 from tests.conftest import balanced_binary, make_population
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox.errors import SandboxError
-from sandbox.sweep_views import (
+from annotators.errors import SandboxError
+from sandbox.reporting.sweep_views import (
     bands,
     cost_to_target,
     frontier,

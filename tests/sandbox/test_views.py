@@ -8,12 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from annotators.errors import SandboxError
 from annotators.population import load_population
 from sandbox.datasets.dataset import truth_series
-from sandbox.errors import SandboxError
-from sandbox.experiment import run_simulation
-from sandbox.policy import CampaignPolicy
-from sandbox.views import (
+from sandbox.experiment.experiment import run_simulation
+from sandbox.reporting.views import (
     beta_from_mean,
     confusion_table,
     edit_population,
@@ -23,6 +22,7 @@ from sandbox.views import (
     score_table,
     skill_points,
 )
+from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import balanced_binary, make_population
 
 # Five tasks: truth 0,0,1,1,1; consensus 0,1,1,1,0 → (0→0) 1, (0→1) 1, (1→0) 1, (1→1) 2.

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 from annotators.population import Population, load_population
-from sandbox.aggregation import ENGINES, aggregate
-from sandbox.annotator_report import PrecomputedAggregator, build_report
-from sandbox.crowdkit_adapter import confusion_skills
+from sandbox.aggregation.aggregate import ENGINES, aggregate
+from sandbox.aggregation.crowdkit_adapter import confusion_skills
 from sandbox.datasets import load_dataset
-from sandbox.experiment import run_simulation
-from sandbox.policy import CampaignPolicy
+from sandbox.experiment.experiment import run_simulation
+from sandbox.fitting.annotator_report import PrecomputedAggregator, build_report
+from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import balanced_binary, make_population
 
 

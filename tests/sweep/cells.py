@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 from sandbox.randomness import make_rng
 from sandbox.sweep.cells import CellKind
 

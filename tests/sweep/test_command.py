@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.sweep.command import main
+from sandbox.cli.sweep import main
 from tests.sweep.cells import REF
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 from sandbox.sweep import executor
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import spec_from_dict

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 from sandbox.sweep.grid import expand
 from sandbox.sweep.scenario_cell import SCENARIO_CELL, default_scenario, run_scenario_cell
 from sandbox.sweep.spec import spec_from_dict
 
-pytest.importorskip("sandbox.experiment")
+pytest.importorskip("sandbox.experiment.experiment")
 
 
 def test_default_engine_is_fast() -> None:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from sandbox.errors import SandboxError
+from annotators.errors import SandboxError
 from sandbox.sweep.overrides import (
     parse_grid,
     parse_set,

@@ -8,15 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox.errors import SandboxError
-from sandbox.sweep.command import main
+from annotators.errors import SandboxError
+from sandbox.cli.sweep import main
 from sandbox.sweep.grid import expand
 from sandbox.sweep.scenario_cell import SCENARIO_CELL
 from sandbox.sweep.spec import load_spec_file, spec_from_dict
 from sandbox.sweep.store import read_results
 from tests.sweep.conftest import REPO
 
-pytest.importorskip("sandbox.experiment")
+pytest.importorskip("sandbox.experiment.experiment")
 EXAMPLES = REPO / "examples"
 
 
@@ -85,7 +85,7 @@ def test_examples_are_valid_specs() -> None:
 
 
 def test_an_aggregator_that_raises_gets_its_own_error_row(tmp_path: Path) -> None:
-    # kos handles two classes only; zheng_dog has four (sandbox.aggregation refuses it)
+    # kos handles two classes only; zheng_dog has four (sandbox.aggregation.aggregate refuses it)
     spec = spec_from_dict(
         {"set": {"dataset": "zheng_dog", "aggregators": ["mv", "kos"], "redundancy": 3}, "seeds": 1}
     )

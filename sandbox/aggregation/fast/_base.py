@@ -1,0 +1,82 @@
+"""Shared estimator plumbing of the fast aggregators (crowd-kit's convention).
+
+Hyperparameters live in ``__init__``; ``fit(data)`` returns ``self`` and sets, for every method:
+``labels_`` (Series by task), ``probas_`` (DataFrame task × label), ``n_iter_``, ``converged_`` and
+``loglikelihood_`` (final objective of probabilistic methods, ``None`` for vote counting).
+``fit_arrays`` is the entry for integer-coded arrays that never builds an answers DataFrame.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Self
+
+import pandas as pd
+from numpy.typing import ArrayLike
+from threadpoolctl import ThreadpoolController
+
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, encode, from_codes, row_argmax
+
+
+@cache
+def _threadpools() -> ThreadpoolController:
+    """Loaded BLAS/OpenMP pools, found once (a fresh lookup costs ~5 ms per fit)."""
+    return ThreadpoolController()
+
+
+class FastAggregator:
+    """Base class: subclasses implement ``_fit(coded) -> posteriors`` (n_tasks × n_labels)."""
+
+    labels_: pd.Series
+    probas_: pd.DataFrame
+    posteriors_: FloatArray
+    n_iter_: int
+    converged_: bool
+    loglikelihood_: float | None
+
+    def _fit(self, coded: CodedAnswers) -> FloatArray:
+        raise NotImplementedError
+
+    def fit(self, data: pd.DataFrame) -> Self:
+        """Fit on a ``task, worker, label`` DataFrame."""
+        return self.fit_coded(encode(data))
+
+    def fit_arrays(
+        self,
+        task: ArrayLike,
+        worker: ArrayLike,
+        label: ArrayLike,
+        *,
+        n_tasks: int | None = None,
+        n_workers: int | None = None,
+        n_labels: int | None = None,
+    ) -> Self:
+        """Fit on integer codes (tasks, workers and labels are named ``0 .. n - 1``)."""
+        coded = from_codes(task, worker, label, n_tasks=n_tasks, n_workers=n_workers, n_labels=n_labels)
+        return self.fit_coded(coded)
+
+    def fit_coded(self, coded: CodedAnswers) -> Self:
+        """Fit on already coded answers; sets ``posteriors_``, ``probas_`` and ``labels_``."""
+        self.loglikelihood_ = None
+        # One BLAS thread: the vectors are small, threads only add spin-waiting on a busy machine,
+        # and a fixed thread count keeps dot products (hence GLAD's CG path) bit-for-bit stable.
+        with _threadpools().limit(limits=1, user_api="blas"):
+            post = self._fit(coded)
+        self.posteriors_ = post
+        self.probas_ = pd.DataFrame(post, index=coded.task_names, columns=coded.label_names)
+        best = row_argmax(post)
+        self.labels_ = pd.Series(coded.label_names.take(best), index=coded.task_names, name="agg_label")
+        return self
+
+    def fit_predict(self, data: pd.DataFrame) -> pd.Series:
+        """Fit and return the labels: a Series indexed by task."""
+        return self.fit(data).labels_
+
+    def fit_predict_proba(self, data: pd.DataFrame) -> pd.DataFrame:
+        """Fit and return the posteriors: a DataFrame indexed by task, one column per label."""
+        return self.fit(data).probas_
+
+
+def worker_series(values: FloatArray, coded: CodedAnswers, name: str) -> pd.Series:
+    """A per-worker array as a Series indexed by worker name."""
+    return pd.Series(values, index=coded.worker_names, name=name)

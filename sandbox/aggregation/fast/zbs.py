@@ -1,0 +1,54 @@
+"""Zero-based skill: weighted majority vote whose worker weights chase agreement with the vote.
+
+As crowd-kit's ``ZeroBasedSkill``: skills start at ``1/K + eps``; for ``n_iter`` rounds the vote is
+taken with the current skills and each skill moves ``lr`` of the way towards the worker's
+agreement with it; ``lr`` is halved every ``lr_steps_to_reduce`` rounds. Ties: smallest label.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sandbox.aggregation.fast._base import FastAggregator, worker_series
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, row_argmax
+from sandbox.aggregation.fast.mv import DistinctAnswers, vote_posteriors
+
+
+class ZeroBasedSkill(FastAggregator):
+    """ZBS with crowd-kit's defaults. Learned: ``skills_`` (Series by worker)."""
+
+    skills_: pd.Series
+
+    def __init__(
+        self,
+        n_iter: int = 100,
+        lr_init: float = 1.0,
+        lr_steps_to_reduce: int = 20,
+        lr_reduce_factor: float = 0.5,
+        eps: float = 1e-5,
+        tol: float = 1e-8,
+    ) -> None:
+        self.n_iter = n_iter
+        self.lr_init = lr_init
+        self.lr_steps_to_reduce = lr_steps_to_reduce
+        self.lr_reduce_factor = lr_reduce_factor
+        self.eps = eps
+        self.tol = tol
+
+    def _fit(self, coded: CodedAnswers) -> FloatArray:
+        skills = np.full(coded.n_workers, 1.0 / coded.n_labels + self.eps)
+        rate = self.lr_init
+        distinct = DistinctAnswers(coded)
+        step = np.inf
+        for iteration in range(1, self.n_iter + 1):
+            if iteration % self.lr_steps_to_reduce == 0:
+                rate *= self.lr_reduce_factor
+            votes = row_argmax(vote_posteriors(coded, weights=skills[coded.worker]))
+            move = rate * (distinct.agreement(votes) - skills)
+            skills = skills + move
+            step = float(np.abs(move).max())
+        self.n_iter_ = self.n_iter
+        self.converged_ = step < self.tol
+        self.skills_ = worker_series(skills, coded, "skill")
+        return vote_posteriors(coded, weights=skills[coded.worker])

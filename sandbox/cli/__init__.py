@@ -1,0 +1,1 @@
+"""The ``crowd-sandbox`` command line: one entry point, subcommands imported when used."""

@@ -1,0 +1,131 @@
+"""``crowd-sandbox sweep``: parse arguments, run the sweep, print the summary.
+
+Wiring into the CLI is one line: ``sweep_command.add_parser(subparsers)``; the CLI then calls
+``args.handler(args)`` (== :func:`run`), which returns the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from annotators.errors import SandboxError
+from sandbox.sweep.cells import load_cell
+from sandbox.sweep.grid import grid_points, point_id
+from sandbox.sweep.overrides import parse_grid, parse_set
+from sandbox.sweep.runner import run_sweep
+from sandbox.sweep.spec import SweepSpec, load_spec_file, spec_from_dict
+from sandbox.sweep.store import SPEC_FILE, ResultsStore, read_results
+from sandbox.sweep.summary import format_summary, metric_columns, summarize
+
+EPILOG = """\
+examples:
+  crowd-sandbox sweep --set dataset=snow_rte --set population=volunteers \\
+      --grid redundancy=1,3,5 --seeds 3 --out results/rte
+  crowd-sandbox sweep examples/cheating_x_redundancy.toml --out results/cheat --workers 2
+  crowd-sandbox sweep --out results/cheat --resume          # finish an interrupted sweep
+  crowd-sandbox sweep SPEC.toml --out DIR --scheduler tcp://10.0.0.5:8786
+"""
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``sweep`` subcommand to an argparse subparsers object and return it."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "sweep",
+        help="run a parameter sweep into a resumable Parquet results store",
+        description="Run every cell of a parameter grid (x seeds) and store one Parquet row per "
+        "cell, seed and aggregator under --out.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("spec", nargs="?", type=Path, help="sweep spec (TOML)")
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="fix a scenario value by dotted path, e.g. population.pool_size=500 (repeatable)",
+    )
+    parser.add_argument(
+        "--grid",
+        dest="grids",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2,...",
+        help="vary a scenario value over a list, e.g. redundancy=1,3,5 (repeatable)",
+    )
+    parser.add_argument("--seeds", type=int, help="repetitions per grid point (default 3)")
+    parser.add_argument("--seed", type=int, help="sweep seed all cell seeds derive from")
+    parser.add_argument("--out", type=Path, required=True, help="results directory")
+    parser.add_argument("--workers", type=int, help="local processes (default: all cores)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT")
+    parser.add_argument("--resume", action="store_true", help="keep the cells already in --out, run the rest")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def build_spec(args: argparse.Namespace) -> SweepSpec:
+    """The spec from the file (or, on --resume without one, the saved spec) and the flags."""
+    sets = dict(parse_set(text) for text in args.sets)
+    grids = dict(parse_grid(text) for text in args.grids)
+    if args.spec is not None:
+        raw, source = load_spec_file(args.spec), str(args.spec)
+    elif args.resume and not sets and not grids and (ResultsStore(args.out).saved_spec()):
+        raw, source = ResultsStore(args.out).saved_spec() or {}, str(args.out / SPEC_FILE)
+    else:
+        raw, source = {}, "spec"
+    return spec_from_dict(raw, source=source, sets=sets, grids=grids, seeds=args.seeds, seed=args.seed)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the sweep described by ``args``; print progress on stderr and the summary on stdout."""
+    if args.workers is not None and args.workers < 1:
+        raise SandboxError(f"--workers must be >= 1, got {args.workers}")
+    spec = build_spec(args)
+    try:
+        report = run_sweep(
+            spec,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=sys.stderr,
+        )
+    except KeyboardInterrupt:
+        print(f"interrupted: finished cells are in {args.out}; rerun with --resume", file=sys.stderr)
+        return 130
+    results = read_results(args.out)
+    params = list(spec.grid)
+    order = [point_id(role, values) for role, values in grid_points(spec)]
+    summary = summarize(results, params, order)
+    metrics = metric_columns(results, params)
+    chosen = [name for name in load_cell(spec.cell).summary if name in metrics]
+    print(format_summary(summary, params, chosen or metrics))
+    print(
+        f"\n{report.total} cells: {report.skipped} already stored, {report.computed} computed, "
+        f"{report.failed} failed, {len(report.lost)} lost; results in {args.out}",
+        file=sys.stderr,
+    )
+    for cell_id, message in report.lost[:5]:
+        print(f"lost {cell_id}: {message}", file=sys.stderr)
+    return 1 if report.lost else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point (``python -m sandbox.cli.sweep``) until the CLI wires it."""
+    parser = argparse.ArgumentParser(prog="crowd-sandbox")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except SandboxError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

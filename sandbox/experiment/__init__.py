@@ -1,0 +1,1 @@
+"""Experiments: simulate (or take real answers) → aggregate → score; crowd vs curation; the demo."""

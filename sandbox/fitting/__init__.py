@@ -1,0 +1,1 @@
+"""Learning a crowd from real answers: the annotator report, population fits, preset calibration."""

@@ -1,0 +1,164 @@
+"""What every importer returns, the duplicate-answer policy and shared input checks.
+
+An importer turns one export file into an :class:`ImportedAnswers`: the answers table
+(``task, worker, label``), optional gold (Series indexed by task, name ``label``), the label names,
+and counts of what was skipped and why. Nothing here prints; progress goes through a callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, get_args
+
+import pandas as pd
+
+from annotators.errors import SandboxError
+
+DuplicatePolicy = Literal["keep_all", "keep_last", "drop_conflicting"]
+DUPLICATE_POLICIES: tuple[str, ...] = get_args(DuplicatePolicy)
+
+MultiChoicePolicy = Literal["error", "skip"]
+MULTI_CHOICE_POLICIES: tuple[str, ...] = get_args(MultiChoicePolicy)
+
+#: ``progress(done_bytes, total_bytes)``; called now and then while a file is read.
+ProgressCallback = Callable[[int, int], None]
+
+ANSWER_COLUMNS = ["task", "worker", "label"]
+
+
+@dataclass(frozen=True)
+class ImportedAnswers:
+    """Answers read from an export.
+
+    Attributes:
+        answers: DataFrame with columns ``task, worker, label`` (one row per answer kept).
+        gold: Series indexed by ``task`` (name ``label``) or ``None`` when the export has no gold.
+        labels: label values, in the label config's order when one was given, else sorted.
+        skipped: reason → number of answers (or tasks) left out, e.g. ``{"cancelled": 3}``.
+        source_format: the format name the file was read as.
+        control: the labeling control (Label Studio ``from_name``, MTurk question) read, if any.
+        to_name: the object that control labels (Label Studio ``to_name``), when known.
+    """
+
+    answers: pd.DataFrame
+    gold: pd.Series | None
+    labels: tuple[str | int, ...]
+    skipped: dict[str, int] = field(default_factory=dict)
+    source_format: str = ""
+    control: str | None = None
+    to_name: str | None = None
+
+
+def check_choice(value: str, allowed: Iterable[str], what: str) -> None:
+    """Raise a SandboxError if ``value`` is not one of ``allowed``."""
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise SandboxError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
+
+
+def read_text(path: Path) -> str:
+    """Read a whole UTF-8 text file, with a clear error when it is missing, empty or not UTF-8."""
+    data = read_bytes(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SandboxError(
+            f"{path}: not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
+            "exports must be UTF-8 encoded"
+        ) from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a file that must exist and hold something other than whitespace."""
+    if not path.is_file():
+        raise SandboxError(f"{path}: no such file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise SandboxError(f"{path}: the file is empty")
+    return data
+
+
+def align_gold(gold: pd.Series, answers: pd.DataFrame) -> pd.Series:
+    """Gold whose task ids have the answers' type: text ids from an export (``"12"``) and numbers
+    from a gold file (``12``) name the same task."""
+    tasks = answers["task"]
+    if gold.empty or tasks.empty:
+        return gold
+    text_tasks = tasks.map(lambda t: isinstance(t, str)).all()
+    text_gold = all(isinstance(t, str) for t in gold.index)
+    aligned = gold.copy()
+    if text_tasks and not text_gold:
+        aligned.index = pd.Index([str(t) for t in gold.index], name="task")
+    elif not text_tasks and text_gold and all(str(t).lstrip("-").isdigit() for t in gold.index):
+        aligned.index = pd.Index([int(t) for t in gold.index], name="task")
+    return aligned
+
+
+def apply_duplicate_policy(
+    answers: pd.DataFrame, policy: DuplicatePolicy, skipped: dict[str, int]
+) -> pd.DataFrame:
+    """Resolve repeated (task, worker) answers; ``answers`` is in file (or time) order.
+
+    - ``keep_all``: every answer counts as a separate vote (reproduces published MV figures).
+    - ``keep_last``: only the last answer of each (task, worker) pair is kept.
+    - ``drop_conflicting``: pairs whose answers disagree are dropped entirely; pairs that repeat
+      the same label keep one copy.
+    Dropped rows are counted in ``skipped`` under ``duplicate_<policy>``.
+    """
+    check_choice(policy, DUPLICATE_POLICIES, "duplicate policy")
+    if policy == "keep_all" or answers.empty:
+        return answers.reset_index(drop=True)
+    if policy == "keep_last":
+        kept = answers.drop_duplicates(["task", "worker"], keep="last")
+    else:
+        n_labels = answers.groupby(["task", "worker"], sort=False)["label"].transform("nunique")
+        kept = answers[n_labels == 1].drop_duplicates(["task", "worker", "label"], keep="last")
+    dropped = len(answers) - len(kept)
+    if dropped:
+        skipped[f"duplicate_{policy}"] = skipped.get(f"duplicate_{policy}", 0) + dropped
+    return kept.sort_index().reset_index(drop=True)
+
+
+def finish(
+    rows: pd.DataFrame,
+    *,
+    gold: Mapping[object, object] | pd.Series | None,
+    labels: Iterable[str | int] | None,
+    duplicates: DuplicatePolicy,
+    skipped: dict[str, int],
+    source: str,
+    source_format: str,
+    control: str | None = None,
+    to_name: str | None = None,
+) -> ImportedAnswers:
+    """Validate the collected rows, check labels, apply the duplicate policy, build the result."""
+    if rows.empty:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items())) or "none found"
+        raise SandboxError(f"{source}: no usable answers (skipped — {reasons})")
+    answers = rows[ANSWER_COLUMNS].reset_index(drop=True)
+    if labels is not None:
+        allowed = tuple(labels)
+        outside = sorted({str(v) for v in answers["label"]} - {str(v) for v in allowed})
+        if outside:
+            raise SandboxError(
+                f"{source}: labels outside the label config: {', '.join(outside[:10])}; "
+                f"allowed: {', '.join(map(str, allowed))}"
+            )
+    else:
+        allowed = tuple(sorted(answers["label"].unique().tolist()))
+    answers = apply_duplicate_policy(answers, duplicates, skipped)
+    gold_series: pd.Series | None = None
+    if gold is not None and len(gold):
+        gold_series = pd.Series(gold, name="label")
+        gold_series.index.name = "task"
+    return ImportedAnswers(
+        answers=answers,
+        gold=gold_series,
+        labels=allowed,
+        skipped=dict(sorted(skipped.items())),
+        source_format=source_format,
+        control=control or None,
+        to_name=to_name,
+    )

@@ -1,0 +1,203 @@
+"""Talk to a live Label Studio server through label-studio-sdk's client: pull exports, push crowds.
+
+- :func:`pull` downloads a project's export (``JSON``, ``JSON_MIN`` or ``CSV``) to a file, ready for
+  :func:`sandbox.io.importers.load_answers`.
+- :func:`push` creates a project with a label config fitting the labels, one annotator user per
+  worker, and imports the tasks with the answers inline (one request per batch of tasks, not one
+  per annotation), each attributed to its worker's user. Gold, if given, is imported as a
+  ``ground_truth`` annotation of the calling user. Task data carry ``crowd_task`` (the original
+  task id), so ``load_answers(..., task_field="crowd_task")`` maps tasks back.
+
+The API key comes from the ``api_key`` argument or env ``LABEL_STUDIO_API_KEY``; it is never
+printed, logged or put into an error message (the SDK's own errors carry response headers, so
+only their status and detail are reported).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+import pandas as pd
+
+from annotators.errors import SandboxError
+
+EXPORT_TYPES: tuple[str, ...] = ("JSON", "JSON_MIN", "CSV")
+API_KEY_ENV = "LABEL_STUDIO_API_KEY"
+CONTROL = "label"
+TASK_FIELD = "crowd_task"
+WORKER_EMAIL_DOMAIN = "crowd-sandbox.invalid"
+_BATCH = 500
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What :func:`push` created: the project, the user id of each worker, task/answer counts,
+    and the user (the caller) whose ``ground_truth`` annotations carry the gold."""
+
+    project_id: int
+    users: dict[str, int]
+    gold_user: int
+    n_tasks: int
+    n_annotations: int
+
+
+def label_config(labels: list[str], control: str = CONTROL) -> str:
+    """A classification label config: a text and one ``Choices`` control with ``labels``."""
+    choices = "".join(f"<Choice value={quoteattr(str(v))}/>" for v in labels)
+    return (
+        f'<View><Text name="text" value="$text"/>'
+        f'<Choices name="{control}" toName="text" choice="single">{choices}</Choices></View>'
+    )
+
+
+def connect(url: str, api_key: str | None = None) -> Any:
+    """A label-studio-sdk client for ``url``; the key from ``api_key`` or the environment."""
+    from label_studio_sdk.client import LabelStudio as _LabelStudio
+
+    factory: Any = _LabelStudio
+    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")
+    if not key:
+        raise SandboxError(f"no Label Studio API key: set the {API_KEY_ENV} environment variable")
+    if not url.startswith(("http://", "https://")):
+        raise SandboxError(f"Label Studio URL {url!r} must start with http:// or https://")
+    return factory(base_url=url.rstrip("/"), api_key=key)
+
+
+@contextmanager
+def _api(what: str, url: str) -> Iterator[None]:
+    """Turn SDK and network errors into SandboxError without leaking headers or the key."""
+    from label_studio_sdk.core.api_error import ApiError
+
+    try:
+        yield
+    except ApiError as exc:
+        body = exc.body if isinstance(exc.body, dict) else {"detail": str(exc.body)[:300]}
+        detail = body.get("validation_errors") or body.get("detail") or body
+        hint = " (check LABEL_STUDIO_API_KEY)" if exc.status_code in (401, 403) else ""
+        raise SandboxError(
+            f"Label Studio at {url}: {what} failed with HTTP {exc.status_code}: {detail}{hint}"
+        ) from None
+    except OSError as exc:  # httpx errors derive from Exception; connection ones wrap OSError
+        raise SandboxError(f"Label Studio at {url}: {what} failed ({exc})") from None
+    except Exception as exc:
+        if type(exc).__module__.startswith("httpx"):
+            raise SandboxError(f"Label Studio at {url}: {what} failed ({exc})") from None
+        raise
+
+
+def pull(
+    url: str,
+    project_id: int,
+    out: Path,
+    *,
+    export_type: str = "JSON",
+    api_key: str | None = None,
+) -> Path:
+    """Download project ``project_id``'s export (all tasks) into ``out``; return ``out``.
+
+    The file is written to a temporary name first and renamed when complete.
+    """
+    if export_type not in EXPORT_TYPES:
+        raise SandboxError(f"unknown export type {export_type!r}; allowed: {', '.join(EXPORT_TYPES)}")
+    client = connect(url, api_key)
+    partial = out.with_name(out.name + ".part")
+    with _api(f"export of project {project_id}", url):
+        with partial.open("wb") as f:
+            for chunk in client.projects.exports.download_sync(
+                project_id, export_type=export_type, download_all_tasks=True
+            ):
+                f.write(chunk)
+    partial.replace(out)
+    return out
+
+
+def _result(label: object) -> list[dict[str, Any]]:
+    return [
+        {
+            "from_name": CONTROL,
+            "to_name": "text",
+            "type": "choices",
+            "value": {"choices": [str(label)]},
+        }
+    ]
+
+
+def _users(client: Any, workers: list[str], url: str) -> dict[str, int]:
+    """One Label Studio user per worker (reused when a user with that email exists)."""
+    with _api("listing users", url):
+        existing = {u.email: u.id for u in client.users.list()}
+    users = {}
+    for worker in workers:
+        email = f"worker-{worker}@{WORKER_EMAIL_DOMAIN}"
+        if email not in existing:
+            with _api(f"creating the user for worker {worker!r}", url):
+                user = client.users.create(
+                    username=f"worker-{worker}"[:150], email=email, first_name=str(worker)[:30]
+                )
+            existing[email] = user.id
+        users[worker] = int(existing[email])
+    return users
+
+
+def push(
+    url: str,
+    answers: pd.DataFrame,
+    *,
+    title: str,
+    labels: list[str] | None = None,
+    gold: pd.Series | None = None,
+    api_key: str | None = None,
+) -> PushResult:
+    """Create a project and import ``answers`` (``task, worker, label``) attributed to users.
+
+    ``labels`` fixes the label config's choices (default: the sorted labels seen).
+    """
+    for column in ("task", "worker", "label"):
+        if column not in answers.columns:
+            raise SandboxError(f"answers lack the {column!r} column; need task, worker, label")
+    if len(title) < 3:
+        raise SandboxError(f"project title {title!r} is too short (Label Studio needs 3+ chars)")
+    labels = labels or sorted({str(v) for v in answers["label"]})
+    client = connect(url, api_key)
+    with _api("creating the project", url):
+        project = client.projects.create(title=title, label_config=label_config(labels))
+        me = client.users.whoami().id
+    workers = sorted({str(w) for w in answers["worker"]})
+    users = _users(client, workers, url)
+    tasks = []
+    for task, group in answers.groupby("task", sort=True):
+        annotations = [
+            {"completed_by": users[str(w)], "ground_truth": False, "result": _result(label)}
+            for w, label in zip(group["worker"], group["label"], strict=True)
+        ]
+        if gold is not None and task in gold.index:
+            annotations.append({"completed_by": me, "ground_truth": True, "result": _result(gold[task])})
+        tasks.append({"data": {"text": f"task {task}", TASK_FIELD: str(task)}, "annotations": annotations})
+    for start in range(0, len(tasks), _BATCH):
+        with _api(f"importing tasks into project {project.id}", url):
+            client.projects.import_tasks(project.id, request=tasks[start : start + _BATCH])
+    return PushResult(
+        project_id=int(project.id),
+        users=users,
+        gold_user=int(me),
+        n_tasks=len(tasks),
+        n_annotations=len(answers),
+    )
+
+
+def push_predictions(
+    url: str, project_id: int, predictions: list[dict[str, Any]], *, api_key: str | None = None
+) -> int:
+    """Import predictions (see :mod:`sandbox.io.consensus_output`) into an existing project;
+    returns how many were sent."""
+    client = connect(url, api_key)
+    for start in range(0, len(predictions), _BATCH):
+        with _api(f"importing predictions into project {project_id}", url):
+            client.projects.import_predictions(project_id, request=predictions[start : start + _BATCH])
+    return len(predictions)

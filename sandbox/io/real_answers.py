@@ -1,0 +1,66 @@
+"""Real (not simulated) answers for ``evaluate``: a bundled dataset's, or a user's answers/gold files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from annotators.errors import SandboxError
+from sandbox.datasets import load_dataset
+from sandbox.datasets.bundled import catalog
+from sandbox.io.importers import ImportedAnswers, align_gold
+from sandbox.io.tables import read_table, require_columns, validate_answers
+
+
+@dataclass(frozen=True)
+class RealAnswers:
+    """Answers by real workers (``task, worker, label``) and gold (Series task → label; may be empty)."""
+
+    source: str
+    answers: pd.DataFrame
+    gold: pd.Series
+
+
+def from_dataset(name: str) -> RealAnswers:
+    """The real crowd answers and expert gold of a bundled dataset."""
+    if name not in catalog():
+        raise SandboxError(
+            f"dataset {name!r} has no real crowd answers; datasets with real answers: {', '.join(catalog())}"
+        )
+    dataset = load_dataset(name)
+    assert dataset.answers is not None  # every bundled dataset has answers
+    return RealAnswers(name, dataset.answers, dataset.truth)
+
+
+def from_export(imported: ImportedAnswers, path: str | Path, gold_path: str | Path | None) -> RealAnswers:
+    """Answers read from any export (see :mod:`sandbox.io.importers`); gold from ``gold_path``, else
+    the export's own ground truth (Label Studio), else none."""
+    if gold_path is not None:
+        gold = align_gold(read_gold(gold_path), imported.answers)
+    elif imported.gold is not None:
+        gold = imported.gold
+    else:
+        gold = pd.Series(dtype=object, name="label", index=pd.Index([], name="task"))
+    return RealAnswers(Path(path).stem, imported.answers, gold)
+
+
+def from_files(answers_path: str | Path, gold_path: str | Path | None) -> RealAnswers:
+    """Answers from a CSV/Parquet ``task, worker, label`` file; gold from a ``task, label`` file."""
+    answers = validate_answers(read_table(answers_path, "answers"), str(answers_path))
+    gold = pd.Series(dtype=object, name="label", index=pd.Index([], name="task"))
+    if gold_path is not None:
+        gold = read_gold(gold_path)
+    return RealAnswers(Path(answers_path).stem, answers, gold)
+
+
+def read_gold(path: str | Path) -> pd.Series:
+    """Gold labels from a ``task, label`` CSV/Parquet file (one row per task)."""
+    table = read_table(path, "gold")
+    require_columns(table, ("task", "label"), str(path))
+    table = table.dropna(subset=["task", "label"])
+    if table["task"].duplicated().any():
+        task = table["task"][table["task"].duplicated()].iloc[0]
+        raise SandboxError(f"{path}: task {task} has more than one gold label")
+    return pd.Series(table["label"].to_numpy(), index=pd.Index(table["task"], name="task"), name="label")

@@ -1,0 +1,1 @@
+"""Scores of labels, workers and downstream models against the truth."""

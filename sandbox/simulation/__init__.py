@@ -1,0 +1,1 @@
+"""Simulated labelling campaigns: policy, who answers what, archetype answers, task difficulty."""

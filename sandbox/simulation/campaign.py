@@ -1,0 +1,300 @@
+"""A simulated labelling campaign under a quality-control policy, in rounds.
+
+Each round: tasks that still need answers get distinct eligible workers (weighted by activity);
+each worker's new items are interleaved with gold questions at the policy's rate; everything is
+answered by the archetypes; a worker whose gold accuracy falls below the ban threshold (after
+``min_gold`` gold answers) is banned on the spot — later items are never done, all their answers
+are dropped, and their tasks are re-issued in the next round. With adaptive redundancy, tasks whose
+majority share is below the confidence threshold get one more answer per round, up to the maximum.
+Everything is vectorized within a round; the loop runs over rounds only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from annotators.archetypes import EarlierAnswers
+from annotators.population import Population
+from sandbox.datasets import Dataset
+from sandbox.randomness import SeedLike, make_rng
+from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
+from sandbox.simulation.assignment import assign_slots, check_redundancy
+from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
+from sandbox.simulation.policy import CampaignPolicy
+
+MAX_ROUNDS = 200
+
+
+@dataclass(frozen=True)
+class CampaignStats:
+    """Counts that make up the bill and the quality-control report."""
+
+    labels_bought: int
+    gold_answers: int
+    qualification_answers: int
+    banned_workers: int
+    not_admitted: int
+    rounds: int
+
+    @property
+    def paid_answers(self) -> int:
+        """Every answer paid for: labels (kept or dropped), gold and qualification questions."""
+        return self.labels_bought + self.gold_answers + self.qualification_answers
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """What a campaign produced.
+
+    ``answers``: kept answers ``task, worker, label`` (dataset task ids, worker ids 0..pool-1, class codes).
+    ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``admitted``,
+    ``banned``, ``gold_answers``, ``gold_correct``.
+    ``cost``: paid answers × cost per label + fixed cost.
+    """
+
+    answers: pd.DataFrame
+    workers: pd.DataFrame
+    cost: float
+    stats: CampaignStats
+
+    @property
+    def n_labels(self) -> int:
+        """Answers kept in the data."""
+        return len(self.answers)
+
+
+@dataclass
+class _WorkerState:
+    items_done: NDArray[Any]
+    gold_seen: NDArray[Any]
+    gold_correct: NDArray[Any]
+    banned: NDArray[Any]
+    admitted: NDArray[Any]
+
+
+@dataclass
+class _Answers:
+    task: list[NDArray[Any]]
+    worker: list[NDArray[Any]]
+    label: list[NDArray[Any]]
+
+    def arrays(self) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+        if not self.task:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(self.task), np.concatenate(self.worker), np.concatenate(self.label)
+
+
+def run_campaign(
+    dataset: Dataset,
+    population: Population,
+    policy: CampaignPolicy,
+    seed: SeedLike,
+    difficulty: TaskDifficulty | None = None,
+) -> Campaign:
+    """Simulate ``population`` labelling ``dataset`` under ``policy``; same seed ⇒ same campaign.
+
+    ``difficulty`` overrides the policy's per-task difficulty (e.g. computed on a larger dataset).
+    """
+    check_redundancy(policy.redundancy, population.pool_size)
+    rng = make_rng(seed)
+    prior = dataset.class_prior()
+    crowd = draw_crowd(population, dataset.n_classes, prior, rng)
+    weights = population.activity_weights(rng)
+    if difficulty is None:
+        difficulty = task_difficulty(dataset, policy, rng)
+    context = TaskContext(
+        truth=dataset.truth.to_numpy(),
+        difficulty=difficulty.difficulty,
+        confusion=difficulty.confusion,
+        class_prior=prior,
+        campaign_key=int(rng.integers(2**62)),
+    )
+    pool = population.pool_size
+    state = _WorkerState(
+        items_done=np.zeros(pool, dtype=np.int64),
+        gold_seen=np.zeros(pool, dtype=np.int64),
+        gold_correct=np.zeros(pool, dtype=np.int64),
+        banned=np.zeros(pool, dtype=bool),
+        admitted=np.ones(pool, dtype=bool),
+    )
+    earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    qualification_answers = _qualify(policy, crowd, population, context, state, earlier, rng)
+
+    store = _Answers([], [], [])
+    target = np.full(dataset.n_tasks, policy.redundancy, dtype=np.int64)
+    labels_bought = gold_answers = rounds = 0
+    while rounds < MAX_ROUNDS:
+        task, worker, label = store.arrays()
+        kept = ~state.banned[worker]
+        have = np.bincount(task[kept], minlength=dataset.n_tasks)
+        need = np.maximum(target - have, 0)
+        if not need.any():
+            grown = _grow_uncertain(policy, target, have, task[kept], label[kept], dataset.n_classes)
+            if not grown.any():
+                break
+            target += grown
+            continue
+        eligible = weights * (state.admitted & ~state.banned)
+        new_task, new_worker = assign_slots(need, eligible, task, worker, rng)
+        if len(new_task) == 0:
+            break  # nobody eligible is left for the tasks that still need answers
+        rounds += 1
+        items = _interleave_gold(new_task, new_worker, policy.gold_rate, state, dataset.n_tasks, rng)
+        labels, earlier = answer(items, crowd, population, context, earlier, rng)
+        done = _apply_bans(items, labels, context.truth, policy, state)
+        real = done & ~items.is_gold
+        labels_bought += int(real.sum())
+        gold_answers += int((done & items.is_gold).sum())
+        store.task.append(items.task[real])
+        store.worker.append(items.worker[real])
+        store.label.append(labels[real])
+
+    task, worker, label = store.arrays()
+    kept = ~state.banned[worker]
+    answers = pd.DataFrame(
+        {"task": dataset.truth.index.to_numpy()[task[kept]], "worker": worker[kept], "label": label[kept]}
+    )
+    stats = CampaignStats(
+        labels_bought=labels_bought,
+        gold_answers=gold_answers,
+        qualification_answers=qualification_answers,
+        banned_workers=int(state.banned.sum()),
+        not_admitted=int((~state.admitted).sum()),
+        rounds=rounds,
+    )
+    cost = stats.paid_answers * population.cost_per_label + population.fixed_cost
+    return Campaign(answers, worker_table(population, crowd, state), cost, stats)
+
+
+def _qualify(
+    policy: CampaignPolicy,
+    crowd: Crowd,
+    population: Population,
+    context: TaskContext,
+    state: _WorkerState,
+    earlier: EarlierAnswers,
+    rng: np.random.Generator,
+) -> int:
+    """Every worker answers ``policy.qualification`` gold questions; those below the threshold are out."""
+    questions = policy.qualification
+    if not questions:
+        return 0
+    pool = len(crowd.member)
+    worker = np.repeat(np.arange(pool), questions)
+    items = Items(
+        task=rng.integers(0, len(context.truth), size=len(worker)),
+        worker=worker,
+        is_gold=np.ones(len(worker), dtype=bool),
+        position=np.tile(np.arange(questions), pool),
+    )
+    labels, _ = answer(items, crowd, population, context, earlier, rng)
+    correct = np.bincount(worker, weights=labels == context.truth[items.task], minlength=pool)
+    state.admitted = correct / questions >= policy.qualification_threshold
+    state.items_done += questions
+    return len(worker)
+
+
+def _interleave_gold(
+    task: NDArray[Any],
+    worker: NDArray[Any],
+    gold_rate: float,
+    state: _WorkerState,
+    n_tasks: int,
+    rng: np.random.Generator,
+) -> Items:
+    """Each worker's new tasks in task order, with Geometric(1 - gold_rate) gold questions before each
+    (so gold is ``gold_rate`` of a worker's items on average); positions continue the worker's count."""
+    order = np.lexsort((task, worker))
+    task, worker = task[order], worker[order]
+    gold_before = (
+        rng.negative_binomial(1, 1.0 - gold_rate, size=len(task)) if gold_rate else np.zeros_like(task)
+    )
+    steps = gold_before + 1
+    within = _cumsum_within(worker, steps)
+    real_position = state.items_done[worker] + within - 1
+    n_gold = int(gold_before.sum())
+    gold_worker = np.repeat(worker, gold_before)
+    offset = np.arange(n_gold) - np.repeat(np.cumsum(gold_before) - gold_before, gold_before)
+    gold_position = np.repeat(real_position - gold_before, gold_before) + offset
+    return Items(
+        task=np.concatenate([task, rng.integers(0, n_tasks, size=n_gold)]),
+        worker=np.concatenate([worker, gold_worker]),
+        is_gold=np.concatenate([np.zeros(len(task), dtype=bool), np.ones(n_gold, dtype=bool)]),
+        position=np.concatenate([real_position, gold_position]),
+    )
+
+
+def _cumsum_within(groups: NDArray[Any], values: NDArray[Any]) -> NDArray[Any]:
+    """Cumulative sum of ``values`` restarting at each new value of the sorted ``groups``."""
+    total = np.cumsum(values)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    before_group = np.repeat(total[starts] - values[starts], np.diff(np.r_[starts, len(groups)]))
+    return total - before_group
+
+
+def _apply_bans(
+    items: Items, labels: NDArray[Any], truth: NDArray[Any], policy: CampaignPolicy, state: _WorkerState
+) -> NDArray[Any]:
+    """Update gold tallies, ban workers whose running gold accuracy drops below the threshold, and
+    return which items were actually done (everything up to and including the banning gold answer)."""
+    done = np.ones(len(items.task), dtype=bool)
+    gold = np.flatnonzero(items.is_gold)
+    if len(gold):
+        order = gold[np.lexsort((items.position[gold], items.worker[gold]))]
+        worker = items.worker[order]
+        correct = (labels[order] == truth[items.task[order]]).astype(np.int64)
+        seen = state.gold_seen[worker] + _cumsum_within(worker, np.ones_like(correct))
+        right = state.gold_correct[worker] + _cumsum_within(worker, correct)
+        failing = (seen >= policy.min_gold) & (right < policy.ban_threshold * seen)
+        if policy.ban_threshold > 0 and failing.any():
+            ban_position = np.full(len(state.banned), np.iinfo(np.int64).max)
+            np.minimum.at(ban_position, worker[failing], items.position[order][failing])
+            done = items.position <= ban_position[items.worker]
+            state.banned[worker[failing]] = True
+        counted = done[order]
+        np.add.at(state.gold_seen, worker[counted], 1)
+        np.add.at(state.gold_correct, worker[counted], correct[counted])
+    if len(items.task):
+        np.maximum.at(state.items_done, items.worker[done], items.position[done] + 1)
+    return done
+
+
+def _grow_uncertain(
+    policy: CampaignPolicy,
+    target: NDArray[Any],
+    have: NDArray[Any],
+    task: NDArray[Any],
+    label: NDArray[Any],
+    n_classes: int,
+) -> NDArray[Any]:
+    """One more answer (0/1 per task) where the majority share is below ``policy.confidence``."""
+    if not policy.adaptive:
+        return np.zeros_like(target)
+    votes = np.bincount(task * n_classes + label, minlength=len(target) * n_classes).reshape(-1, n_classes)
+    share = votes.max(axis=1) / np.maximum(votes.sum(axis=1), 1)
+    uncertain = (share < policy.confidence) & (target < policy.target_max) & (have >= target)
+    return uncertain.astype(np.int64)
+
+
+def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> pd.DataFrame:
+    """Hidden worker traits and quality-control outcome, index ``worker``."""
+    archetypes = np.array([m.archetype.name for m in population.members], dtype=object)
+    honest = np.array([m.archetype.honest for m in population.members], dtype=bool)
+    return pd.DataFrame(
+        {
+            "archetype": archetypes[crowd.member],
+            "honest": honest[crowd.member],
+            "skill": crowd.skill,
+            "admitted": state.admitted,
+            "banned": state.banned,
+            "gold_answers": state.gold_seen,
+            "gold_correct": state.gold_correct,
+        },
+        index=pd.RangeIndex(len(crowd.member), name="worker"),
+    )

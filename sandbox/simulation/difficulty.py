@@ -1,0 +1,83 @@
+"""Per-task difficulty and confusions: from a cross-validated classifier on features, or from a Beta.
+
+A task's difficulty is how close a model comes to chance on it: with q the out-of-fold probability
+of the true class, difficulty = clip((1 - q) / (1 - 1/K), 0, 1). The same out-of-fold probabilities
+say which classes a task is mistaken for, so honest mistakes follow the classifier's confusions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from annotators.errors import SandboxError
+from sandbox.datasets import Dataset
+from sandbox.simulation.policy import CampaignPolicy
+
+CV_FOLDS = 5
+
+
+@dataclass(frozen=True)
+class TaskDifficulty:
+    """``difficulty``: per task in [0, 1] (dataset order); ``confusion``: optional n_tasks × K
+    probabilities of each class (the off-diagonal says what a task is mistaken for)."""
+
+    difficulty: NDArray[Any]
+    confusion: NDArray[Any] | None = None
+
+
+def classifier_probabilities(features: NDArray[Any], truth: NDArray[Any], seed: int) -> NDArray[Any]:
+    """Out-of-fold class probabilities of a standardised logistic regression (n_tasks × K)."""
+    n_classes = int(truth.max()) + 1
+    smallest_class = int(np.bincount(truth, minlength=n_classes).min())
+    folds = min(CV_FOLDS, smallest_class)
+    if folds < 2:
+        raise SandboxError("difficulty = 'model' needs at least 2 tasks of every class")
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    probabilities = cross_val_predict(model, features, truth, cv=splitter, method="predict_proba")
+    return np.asarray(probabilities, dtype=float)
+
+
+_MODEL_CACHE: dict[tuple[str, int, bytes], TaskDifficulty] = {}
+
+
+def model_difficulty(dataset: Dataset, seed: int = 0) -> TaskDifficulty:
+    """Difficulty and confusions from a cross-validated classifier on the dataset's features.
+
+    A property of the dataset (fixed folds), so it is computed once per dataset and process.
+    """
+    key = (dataset.name, seed, dataset.truth.to_numpy().tobytes())
+    if key not in _MODEL_CACHE:
+        _MODEL_CACHE[key] = _fit_model_difficulty(dataset, seed)
+    return _MODEL_CACHE[key]
+
+
+def _fit_model_difficulty(dataset: Dataset, seed: int) -> TaskDifficulty:
+    if dataset.features is None:
+        raise SandboxError(f"difficulty = 'model' needs features; dataset {dataset.name} has none")
+    truth = dataset.truth.to_numpy()
+    probabilities = classifier_probabilities(dataset.features, truth, seed)
+    true_class = probabilities[np.arange(len(truth)), truth]
+    chance = 1.0 / dataset.n_classes
+    difficulty = np.clip((1.0 - true_class) / (1.0 - chance), 0.0, 1.0)
+    return TaskDifficulty(difficulty=difficulty, confusion=probabilities)
+
+
+def task_difficulty(dataset: Dataset, policy: CampaignPolicy, rng: np.random.Generator) -> TaskDifficulty:
+    """Resolve the policy's difficulty mode for ``dataset``."""
+    mode = policy.difficulty
+    if mode == "auto":
+        mode = "model" if dataset.features is not None else "beta"
+    if mode == "none":
+        return TaskDifficulty(np.zeros(dataset.n_tasks))
+    if mode == "model":
+        return model_difficulty(dataset)
+    return TaskDifficulty(rng.beta(policy.difficulty_alpha, policy.difficulty_beta, size=dataset.n_tasks))
