@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from sandbox.aggregation.aggregate import AGGREGATORS
+from sandbox.aggregation.registry import AGGREGATORS
 
 #: What the chart builders return (Altair types ``properties`` as returning either kind).
 Figure = alt.Chart | alt.LayerChart | alt.FacetChart

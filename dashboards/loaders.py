@@ -8,8 +8,10 @@ from pathlib import Path
 import streamlit as st
 
 from annotators.population import Population, load_population
+from sandbox.aggregation.registry import check_engine
 from sandbox.datasets import Dataset, load_dataset
-from sandbox.experiment.experiment import Outcome, run_simulation
+from sandbox.experiment.experiment import Experiment
+from sandbox.experiment.scoring import Outcome
 from sandbox.reporting.sweep_views import Sweep, read_sweep, with_cost_per_task
 from sandbox.reporting.views import population_toml
 from sandbox.simulation.policy import CampaignPolicy
@@ -42,9 +44,12 @@ def simulation(
     seed: int,
     engine: str,
 ) -> Outcome:
-    """``run_simulation`` cached on the dataset, the population's TOML text (``population_key``),
-    the policy's ``repr`` (``policy_key``), aggregators, seed and aggregation engine."""
-    return run_simulation(dataset(dataset_spec), _population, _policy, list(aggregators), seed, engine)
+    """The :class:`Experiment`'s outcome, cached on the dataset, the population's TOML text
+    (``population_key``), the policy's ``repr`` (``policy_key``), aggregators, seed and engine."""
+    experiment = Experiment(
+        dataset(dataset_spec), _population, _policy, tuple(aggregators), check_engine(engine), seed
+    )
+    return experiment.run()
 
 
 def simulate(

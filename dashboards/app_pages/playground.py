@@ -10,7 +10,7 @@ from annotators.archetypes import ARCHETYPES
 from annotators.errors import SandboxError
 from annotators.population import preset_names
 from dashboards import charts, loaders
-from sandbox.aggregation.aggregate import AGGREGATORS, ENGINES
+from sandbox.aggregation.registry import AGGREGATORS, ENGINES
 from sandbox.datasets import dataset_names
 from sandbox.reporting.views import (
     DEFAULT_AGGREGATORS,

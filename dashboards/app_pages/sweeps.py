@@ -21,7 +21,7 @@ except SandboxError as error:
     st.error(str(error))
     st.stop()
 if not sweep.params:
-    st.error(f"{root} varies no parameter (its sweep.toml has no [grid]); nothing to plot")
+    st.error(f"{root} varies no parameter (its _sweep.toml has no [grid]); nothing to plot")
     st.stop()
 
 results = sweep.results

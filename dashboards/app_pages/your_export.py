@@ -11,7 +11,7 @@ import streamlit as st
 from annotators.errors import SandboxError
 from annotators.population import Population
 from dashboards import loaders
-from sandbox.aggregation.aggregate import AGGREGATORS
+from sandbox.aggregation.registry import AGGREGATORS
 from sandbox.fitting.fit_population import fit_population
 from sandbox.reporting.export_view import Upload, analyse, consensus_accuracy, predictions_json, read_upload
 from sandbox.reporting.views import DEFAULT_AGGREGATORS, population_toml, score_table

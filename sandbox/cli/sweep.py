@@ -1,15 +1,10 @@
-"""``crowd-sandbox sweep``: parse arguments, run the sweep, print the summary.
-
-Wiring into the CLI is one line: ``sweep_command.add_parser(subparsers)``; the CLI then calls
-``args.handler(args)`` (== :func:`run`), which returns the exit status.
-"""
+"""``crowd-sandbox sweep``: parse arguments, run the sweep, print the summary."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from annotators.errors import SandboxError
 from sandbox.sweep.cells import load_cell
@@ -30,16 +25,14 @@ examples:
 """
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``sweep`` subcommand to an argparse subparsers object and return it."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "sweep",
-        help="run a parameter sweep into a resumable Parquet results store",
-        description="Run every cell of a parameter grid (x seeds) and store one Parquet row per "
-        "cell, seed and aggregator under --out.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``sweep [SPEC.toml] [--set K=V]... [--grid K=V1,V2]... [--seeds N] --out DIR [...]``."""
+    parser.description = (
+        "Run every cell of a parameter grid (x seeds) and store one Parquet row per "
+        "cell, seed and aggregator under --out."
     )
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("spec", nargs="?", type=Path, help="sweep spec (TOML)")
     parser.add_argument(
         "--set",
@@ -64,7 +57,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT")
     parser.add_argument("--resume", action="store_true", help="keep the cells already in --out, run the rest")
     parser.set_defaults(handler=run)
-    return parser
 
 
 def build_spec(args: argparse.Namespace) -> SweepSpec:
@@ -112,20 +104,3 @@ def run(args: argparse.Namespace) -> int:
     for cell_id, message in report.lost[:5]:
         print(f"lost {cell_id}: {message}", file=sys.stderr)
     return 1 if report.lost else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m sandbox.cli.sweep``) until the CLI wires it."""
-    parser = argparse.ArgumentParser(prog="crowd-sandbox")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        status: int = args.handler(args)
-    except SandboxError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -40,6 +40,16 @@ class Dataset:
         """Number of tasks with truth."""
         return len(self.truth)
 
+    def subset(self, rows: NDArray[Any]) -> Dataset:
+        """The dataset restricted to ``rows`` (positions): truth and features; no real answers."""
+        return Dataset(
+            name=self.name,
+            description=self.description,
+            truth=self.truth.iloc[rows],
+            classes=self.classes,
+            features=self.features[rows] if self.features is not None else None,
+        )
+
     def class_prior(self) -> NDArray[Any]:
         """Share of each class in the truth (length K, sums to 1)."""
         counts = np.bincount(self.truth.to_numpy(), minlength=self.n_classes)

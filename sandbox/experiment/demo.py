@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from annotators.population import load_population
 from sandbox.datasets import load_dataset
-from sandbox.experiment.experiment import Outcome, run_simulation
+from sandbox.experiment.experiment import Experiment
+from sandbox.experiment.scoring import Outcome
 from sandbox.simulation.policy import CampaignPolicy
 
 DEMO_DATASET = "snow_rte"
@@ -31,9 +32,9 @@ def run_demo(seed: int = 0) -> list[DemoRow]:
         DemoRow(
             name,
             k,
-            run_simulation(
-                dataset, load_population(name), CampaignPolicy(redundancy=k), DEMO_AGGREGATORS, seed
-            ),
+            Experiment(
+                dataset, load_population(name), CampaignPolicy(redundancy=k), DEMO_AGGREGATORS, seed=seed
+            ).run(),
         )
         for name, k in DEMO_SIDES
     ]

@@ -34,6 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from annotators.errors import SandboxError
+from sandbox.aggregation.aggregate import aggregate
 from sandbox.fitting.annotator_report import build_report
 from sandbox.randomness import SeedLike, make_rng
 
@@ -144,19 +145,17 @@ def fit_population(
     gold: pd.Series | None = None,
     description: str = "",
     cost_per_label: float = 0.0,
-    ds_iterations: int = 100,
+    engine: str = "fast",
 ) -> FittedCrowd:
-    """Fit a crowd to ``answers`` (see the module docstring)."""
-    from crowdkit.aggregation import DawidSkene
-
+    """Fit a crowd to ``answers`` (see the module docstring); Dawid–Skene runs once, with ``engine``."""
     labels = sorted(answers["label"].unique().tolist())
     k = len(labels)
     if k < 2:
         raise SandboxError(f"cannot fit a crowd on answers with one label ({labels[0]!r})")
-    ds_labels = DawidSkene(n_iter=ds_iterations).fit_predict(answers)
-    truth = ds_labels if gold is None else gold.combine_first(ds_labels)
+    dawid_skene = aggregate("ds", answers, engine)
+    truth = dawid_skene.labels if gold is None else gold.combine_first(dawid_skene.labels)
     truth = truth[truth.isin(labels)]
-    report = build_report(answers, aggregator=DawidSkene(n_iter=ds_iterations), gold=gold)
+    report = build_report(answers, consensus=dawid_skene, dawid_skene=dawid_skene, gold=gold)
     frame = answers[answers["task"].isin(truth.index)]
     worker_index = pd.Index(sorted(frame["worker"].unique(), key=str))
     w = worker_index.get_indexer(pd.Index(frame["worker"]))
@@ -272,3 +271,25 @@ def simulate_replica(
             "label": np.asarray(labels, dtype=object)[codes],
         }
     ).astype({"label": structure["label"].dtype})
+
+
+def population_toml(fitted: FittedCrowd, source: str) -> str:
+    """The fitted population as a TOML file, with what was measured but is not in the schema as
+    comments. ``source`` names the export it was fitted on."""
+    import tomli_w
+
+    counts = fitted.workers["archetype"].value_counts()
+    header = [
+        f"# Population fitted by `crowd-sandbox fit` from {source}",
+        f"# ({int(fitted.activity.sum())} answers, {len(fitted.workers)} annotators, labels "
+        f"{', '.join(map(str, fitted.labels))}; class code i = i-th label).",
+        f"# Truth: gold on {fitted.truth_from_gold:.0%} of the tasks, Dawid-Skene consensus elsewhere.",
+        "# Annotators mapped to archetypes: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".",
+        f"# Answers per annotator: median {fitted.activity.median():g}, max {fitted.activity.max()}.",
+        "# Misleading tasks (fewer than half the answers right) per true label: "
+        + ", ".join(f"{k} {v:.1%}" for k, v in fitted.misleading_share.items())
+        + " (not in the population schema: `run` draws independent errors).",
+        f"# Activity: Zipf exponent {zipf_exponent(fitted.activity):g} fitted to answers per annotator.",
+        "",
+    ]
+    return "\n".join(header) + tomli_w.dumps(fitted.population)

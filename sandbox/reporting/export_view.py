@@ -17,7 +17,7 @@ import pandas as pd
 
 from annotators.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
-from sandbox.fitting.annotator_report import AnnotatorReport, PrecomputedAggregator, build_report
+from sandbox.fitting.annotator_report import AnnotatorReport, build_report
 from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.io.importers import ImportedAnswers, load_answers
 from sandbox.io.real_answers import read_gold
@@ -64,9 +64,10 @@ def read_upload(answers: tuple[bytes, str], gold: tuple[bytes, str] | None, dire
 
 def analyse(upload: Upload, aggregator: str) -> tuple[AnnotatorReport, pd.DataFrame]:
     """The annotator report and the consensus table (``task, label, confidence``) of ``aggregator``."""
-    aggregation = aggregate(aggregator, upload.answers)
-    report = build_report(upload.answers, aggregator=PrecomputedAggregator(aggregation), gold=upload.gold)
-    return report, consensus_table(aggregation.labels, aggregation.probas)
+    consensus = aggregate(aggregator, upload.answers)
+    dawid_skene = consensus if consensus.confusion is not None else aggregate("ds", upload.answers)
+    report = build_report(upload.answers, consensus=consensus, dawid_skene=dawid_skene, gold=upload.gold)
+    return report, consensus_table(consensus.labels, consensus.probas)
 
 
 def predictions_json(upload: Upload, consensus: pd.DataFrame, aggregator: str) -> str | None:

@@ -1,15 +1,20 @@
-"""Turning outcomes into what the CLI prints: JSON-ready dicts (NaN/inf → null) and aligned tables."""
+"""What the CLI prints: JSON-ready dicts (NaN/inf → null) and tables of outcomes, comparisons and
+annotator reports."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from sandbox.experiment.compare import Comparison
-from sandbox.experiment.experiment import AggregatorScore, Outcome
-from sandbox.metrics.labels import ban_precision_recall
+from sandbox.experiment.scoring import AggregatorScore, Outcome
+from sandbox.fitting.annotator_report import AnnotatorReport
+from sandbox.metrics.workers import ban_precision_recall
+from sandbox.reporting.tables import format_cell, frame_table, table
 
 
 def finite_or_none(value: float | None) -> float | None:
@@ -67,33 +72,6 @@ def _score_json(score: AggregatorScore) -> dict[str, Any]:
 def dumps(document: Mapping[str, Any]) -> str:
     """Pretty, strict JSON (no NaN)."""
     return json.dumps(document, indent=2, allow_nan=False)
-
-
-def format_cell(value: Any, digits: int = 4) -> str:
-    """One table cell: floats to ``digits`` decimals, missing as '-'."""
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "-"
-        if math.isinf(value):
-            return "inf"
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """An aligned plain-text table (text left-aligned, numbers right-aligned)."""
-    cells = [[format_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    numeric = [all(isinstance(row.get(c), int | float) for row in rows) for c in columns]
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(
-            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)
-        ).rstrip()
-
-    return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)])
 
 
 def outcome_table(outcome: Outcome, title: str) -> str:
@@ -186,4 +164,46 @@ def comparison_table(document: Mapping[str, Any]) -> str:
         lines.append(
             f"\ndownstream model trained on true labels: {format_cell(document['downstream_accuracy_clean'])}"
         )
+    return "\n".join(lines)
+
+
+def plain(value: Any) -> Any:
+    """JSON-friendly scalar: numpy → Python, NaN → None."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A DataFrame (index included) as JSON-friendly rows."""
+    return [{str(k): plain(v) for k, v in row.items()} for row in frame.reset_index().to_dict("records")]
+
+
+def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole annotator report as one JSON document; ``header`` joins the ``overall`` part."""
+    confusions = {
+        str(plain(w)): {
+            str(plain(t)): {str(plain(a)): float(p) for a, p in row.items()} for t, row in m.iterrows()
+        }
+        for w, m in report.confusions.items()
+    }
+    return {
+        "overall": {**{k: plain(v) for k, v in report.overall.items()}, **header},
+        "annotators": records(report.annotators),
+        "tasks": records(report.tasks),
+        "confusions": confusions,
+    }
+
+
+def report_table(report: AnnotatorReport, title: str) -> str:
+    """The annotator report for a terminal: overall figures, suspected spammers first, least confident
+    tasks."""
+    lines = [title]
+    for key, value in report.overall.items():
+        lines.append(f"  {key}: {f'{value:.4f}' if isinstance(value, float) else value}")
+    annotators = report.annotators.sort_values(["suspect", "ds_accuracy"], ascending=[False, True])
+    lines += ["", "annotators (suspected spammers first):", frame_table(annotators)]
+    lines += ["", "least confident tasks:", frame_table(report.tasks.sort_values("confidence").head(10))]
     return "\n".join(lines)

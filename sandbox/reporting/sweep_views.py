@@ -1,6 +1,6 @@
 """What the dashboard draws from a sweep results store: bands across seeds, references, frontier.
 
-A results directory of ``crowd-sandbox sweep`` (:mod:`sandbox.sweep.store`) holds ``sweep.toml``
+A results directory of ``crowd-sandbox sweep`` (:mod:`sandbox.sweep.store`) holds ``_sweep.toml``
 (the resolved spec; its ``[grid]`` keys are the swept parameters) and ``parts/*.parquet``: one row
 per cell and aggregator with ``cell, point, role``, the grid parameters, ``seed_index, seed,
 aggregator``, the metrics and ``error``. ``role`` is ``crowd`` for grid cells and ``reference`` for
@@ -56,7 +56,7 @@ def read_sweep(root: str | Path) -> Sweep:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SandboxError(f"{store.spec_path} cannot be read: {error}") from None
     if spec is None:
-        raise SandboxError(f"{str(root)!r} is not a sweep results directory (no sweep.toml in it)")
+        raise SandboxError(f"{str(root)!r} is not a sweep results directory (no _sweep.toml in it)")
     try:
         frame = read_results(root)
     except (OSError, ValueError, pa.ArrowException) as error:

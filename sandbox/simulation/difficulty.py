@@ -32,6 +32,10 @@ class TaskDifficulty:
     difficulty: NDArray[Any]
     confusion: NDArray[Any] | None = None
 
+    def subset(self, rows: NDArray[Any]) -> TaskDifficulty:
+        """The difficulty of ``rows`` (positions) only."""
+        return TaskDifficulty(self.difficulty[rows], None if self.confusion is None else self.confusion[rows])
+
 
 def classifier_probabilities(features: NDArray[Any], truth: NDArray[Any], seed: int) -> NDArray[Any]:
     """Out-of-fold class probabilities of a standardised logistic regression (n_tasks × K)."""

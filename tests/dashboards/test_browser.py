@@ -70,7 +70,7 @@ def server(browser_path: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     port = free_port()
     log = (tmp_path_factory.mktemp("dashboard") / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox.cli.main", "dashboard", "--port", str(port)],
+        [sys.executable, "-m", "sandbox.cli", "dashboard", "--port", str(port)],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=log,

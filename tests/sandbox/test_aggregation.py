@@ -8,7 +8,8 @@ import pytest
 
 from annotators.errors import SandboxError
 from sandbox.aggregation import crowdkit_adapter
-from sandbox.aggregation.aggregate import AGGREGATORS, aggregate
+from sandbox.aggregation.aggregate import aggregate
+from sandbox.aggregation.registry import AGGREGATORS
 from sandbox.datasets import load_dataset
 from sandbox.metrics.labels import accuracy
 from tests.conftest import answers_frame

@@ -10,17 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
 
 import pandas as pd
 
 from annotators.errors import SandboxError
-
-DuplicatePolicy = Literal["keep_all", "keep_last", "drop_conflicting"]
-DUPLICATE_POLICIES: tuple[str, ...] = get_args(DuplicatePolicy)
-
-MultiChoicePolicy = Literal["error", "skip"]
-MULTI_CHOICE_POLICIES: tuple[str, ...] = get_args(MultiChoicePolicy)
+from sandbox.io.export_formats import DUPLICATE_POLICIES, DuplicatePolicy
 
 #: ``progress(done_bytes, total_bytes)``; called now and then while a file is read.
 ProgressCallback = Callable[[int, int], None]

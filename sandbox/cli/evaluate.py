@@ -1,0 +1,59 @@
+"""``evaluate``: aggregate real answers (a bundled dataset's, or any export) and score them against gold."""
+
+from __future__ import annotations
+
+import argparse
+
+from sandbox.cli.options import (
+    add_aggregators,
+    add_engine,
+    add_format,
+    add_gold,
+    add_import_options,
+    read_export,
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``evaluate (--dataset D | --answers FILE [--gold G]) [--aggregators] [--engine] [--format]``."""
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dataset", help="bundled dataset with real answers")
+    source.add_argument(
+        "--answers",
+        help="answers: any export (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV)",
+    )
+    add_gold(parser)
+    add_import_options(parser, positional=False)
+    add_aggregators(parser)
+    add_engine(parser)
+    parser.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
+    add_format(parser)
+    parser.set_defaults(handler=evaluate)
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Aggregate real answers and score them against gold."""
+    from annotators.errors import SandboxError
+    from sandbox.aggregation.registry import check_engine, parse_aggregators
+    from sandbox.experiment.scoring import score_answers
+    from sandbox.io import real_answers
+    from sandbox.reporting.render import dumps, outcome_json, outcome_table
+
+    aggregators = parse_aggregators(args.aggregators)
+    engine = check_engine(args.engine)
+    if args.cost_per_label < 0:
+        raise SandboxError(f"--cost-per-label must be >= 0, got {args.cost_per_label}")
+    if args.dataset is not None:
+        if args.gold is not None:
+            raise SandboxError("--gold goes with --answers; a bundled dataset brings its own gold")
+        real = real_answers.from_dataset(args.dataset)
+    else:
+        real = real_answers.from_export(read_export(args, "answers"), args.answers, args.gold)
+    outcome = score_answers(
+        real.answers, real.gold, aggregators, cost=len(real.answers) * args.cost_per_label, engine=engine
+    )
+    if args.format == "json":
+        print(dumps(outcome_json(outcome, {"dataset": real.source})))
+    else:
+        print(outcome_table(outcome, f"real answers of {real.source}, scored on {len(real.gold)} gold tasks"))
+    return 0
