@@ -2,6 +2,7 @@
 
 A population file (see ``annotators/presets/*.toml`` for commented examples)::
 
+    kind = "classification"   # the task kind its archetypes answer (optional; the default)
     description = "one line"
     pool_size = 300           # workers available
     cost_per_label = 0.02     # money per answer bought
@@ -28,12 +29,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from annotators.archetypes import ARCHETYPES, Archetype
+from annotators.archetypes import ARCHETYPES_BY_KIND, Archetype
 from annotators.errors import SandboxError
 from annotators.parameters import probability
 
 SHARE_TOLERANCE = 1e-6
+DEFAULT_KIND = "classification"
 TOP_LEVEL_KEYS = (
+    "kind",
     "name",
     "description",
     "pool_size",
@@ -63,6 +66,7 @@ class Population:
     fixed_cost: float
     members: tuple[Member, ...]
     activity_exponent: float = 0.0
+    kind: str = DEFAULT_KIND
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str) -> Population:
@@ -75,7 +79,10 @@ class Population:
             raise SandboxError(f"{source}: pool_size must be an integer >= 1, got {pool_size!r}")
         cost = _non_negative(data.get("cost_per_label", 0.0), f"{source}: cost_per_label")
         fixed_cost = _non_negative(data.get("fixed_cost", 0.0), f"{source}: fixed_cost")
-        members = _parse_members(data.get("archetypes"), source)
+        kind = data.get("kind", DEFAULT_KIND)
+        if kind not in ARCHETYPES_BY_KIND:
+            raise SandboxError(f"{source}: unknown kind {kind!r}; allowed: {', '.join(ARCHETYPES_BY_KIND)}")
+        members = _parse_members(data.get("archetypes"), source, ARCHETYPES_BY_KIND[kind])
         exponent = _activity_exponent(data.get("activity", "uniform"), f"{source}: activity")
         return cls(
             name=str(data.get("name", Path(source).stem)),
@@ -85,11 +92,13 @@ class Population:
             fixed_cost=fixed_cost,
             members=members,
             activity_exponent=exponent,
+            kind=kind,
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML-shaped dict of this population (round-trips through ``from_dict``)."""
         return {
+            **({"kind": self.kind} if self.kind != DEFAULT_KIND else {}),
             "name": self.name,
             "description": self.description,
             "pool_size": self.pool_size,
@@ -136,17 +145,17 @@ def _non_negative(value: Any, where: str) -> float:
     return float(value)
 
 
-def _parse_members(tables: Any, source: str) -> tuple[Member, ...]:
-    allowed = ", ".join(ARCHETYPES)
+def _parse_members(tables: Any, source: str, registry: Mapping[str, type[Archetype]]) -> tuple[Member, ...]:
+    allowed = ", ".join(registry)
     if not isinstance(tables, Mapping) or not tables:
         raise SandboxError(f"{source}: needs at least one [archetypes.NAME] table; archetypes: {allowed}")
     members = []
     for name, table in tables.items():
-        if name not in ARCHETYPES:
+        if name not in registry:
             raise SandboxError(f"{source}: unknown archetype {name!r}; allowed: {allowed}")
         if not isinstance(table, Mapping):
             raise SandboxError(f"{source}: archetypes.{name} must be a table")
-        members.append(_parse_member(ARCHETYPES[name], table, f"{source}: archetypes.{name}"))
+        members.append(_parse_member(registry[name], table, f"{source}: archetypes.{name}"))
     total = sum(m.share for m in members)
     if abs(total - 1.0) > SHARE_TOLERANCE:
         listed = ", ".join(f"{m.archetype.name}={m.share:g}" for m in members)

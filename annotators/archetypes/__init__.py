@@ -1,4 +1,5 @@
-"""Registry of annotator archetypes: name → class. The single source for CLI, dashboard and tests."""
+"""Registries of annotator archetypes, per task kind: name → class. The single source for the CLI,
+the dashboard and the tests. A population's ``kind`` picks the registry its archetypes come from."""
 
 from __future__ import annotations
 
@@ -26,4 +27,7 @@ ARCHETYPES: dict[str, type[Archetype]] = {
     )
 }
 
-__all__ = ["ARCHETYPES", "AnswerBatch", "Archetype", "EarlierAnswers", "WorkerTraits"]
+#: Archetype registries by task kind; a new kind adds its registry here.
+ARCHETYPES_BY_KIND: dict[str, dict[str, type[Archetype]]] = {"classification": ARCHETYPES}
+
+__all__ = ["ARCHETYPES", "ARCHETYPES_BY_KIND", "AnswerBatch", "Archetype", "EarlierAnswers", "WorkerTraits"]

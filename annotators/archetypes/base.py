@@ -77,6 +77,8 @@ class Archetype(ABC):
 
     name: ClassVar[str]
     summary: ClassVar[str]
+    #: The task kind whose items this archetype answers.
+    kind: ClassVar[str] = "classification"
     parameters: ClassVar[Mapping[str, Parameter]] = {}
     honest: ClassVar[bool] = False
     #: Copiers answer after everyone else in a round, so that there is something to copy.
