@@ -21,6 +21,7 @@ class Dataset:
     ``classes``: the original label value of each code (``classes[code]``).
     ``features``: optional (n_tasks, n_features) array, row i describes ``truth.index[i]``.
     ``answers``: optional real crowd answers (``task, worker, label`` with label codes), for ``evaluate``.
+    ``kind``: the task kind (:mod:`sandbox.kinds`) its tasks are.
     """
 
     name: str
@@ -29,6 +30,7 @@ class Dataset:
     classes: tuple[Any, ...]
     features: NDArray[Any] | None = None
     answers: pd.DataFrame | None = None
+    kind: str = "classification"
 
     @property
     def n_classes(self) -> int:

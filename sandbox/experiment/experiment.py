@@ -14,9 +14,10 @@ from numpy.typing import NDArray
 
 from annotators.errors import SandboxError
 from annotators.population import Population
-from sandbox.aggregation.registry import Engine
+from sandbox.aggregation.registry import Engine, aggregator_names, aggregator_spec
 from sandbox.datasets import Dataset
-from sandbox.experiment.scoring import Outcome, score_answers
+from sandbox.experiment.outcome import Outcome
+from sandbox.experiment.scoring import score_answers
 from sandbox.randomness import SeedLike
 from sandbox.simulation.campaign import Campaign, run_campaign
 from sandbox.simulation.difficulty import TaskDifficulty
@@ -41,8 +42,24 @@ class Experiment:
     rows: NDArray[Any] | None = None
     difficulty: TaskDifficulty | None = None
 
+    def check(self) -> None:
+        """SandboxError unless the population and every aggregator work on the dataset's task kind."""
+        kind = self.dataset.kind
+        if self.population.kind != kind:
+            raise SandboxError(
+                f"population {self.population.name!r} answers {self.population.kind} tasks; "
+                f"dataset {self.dataset.name!r} has {kind} tasks"
+            )
+        wrong = [name for name in self.aggregators if aggregator_spec(name).kind != kind]
+        if wrong:
+            raise SandboxError(
+                f"aggregator {wrong[0]!r} does not aggregate {kind} answers; allowed: "
+                f"{', '.join(aggregator_names(kind))}"
+            )
+
     def simulate(self) -> Campaign:
         """The campaign's answers, workers and bill (possibly without answers, if all were banned)."""
+        self.check()
         labelled, difficulty = self.dataset, self.difficulty
         if self.rows is not None:
             labelled = self.dataset.subset(self.rows)

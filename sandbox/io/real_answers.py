@@ -10,8 +10,9 @@ import pandas as pd
 from annotators.errors import SandboxError
 from sandbox.datasets import load_dataset
 from sandbox.datasets.bundled import catalog
-from sandbox.io.importers import ImportedAnswers, align_gold
-from sandbox.io.tables import read_table, require_columns, validate_answers
+from sandbox.io.answers import align_gold
+from sandbox.io.importers import ImportedAnswers
+from sandbox.io.tables import read_table, require_columns
 
 
 @dataclass(frozen=True)
@@ -38,21 +39,12 @@ def from_export(imported: ImportedAnswers, path: str | Path, gold_path: str | Pa
     """Answers read from any export (see :mod:`sandbox.io.importers`); gold from ``gold_path``, else
     the export's own ground truth (Label Studio), else none."""
     if gold_path is not None:
-        gold = align_gold(read_gold(gold_path), imported.answers)
+        gold = align_gold(read_gold(gold_path), imported.answers, str(gold_path))
     elif imported.gold is not None:
-        gold = imported.gold
+        gold = align_gold(imported.gold, imported.answers, f"{path} (its ground truth)")
     else:
         gold = pd.Series(dtype=object, name="label", index=pd.Index([], name="task"))
     return RealAnswers(Path(path).stem, imported.answers, gold)
-
-
-def from_files(answers_path: str | Path, gold_path: str | Path | None) -> RealAnswers:
-    """Answers from a CSV/Parquet ``task, worker, label`` file; gold from a ``task, label`` file."""
-    answers = validate_answers(read_table(answers_path, "answers"), str(answers_path))
-    gold = pd.Series(dtype=object, name="label", index=pd.Index([], name="task"))
-    if gold_path is not None:
-        gold = read_gold(gold_path)
-    return RealAnswers(Path(answers_path).stem, answers, gold)
 
 
 def read_gold(path: str | Path) -> pd.Series:

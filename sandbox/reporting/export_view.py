@@ -18,6 +18,7 @@ import pandas as pd
 from annotators.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.fitting.annotator_report import AnnotatorReport, build_report
+from sandbox.io.answers import align_gold
 from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.io.importers import ImportedAnswers, load_answers
 from sandbox.io.real_answers import read_gold
@@ -59,6 +60,10 @@ def read_upload(answers: tuple[bytes, str], gold: tuple[bytes, str] | None, dire
     Every problem is a SandboxError naming the file."""
     imported = load_answers(_save(*answers, directory / "answers"))
     truth = read_gold(_save(*gold, directory / "gold")) if gold is not None else imported.gold
+    if truth is not None and len(truth):
+        truth = align_gold(
+            truth, imported.answers, gold[1] if gold is not None else f"{answers[1]} (its ground truth)"
+        )
     return Upload(Path(answers[1]).name, imported, truth if truth is not None and len(truth) else None)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from sandbox.experiment.compare import Comparison
-from sandbox.experiment.scoring import AggregatorScore, Outcome
+from sandbox.experiment.outcome import AggregatorScore, Outcome
 from sandbox.fitting.annotator_report import AnnotatorReport
 from sandbox.metrics.workers import ban_precision_recall
 from sandbox.reporting.tables import format_cell, frame_table, table
@@ -66,6 +66,8 @@ def _score_json(score: AggregatorScore) -> dict[str, Any]:
         value = getattr(score, name)
         if value is not None:
             row[name] = finite_or_none(value)
+    for name, value in score.extra.items():
+        row[name] = finite_or_none(value)
     return row
 
 

@@ -15,7 +15,7 @@ import tomli_w
 
 from annotators.errors import SandboxError
 from annotators.population import Population
-from sandbox.experiment.scoring import Outcome
+from sandbox.experiment.outcome import Outcome
 from sandbox.metrics.labels import scored_pairs
 
 #: Aggregators a run uses unless told otherwise (the CLI's default set).

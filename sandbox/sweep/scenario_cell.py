@@ -32,11 +32,11 @@ if TYPE_CHECKING:
     from annotators.population import Population
     from sandbox.aggregation.registry import Engine
     from sandbox.datasets import Dataset
-    from sandbox.experiment.scoring import Outcome
+    from sandbox.experiment.outcome import Outcome
     from sandbox.simulation.policy import CampaignPolicy
 
 SCENARIO_KEYS = ("dataset", "population", "aggregators", "engine", "policy")
-SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds")
+SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds", "extra")
 
 
 def default_scenario() -> dict[str, Any]:
@@ -130,7 +130,7 @@ def _rows(outcome: Outcome, names: tuple[str, ...]) -> list[dict[str, Any]]:
     for score in outcome.scores:
         values = {f.name: getattr(score, f.name) for f in fields(score)}
         scores = {k: v for k, v in values.items() if k not in SCORE_FIELDS_LEFT_OUT}
-        rows[score.aggregator] = {"aggregator": score.aggregator, **scores, **shared}
+        rows[score.aggregator] = {"aggregator": score.aggregator, **scores, **score.extra, **shared}
     return [rows[name] for name in names]
 
 

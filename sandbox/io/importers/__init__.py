@@ -31,7 +31,6 @@ from sandbox.io.export_formats import (
 from sandbox.io.importers.base import (
     ImportedAnswers,
     ProgressCallback,
-    align_gold,
     check_choice,
     finish,
 )
@@ -54,7 +53,6 @@ __all__ = [
     "DuplicatePolicy",
     "ImportedAnswers",
     "MultiChoicePolicy",
-    "align_gold",
     "detect_format",
     "load_answers",
 ]

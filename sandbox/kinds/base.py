@@ -1,0 +1,55 @@
+"""What a task kind provides: its answers table, how it is validated, and how aggregations are scored.
+
+A kind (classification today; pairwise preferences next) is a seam: datasets, archetypes and
+aggregators are registered with their kind in their own registries (``sandbox.datasets``,
+``annotators.archetypes.ARCHETYPES_BY_KIND``, ``sandbox.aggregation.registry``); what is left —
+the answers contract and the metrics — is a :class:`TaskKind` in ``sandbox.kinds``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sandbox.aggregation.aggregate import Aggregation
+    from sandbox.datasets.dataset import Dataset
+    from sandbox.experiment.outcome import AggregatorScore
+
+
+@dataclass(frozen=True)
+class ScoringInputs:
+    """What scoring knows besides an aggregation: the answers, the truth (Series by task), the cost,
+    hidden worker traits (simulations) and the dataset (for coverage and downstream models)."""
+
+    answers: pd.DataFrame
+    truth: pd.Series
+    cost: float
+    workers: pd.DataFrame | None = None
+    dataset: Dataset | None = None
+
+
+class Scorer(Protocol):
+    """Scores aggregations of one answers table; built once per table (shared work done once)."""
+
+    #: The downstream model trained on the truth (the ceiling), when the kind has one for the data.
+    downstream_accuracy_clean: float | None
+
+    def score(self, result: Aggregation) -> AggregatorScore:
+        """How one aggregator did."""
+        ...
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    """A kind of task: ``answer_columns`` of its answers table, ``validate_answers(table, source)``
+    (where answers enter: one value type per column, no empty cells), and ``scorer(inputs)``."""
+
+    name: str
+    summary: str
+    answer_columns: tuple[str, ...]
+    validate_answers: Callable[[pd.DataFrame, str], pd.DataFrame]
+    scorer: Callable[[ScoringInputs], Scorer]
