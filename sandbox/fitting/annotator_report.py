@@ -12,9 +12,12 @@ unless the consensus is Dawid–Skene itself) and gives
 
 Spammer rules (checked in this order, on workers with at least ``MIN_ANSWERS`` (10) answers):
 ``fixed_spammer`` — one label in ≥ 90 % of the answers while that label is the consensus of
-< 70 % of the same tasks; ``adversary`` — Dawid–Skene accuracy below chance − 0.1 (systematically
-wrong); ``uniform_spammer`` — Dawid–Skene accuracy within 0.1 of chance (answers carry no signal).
-Chance is the accuracy of guessing from the consensus class frequencies.
+< 70 % of the same tasks; ``adversary`` — Dawid–Skene kappa below −0.2 (systematically wrong);
+``uniform_spammer`` — kappa within 0.2 of 0 (the answers carry no signal). A worker's chance is the
+accuracy their answers would have if they were independent of the truth (Σ prior(c) × their share
+of answers c), and kappa = (Dawid–Skene accuracy − chance) / (1 − chance): on two balanced classes
+this is accuracy within 0.1 of 0.5, and it does not flag honest workers of imbalanced data, where
+always answering the frequent class is already "accurate".
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from sandbox.metrics.agreement import krippendorff_alpha
 
 FIXED_SHARE = 0.9
 FIXED_CONSENSUS_SHARE = 0.7
-CHANCE_MARGIN = 0.1
+KAPPA_MARGIN = 0.2
 MIN_ANSWERS = 10  # Dawid–Skene estimates of fewer answers are mostly the prior
 
 
@@ -78,7 +81,7 @@ def _show(value: Any) -> str:
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
-def _flag(row: Mapping[Hashable, Any], chance: float, consensus_share: float) -> tuple[str, str]:
+def _flag(row: Mapping[Hashable, Any], consensus_share: float) -> tuple[str, str]:
     """(archetype, reason) for one annotator row."""
     if row["answers"] < MIN_ANSWERS:
         return "honest", f"too few answers to judge ({int(row['answers'])} < {MIN_ANSWERS})"
@@ -87,14 +90,16 @@ def _flag(row: Mapping[Hashable, Any], chance: float, consensus_share: float) ->
             f"answers {_show(row['top_label'])} in {row['top_label_share']:.0%} of answers; "
             f"the consensus is {_show(row['top_label'])} on {consensus_share:.0%} of those tasks"
         )
-    accuracy = row["ds_accuracy"]
-    if accuracy < chance - CHANCE_MARGIN:
+    accuracy, chance, kappa = row["ds_accuracy"], row["chance"], row["kappa"]
+    if kappa < -KAPPA_MARGIN:
         return "adversary", (
-            f"estimated accuracy {accuracy:.2f} is below chance {chance:.2f}: systematically wrong"
+            f"estimated accuracy {accuracy:.2f} is below chance {chance:.2f} (kappa {kappa:.2f}): "
+            "systematically wrong"
         )
-    if accuracy < chance + CHANCE_MARGIN:
+    if kappa < KAPPA_MARGIN:
         return "uniform_spammer", (
-            f"estimated accuracy {accuracy:.2f} is within {CHANCE_MARGIN} of chance {chance:.2f}"
+            f"estimated accuracy {accuracy:.2f} is near chance {chance:.2f} (kappa {kappa:.2f}, "
+            f"within {KAPPA_MARGIN} of 0)"
         )
     return "honest", ""
 
@@ -170,11 +175,17 @@ def build_report(
         annotators["gold_accuracy"] = per.mean().reindex(annotators.index)
         tasks["gold"] = gold.reindex(tasks.index)
     chance = float((chosen.value_counts(normalize=True) ** 2).sum())
+    # per worker: the accuracy of answers independent of the truth, and the kappa above it
+    answer_shares = counts.reindex(columns=labels, fill_value=0).div(counts.sum(axis=1), axis=0)
+    annotators["chance"] = answer_shares.to_numpy() @ priors.reindex(labels, fill_value=0.0).to_numpy()
+    annotators["kappa"] = (annotators["ds_accuracy"] - annotators["chance"]) / (
+        1.0 - annotators["chance"]
+    ).clip(lower=1e-9)
     # per worker: how often the consensus is their top label, on the tasks they answered
     on_top = frame["consensus"] == frame["worker"].map(annotators["top_label"])
     consensus_share = on_top.groupby(frame["worker"]).mean().reindex(annotators.index)
     flags = [
-        _flag(row, chance, float(share))
+        _flag(row, float(share))
         for row, share in zip(
             annotators.to_dict("records"),  # keeps each column's type
             consensus_share.to_numpy(dtype=float),
