@@ -7,13 +7,15 @@ import sys
 from pathlib import Path
 
 from annotators.errors import SandboxError
+from sandbox.reporting.progress import Progress
+from sandbox.reporting.render import sweep_summary_table
 from sandbox.sweep.cells import load_cell
 from sandbox.sweep.grid import grid_points, point_id
 from sandbox.sweep.overrides import parse_grid, parse_set
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import SweepSpec, load_spec_file, spec_from_dict
 from sandbox.sweep.store import SPEC_FILE, ResultsStore, read_results
-from sandbox.sweep.summary import format_summary, metric_columns, summarize
+from sandbox.sweep.summary import metric_columns, summarize
 
 EPILOG = """\
 examples:
@@ -77,6 +79,14 @@ def run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise SandboxError(f"--workers must be >= 1, got {args.workers}")
     spec = build_spec(args)
+    bar: list[Progress] = []
+
+    def progress(total: int, done: int, failed: bool) -> None:
+        if not bar:
+            bar.append(Progress(total, sys.stderr, unit="cells", skipped=done))
+        else:
+            bar[0].update(failed=failed)
+
     try:
         report = run_sweep(
             spec,
@@ -84,18 +94,21 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             resume=args.resume,
-            progress=sys.stderr,
+            progress=progress,
         )
     except KeyboardInterrupt:
         print(f"interrupted: finished cells are in {args.out}; rerun with --resume", file=sys.stderr)
         return 130
+    finally:
+        if bar:
+            bar[0].close()
     results = read_results(args.out)
     params = list(spec.grid)
     order = [point_id(role, values) for role, values in grid_points(spec)]
     summary = summarize(results, params, order)
     metrics = metric_columns(results, params)
     chosen = [name for name in load_cell(spec.cell).summary if name in metrics]
-    print(format_summary(summary, params, chosen or metrics))
+    print(sweep_summary_table(summary, params, chosen or metrics))
     print(
         f"\n{report.total} cells: {report.skipped} already stored, {report.computed} computed, "
         f"{report.failed} failed, {len(report.lost)} lost; results in {args.out}",

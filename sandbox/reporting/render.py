@@ -209,3 +209,21 @@ def report_table(report: AnnotatorReport, title: str) -> str:
     lines += ["", "annotators (suspected spammers first):", frame_table(annotators)]
     lines += ["", "least confident tasks:", frame_table(report.tasks.sort_values("confidence").head(10))]
     return "\n".join(lines)
+
+
+def sweep_summary_table(summary: pd.DataFrame, params: list[str], metrics: list[str]) -> str:
+    """A sweep's summary (:func:`sandbox.sweep.summary.summarize`) with ``mean ± half-width`` per metric."""
+    rows = []
+    for record in summary.to_dict("records"):
+        row = {key: record[key] for key in ("role", *params, "aggregator", "seeds", "errors")}
+        for metric in metrics:
+            mean, half = record[f"{metric}_mean"], record[f"{metric}_ci95"]
+            row[metric] = (
+                "n/a"
+                if math.isnan(mean)
+                else f"{mean:.4g}"
+                if math.isnan(half)
+                else f"{mean:.4g} ± {half:.2g}"
+            )
+        rows.append(row)
+    return table(rows, ["role", *params, "aggregator", "seeds", "errors", *metrics])

@@ -10,14 +10,12 @@ import io
 import math
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 #: Header underlined with dashes, no other lines: what a plain-text table looks like.
 PLAIN = box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
@@ -27,7 +25,7 @@ def format_cell(value: Any, digits: int = 4) -> str:
     """One table cell: floats to ``digits`` decimals, missing (None, NaN) as '-', infinity as 'inf'."""
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()  # numpy scalars
-    if value is None:
+    if value is None or value is pd.NA:
         return "-"
     if isinstance(value, float):
         if math.isnan(value):

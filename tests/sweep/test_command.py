@@ -25,7 +25,7 @@ def test_sweep_prints_a_summary_and_resume_computes_nothing(
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert lines[0].split()[:4] == ["role", "redundancy", "aggregator", "seeds"]
-    assert len(lines) == 1 + 2 * 2  # header + (2 points x 2 aggregators)
+    assert len(lines) == 2 + 2 * 2  # header, its rule, (2 points x 2 aggregators)
     assert "±" in captured.out
     assert "4 cells: 0 already stored, 4 computed" in captured.err
     assert main([*args, "--seeds", "2", "--out", out, "--workers", "1", "--resume"]) == 0
