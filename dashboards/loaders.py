@@ -11,7 +11,7 @@ from annotators.population import Population, load_population
 from sandbox.aggregation.registry import check_engine
 from sandbox.datasets import Dataset, load_dataset
 from sandbox.experiment.experiment import Experiment
-from sandbox.experiment.outcome import Outcome
+from sandbox.metrics.outcome import Outcome
 from sandbox.reporting.sweep_views import Sweep, read_sweep, with_cost_per_task
 from sandbox.reporting.views import population_toml
 from sandbox.simulation.policy import CampaignPolicy

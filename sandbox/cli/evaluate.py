@@ -35,8 +35,8 @@ def evaluate(args: argparse.Namespace) -> int:
     """Aggregate real answers and score them against gold."""
     from annotators.errors import SandboxError
     from sandbox.aggregation.registry import check_engine, parse_aggregators
+    from sandbox.experiment import real_answers
     from sandbox.experiment.scoring import score_answers
-    from sandbox.io import real_answers
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
     aggregators = parse_aggregators(args.aggregators)

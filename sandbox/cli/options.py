@@ -166,8 +166,7 @@ def read_export(args: argparse.Namespace, path_arg: str = "export") -> ImportedA
 def gold_of(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
     """Gold from ``--gold`` (wins) or from the export's ground-truth annotations, in the answers' value
     types; SandboxError when it shares no task or no label with the answers."""
-    from sandbox.io.answers import align_gold
-    from sandbox.io.real_answers import read_gold
+    from sandbox.io.answers import align_gold, read_gold
 
     if getattr(args, "gold", None):
         return align_gold(read_gold(args.gold), imported.answers, args.gold)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from annotators.population import load_population
 from sandbox.datasets import load_dataset
 from sandbox.experiment.experiment import Experiment
-from sandbox.experiment.outcome import Outcome
+from sandbox.metrics.outcome import Outcome
 from sandbox.simulation.policy import CampaignPolicy
 
 DEMO_DATASET = "snow_rte"

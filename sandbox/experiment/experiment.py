@@ -16,8 +16,8 @@ from annotators.errors import SandboxError
 from annotators.population import Population
 from sandbox.aggregation.registry import Engine, aggregator_names, aggregator_spec
 from sandbox.datasets import Dataset
-from sandbox.experiment.outcome import Outcome
 from sandbox.experiment.scoring import score_answers
+from sandbox.metrics.outcome import Outcome
 from sandbox.randomness import SeedLike
 from sandbox.simulation.campaign import Campaign, run_campaign
 from sandbox.simulation.difficulty import TaskDifficulty

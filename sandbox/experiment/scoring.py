@@ -10,9 +10,9 @@ import pandas as pd
 from annotators.errors import describe_error
 from sandbox.aggregation.aggregate import Aggregation, aggregate
 from sandbox.datasets import Dataset
-from sandbox.experiment.outcome import AggregatorScore, Outcome
 from sandbox.kinds import ScoringInputs, task_kind
 from sandbox.metrics.agreement import krippendorff_alpha
+from sandbox.metrics.outcome import AggregatorScore, Outcome
 
 
 def score_answers(

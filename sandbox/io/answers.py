@@ -10,13 +10,14 @@ gold that shares no task or no label with the answers is refused rather than sco
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from annotators.errors import SandboxError
-from sandbox.io.tables import require_columns
+from sandbox.io.tables import read_table, require_columns
 
 ANSWER_COLUMNS = ("task", "worker", "label")
 _INTEGER_TEXT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
@@ -117,3 +118,14 @@ def _few(values: Any, count: int = 5) -> str:
     items = list(values)
     shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in items[:count])
     return shown + (f", … ({len(items)} in all)" if len(items) > count else "")
+
+
+def read_gold(path: str | Path) -> pd.Series:
+    """Gold labels from a ``task, label`` CSV/Parquet file (one row per task)."""
+    table = read_table(path, "gold")
+    require_columns(table, ("task", "label"), str(path))
+    table = table.dropna(subset=["task", "label"])
+    if table["task"].duplicated().any():
+        task = table["task"][table["task"].duplicated()].iloc[0]
+        raise SandboxError(f"{path}: task {task} has more than one gold label")
+    return pd.Series(table["label"].to_numpy(), index=pd.Index(table["task"], name="task"), name="label")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from sandbox.aggregation.aggregate import Aggregation
     from sandbox.datasets.dataset import Dataset
-    from sandbox.experiment.outcome import AggregatorScore
+    from sandbox.metrics.outcome import AggregatorScore
 
 
 @dataclass(frozen=True)

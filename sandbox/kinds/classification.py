@@ -10,11 +10,11 @@ posteriors) tested on a clean split, with the one trained on the truth as the ce
 from __future__ import annotations
 
 from sandbox.aggregation.aggregate import Aggregation
-from sandbox.experiment.outcome import AggregatorScore
 from sandbox.io.answers import ANSWER_COLUMNS, validate_answers
 from sandbox.kinds.base import ScoringInputs, TaskKind
 from sandbox.metrics.downstream import clean_accuracy, label_accuracy, posterior_accuracy, split_tasks
 from sandbox.metrics.labels import accuracy, cost_per_correct_label, coverage, f1_macro, n_correct
+from sandbox.metrics.outcome import AggregatorScore
 from sandbox.metrics.workers import cheater_detection_auc, skill_rank_correlation
 
 

@@ -18,10 +18,9 @@ import pandas as pd
 from annotators.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.fitting.annotator_report import AnnotatorReport, build_report
-from sandbox.io.answers import align_gold
+from sandbox.io.answers import align_gold, read_gold
 from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.io.importers import ImportedAnswers, load_answers
-from sandbox.io.real_answers import read_gold
 
 UPLOAD_SUFFIXES = (".json", ".csv", ".parquet", ".pq")
 

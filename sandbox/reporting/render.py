@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from sandbox.experiment.compare import Comparison
-from sandbox.experiment.outcome import AggregatorScore, Outcome
 from sandbox.fitting.annotator_report import AnnotatorReport
+from sandbox.metrics.outcome import AggregatorScore, Outcome
 from sandbox.metrics.workers import ban_precision_recall
 from sandbox.reporting.tables import format_cell, frame_table, table
 

@@ -15,8 +15,8 @@ import tomli_w
 
 from annotators.errors import SandboxError
 from annotators.population import Population
-from sandbox.experiment.outcome import Outcome
 from sandbox.metrics.labels import scored_pairs
+from sandbox.metrics.outcome import Outcome
 
 #: Aggregators a run uses unless told otherwise (the CLI's default set).
 DEFAULT_AGGREGATORS = ("mv", "wawa", "ds")

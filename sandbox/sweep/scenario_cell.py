@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from annotators.population import Population
     from sandbox.aggregation.registry import Engine
     from sandbox.datasets import Dataset
-    from sandbox.experiment.outcome import Outcome
+    from sandbox.metrics.outcome import Outcome
     from sandbox.simulation.policy import CampaignPolicy
 
 SCENARIO_KEYS = ("dataset", "population", "aggregators", "engine", "policy")

@@ -10,9 +10,8 @@ import pandas as pd
 from annotators.errors import SandboxError
 from sandbox.datasets import load_dataset
 from sandbox.datasets.bundled import catalog
-from sandbox.io.answers import align_gold
+from sandbox.io.answers import align_gold, read_gold
 from sandbox.io.importers import ImportedAnswers
-from sandbox.io.tables import read_table, require_columns
 
 
 @dataclass(frozen=True)
@@ -45,14 +44,3 @@ def from_export(imported: ImportedAnswers, path: str | Path, gold_path: str | Pa
     else:
         gold = pd.Series(dtype=object, name="label", index=pd.Index([], name="task"))
     return RealAnswers(Path(path).stem, imported.answers, gold)
-
-
-def read_gold(path: str | Path) -> pd.Series:
-    """Gold labels from a ``task, label`` CSV/Parquet file (one row per task)."""
-    table = read_table(path, "gold")
-    require_columns(table, ("task", "label"), str(path))
-    table = table.dropna(subset=["task", "label"])
-    if table["task"].duplicated().any():
-        task = table["task"][table["task"].duplicated()].iloc[0]
-        raise SandboxError(f"{path}: task {task} has more than one gold label")
-    return pd.Series(table["label"].to_numpy(), index=pd.Index(table["task"], name="task"), name="label")
