@@ -22,7 +22,13 @@ ALLOWED: dict[str, set[str]] = {
     "sandbox.datasets": {"annotators", "sandbox.io"},
     "sandbox.simulation": {"annotators", "sandbox.randomness", "sandbox.datasets"},
     "sandbox.metrics": {"sandbox.aggregation", "sandbox.datasets", "sandbox.simulation"},
-    "sandbox.kinds": {"annotators", "sandbox.io", "sandbox.aggregation", "sandbox.datasets", "sandbox.metrics"},
+    "sandbox.kinds": {
+        "annotators",
+        "sandbox.io",
+        "sandbox.aggregation",
+        "sandbox.datasets",
+        "sandbox.metrics",
+    },
     "sandbox.fitting": {
         "annotators",
         "sandbox.randomness",
