@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from annotators.archetypes import ARCHETYPES_BY_KIND, Archetype
 from annotators.errors import SandboxError
+from annotators.items import ItemStructure
 from annotators.parameters import probability
 
 SHARE_TOLERANCE = 1e-6
@@ -67,6 +68,7 @@ class Population:
     members: tuple[Member, ...]
     activity_exponent: float = 0.0
     kind: str = DEFAULT_KIND
+    items: ItemStructure = field(default_factory=ItemStructure)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str) -> Population:
