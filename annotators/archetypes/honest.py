@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.errors import SandboxError
-from annotators.parameters import Parameter, choice, distribution, stochastic_matrix
+from annotators.parameters import ArchetypeParameters, SkillLike, StochasticMatrix, toml_default
 from annotators.sampling import (
     confused_class,
     correct_or_mistake,
@@ -44,6 +45,20 @@ def honest_mistakes(
     return confused_class(batch.truth, confusion, rng)
 
 
+class HonestParameters(ArchetypeParameters):
+    """``[archetypes.honest]``."""
+
+    skill: SkillLike = Field(
+        toml_default({"alpha": 8.0, "beta": 2.0}), description="P(correct) on an easy task"
+    )
+    mistakes: Literal["auto", "uniform", "confusion"] = Field(
+        "auto", description="how wrong answers fall: the dataset's confusions, uniform, or `confusion`"
+    )
+    confusion: StochasticMatrix | None = Field(
+        None, description="K×K row-stochastic confusion of mistakes (for mistakes = 'confusion')"
+    )
+
+
 class Honest(Archetype):
     """A worker who tries: P(correct) = skill on an easy task, falling to chance as difficulty rises.
 
@@ -53,13 +68,7 @@ class Honest(Archetype):
     name: ClassVar[str] = "honest"
     summary: ClassVar[str] = "tries to answer right; skill ~ Beta or fixed; lower on hard tasks"
     honest: ClassVar[bool] = True
-    parameters: ClassVar[dict[str, Parameter]] = {
-        "skill": Parameter(
-            {"alpha": 8.0, "beta": 2.0}, distribution, "P(correct): number, {alpha, beta} or {values}"
-        ),
-        "mistakes": Parameter("auto", choice("auto", "uniform", "confusion"), "how wrong answers fall"),
-        "confusion": Parameter(None, stochastic_matrix, "K×K row-stochastic confusion of mistakes"),
-    }
+    parameters: ClassVar[type[ArchetypeParameters]] = HonestParameters
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
