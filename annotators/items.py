@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from annotators.errors import SandboxError
 from annotators.parameters import Distribution
 from annotators.sampling import off_diagonal_draw
 
@@ -40,6 +41,15 @@ class ItemStructure:
     pull: float = 0.0
     difficulty: Distribution | None = None
 
+    def to_toml(self) -> dict[str, Any]:
+        """The ``[items]`` table this structure is read from."""
+        table: dict[str, Any] = {"misleading_share": list(self.misleading_share), "pull": self.pull}
+        if self.lure is not None:
+            table["lure"] = [list(row) for row in self.lure]
+        if self.difficulty is not None:
+            table["difficulty"] = self.difficulty.to_toml()
+        return table
+
     @property
     def misleading(self) -> bool:
         """Whether any item can be misleading and pull anyone."""
@@ -51,7 +61,10 @@ class ItemStructure:
         if shares.size == 1:
             return np.full(n_classes, float(shares[0]))
         if shares.size != n_classes:
-            raise ValueError(f"misleading_share has {shares.size} values for {n_classes} classes")
+            raise SandboxError(
+                f"items.misleading_share has {shares.size} values but the dataset has {n_classes} classes; "
+                "give one per class, or one for all"
+            )
         return shares
 
     def lure_rows(self, n_classes: int) -> NDArray[np.float64]:
@@ -60,7 +73,7 @@ class ItemStructure:
             np.ones((n_classes, n_classes)) if self.lure is None else np.array(self.lure, dtype=float)
         )
         if rows.shape != (n_classes, n_classes):
-            raise ValueError(f"lure is {rows.shape[0]}×{rows.shape[1]} for {n_classes} classes")
+            raise SandboxError(f"items.lure is {rows.shape[0]}×{rows.shape[1]} but the dataset has {n_classes} classes")
         np.fill_diagonal(rows, 0.0)
         return rows
 

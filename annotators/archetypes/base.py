@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from annotators.parameters import Distribution, Parameter
+from annotators.parameters import ArchetypeParameters, Distribution
 
 
 @dataclass(frozen=True)
@@ -74,14 +74,16 @@ class AnswerBatch:
 class Archetype(ABC):
     """A kind of annotator. Subclasses declare ``name``, ``summary``, ``parameters`` and ``honest``.
 
-    Parameters arrive validated (see ``annotators.population``); ``params`` holds every declared key.
+    ``parameters`` is the model of the archetype's table in a population file (its keys, defaults and
+    descriptions). Parameters arrive validated (see ``annotators.population_file``); ``params`` holds
+    every declared key.
     """
 
     name: ClassVar[str]
     summary: ClassVar[str]
     #: The task kind whose items this archetype answers.
     kind: ClassVar[str] = "classification"
-    parameters: ClassVar[Mapping[str, Parameter]] = {}
+    parameters: ClassVar[type[ArchetypeParameters]] = ArchetypeParameters
     honest: ClassVar[bool] = False
     #: Copiers answer after everyone else in a round, so that there is something to copy.
     answers_last: ClassVar[bool] = False

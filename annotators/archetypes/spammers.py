@@ -6,10 +6,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.errors import SandboxError
-from annotators.parameters import Parameter, class_index
+from annotators.parameters import ArchetypeParameters, ClassIndex
 
 
 class UniformSpammer(Archetype):
@@ -27,6 +28,12 @@ class UniformSpammer(Archetype):
         return rng.integers(0, batch.n_classes, size=len(batch.truth))
 
 
+class FixedSpammerParameters(ArchetypeParameters):
+    """``[archetypes.fixed_spammer]``."""
+
+    label: ClassIndex | None = Field(None, description="class index every spammer gives (default: random)")
+
+
 class FixedSpammer(Archetype):
     """Gives the same class to every task (the most common real spammer).
 
@@ -36,9 +43,7 @@ class FixedSpammer(Archetype):
 
     name: ClassVar[str] = "fixed_spammer"
     summary: ClassVar[str] = "always gives the same class (its own, or `label`)"
-    parameters: ClassVar[dict[str, Parameter]] = {
-        "label": Parameter(None, class_index, "class index every spammer gives (default: random)"),
-    }
+    parameters: ClassVar[type[ArchetypeParameters]] = FixedSpammerParameters
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator

@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "datasets": ("list datasets", "sandbox.cli.listing:configure_datasets"),
     "populations": ("list population presets and archetypes", "sandbox.cli.listing:configure_populations"),
     "aggregators": ("list aggregators", "sandbox.cli.listing:configure_aggregators"),
+    "schema": ("print the JSON Schema of population files or sweep specs", "sandbox.cli.schema:configure"),
     "dashboard": ("open the Streamlit dashboard (http://127.0.0.1:PORT)", "sandbox.cli.dashboard:configure"),
 }
 

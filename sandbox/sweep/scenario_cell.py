@@ -152,7 +152,7 @@ class ScenarioCell(CellKind):
         """Every policy field may be written bare: ``gold_rate`` → ``policy.gold_rate``."""
         from sandbox.simulation.policy import CampaignPolicy
 
-        return {f.name: f"policy.{f.name}" for f in fields(CampaignPolicy)}
+        return {name: f"policy.{name}" for name in CampaignPolicy.model_fields}
 
     def expand(self, scenario: dict[str, Any], path: str) -> None:
         """Load a population preset or file into its table before a ``population.*`` edit."""
