@@ -9,7 +9,7 @@ strongly its workers are pulled (experts less than a paid crowd).
 where those items pull (a distribution over the classes, 0 on ``c``; uniform over the other classes
 when not given). ``pull``: the probability that a worker who tries (an honest archetype) answers the
 lure on a misleading item; otherwise they answer as on any item. ``difficulty``: how hard items are,
-a distribution shared by all workers (an honest worker's P(right) on an item of difficulty d is
+shared by all workers (an honest worker's P(right) on an item of difficulty d is
 chance + (skill − chance)(1 − d)); used for datasets without features, whose difficulty is otherwise
 the campaign policy's.
 """
@@ -40,6 +40,10 @@ class ItemStructure:
     lure: tuple[tuple[float, ...], ...] | None = None
     pull: float = 0.0
     difficulty: Distribution | None = None
+
+    def draw_difficulty(self, n_items: int, rng: np.random.Generator) -> NDArray[Any]:
+        """Each item's difficulty (0 easy .. 1 hopeless); 0 for all without a distribution."""
+        return np.zeros(n_items) if self.difficulty is None else self.difficulty.draw(n_items, rng)
 
     def to_toml(self) -> dict[str, Any]:
         """The ``[items]`` table this structure is read from."""
@@ -73,7 +77,9 @@ class ItemStructure:
             np.ones((n_classes, n_classes)) if self.lure is None else np.array(self.lure, dtype=float)
         )
         if rows.shape != (n_classes, n_classes):
-            raise SandboxError(f"items.lure is {rows.shape[0]}×{rows.shape[1]} but the dataset has {n_classes} classes")
+            raise SandboxError(
+                f"items.lure is {rows.shape[0]}×{rows.shape[1]} but the dataset has {n_classes} classes"
+            )
         np.fill_diagonal(rows, 0.0)
         return rows
 

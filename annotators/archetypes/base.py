@@ -23,7 +23,8 @@ class WorkerTraits:
     ``group``: the colluding ring a worker belongs to (-1 when none);
     ``ability``: the number the behaviour uses when answering (defaults to ``skill``; differs for
     workers whose behaviour and real-task accuracy differ, e.g. a gold-aware cheater's gold accuracy);
-    ``class_ability``: optional n_workers × K, the ability per true class (class-conditional skill).
+    ``class_ability``: optional n_workers × K, the ability per true class (class-conditional skill);
+    ``preference``: optional n_workers × K, how often a worker who ignores the item gives each class.
     """
 
     skill: NDArray[Any]
@@ -31,6 +32,7 @@ class WorkerTraits:
     group: NDArray[Any] | None = None
     ability: NDArray[Any] | None = None
     class_ability: NDArray[Any] | None = None
+    preference: NDArray[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ class AnswerBatch:
     this one) and ``difficulty`` (0 = easy, 1 = hopeless: an honest worker is at chance).
     Per campaign: ``n_classes``, ``n_tasks``, ``class_prior``; ``task_confusion`` (optional
     n_tasks × K) the classes each task is mistaken for; ``campaign_key`` a random integer fixed for the
-    campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given.
+    campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given;
+    ``worker_preference`` (pool × K) each worker's answer shares when ignoring the item.
     """
 
     task: NDArray[Any]
@@ -69,6 +72,7 @@ class AnswerBatch:
     campaign_key: int = 0
     task_confusion: NDArray[Any] | None = field(default=None)
     earlier: EarlierAnswers | None = field(default=None)
+    worker_preference: NDArray[Any] | None = field(default=None)
 
 
 class Archetype(ABC):

@@ -48,6 +48,8 @@ class FittedCrowd:
             top_label`` (``skill``: P(right) on ordinary items for honest annotators, the observed
             accuracy for the others).
         skills: DataFrame worker × label: P(right answer | true label) on ordinary items.
+        preferences: DataFrame worker × label: share of each label in the worker's answers (smoothed
+            with one pseudo answer per label): how a worker who ignores the items clicks.
         mistakes: DataFrame true label × answered label: where wrong answers go (rows sum to 1).
         misleading_share: Series by label: share of the items of that true label that mislead.
         lure: DataFrame true label × label: where misleading items pull (rows sum to 1).
@@ -61,6 +63,7 @@ class FittedCrowd:
     population: dict[str, Any]
     workers: pd.DataFrame
     skills: pd.DataFrame
+    preferences: pd.DataFrame
     mistakes: pd.DataFrame
     misleading_share: pd.Series
     lure: pd.DataFrame
@@ -154,6 +157,7 @@ def fit_population(
         population=population,
         workers=workers,
         skills=pd.DataFrame(items.skill, index=worker_index, columns=labels),
+        preferences=_preferences(w, a, len(worker_index), k, worker_index, labels),
         mistakes=pd.DataFrame(items.mistakes, index=labels, columns=labels),
         misleading_share=pd.Series(items.misleading_share, index=labels, name="misleading_share"),
         lure=pd.DataFrame(items.lure, index=labels, columns=labels),
@@ -163,6 +167,20 @@ def fit_population(
         activity=workers["answers"].rename("answers"),
         truth_from_gold=float(truth.index.isin(gold.index).mean()) if gold is not None else 0.0,
     )
+
+
+def _preferences(
+    w: npt.NDArray[np.intp],
+    a: npt.NDArray[np.intp],
+    n_workers: int,
+    k: int,
+    index: pd.Index,
+    labels: list[Any],
+) -> pd.DataFrame:
+    """Each worker's share of each label among their answers, with one pseudo answer per label."""
+    counts = np.ones((n_workers, k))
+    np.add.at(counts, (w, a), 1.0)
+    return pd.DataFrame(counts / counts.sum(axis=1, keepdims=True), index=index, columns=labels)
 
 
 def _activity(answers: pd.Series) -> Any:
@@ -236,9 +254,13 @@ def known_workers(fitted: FittedCrowd) -> dict[Any, KnownWorker]:
     codes = {label: code for code, label in enumerate(fitted.labels)}
     twins = {}
     class_skills = fitted.skills.to_numpy()
+    preferences = fitted.preferences.to_numpy()
     for row_number, (worker, row) in enumerate(fitted.workers.iterrows()):
         archetype = str(row["archetype"])
         label = codes.get(row["top_label"], -1) if archetype == "fixed_spammer" else -1
         class_skill = tuple(float(x) for x in class_skills[row_number]) if archetype == "honest" else None
-        twins[worker] = KnownWorker(archetype, float(row["skill"]), int(label), class_skill)
+        preference = (
+            tuple(float(x) for x in preferences[row_number]) if archetype == "uniform_spammer" else None
+        )
+        twins[worker] = KnownWorker(archetype, float(row["skill"]), int(label), class_skill, preference)
     return twins

@@ -27,8 +27,8 @@ from sandbox.fitting.fit_population import FittedCrowd, fit_population, fitted_p
 from sandbox.randomness import make_rng
 from sandbox.simulation.replay import replay
 
-#: Majority-share histogram: ten bins of width 0.1 over [0, 1] (a share of 1 falls in the last).
-SHARE_BINS = np.linspace(0.0, 1.0, 11)
+#: Majority-share histogram: ten bins of width 0.1, [0, 0.1) … [0.9, 1] (a share of 1 in the last).
+SHARE_BINS = 10
 #: Workers need this many held-out answers with gold for their accuracy to count in the KS test.
 MIN_WORKER_ANSWERS = 5
 #: Tolerances of the verdict: accuracy gaps (MV, DS) and wrong-majority gap in points, TVD.
@@ -106,7 +106,10 @@ def crowd_statistics(answers: pd.DataFrame, gold: pd.Series, engine: str = "fast
     ds = aggregate("ds", scored, engine).labels
     counts = scored.groupby(["task", "label"]).size()
     share = (counts.groupby(level="task").max() / counts.groupby(level="task").sum()).to_numpy()
-    hist, _ = np.histogram(np.minimum(share, 1.0 - 1e-12), bins=SHARE_BINS)
+    # 7 / 10 is 0.7 in the bin [0.7, 0.8): a tolerance keeps exact fractions off the float edges
+    hist = np.bincount(
+        np.minimum(np.floor(share * SHARE_BINS + 1e-9), SHARE_BINS - 1).astype(int), minlength=SHARE_BINS
+    )
     right = scored["label"].to_numpy() == scored["task"].map(gold).to_numpy()
     per_worker = pd.Series(right).groupby(scored["worker"].to_numpy()).agg(["mean", "size"])
     return CrowdStatistics(

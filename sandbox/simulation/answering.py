@@ -17,7 +17,7 @@ from annotators.population import Population
 class Crowd:
     """The drawn pool, one entry per worker: member index (into ``population.members``), true
     ``skill``, behaviour ``ability`` (and ``class_ability``, n_workers × K, per true class), fixed
-    ``label`` and ring ``group``."""
+    ``label``, ring ``group`` and ``preference`` (n_workers × K: answer shares when ignoring items)."""
 
     member: NDArray[Any]
     skill: NDArray[Any]
@@ -25,6 +25,7 @@ class Crowd:
     label: NDArray[Any]
     group: NDArray[Any]
     class_ability: NDArray[Any]
+    preference: NDArray[Any]
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def draw_crowd(
     population: Population, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
 ) -> Crowd:
     """Draw the pool: archetype counts by largest remainder, then each archetype's traits."""
-    names = ("member", "skill", "ability", "label", "group", "class_ability")
+    names = ("member", "skill", "ability", "label", "group", "class_ability", "preference")
     parts: dict[str, list[NDArray[Any]]] = {k: [] for k in names}
     for index, (member, count) in enumerate(zip(population.members, population.worker_counts(), strict=True)):
         traits = member.archetype.draw_workers(int(count), n_classes, class_prior, rng)
@@ -74,6 +75,11 @@ def draw_crowd(
             traits.class_ability.astype(float)
             if traits.class_ability is not None
             else np.repeat(ability[:, None], n_classes, axis=1)
+        )
+        parts["preference"].append(
+            traits.preference.astype(float)
+            if traits.preference is not None
+            else np.full((count, n_classes), 1.0 / n_classes)
         )
         parts["label"].append(traits.label)
         parts["group"].append(
@@ -157,4 +163,5 @@ def batch_for(
         campaign_key=context.campaign_key,
         task_confusion=context.confusion,
         earlier=earlier,
+        worker_preference=crowd.preference,
     )

@@ -91,7 +91,7 @@ def task_difficulty(
         if dataset.features is not None:
             mode = "model"
         elif items is not None and items.difficulty is not None:
-            return TaskDifficulty(items.difficulty.draw(dataset.n_tasks, items_rng or rng))
+            return TaskDifficulty(items.draw_difficulty(dataset.n_tasks, items_rng or rng))
         else:
             mode = "beta"
     if mode == "none":

@@ -28,12 +28,14 @@ from sandbox.simulation.campaign import DIFFICULTY_STREAM, ITEM_STREAM
 class KnownWorker:
     """A worker whose archetype (a name in the population) and traits were fitted: ``skill`` (the
     behaviour's number, e.g. P(right), or 1 − malice for an adversary), ``label`` (a fixed
-    spammer's class code, -1 otherwise) and ``class_skill`` (P(right) per true class, if fitted)."""
+    spammer's class code, -1 otherwise), ``class_skill`` (P(right) per true class, if fitted) and
+    ``preference`` (answer shares of a worker who ignores the item, if fitted)."""
 
     archetype: str
     skill: float
     label: int = -1
     class_skill: tuple[float, ...] | None = None
+    preference: tuple[float, ...] | None = None
 
 
 def replay(
@@ -64,11 +66,7 @@ def replay(
     items = population.items
     context = TaskContext(
         truth=codes,
-        difficulty=(
-            items.difficulty.draw(len(tasks), substream(seed, DIFFICULTY_STREAM))
-            if items.difficulty is not None
-            else np.zeros(len(tasks))
-        ),
+        difficulty=items.draw_difficulty(len(tasks), substream(seed, DIFFICULTY_STREAM)),
         confusion=None,
         class_prior=prior,
         campaign_key=int(rng.integers(2**62)),
@@ -102,7 +100,7 @@ def _crowd(
     """One simulated worker per id: fitted traits for known ones, population draws for the others."""
     drawn = draw_crowd(population, n_classes, prior, rng)
     pick = rng.integers(0, len(drawn.member), size=len(workers))
-    names = ("member", "skill", "ability", "label", "group", "class_ability")
+    names = ("member", "skill", "ability", "label", "group", "class_ability", "preference")
     crowd = {name: getattr(drawn, name)[pick].copy() for name in names}
     member_of = {m.archetype.name: i for i, m in enumerate(population.members)}
     for row, worker in enumerate(workers):
@@ -118,4 +116,6 @@ def _crowd(
         crowd["class_ability"][row] = fitted.class_skill if fitted.class_skill is not None else fitted.skill
         crowd["label"][row] = fitted.label
         crowd["group"][row] = -1
+        if fitted.preference is not None:
+            crowd["preference"][row] = fitted.preference
     return Crowd(**crowd)
