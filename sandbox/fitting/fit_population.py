@@ -56,6 +56,8 @@ class FittedCrowd:
         pull: probability that an annotator who tries answers the lure of a misleading item.
         confusions: worker → Dawid–Skene confusion (true × answered).
         labels: label values in class-code order.
+        class_prior: Series by label: share of the fitted tasks of each true label.
+        n_tasks: number of fitted tasks (tasks with truth).
         activity: Series indexed by worker: number of answers.
         truth_from_gold: share of the fitted tasks whose truth came from gold.
     """
@@ -70,6 +72,8 @@ class FittedCrowd:
     pull: float
     confusions: dict[Any, pd.DataFrame]
     labels: tuple[Any, ...]
+    class_prior: pd.Series
+    n_tasks: int
     activity: pd.Series
     truth_from_gold: float
 
@@ -164,6 +168,8 @@ def fit_population(
         pull=items.pull,
         confusions=report.confusions,
         labels=tuple(labels),
+        class_prior=pd.Series(prior, index=labels, name="prior"),
+        n_tasks=len(task_index),
         activity=workers["answers"].rename("answers"),
         truth_from_gold=float(truth.index.isin(gold.index).mean()) if gold is not None else 0.0,
     )
