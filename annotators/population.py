@@ -82,7 +82,11 @@ class Population:
             activity_exponent=file.activity_exponent,
             kind=kind,
             items=ItemStructure(
-                misleading_share=tuple(file.items.misleading_share),
+                misleading_share=(
+                    tuple(file.items.misleading_share)
+                    if isinstance(file.items.misleading_share, list)
+                    else (file.items.misleading_share,)
+                ),
                 lure=None if file.items.lure is None else tuple(map(tuple, file.items.lure.tolist())),
                 pull=file.items.pull,
                 difficulty=file.items.difficulty,

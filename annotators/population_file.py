@@ -48,10 +48,10 @@ class ItemsTable(ConfigModel):
     """``[items]``: how the items pull a crowd. Misleading items pull the workers who try to one wrong
     label (a lure), whatever they are paid; item difficulty lowers everyone's accuracy alike."""
 
-    misleading_share: list[Probability] = Field(
+    misleading_share: Probability | list[Probability] = Field(
         default_factory=list,
-        description="share of misleading items per true class (K values, or one for every class; "
-        "empty: none)",
+        description="share of misleading items: one number for every true class, or one per class "
+        "(K values); empty: none",
     )
     lure: StochasticMatrix | None = Field(
         None,

@@ -34,6 +34,8 @@ EASINESS = np.linspace(0.0, 1.0, 11)
 SKILL_PRIOR = 4.0
 #: Pseudo items that keep a class's misleading share away from 0 and 1 exactly.
 SHARE_PRIOR = 1.0
+#: Skills are stated at the easiness of the median item (items at least this easy hold half of all).
+ANCHOR_SHARE = 0.5
 MAX_ITERATIONS = 100
 TOLERANCE = 1e-6
 NEWTON_STEPS = 3
@@ -104,7 +106,7 @@ def fit_items(
     share = (np.bincount(truth, weights=start, minlength=k) + SHARE_PRIOR / 2) / (class_counts + SHARE_PRIOR)
     lure = _normalise_rows(np.ones((k, k)) - np.eye(k))
     pull = 0.8
-    easiness = np.full(len(EASINESS), 1.0 / len(EASINESS))
+    easiness: FloatArray = np.full(len(EASINESS), 1.0 / len(EASINESS))
     weight = np.where(start[data.t], 0.0, 1.0)[:, None] * np.ones(len(EASINESS)) / len(EASINESS)
     skill = _newton_skills(data, weight, np.full((n_workers, k), 0.8), n_workers, k)
     mistakes = _mistakes(data, weight.sum(axis=1), k)
@@ -129,7 +131,23 @@ def fit_items(
         if loglik - previous < TOLERANCE * max(1.0, abs(loglik)):
             break
         previous = loglik
+    easiness, skill = _anchor_easiest(easiness, skill, k)
     return ItemFit(share, lure, pull, easiness, skill, mistakes, mis, loglik, iteration)
+
+
+def _anchor_easiest(easiness: FloatArray, skill: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
+    """State skills at the median item's easiness, which becomes 1 (easier items count as that easy).
+    A skill and an easiness shared by all items trade off exactly (chance + (s − chance) e), so
+    without an anchor the split between them drifts along that ridge."""
+    held = np.cumsum(easiness[::-1])[::-1]  # share of items at least this easy
+    top = EASINESS[np.flatnonzero(held >= ANCHOR_SHARE).max()]
+    if top >= 1.0 or top <= 0.0:
+        return easiness, skill
+    chance = 1.0 / k
+    anchored: FloatArray = np.zeros_like(easiness)
+    nearest = np.abs(np.minimum(EASINESS / top, 1.0)[:, None] - EASINESS[None, :]).argmin(axis=1)
+    np.add.at(anchored, nearest, easiness)
+    return anchored, chance + (skill - chance) * top
 
 
 def _normalise_rows(matrix: FloatArray) -> FloatArray:

@@ -93,12 +93,14 @@ def outcome_table(outcome: Outcome, title: str) -> str:
             "coverage": s.coverage,
             "cost/correct": s.cost_per_correct_label,
             **{name: getattr(s, name) for name in optional},
+            **s.extra,
             "seconds": s.seconds,
         }
         for s in outcome.scores
     ]
     columns = ["aggregator", "accuracy", "f1_macro", "coverage", "cost/correct"]
     columns += [n for n in optional if any(getattr(s, n) is not None for s in outcome.scores)]
+    columns += list(dict.fromkeys(name for s in outcome.scores for name in s.extra))
     columns.append("seconds")
     lines = [
         title,
