@@ -244,9 +244,13 @@ def population_toml(fitted: FittedCrowd, source: str) -> str:
         + ", ".join(f"{k} {v:.1%}" for k, v in fitted.misleading_share.items())
         + f"; pull {fitted.pull:.2f}.",
         f"# Activity: Zipf exponent {zipf_exponent(fitted.activity):g} fitted to answers per annotator.",
-        "",
     ]
-    return "\n".join(header) + tomli_w.dumps(fitted.population)
+    if fitted.truth_from_gold == 0.0:
+        header += [
+            "# No gold: the Dawid-Skene consensus stands in for the truth. It sides with the lure on",
+            "# misleading items, so those are hardly seen: the misleading shares above are a lower bound.",
+        ]
+    return "\n".join([*header, ""]) + tomli_w.dumps(fitted.population)
 
 
 def fitted_population(fitted: FittedCrowd) -> Population:
