@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from annotators.archetypes import ARCHETYPES_BY_KIND, Archetype
 from annotators.config import validate
 from annotators.errors import SandboxError
+from annotators.items import ItemStructure
 from annotators.population_file import DEFAULT_KIND, MemberTable, members, population_model
 
 
@@ -58,6 +59,7 @@ class Population:
     members: tuple[Member, ...]
     activity_exponent: float = 0.0
     kind: str = DEFAULT_KIND
+    items: ItemStructure = field(default_factory=ItemStructure)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str) -> Population:
@@ -79,6 +81,16 @@ class Population:
             members=chosen,
             activity_exponent=file.activity_exponent,
             kind=kind,
+            items=ItemStructure(
+                misleading_share=(
+                    tuple(file.items.misleading_share)
+                    if isinstance(file.items.misleading_share, list)
+                    else (file.items.misleading_share,)
+                ),
+                lure=None if file.items.lure is None else tuple(map(tuple, file.items.lure.tolist())),
+                pull=file.items.pull,
+                difficulty=file.items.difficulty,
+            ),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +106,7 @@ class Population:
             "archetypes": {
                 m.archetype.name: {"share": m.share, **m.archetype.to_toml()} for m in self.members
             },
+            **({"items": self.items.to_toml()} if self.items != ItemStructure() else {}),
         }
 
     def worker_counts(self) -> NDArray[Any]:

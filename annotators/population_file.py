@@ -16,7 +16,7 @@ from pydantic import ConfigDict, Discriminator, Field, Tag, create_model, model_
 
 from annotators.archetypes import ARCHETYPES_BY_KIND, Archetype
 from annotators.config import SCHEMA_VERSION, Allowed, ConfigModel, SchemaVersion, json_schema
-from annotators.parameters import Probability
+from annotators.parameters import Probability, SkillLike, StochasticMatrix
 
 DEFAULT_KIND = "classification"
 SHARE_TOLERANCE = 1e-6
@@ -42,6 +42,31 @@ Activity = Annotated[
     Discriminator(_activity_form),
     Allowed('"uniform" or { zipf = s } with 0 <= s <= 5'),
 ]
+
+
+class ItemsTable(ConfigModel):
+    """``[items]``: how the items pull a crowd. Misleading items pull the workers who try to one wrong
+    label (a lure), whatever they are paid; item difficulty lowers everyone's accuracy alike."""
+
+    misleading_share: Probability | list[Probability] = Field(
+        default_factory=list,
+        description="share of misleading items: one number for every true class, or one per class "
+        "(K values); empty: none",
+    )
+    lure: StochasticMatrix | None = Field(
+        None,
+        description="K×K: where the misleading items of each true class pull (rows sum to 1, 0 on the "
+        "diagonal); default uniform over the other classes",
+    )
+    pull: Probability = Field(
+        0.0,
+        description="P(a worker who tries answers the lure of a misleading item): experts are pulled less",
+    )
+    difficulty: SkillLike | None = Field(
+        None,
+        description="item difficulty shared by all workers (0 easy, 1 hopeless): a number, "
+        "{ alpha, beta } or { values }; used in difficulty = 'auto' for datasets without features",
+    )
 
 
 class MemberTable(ConfigModel):
@@ -75,6 +100,9 @@ class PopulationFile(ConfigModel):
         "uniform", description="who does how many tasks: everyone alike, or long-tailed (a few do most)"
     )
     archetypes: ArchetypeTables = Field(description=ARCHETYPES_TEXT)
+    items: ItemsTable = Field(
+        default_factory=ItemsTable, description="misleading items and item difficulty (default: none)"
+    )
     schema_version: SchemaVersion = Field(SCHEMA_VERSION, description="version of the file format")
 
     @model_validator(mode="after")

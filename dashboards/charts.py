@@ -198,3 +198,29 @@ def frontier_chart(points: pd.DataFrame, *, quality: str, cost: str) -> Figure:
     )
     line = base.transform_filter("datum.on_frontier").mark_line(color="#d62728", strokeDash=[3, 2])
     return alt.layer(dots, line).properties(height=HEIGHT)
+
+
+def item_lines(curves: pd.DataFrame, references: pd.DataFrame, *, x: str, x_title: str) -> Figure:
+    """Accuracy as ``x`` grows, one line (with its 95% band) per kind of item, and the reference's
+    accuracy on the same kind of item as a dashed line of the same colour (curation)."""
+    colour = alt.Color("items:N", title="items", scale=alt.Scale(range=[PALETTE[0], PALETTE[2]]))
+    scale = alt.Scale(domain=[0, 1])
+    base = alt.Chart(curves).encode(x=alt.X(f"{field(x)}:Q", title=x_title), color=colour)
+    band = base.mark_area(opacity=0.15).encode(y=alt.Y("low:Q", title="accuracy", scale=scale), y2="high:Q")
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", scale=scale),
+        tooltip=[
+            "items",
+            alt.Tooltip(f"{field(x)}:Q", title=x),
+            alt.Tooltip("mean:Q", format=".3f"),
+            "seeds",
+        ],
+    )
+    rules = (
+        alt.Chart(references)
+        .mark_rule(strokeDash=[6, 4], size=2)
+        .encode(
+            y="mean:Q", color=colour, tooltip=["items", alt.Tooltip("mean:Q", format=".3f", title="curation")]
+        )
+    )
+    return alt.layer(band, line, rules).properties(height=HEIGHT)

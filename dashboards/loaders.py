@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import streamlit as st
 
@@ -15,10 +14,6 @@ from sandbox.metrics.outcome import Outcome
 from sandbox.reporting.sweep_views import Sweep, read_sweep, with_cost_per_task
 from sandbox.reporting.views import population_toml
 from sandbox.simulation.policy import CampaignPolicy
-
-DATA = Path(__file__).resolve().parent / "data"
-#: The bundled sweep behind the overview (see ``dashboards/data/README.md`` to regenerate it).
-OVERVIEW_SWEEP = DATA / "overview"
 
 
 @st.cache_data(show_spinner="Loading the dataset…", max_entries=8)

@@ -34,6 +34,7 @@ ALLOWED: dict[str, set[str]] = {
         "sandbox.randomness",
         "sandbox.aggregation",
         "sandbox.datasets",
+        "sandbox.simulation",
         "sandbox.metrics",
     },
     "sandbox.experiment": {

@@ -18,10 +18,12 @@ from sandbox.reporting.views import (
     confusion_table,
     edit_population,
     honest_skill,
+    misleading_share,
     per_class_accuracy,
     population_toml,
     score_table,
     skill_points,
+    with_misleading_share,
 )
 from sandbox.simulation.policy import DIFFICULTY_MODES, CampaignPolicy
 
@@ -103,6 +105,14 @@ with st.expander("Quality control and task difficulty", expanded=False):
         "adaptive: up to this many answers (0 = fixed)", 0, 30, 0, key="max_redundancy"
     )
     difficulty = right.selectbox("task difficulty", DIFFICULTY_MODES, key="difficulty")
+    misleading = left.slider(
+        "misleading items (share; the crowd is pulled to one wrong label)",
+        0.0,
+        0.5,
+        misleading_share(base),
+        0.005,
+        key=f"misleading_{preset_name}",
+    )
 
 try:
     policy = CampaignPolicy.from_dict(
@@ -124,13 +134,18 @@ try:
         pool_size=int(pool),
         cost_per_label=float(price),
     )
+    if misleading != misleading_share(base):
+        population = with_misleading_share(population, misleading)
     if not aggregators:
         raise SandboxError(f"choose at least one aggregator; allowed: {', '.join(AGGREGATORS)}")
     start = time.perf_counter()
     with st.spinner("Simulating and aggregating…"):
         crowd = loaders.simulate(spec, population, policy, aggregators, seed, engine)
         reference_policy = CampaignPolicy(redundancy=1, difficulty=difficulty)
-        curation = loaders.simulate(spec, loaders.preset(CURATION), reference_policy, ("mv",), seed)
+        experts = loaders.preset(CURATION)
+        if misleading != misleading_share(experts):  # the same items, whoever labels them
+            experts = with_misleading_share(experts, misleading)
+        curation = loaders.simulate(spec, experts, reference_policy, ("mv",), seed)
     seconds = time.perf_counter() - start
 except SandboxError as error:
     st.error(str(error))

@@ -39,6 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "sandbox.cli.exports:configure_aggregate",
     ),
     "fit": ("fit a population (TOML) to the annotators of an export", "sandbox.cli.exports:configure_fit"),
+    "validate": (
+        "fit a crowd on half the tasks, check its replica against the real crowd on the other half",
+        "sandbox.cli.validate:configure",
+    ),
     "labelstudio": (
         "pull from / push to a live Label Studio (key: LABEL_STUDIO_API_KEY)",
         "sandbox.cli.labelstudio:configure",

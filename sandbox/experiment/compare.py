@@ -24,6 +24,8 @@ from sandbox.aggregation.registry import Engine
 from sandbox.datasets import Dataset
 from sandbox.experiment.experiment import Experiment
 from sandbox.metrics.downstream import clean_accuracy, split_tasks
+from sandbox.randomness import substream
+from sandbox.simulation.campaign import DIFFICULTY_STREAM
 from sandbox.simulation.difficulty import task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 
@@ -76,7 +78,9 @@ def evaluate_configuration(
         engine,
         seed,
         rows=rows,
-        difficulty=task_difficulty(dataset, policy, np.random.default_rng(seed)),
+        difficulty=task_difficulty(
+            dataset, policy, np.random.default_rng(seed), population.items, substream(seed, DIFFICULTY_STREAM)
+        ),
     )
     campaign = experiment.simulate()
     labels_accuracy, downstream, covered = math.nan, None, 0.0

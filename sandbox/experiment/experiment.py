@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+import pandas as pd
 from numpy.typing import NDArray
 
 from annotators.errors import SandboxError
+from annotators.items import NO_LURE
 from annotators.population import Population
 from sandbox.aggregation.registry import Engine, aggregator_names, aggregator_spec
 from sandbox.datasets import Dataset
@@ -60,15 +62,20 @@ class Experiment:
     def simulate(self) -> Campaign:
         """The campaign's answers, workers and bill (possibly without answers, if all were banned)."""
         self.check()
-        labelled, difficulty = self.dataset, self.difficulty
-        if self.rows is not None:
-            labelled = self.dataset.subset(self.rows)
-            if difficulty is not None:
-                difficulty = difficulty.subset(self.rows)
-        return run_campaign(labelled, self.population, self.policy, self.seed, difficulty=difficulty)
+        difficulty = self.difficulty
+        if self.rows is not None and difficulty is not None:
+            difficulty = difficulty.subset(self.rows)
+        return run_campaign(self.labelled(), self.population, self.policy, self.seed, difficulty=difficulty)
+
+    def labelled(self) -> Dataset:
+        """The dataset rows the campaign labels (all of them, or ``rows``)."""
+        return self.dataset if self.rows is None else self.dataset.subset(self.rows)
 
     def score(self, campaign: Campaign, isolate_errors: bool = False) -> Outcome:
         """Aggregate and score ``campaign``'s answers (see :func:`score_answers`)."""
+        misleading = None
+        if campaign.lure is not None:
+            misleading = pd.Series(campaign.lure != NO_LURE, index=self.labelled().truth.index)
         outcome = score_answers(
             campaign.answers,
             self.dataset.truth,
@@ -78,6 +85,7 @@ class Experiment:
             self.dataset,
             self.engine,
             isolate_errors,
+            misleading,
         )
         return replace(outcome, campaign=campaign)
 

@@ -24,6 +24,7 @@ def score_answers(
     dataset: Dataset | None = None,
     engine: str = "fast",
     isolate_errors: bool = False,
+    misleading: pd.Series | None = None,
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
     scorer of the dataset's task kind (classification without a dataset).
@@ -34,7 +35,7 @@ def score_answers(
     are still scored; without it the error propagates.
     """
     kind = task_kind(dataset.kind if dataset is not None else "classification")
-    scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset))
+    scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset, misleading))
     scores: list[AggregatorScore] = []
     aggregations: dict[str, Aggregation] = {}
     errors: dict[str, str] = {}

@@ -1,10 +1,14 @@
 """Grounding presets in real crowds: the ``paid_crowd`` preset from the real MTurk answers.
 
 The same fit as ``crowd-sandbox fit`` (:func:`sandbox.fitting.fit_population.fit_population`, with the
-expert gold) runs on each MTurk dataset; the annotators with at least ``MIN_ANSWERS`` answers are
-pooled. Archetype shares are the pooled shares of the fit's archetypes; the honest workers' fitted
-P(right) is summarised as a Beta distribution by the method of moments, so the preset stays readable.
-``annotators/presets/paid_crowd.toml`` states the result (``python -m sandbox.fitting.calibration``).
+expert gold) runs on each MTurk dataset, and the results are pooled into a preset that any dataset can
+use: archetype shares over the annotators with at least ``MIN_ANSWERS`` answers; the honest
+annotators' P(right) on easy ordinary items as a Beta (method of moments); the items' misleading share
+(class-prior weighted) and pull averaged over the datasets alike (each is one kind of task; the
+largest must not stand for all), and their difficulty as a Beta.
+``annotators/presets/paid_crowd.toml`` states the result (``python -m sandbox.fitting.calibration``);
+``volunteers`` and ``paid_curation`` take the same item structure (misleading items are a property of
+the items, not of payment).
 """
 
 from __future__ import annotations
@@ -14,59 +18,89 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from sandbox.datasets import load_dataset
-from sandbox.fitting.fit_population import fit_population
+from sandbox.fitting.fit_population import FittedCrowd, fit_population
 
 PAID_CROWD_SOURCES = ("snow_rte", "snow_temp", "zheng_product")
 MIN_ANSWERS = 10
 
 
 @dataclass(frozen=True)
-class CrowdCalibration:
-    """Pooled annotators of real crowds: ``shares`` (archetype → share of annotators) and
-    Beta(``alpha``, ``beta``) of the honest annotators' P(right)."""
+class Beta:
+    """Beta(alpha, beta) fitted by the method of moments."""
 
-    n_workers: int
-    shares: dict[str, float]
     alpha: float
     beta: float
 
+    @classmethod
+    def of(cls, values: NDArray[np.float64]) -> Beta:
+        """The Beta with the mean and variance of ``values`` (clipped into (0, 1))."""
+        clipped = np.clip(np.asarray(values, dtype=float), 1e-3, 1 - 1e-3)
+        mean, variance = float(clipped.mean()), float(clipped.var(ddof=1))
+        common = mean * (1 - mean) / variance - 1
+        return cls(alpha=mean * common, beta=(1 - mean) * common)
+
     @property
     def mean(self) -> float:
-        """Mean P(right) of the honest annotators."""
         return self.alpha / (self.alpha + self.beta)
 
 
-def fitted_workers(dataset_name: str) -> pd.DataFrame:
-    """The per-annotator fit of a bundled dataset's real answers (gold as truth), annotators with at
-    least ``MIN_ANSWERS`` answers; index ``worker``, columns as ``FittedCrowd.workers``."""
+@dataclass(frozen=True)
+class CrowdCalibration:
+    """Pooled real crowds: ``shares`` (archetype → share of annotators), the honest annotators' skill,
+    and the items: ``misleading_share``, ``pull`` and ``difficulty``."""
+
+    n_workers: int
+    n_tasks: int
+    shares: dict[str, float]
+    skill: Beta
+    misleading_share: float
+    pull: float
+    difficulty: Beta
+
+
+def fitted(dataset_name: str) -> FittedCrowd:
+    """The fit of a bundled dataset's real answers, with its gold as truth."""
     dataset = load_dataset(dataset_name)
     if dataset.answers is None:
         raise ValueError(f"{dataset_name} has no real answers")
-    workers = fit_population(dataset.answers, name=dataset_name, gold=dataset.truth).workers
-    return workers[workers["answers"] >= MIN_ANSWERS]
+    return fit_population(dataset.answers, name=dataset_name, gold=dataset.truth)
 
 
 def calibrate(dataset_names: Sequence[str] = PAID_CROWD_SOURCES) -> CrowdCalibration:
-    """Pool the fitted annotators of ``dataset_names``: archetype shares and the honest skill's Beta."""
-    workers = pd.concat([fitted_workers(name) for name in dataset_names])
+    """Pool the fits of ``dataset_names`` (see the module docstring)."""
+    fits = [fitted(name) for name in dataset_names]
+    workers = pd.concat([f.workers[f.workers["answers"] >= MIN_ANSWERS] for f in fits])
     shares = workers["archetype"].value_counts(normalize=True).sort_index()
-    honest = np.clip(workers.loc[workers["archetype"] == "honest", "skill"].to_numpy(float), 1e-3, 1 - 1e-3)
-    mean, variance = float(honest.mean()), float(honest.var(ddof=1))
-    common = mean * (1 - mean) / variance - 1
+    honest = workers.loc[workers["archetype"] == "honest", "skill"].to_numpy(float)
+    share = np.array([_prior_weighted(f.misleading_share, f.class_prior) for f in fits])
+    pull = np.array([f.pull for f in fits])
+    difficulty = np.concatenate([f.population["items"]["difficulty"]["values"] for f in fits])
     return CrowdCalibration(
         n_workers=len(workers),
+        n_tasks=sum(f.n_tasks for f in fits),
         shares={str(k): float(v) for k, v in shares.items()},
-        alpha=mean * common,
-        beta=(1 - mean) * common,
+        skill=Beta.of(honest),
+        misleading_share=float(share.mean()),
+        pull=float(pull.mean()),
+        difficulty=Beta.of(difficulty),
     )
+
+
+def _prior_weighted(values: pd.Series, prior: pd.Series) -> float:
+    return float((values * prior.reindex(values.index, fill_value=0.0)).sum())
 
 
 if __name__ == "__main__":
     fit = calibrate()
     shares = ", ".join(f"{name} {share:.3f}" for name, share in fit.shares.items())
+    print(f"{fit.n_workers} annotators, {fit.n_tasks} tasks; {shares}")
+    skill = fit.skill
+    print(f"honest P(right) on easy items ~ Beta({skill.alpha:.2f}, {skill.beta:.2f}), mean {skill.mean:.3f}")
+    hard = fit.difficulty
     print(
-        f"{fit.n_workers} workers; {shares}; honest P(right) ~ Beta({fit.alpha:.2f}, {fit.beta:.2f}), "
-        f"mean {fit.mean:.3f}"
+        f"items: misleading share {fit.misleading_share:.3f}, pull {fit.pull:.3f}, "
+        f"difficulty ~ Beta({hard.alpha:.3f}, {hard.beta:.3f}), mean {hard.mean:.3f}"
     )

@@ -23,13 +23,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ScoringInputs:
     """What scoring knows besides an aggregation: the answers, the truth (Series by task), the cost,
-    hidden worker traits (simulations) and the dataset (for coverage and downstream models)."""
+    hidden worker traits and which tasks were misleading (simulations), and the dataset (for coverage
+    and downstream models)."""
 
     answers: pd.DataFrame
     truth: pd.Series
     cost: float
     workers: pd.DataFrame | None = None
     dataset: Dataset | None = None
+    misleading: pd.Series | None = None
 
 
 class Scorer(Protocol):

@@ -3,8 +3,10 @@
 Answers table ``task, worker, label`` (see :mod:`sandbox.io.answers`). Scores: accuracy and macro-F1
 over the tasks with truth, coverage, money per correct label; in simulations the Spearman correlation
 of estimated vs true worker skill and the ROC AUC of the skills for telling honest workers from the
-rest; for datasets with features, a downstream classifier trained on the aggregated labels (and on the
-posteriors) tested on a clean split, with the one trained on the truth as the ceiling.
+rest, and — when items mislead — accuracy on the misleading and on the ordinary tasks
+(``accuracy_misleading``, ``accuracy_ordinary``); for datasets with features, a downstream classifier
+trained on the aggregated labels (and on the posteriors) tested on a clean split, with the one
+trained on the truth as the ceiling.
 """
 
 from __future__ import annotations
@@ -46,6 +48,17 @@ class ClassificationScorer:
             downstream = label_accuracy(dataset, result.labels, split)
             if result.probas is not None:
                 weighted = posterior_accuracy(dataset, result.probas, split)
+        extra = {}
+        if self.inputs.misleading is not None:
+            misleading = self.inputs.misleading
+            extra = {
+                "accuracy_misleading": accuracy(
+                    result.labels, truth[misleading.reindex(truth.index, fill_value=False)]
+                ),
+                "accuracy_ordinary": accuracy(
+                    result.labels, truth[~misleading.reindex(truth.index, fill_value=True)]
+                ),
+            }
         return AggregatorScore(
             aggregator=result.aggregator,
             accuracy=accuracy(result.labels, truth),
@@ -57,6 +70,7 @@ class ClassificationScorer:
             cheater_auc=cheater_auc,
             downstream_accuracy=downstream,
             downstream_accuracy_weighted=weighted,
+            extra=extra,
         )
 
 

@@ -25,7 +25,9 @@ def key_table(model: type[BaseModel]) -> str:
     """A markdown table of ``model``'s keys: what each allows, its default and what it means."""
     rows = [HEADER]
     for name, field in model.model_fields.items():
-        default = "required" if field.is_required() else _default(field.default)
+        default = (
+            "required" if field.is_required() else _default(field.get_default(call_default_factory=True))
+        )
         cells = (
             f"`{field.alias or name}`",
             describe(field_annotation(field)),
@@ -58,6 +60,12 @@ def _population_table() -> str:
     return key_table(population_model(DEFAULT_KIND))
 
 
+def _items_table() -> str:
+    from annotators.population_file import ItemsTable
+
+    return key_table(ItemsTable)
+
+
 def _archetypes_table() -> str:
     from annotators.archetypes import ARCHETYPES_BY_KIND
     from annotators.population_file import DEFAULT_KIND
@@ -80,6 +88,7 @@ def _policy_table() -> str:
 #: Table name → renderer. The name is the marker's: ``<!-- schema:NAME -->``.
 TABLES: dict[str, Callable[[], str]] = {
     "population": _population_table,
+    "items": _items_table,
     "archetypes": _archetypes_table,
     "sweep": _sweep_table,
     "policy": _policy_table,
@@ -87,7 +96,7 @@ TABLES: dict[str, Callable[[], str]] = {
 
 #: README (relative to the checkout) → the tables it holds.
 DOCUMENTS: dict[str, tuple[str, ...]] = {
-    "README.md": ("population", "archetypes"),
+    "README.md": ("population", "items", "archetypes"),
     "examples/README.md": ("sweep", "policy"),
 }
 
@@ -105,7 +114,9 @@ def render(text: str, names: tuple[str, ...]) -> str:
 
 
 def _default(value: Any) -> str:
-    if value is None:
+    if isinstance(value, BaseModel):  # a table whose keys all have defaults: see its own table
+        return "its keys' defaults"
+    if value is None or value == []:
         return "not set"
     return f"`{_toml(value)}`"
 

@@ -19,15 +19,20 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from annotators.archetypes import EarlierAnswers
+from annotators.items import NO_LURE
 from annotators.population import Population
 from sandbox.datasets import Dataset
-from sandbox.randomness import SeedLike, make_rng
+from sandbox.randomness import SeedLike, make_rng, substream
 from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
 from sandbox.simulation.assignment import assign_slots, check_redundancy
 from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 
 MAX_ROUNDS = 200
+#: The random stream that decides which items are misleading (see ``sandbox.randomness.substream``).
+ITEM_STREAM = 0x17E5
+#: The random stream of the items' measured difficulty (shared by every population, like lures).
+DIFFICULTY_STREAM = 0xD1F
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,15 @@ class Campaign:
     ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``admitted``,
     ``banned``, ``gold_answers``, ``gold_correct``.
     ``cost``: paid answers × cost per label + fixed cost.
+    ``lure``: per dataset row, the class a misleading item pulls to (``NO_LURE`` for ordinary items);
+    None when the population's items mislead nobody.
     """
 
     answers: pd.DataFrame
     workers: pd.DataFrame
     cost: float
     stats: CampaignStats
+    lure: NDArray[Any] | None = None
 
     @property
     def n_labels(self) -> int:
@@ -107,13 +115,23 @@ def run_campaign(
     crowd = draw_crowd(population, dataset.n_classes, prior, rng)
     weights = population.activity_weights(rng)
     if difficulty is None:
-        difficulty = task_difficulty(dataset, policy, rng)
+        difficulty = task_difficulty(
+            dataset, policy, rng, population.items, substream(seed, DIFFICULTY_STREAM)
+        )
+    truth = dataset.truth.to_numpy()
+    items = population.items
     context = TaskContext(
-        truth=dataset.truth.to_numpy(),
+        truth=truth,
         difficulty=difficulty.difficulty,
         confusion=difficulty.confusion,
         class_prior=prior,
         campaign_key=int(rng.integers(2**62)),
+        lure=(
+            items.draw(truth, dataset.n_classes, substream(seed, ITEM_STREAM), difficulty.confusion)
+            if items.misleading
+            else None
+        ),
+        pull=items.pull,
     )
     pool = population.pool_size
     state = _WorkerState(
@@ -145,14 +163,14 @@ def run_campaign(
         if len(new_task) == 0:
             break  # nobody eligible is left for the tasks that still need answers
         rounds += 1
-        items = _interleave_gold(new_task, new_worker, policy.gold_rate, state, dataset.n_tasks, rng)
-        labels, earlier = answer(items, crowd, population, context, earlier, rng)
-        done = _apply_bans(items, labels, context.truth, policy, state)
-        real = done & ~items.is_gold
+        round_items = _interleave_gold(new_task, new_worker, policy.gold_rate, state, context, rng)
+        labels, earlier = answer(round_items, crowd, population, context, earlier, rng)
+        done = _apply_bans(round_items, labels, context.truth, policy, state)
+        real = done & ~round_items.is_gold
         labels_bought += int(real.sum())
-        gold_answers += int((done & items.is_gold).sum())
-        store.task.append(items.task[real])
-        store.worker.append(items.worker[real])
+        gold_answers += int((done & round_items.is_gold).sum())
+        store.task.append(round_items.task[real])
+        store.worker.append(round_items.worker[real])
         store.label.append(labels[real])
 
     task, worker, label = store.arrays()
@@ -169,7 +187,7 @@ def run_campaign(
         rounds=rounds,
     )
     cost = stats.paid_answers * population.cost_per_label + population.fixed_cost
-    return Campaign(answers, worker_table(population, crowd, state), cost, stats)
+    return Campaign(answers, worker_table(population, crowd, state), cost, stats, context.lure)
 
 
 def _qualify(
@@ -188,7 +206,7 @@ def _qualify(
     pool = len(crowd.member)
     worker = np.repeat(np.arange(pool), questions)
     items = Items(
-        task=rng.integers(0, len(context.truth), size=len(worker)),
+        task=gold_tasks(context, len(worker), rng),
         worker=worker,
         is_gold=np.ones(len(worker), dtype=bool),
         position=np.tile(np.arange(questions), pool),
@@ -205,7 +223,7 @@ def _interleave_gold(
     worker: NDArray[Any],
     gold_rate: float,
     state: _WorkerState,
-    n_tasks: int,
+    context: TaskContext,
     rng: np.random.Generator,
 ) -> Items:
     """Each worker's new tasks in task order, with Geometric(1 - gold_rate) gold questions before each
@@ -223,11 +241,20 @@ def _interleave_gold(
     offset = np.arange(n_gold) - np.repeat(np.cumsum(gold_before) - gold_before, gold_before)
     gold_position = np.repeat(real_position - gold_before, gold_before) + offset
     return Items(
-        task=np.concatenate([task, rng.integers(0, n_tasks, size=n_gold)]),
+        task=np.concatenate([task, gold_tasks(context, n_gold, rng)]),
         worker=np.concatenate([worker, gold_worker]),
         is_gold=np.concatenate([np.zeros(len(task), dtype=bool), np.ones(n_gold, dtype=bool)]),
         position=np.concatenate([real_position, gold_position]),
     )
+
+
+def gold_tasks(context: TaskContext, count: int, rng: np.random.Generator) -> NDArray[Any]:
+    """``count`` known-answer questions drawn from the tasks; misleading items are never used as gold
+    (a requester picks clear cases for quality control)."""
+    if context.lure is None:
+        return rng.integers(0, len(context.truth), size=count)
+    ordinary = np.flatnonzero(context.lure == NO_LURE)
+    return ordinary[rng.integers(0, len(ordinary), size=count)]
 
 
 def _cumsum_within(groups: NDArray[Any], values: NDArray[Any]) -> NDArray[Any]:
