@@ -115,3 +115,34 @@ def test_accuracy_is_reported_on_misleading_and_ordinary_items() -> None:
     assert outcome.score("mv").accuracy == pytest.approx(
         share * extra["accuracy_misleading"] + (1 - share) * extra["accuracy_ordinary"]
     )
+
+
+def test_on_datasets_with_features_the_classifier_picks_the_misleading_items_and_their_lures() -> None:
+    """digits: the misleading items of each class are the ones the cross-validated classifier confuses
+    most, and each pulls to the class it is confused with."""
+    from sandbox.datasets import load_dataset
+    from sandbox.simulation.difficulty import model_difficulty
+
+    digits = load_dataset("digits")
+    population = _honest(0.9, 20, ItemStructure(misleading_share=(0.1,), pull=0.8))
+    confusion = model_difficulty(digits).confusion
+    assert confusion is not None
+    outcome = Experiment(
+        digits, population, CampaignPolicy(redundancy=3, difficulty="model"), ("mv",), seed=0
+    )
+    lure = outcome.simulate().lure
+    assert lure is not None
+    truth = digits.truth.to_numpy()
+    misleading = np.flatnonzero(lure >= 0)
+    wrong = confusion.copy()
+    wrong[np.arange(len(truth)), truth] = -1
+    assert (lure[misleading] == wrong[misleading].argmax(axis=1)).all()
+    for c in range(10):  # round(10 % of each class)
+        assert (truth[misleading] == c).sum() == round(0.1 * (truth == c).sum())
+    # the chosen items are the most confused of their class
+    top_wrong = wrong.max(axis=1)
+    for c in range(10):
+        members = np.flatnonzero(truth == c)
+        chosen = np.intersect1d(members, misleading)
+        others = np.setdiff1d(members, misleading)
+        assert top_wrong[chosen].min() >= top_wrong[others].max()
