@@ -49,7 +49,9 @@ class AnswerBatch:
     1 = hopeless: an honest worker is at chance).
     Per campaign: ``n_classes``, ``n_tasks``, ``class_prior``; ``task_confusion`` (optional
     n_tasks × K) the classes each task is mistaken for; ``campaign_key`` a random integer fixed for the
-    campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given.
+    campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given;
+    ``context`` what the task kind shows of each task, indexed by ``task`` (the two items of a pair:
+    ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification.
     """
 
     task: NDArray[Any]
@@ -67,6 +69,7 @@ class AnswerBatch:
     campaign_key: int = 0
     task_confusion: NDArray[Any] | None = field(default=None)
     earlier: EarlierAnswers | None = field(default=None)
+    context: Any = field(default=None)
 
 
 class Archetype(ABC):

@@ -36,13 +36,15 @@ class Items:
 
 @dataclass(frozen=True)
 class TaskContext:
-    """What the answering needs to know of the tasks (per dataset row) and the campaign."""
+    """What the answering needs to know of the tasks (per dataset row) and the campaign; ``task_data``
+    is what the task kind shows of each task (``Dataset.task_context()``), passed on to archetypes."""
 
     truth: NDArray[Any]
     difficulty: NDArray[Any]
     confusion: NDArray[Any] | None
     class_prior: NDArray[Any]
     campaign_key: int
+    task_data: Any = None
 
     @property
     def n_classes(self) -> int:
@@ -123,4 +125,5 @@ def batch_for(
         campaign_key=context.campaign_key,
         task_confusion=context.confusion,
         earlier=earlier,
+        context=context.task_data,
     )

@@ -52,7 +52,8 @@ class Campaign:
     """What a campaign produced.
 
     ``answers``: kept answers ``task, worker, label`` (dataset task ids, worker ids 0..pool-1, class codes).
-    ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``admitted``,
+    ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``label`` (a
+    worker's fixed class or promoted item, -1 when none), ``admitted``,
     ``banned``, ``gold_answers``, ``gold_correct``.
     ``cost``: paid answers × cost per label + fixed cost.
     """
@@ -114,6 +115,7 @@ def run_campaign(
         confusion=difficulty.confusion,
         class_prior=prior,
         campaign_key=int(rng.integers(2**62)),
+        task_data=dataset.task_context(),
     )
     pool = population.pool_size
     state = _WorkerState(
@@ -124,7 +126,8 @@ def run_campaign(
         admitted=np.ones(pool, dtype=bool),
     )
     earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-    qualification_answers = _qualify(policy, crowd, population, context, state, earlier, rng)
+    gold_rows = dataset.gold_rows()
+    qualification_answers = _qualify(policy, crowd, population, context, state, earlier, gold_rows, rng)
 
     store = _Answers([], [], [])
     target = np.full(dataset.n_tasks, policy.redundancy, dtype=np.int64)
@@ -145,7 +148,9 @@ def run_campaign(
         if len(new_task) == 0:
             break  # nobody eligible is left for the tasks that still need answers
         rounds += 1
-        items = _interleave_gold(new_task, new_worker, policy.gold_rate, state, dataset.n_tasks, rng)
+        items = _interleave_gold(
+            new_task, new_worker, policy.gold_rate, state, gold_rows, dataset.n_tasks, rng
+        )
         labels, earlier = answer(items, crowd, population, context, earlier, rng)
         done = _apply_bans(items, labels, context.truth, policy, state)
         real = done & ~items.is_gold
@@ -179,6 +184,7 @@ def _qualify(
     context: TaskContext,
     state: _WorkerState,
     earlier: EarlierAnswers,
+    gold_rows: NDArray[Any] | None,
     rng: np.random.Generator,
 ) -> int:
     """Every worker answers ``policy.qualification`` gold questions; those below the threshold are out."""
@@ -188,7 +194,7 @@ def _qualify(
     pool = len(crowd.member)
     worker = np.repeat(np.arange(pool), questions)
     items = Items(
-        task=rng.integers(0, len(context.truth), size=len(worker)),
+        task=_gold_tasks(len(worker), gold_rows, len(context.truth), rng),
         worker=worker,
         is_gold=np.ones(len(worker), dtype=bool),
         position=np.tile(np.arange(questions), pool),
@@ -205,6 +211,7 @@ def _interleave_gold(
     worker: NDArray[Any],
     gold_rate: float,
     state: _WorkerState,
+    gold_rows: NDArray[Any] | None,
     n_tasks: int,
     rng: np.random.Generator,
 ) -> Items:
@@ -223,11 +230,20 @@ def _interleave_gold(
     offset = np.arange(n_gold) - np.repeat(np.cumsum(gold_before) - gold_before, gold_before)
     gold_position = np.repeat(real_position - gold_before, gold_before) + offset
     return Items(
-        task=np.concatenate([task, rng.integers(0, n_tasks, size=n_gold)]),
+        task=np.concatenate([task, _gold_tasks(n_gold, gold_rows, n_tasks, rng)]),
         worker=np.concatenate([worker, gold_worker]),
         is_gold=np.concatenate([np.zeros(len(task), dtype=bool), np.ones(n_gold, dtype=bool)]),
         position=np.concatenate([real_position, gold_position]),
     )
+
+
+def _gold_tasks(
+    n_gold: int, gold_rows: NDArray[Any] | None, n_tasks: int, rng: np.random.Generator
+) -> NDArray[Any]:
+    """The tasks gold questions are copies of: any task, or the dataset's gold pool (``gold_rows``)."""
+    if gold_rows is None:
+        return rng.integers(0, n_tasks, size=n_gold)
+    return np.asarray(gold_rows)[rng.integers(0, len(gold_rows), size=n_gold)]
 
 
 def _cumsum_within(groups: NDArray[Any], values: NDArray[Any]) -> NDArray[Any]:
@@ -291,6 +307,7 @@ def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> p
             "archetype": archetypes[crowd.member],
             "honest": honest[crowd.member],
             "skill": crowd.skill,
+            "label": crowd.label,
             "admitted": state.admitted,
             "banned": state.banned,
             "gold_answers": state.gold_seen,

@@ -1,0 +1,91 @@
+"""Biased pairwise raters: they look, but something besides quality decides.
+
+- ``position_biased``: with probability ``bias`` clicks the left (first) item without comparing,
+  otherwise answers like an honest rater. Real interfaces show the first response first; with sides
+  shuffled, a rater with bias 1 carries no information.
+- ``length_biased``: adds ``weight`` × (right minus left standardised nuisance, e.g. log length) to
+  what they perceive: with weight w, a longer answer one standard deviation longer counts like w/a
+  standard deviations of quality. This is the verbosity bias of reward-model and leaderboard data.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import Field
+
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.pairwise.context import LEFT, pair_context
+from annotators.archetypes.pairwise.honest import LINK_TEXT, SKILL_TEXT, Link, perceive
+from annotators.config import Allowed
+from annotators.errors import SandboxError
+from annotators.parameters import ArchetypeParameters, Probability, SkillLike, toml_default
+
+
+class PositionBiasedParameters(ArchetypeParameters):
+    """``[archetypes.position_biased]``."""
+
+    bias: Probability = Field(1.0, description="P(clicking the left item without comparing)")
+    skill: SkillLike = Field(toml_default({"alpha": 8.0, "beta": 2.0}), description=SKILL_TEXT)
+    link: Link = Field("bt", description=LINK_TEXT)
+
+
+class PositionBiased(Archetype):
+    """Clicks left with probability ``bias``; otherwise compares like an honest rater."""
+
+    name: ClassVar[str] = "position_biased"
+    summary: ClassVar[str] = "clicks the left item with probability bias, else compares honestly"
+    kind: ClassVar[str] = "pairwise"
+    parameters: ClassVar[type[ArchetypeParameters]] = PositionBiasedParameters
+
+    def draw_workers(
+        self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
+    ) -> WorkerTraits:
+        bias = float(self.params["bias"])
+        skill = self.distribution("skill").draw(n_workers, rng)
+        # P(right) one SD apart with random sides: a click on the left is right half the time
+        return WorkerTraits(skill=bias * 0.5 + (1.0 - bias) * skill, label=no_label(n_workers), ability=skill)
+
+    def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
+        context = pair_context(batch, self.name)
+        compared = perceive(batch, context, batch.ability, self.params["link"], rng)
+        clicks_left = rng.random(len(batch.task)) < float(self.params["bias"])
+        return np.where(clicks_left, LEFT, compared)
+
+
+Weight = Annotated[float, Field(ge=0), Allowed("a number >= 0")]
+
+
+class LengthBiasedParameters(ArchetypeParameters):
+    """``[archetypes.length_biased]``."""
+
+    weight: Weight = Field(2.0, description="weight of the nuisance difference (standardised) in the choice")
+    skill: SkillLike = Field(toml_default({"alpha": 8.0, "beta": 2.0}), description=SKILL_TEXT)
+    link: Link = Field("bt", description=LINK_TEXT)
+
+
+class LengthBiased(Archetype):
+    """Compares quality plus ``weight`` × the nuisance difference (prefers the longer answer)."""
+
+    name: ClassVar[str] = "length_biased"
+    summary: ClassVar[str] = "compares quality + weight × length difference: prefers the longer item"
+    kind: ClassVar[str] = "pairwise"
+    parameters: ClassVar[type[ArchetypeParameters]] = LengthBiasedParameters
+
+    def draw_workers(
+        self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
+    ) -> WorkerTraits:
+        return WorkerTraits(skill=self.distribution("skill").draw(n_workers, rng), label=no_label(n_workers))
+
+    def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
+        context = pair_context(batch, self.name)
+        if context.left_nuisance is None or context.right_nuisance is None:
+            raise SandboxError(
+                "length_biased raters need a dataset with a nuisance (length) column; this one has none"
+            )
+        shift = self.params["weight"] * (
+            context.right_nuisance[batch.task] - context.left_nuisance[batch.task]
+        )
+        return perceive(batch, context, batch.ability, self.params["link"], rng, shift)
