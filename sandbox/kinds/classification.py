@@ -9,7 +9,10 @@ posteriors) tested on a clean split, with the one trained on the truth as the ce
 
 from __future__ import annotations
 
-from sandbox.aggregation.aggregate import Aggregation
+import pandas as pd
+
+from sandbox.aggregation.aggregate import Aggregation, aggregate
+from sandbox.datasets import Dataset
 from sandbox.io.answers import ANSWER_COLUMNS, validate_answers
 from sandbox.kinds.base import ScoringInputs, TaskKind
 from sandbox.metrics.downstream import clean_accuracy, label_accuracy, posterior_accuracy, split_tasks
@@ -60,10 +63,19 @@ class ClassificationScorer:
         )
 
 
+def campaign_answers(answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """A campaign's answers are already classification answers (class codes as labels)."""
+    return answers
+
+
 CLASSIFICATION = TaskKind(
     name="classification",
     summary="choose the class of an item",
     answer_columns=ANSWER_COLUMNS,
     validate_answers=validate_answers,
     scorer=ClassificationScorer,
+    aggregate=aggregate,
+    from_campaign=campaign_answers,
+    default_aggregators=("mv", "wawa", "ds"),
+    default_aggregator="ds",
 )
