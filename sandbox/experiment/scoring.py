@@ -59,4 +59,5 @@ def score_answers(
         aggregations=aggregations,
         downstream_accuracy_clean=scorer.downstream_accuracy_clean,
         errors=errors,
+        table_extras=kind.table_extras,
     )

@@ -50,7 +50,7 @@ class TaskKind:
     ``aggregate(name, answers, engine)`` (its aggregation entry), ``from_campaign(answers, dataset)``
     (a simulated campaign's ``task, worker, label`` codes as the kind's answers table) and the
     aggregators used when none are named (``default_aggregators``; ``default_aggregator`` where one
-    method is asked for)."""
+    method is asked for); ``table_extras``: its kind-specific scores shown as table columns."""
 
     name: str
     summary: str
@@ -61,3 +61,4 @@ class TaskKind:
     from_campaign: Callable[[pd.DataFrame, Dataset], pd.DataFrame]
     default_aggregators: tuple[str, ...]
     default_aggregator: str
+    table_extras: tuple[str, ...] = ()

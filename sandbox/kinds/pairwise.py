@@ -199,4 +199,5 @@ PAIRWISE = TaskKind(
     from_campaign=campaign_answers,
     default_aggregators=("bt", "noisy_bt", "win_rate", "elo"),
     default_aggregator="bt",
+    table_extras=("kendall_tau", "spearman", "top_k_precision", "promoted_rank_gain"),
 )

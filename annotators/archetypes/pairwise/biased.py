@@ -6,6 +6,7 @@
 - ``length_biased``: adds ``weight`` × (right minus left standardised nuisance, e.g. log length) to
   what they perceive: with weight w, a longer answer one standard deviation longer counts like w/a
   standard deviations of quality. This is the verbosity bias of reward-model and leaderboard data.
+  On items without a length (a dataset without the nuisance column) it compares like an honest rater.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_
 from annotators.archetypes.pairwise.context import LEFT, pair_context
 from annotators.archetypes.pairwise.honest import LINK_TEXT, SKILL_TEXT, Link, perceive
 from annotators.config import Allowed
-from annotators.errors import SandboxError
 from annotators.parameters import ArchetypeParameters, Probability, SkillLike, toml_default
 
 
@@ -81,10 +81,8 @@ class LengthBiased(Archetype):
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         context = pair_context(batch, self.name)
-        if context.left_nuisance is None or context.right_nuisance is None:
-            raise SandboxError(
-                "length_biased raters need a dataset with a nuisance (length) column; this one has none"
-            )
+        if context.left_nuisance is None or context.right_nuisance is None:  # no length to be swayed by
+            return perceive(batch, context, batch.ability, self.params["link"], rng)
         shift = self.params["weight"] * (
             context.right_nuisance[batch.task] - context.left_nuisance[batch.task]
         )
