@@ -194,10 +194,15 @@ def read_export(args: argparse.Namespace, path_arg: str = "export") -> ImportedA
         multi_choice=args.multi_choice,
         progress=_progress(path),
     )
+    _report_skipped(path, imported)
+    return imported
+
+
+def _report_skipped(path: Path, imported: ImportedAnswers) -> None:
+    """What the import skipped and why, one line on stderr."""
     if imported.skipped:
         skipped = ", ".join(f"{k}: {v}" for k, v in imported.skipped.items())
         sys.stderr.write(f"{path.name}: skipped {skipped}\n")
-    return imported
 
 
 def _read_pairwise(args: argparse.Namespace, path_arg: str) -> ImportedAnswers:
@@ -214,9 +219,7 @@ def _read_pairwise(args: argparse.Namespace, path_arg: str) -> ImportedAnswers:
         duplicates=args.duplicates,
         progress=_progress(path),
     )
-    if imported.skipped:
-        skipped = ", ".join(f"{k}: {v}" for k, v in imported.skipped.items())
-        sys.stderr.write(f"{path.name}: skipped {skipped}\n")
+    _report_skipped(path, imported)
     return imported
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 from annotators.errors import SandboxError
 from sandbox.aggregation.pairwise import aggregate_pairs
 from sandbox.fitting.annotator_report import AnnotatorReport
-from sandbox.fitting.fit_population import zipf_exponent
+from sandbox.fitting.fit_population import _shares, zipf_exponent
 from sandbox.metrics.agreement import krippendorff_alpha
 
 MIN_ANSWERS = 10
@@ -151,14 +151,6 @@ def rater_skills(answers: pd.DataFrame, scores: pd.Series, iterations: int = 50)
         curvature = np.bincount(codes, x * x * p * (1 - p), len(workers)) + PRIOR
         a = np.clip(a + gradient / curvature, -10.0, 10.0)
     return pd.Series(1 / (1 + np.exp(-a)), index=workers, name="skill")
-
-
-def _shares(counts: dict[str, int]) -> dict[str, float]:
-    total = sum(counts.values())
-    shares = {k: round(v / total, 6) for k, v in counts.items() if v}
-    largest = max(shares, key=lambda k: shares[k])
-    shares[largest] = round(1.0 - sum(v for k, v in shares.items() if k != largest), 6)
-    return shares
 
 
 def fit_pairwise_population(

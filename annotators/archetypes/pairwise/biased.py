@@ -19,17 +19,15 @@ from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.archetypes.pairwise.context import LEFT, pair_context
-from annotators.archetypes.pairwise.honest import LINK_TEXT, SKILL_TEXT, Link, perceive
+from annotators.archetypes.pairwise.honest import ComparingParameters, perceive
 from annotators.config import Allowed
-from annotators.parameters import ArchetypeParameters, Probability, SkillLike, toml_default
+from annotators.parameters import ArchetypeParameters, Probability
 
 
-class PositionBiasedParameters(ArchetypeParameters):
+class PositionBiasedParameters(ComparingParameters):
     """``[archetypes.position_biased]``."""
 
     bias: Probability = Field(1.0, description="P(clicking the left item without comparing)")
-    skill: SkillLike = Field(toml_default({"alpha": 8.0, "beta": 2.0}), description=SKILL_TEXT)
-    link: Link = Field("bt", description=LINK_TEXT)
 
 
 class PositionBiased(Archetype):
@@ -58,12 +56,10 @@ class PositionBiased(Archetype):
 Weight = Annotated[float, Field(ge=0), Allowed("a number >= 0")]
 
 
-class LengthBiasedParameters(ArchetypeParameters):
+class LengthBiasedParameters(ComparingParameters):
     """``[archetypes.length_biased]``."""
 
     weight: Weight = Field(2.0, description="weight of the nuisance difference (standardised) in the choice")
-    skill: SkillLike = Field(toml_default({"alpha": 8.0, "beta": 2.0}), description=SKILL_TEXT)
-    link: Link = Field("bt", description=LINK_TEXT)
 
 
 class LengthBiased(Archetype):

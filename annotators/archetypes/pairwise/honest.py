@@ -56,11 +56,15 @@ def perceive(
     return choose(perceived, np.abs(a) * context.tie_margin, batch.n_classes == 3)
 
 
-class HonestRaterParameters(ArchetypeParameters):
-    """``[archetypes.honest]`` of a pairwise population."""
+class ComparingParameters(ArchetypeParameters):
+    """The parameters of a rater who compares (``[archetypes.honest]`` of a pairwise population, and
+    the honest part of the biased raters)."""
 
     skill: SkillLike = Field(toml_default({"alpha": 8.0, "beta": 2.0}), description=SKILL_TEXT)
     link: Link = Field("bt", description=LINK_TEXT)
+
+
+HonestRaterParameters = ComparingParameters
 
 
 class HonestRater(Archetype):

@@ -12,21 +12,19 @@ from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits
 from annotators.archetypes.pairwise.context import LEFT, RIGHT, pair_context, promoted_position
-from annotators.archetypes.pairwise.honest import LINK_TEXT, SKILL_TEXT, Link, perceive
+from annotators.archetypes.pairwise.honest import ComparingParameters, perceive
 from annotators.config import Allowed
-from annotators.parameters import ArchetypeParameters, SkillLike, toml_default
+from annotators.parameters import ArchetypeParameters
 
 Rank = Annotated[int, Field(ge=1), Allowed("a rank (integer >= 1; 1 = the best item)")]
 
 
-class PromotingRingParameters(ArchetypeParameters):
+class PromotingRingParameters(ComparingParameters):
     """``[archetypes.promoting_ring]``."""
 
     target_rank: Rank | None = Field(
         None, description="true rank of the promoted item (1 = best; default: the middle item)"
     )
-    skill: SkillLike = Field(toml_default({"alpha": 8.0, "beta": 2.0}), description=SKILL_TEXT)
-    link: Link = Field("bt", description=LINK_TEXT)
 
 
 class PromotingRing(Archetype):
