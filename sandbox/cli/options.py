@@ -241,16 +241,18 @@ def read_export_kind(args: argparse.Namespace, path_arg: str = "export") -> tupl
 
 
 def gold_for(kind: str, args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
-    """Gold labels by task for ``kind``: classification's :func:`gold_of`; for pairwise the gold side
-    of each answered task, from ``--gold`` (item scores or gold pairs) or the export's ground truth."""
-    if kind == "classification":
-        return gold_of(args, imported)
+    """Gold labels by task of an export of ``kind`` (see :data:`GOLD_READERS`)."""
+    return GOLD_READERS[kind](args, imported)
+
+
+def _pairwise_gold(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
+    """The gold side of each answered task, from ``--gold`` (item scores or gold pairs) or the
+    export's own ground truth."""
     from sandbox.experiment.real_answers import gold_sides_by_task, pairwise_from_export
 
     real = pairwise_from_export(imported, args.export, getattr(args, "gold", None))
-    assert real.dataset is not None
-    heldout = real.dataset.heldout  # type: ignore[attr-defined]
-    return gold_sides_by_task(imported.answers, heldout) if len(heldout) else None
+    heldout = getattr(real.dataset, "heldout", None)
+    return gold_sides_by_task(imported.answers, heldout) if heldout is not None and len(heldout) else None
 
 
 def gold_of(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
@@ -263,3 +265,10 @@ def gold_of(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | 
     if imported.gold is None:
         return None
     return align_gold(imported.gold, imported.answers, f"{args.export} (its ground truth)")
+
+
+#: How gold labels by task are read for each task kind.
+GOLD_READERS: dict[str, Callable[[argparse.Namespace, ImportedAnswers], pd.Series | None]] = {
+    "classification": gold_of,
+    "pairwise": _pairwise_gold,
+}

@@ -67,7 +67,8 @@ def pairwise_from_export(
 ) -> RealAnswers:
     """Pairwise answers and what they are scored against: the items they compare, with true scores
     from a gold ``item, score`` file, or gold pairs (a ``left, right, label`` file, else the export's
-    own ground truth by task). With item scores, the gold pairs are the distinct answered pairs."""
+    own ground truth by task). With item scores, the gold pairs are the distinct answered pairs (either
+    way round, counted once)."""
     answers = imported.answers
     items = pd.Index(
         pd.unique(pd.concat([answers["left"], answers["right"]], ignore_index=True)), name="item"
@@ -78,7 +79,10 @@ def pairwise_from_export(
         gold = read_pairwise_gold(gold_path, answers)
         if gold.scores is not None:
             scores = gold.scores.reindex(items)
-            pairs = answers.drop_duplicates(["left", "right"])
+            unordered = [
+                tuple(sorted((a, b))) for a, b in zip(answers["left"], answers["right"], strict=True)
+            ]
+            pairs = answers[~pd.Series(unordered, index=answers.index).duplicated().to_numpy()]
             both = (
                 scores.reindex(pd.Index(pairs["left"])).notna().to_numpy()
                 & scores.reindex(pd.Index(pairs["right"])).notna().to_numpy()

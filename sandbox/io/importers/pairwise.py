@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from annotators.errors import SandboxError
+from sandbox.io.answers import _like as in_type_of
 from sandbox.io.export_formats import DuplicatePolicy
 from sandbox.io.importers.base import ImportedAnswers, ProgressCallback, apply_duplicate_policy, read_text
 from sandbox.io.importers.detect import detect_format
@@ -139,7 +140,7 @@ def _long_rows(path: Path, source: str) -> list[Row]:
         raise SandboxError(f"{source}: row {int(empty.to_numpy().nonzero()[0][0]) + 2} has an empty cell")
     left, right = items_of_one_type(table["left"], table["right"])
     label = pd.Series(table["label"].to_numpy(), name="label")
-    winner, _ = items_of_one_type(label, right.iloc[:0])
+    winner = in_type_of(label, left)  # the label in the items' value type ("tie" stays text)
     sides = []
     for row, (l_id, r_id, w_id, text) in enumerate(zip(left, right, winner, label, strict=True)):
         if w_id == l_id:
