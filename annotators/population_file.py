@@ -130,12 +130,14 @@ def members(population: PopulationFile) -> dict[str, MemberTable]:
 
 
 def member_table(archetype: type[Archetype]) -> type[MemberTable]:
-    """The table model of one archetype: ``share`` followed by the archetype's parameters."""
+    """The table model of one archetype: ``share`` followed by the archetype's parameters (named
+    ``HonestTable``, or ``PairwiseHonestTable`` for a kind other than the default)."""
     fields: dict[str, Any] = {
         key: (field.annotation, field) for key, field in archetype.parameters.model_fields.items()
     }
+    prefix = "" if archetype.kind == DEFAULT_KIND else type_name(archetype.kind)
     return create_model(
-        f"{type_name(archetype.name)}Table", __base__=MemberTable, __doc__=archetype.summary, **fields
+        f"{prefix}{type_name(archetype.name)}Table", __base__=MemberTable, __doc__=archetype.summary, **fields
     )
 
 
@@ -168,13 +170,27 @@ def population_model(kind: str) -> type[PopulationFile]:
 
 
 def population_json_schema() -> dict[str, Any]:
-    """The JSON Schema of a population file (of any registered kind)."""
+    """The JSON Schema of a population file (of any registered kind).
+
+    With several kinds, the file's ``kind`` picks the model through ``if``/``then``/``else`` (the
+    default kind when ``kind`` is left out), so that an editor reports a mistake at its key rather
+    than "valid under none of the kinds" at the top of the file.
+    """
     models = [population_model(kind) for kind in ARCHETYPES_BY_KIND]
     if len(models) == 1:
         return json_schema(models[0], TITLE)
     tagged: Any = reduce(or_, (Annotated[population_model(kind), Tag(kind)] for kind in ARCHETYPES_BY_KIND))
-    union = Annotated[tagged, Discriminator(_kind_of)]
-    return json_schema(union, TITLE)
+    schema = json_schema(Annotated[tagged, Discriminator(_kind_of)], TITLE)
+    schema.pop("oneOf", None)
+    schema.pop("discriminator", None)
+    choice: dict[str, Any] = {"$ref": f"#/$defs/{population_model(DEFAULT_KIND).__name__}"}
+    for kind in reversed([k for k in ARCHETYPES_BY_KIND if k != DEFAULT_KIND]):
+        choice = {
+            "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+            "then": {"$ref": f"#/$defs/{population_model(kind).__name__}"},
+            "else": choice,
+        }
+    return {**schema, **choice}
 
 
 def _kind_of(value: Any) -> str | None:

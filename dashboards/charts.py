@@ -224,3 +224,41 @@ def item_lines(curves: pd.DataFrame, references: pd.DataFrame, *, x: str, x_titl
         )
     )
     return alt.layer(band, line, rules).properties(height=HEIGHT)
+
+
+def archetype_bands(frame: pd.DataFrame, *, x: str, x_title: str, y_title: str) -> Figure:
+    """Mean line and 95% band per archetype (``aggregator`` column holds the archetype name)."""
+    colour = alt.Color("aggregator:N", title="who joins")
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{field(x)}:Q", title=x_title, axis=alt.Axis(format="%")), color=colour
+    )
+    band = base.mark_area(opacity=0.15).encode(y=alt.Y("low:Q", title=y_title), y2="high:Q")
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", title=y_title),
+        tooltip=[
+            "aggregator",
+            alt.Tooltip(f"{field(x)}:Q", format=".0%"),
+            alt.Tooltip("mean:Q", format=".3f"),
+        ],
+    )
+    return alt.layer(band, line)
+
+
+def rank_lift(frame: pd.DataFrame, true_rank: int) -> Figure:
+    """The promoted item's estimated rank (mean, band) against ring accounts; rank 1 on top, the
+    top 3 shaded, the true rank dashed."""
+    scale = alt.Scale(reverse=True, domain=[1, max(true_rank + 5, float(frame["high"].max()))])
+    base = alt.Chart(frame).encode(x=alt.X("ring_accounts:Q", title="ring accounts (of 200 raters)"))
+    band = base.mark_area(opacity=0.15).encode(
+        y=alt.Y("low:Q", scale=scale, title="estimated rank"), y2="high:Q"
+    )
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", scale=scale, title="estimated rank"),
+        tooltip=["ring_accounts", alt.Tooltip("mean:Q", format=".1f"), "seeds"],
+    )
+    top = (
+        alt.Chart(pd.DataFrame({"low": [1], "high": [3]}))
+        .mark_rect(opacity=0.1, color="#59a14f")
+        .encode(y=alt.Y("low:Q", scale=scale), y2="high:Q")
+    )
+    return alt.layer(top, band, line, reference_rule(float(true_rank), "true rank")).properties(height=HEIGHT)

@@ -10,6 +10,7 @@ from annotators.archetypes.copier import Copier
 from annotators.archetypes.fatigue import Fatigue
 from annotators.archetypes.gold_aware import GoldAwareCheater
 from annotators.archetypes.honest import Honest
+from annotators.archetypes.pairwise import PAIRWISE_ARCHETYPES
 from annotators.archetypes.spammers import FixedSpammer, MajorityClassGuesser, UniformSpammer
 
 ARCHETYPES: dict[str, type[Archetype]] = {
@@ -28,6 +29,9 @@ ARCHETYPES: dict[str, type[Archetype]] = {
 }
 
 #: Archetype registries by task kind; a new kind adds its registry here.
-ARCHETYPES_BY_KIND: dict[str, dict[str, type[Archetype]]] = {"classification": ARCHETYPES}
+ARCHETYPES_BY_KIND: dict[str, dict[str, type[Archetype]]] = {
+    "classification": ARCHETYPES,
+    "pairwise": PAIRWISE_ARCHETYPES,
+}
 
 __all__ = ["ARCHETYPES", "ARCHETYPES_BY_KIND", "AnswerBatch", "Archetype", "EarlierAnswers", "WorkerTraits"]

@@ -55,6 +55,8 @@ class AnswerBatch:
     n_tasks × K) the classes each task is mistaken for; ``campaign_key`` a random integer fixed for the
     campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given;
     ``worker_preference`` (pool × K) each worker's answer shares when ignoring the item.
+    ``context`` what the task kind shows of each task, indexed by ``task`` (the two items of a pair:
+    ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification.
     """
 
     task: NDArray[Any]
@@ -73,6 +75,7 @@ class AnswerBatch:
     task_confusion: NDArray[Any] | None = field(default=None)
     earlier: EarlierAnswers | None = field(default=None)
     worker_preference: NDArray[Any] | None = field(default=None)
+    context: Any = field(default=None)
 
 
 class Archetype(ABC):

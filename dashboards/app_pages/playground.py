@@ -10,7 +10,7 @@ from annotators.archetypes import ARCHETYPES
 from annotators.errors import SandboxError
 from annotators.population import preset_names
 from dashboards import charts, loaders
-from sandbox.aggregation.registry import AGGREGATORS, ENGINES
+from sandbox.aggregation.registry import ENGINES, aggregator_names
 from sandbox.datasets import dataset_names
 from sandbox.reporting.views import (
     DEFAULT_AGGREGATORS,
@@ -35,14 +35,15 @@ st.caption(
 )
 
 with st.sidebar:
-    names = dataset_names()
+    names = dataset_names("classification")
     dataset_name = st.selectbox("dataset", names, index=names.index("snow_rte"), key="dataset")
     spec = dataset_name
     if dataset_name == "synthetic":
         n_tasks = st.number_input("items (synthetic)", 100, 100_000, 2000, 100, key="n_tasks")
         n_classes = st.number_input("classes (synthetic)", 2, 10, 2, 1, key="n_classes")
         spec = f"synthetic:n_tasks={int(n_tasks)},n_classes={int(n_classes)}"
-    presets = [p for p in preset_names() if p != CURATION] or preset_names()
+    classification = [p for p in preset_names() if loaders.preset(p).kind == "classification"]
+    presets = [p for p in classification if p != CURATION] or classification
     preset_name = st.selectbox(
         "crowd preset",
         presets,
@@ -52,7 +53,7 @@ with st.sidebar:
     base = loaders.preset(preset_name)
     redundancy = st.slider("answers per item", 1, 15, 5, key="redundancy")
     aggregators = st.multiselect(
-        "aggregators", list(AGGREGATORS), default=list(DEFAULT_AGGREGATORS), key="aggregators"
+        "aggregators", aggregator_names(), default=list(DEFAULT_AGGREGATORS), key="aggregators"
     )
     seed = int(st.number_input("seed", 0, 1_000_000, 0, key="seed"))
     engine = st.radio(
@@ -137,7 +138,7 @@ try:
     if misleading != misleading_share(base):
         population = with_misleading_share(population, misleading)
     if not aggregators:
-        raise SandboxError(f"choose at least one aggregator; allowed: {', '.join(AGGREGATORS)}")
+        raise SandboxError(f"choose at least one aggregator; allowed: {', '.join(aggregator_names())}")
     start = time.perf_counter()
     with st.spinner("Simulating and aggregating…"):
         crowd = loaders.simulate(spec, population, policy, aggregators, seed, engine)

@@ -55,10 +55,12 @@ class AggregatorSpec:
     """A registered method and what it can do.
 
     ``kind``: the task kind it aggregates. ``engines``: its implementation per engine (a method
-    without a fast one runs crowd-kit under both). ``gives_posteriors``: it estimates P(label | task).
+    with one implementation runs it under both: crowd-kit's when it has no fast one, the project's
+    own when crowd-kit lacks the method). ``gives_posteriors``: it estimates P(label | task).
     ``estimates_confusion``: the fitted model has Dawid–Skene's ``errors_`` and ``priors_``.
     ``binary_only``: it handles two classes only. ``guard``: checked before fitting.
     ``undefined_skills_fail``: worker skills that come out undefined mean it did not converge.
+    ``counts_ties``: (pairwise) a tie answer counts in the fit; otherwise ties are left out.
     """
 
     name: str
@@ -70,18 +72,20 @@ class AggregatorSpec:
     binary_only: bool = False
     guard: Guard | None = None
     undefined_skills_fail: bool = False
+    counts_ties: bool = False
     references: tuple[str, ...] = field(default=())
 
     @property
     def estimates_skill(self) -> bool:
         """Whether the method estimates per-worker skill (under the crowd-kit engine, the reference)."""
-        return self.engines["crowdkit"].skills is not None
+        return self.implementation("crowdkit")[1].skills is not None
 
     def implementation(self, engine: Engine) -> tuple[Engine, Implementation]:
         """The engine that runs this method under ``engine`` and its implementation."""
         if engine in self.engines:
             return engine, self.engines[engine]
-        return "crowdkit", self.engines["crowdkit"]
+        other: Engine = "crowdkit" if "crowdkit" in self.engines else "fast"
+        return other, self.engines[other]
 
 
 def crowdkit(class_name: str, **params: Any) -> Factory:
@@ -100,6 +104,17 @@ def fast(class_name: str) -> Factory:
 
     def build() -> Aggregator:
         module = importlib.import_module("sandbox.aggregation.fast")
+        model: Aggregator = getattr(module, class_name)()
+        return model
+
+    return build
+
+
+def fast_pairwise(class_name: str) -> Factory:
+    """A factory of :mod:`sandbox.aggregation.fast.pairwise`'s ``class_name`` (imported when called)."""
+
+    def build() -> Aggregator:
+        module = importlib.import_module("sandbox.aggregation.fast.pairwise")
         model: Aggregator = getattr(module, class_name)()
         return model
 
@@ -171,6 +186,50 @@ AGGREGATORS: dict[str, AggregatorSpec] = {
             guard=_mmsr_guard,
             undefined_skills_fail=True,
         ),
+        # Pairwise preferences: scores per item from (worker, left, right, side) answers.
+        AggregatorSpec(
+            "bt",
+            "Bradley–Terry, crowd-kit's estimate (two MM steps; ties left out)",
+            {
+                "fast": Implementation(fast_pairwise("BradleyTerry")),
+                "crowdkit": Implementation(crowdkit("BradleyTerry", n_iter=100)),
+            },
+            kind="pairwise",
+            gives_posteriors=False,
+        ),
+        AggregatorSpec(
+            "noisy_bt",
+            "noisy Bradley–Terry (per-worker skill and left bias; ties left out)",
+            {
+                "fast": Implementation(fast_pairwise("NoisyBradleyTerry"), skills.attribute),
+                "crowdkit": Implementation(crowdkit("NoisyBradleyTerry"), skills.attribute),
+            },
+            kind="pairwise",
+            gives_posteriors=False,
+        ),
+        AggregatorSpec(
+            "bt_mle",
+            "Bradley–Terry maximum likelihood (converged; project's own, not in crowd-kit)",
+            {"fast": Implementation(fast_pairwise("BradleyTerryMLE"))},
+            kind="pairwise",
+            gives_posteriors=False,
+        ),
+        AggregatorSpec(
+            "win_rate",
+            "share of comparisons won, a tie half a win (reference; project's own)",
+            {"fast": Implementation(fast_pairwise("WinRate"))},
+            kind="pairwise",
+            gives_posteriors=False,
+            counts_ties=True,
+        ),
+        AggregatorSpec(
+            "elo",
+            "online Elo in answer order, k = 32 (reference; project's own)",
+            {"fast": Implementation(fast_pairwise("Elo"))},
+            kind="pairwise",
+            gives_posteriors=False,
+            counts_ties=True,
+        ),
     )
 }
 
@@ -215,8 +274,10 @@ def make_aggregator(name: str, engine: str = "fast") -> Aggregator:
     return aggregator_spec(name).implementation(check_engine(engine))[1].build()
 
 
-#: Methods with a fast implementation, in registry order.
-FAST_METHODS: tuple[str, ...] = tuple(name for name, spec in AGGREGATORS.items() if "fast" in spec.engines)
+#: Classification methods with a fast implementation, in registry order.
+FAST_METHODS: tuple[str, ...] = tuple(
+    name for name, spec in AGGREGATORS.items() if "fast" in spec.engines and spec.kind == "classification"
+)
 
 
 def fast_class(name: str) -> type[FastAggregator]:

@@ -10,7 +10,8 @@ from sandbox.cli.options import (
     add_format,
     add_gold,
     add_import_options,
-    read_export,
+    aggregators_for,
+    read_export_kind,
 )
 
 
@@ -34,26 +35,36 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def evaluate(args: argparse.Namespace) -> int:
     """Aggregate real answers and score them against gold."""
     from annotators.errors import SandboxError
-    from sandbox.aggregation.registry import check_engine, parse_aggregators
+    from sandbox.aggregation.registry import check_engine
     from sandbox.experiment import real_answers
     from sandbox.experiment.scoring import score_answers
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
-    aggregators = parse_aggregators(args.aggregators)
     engine = check_engine(args.engine)
     if args.cost_per_label < 0:
         raise SandboxError(f"--cost-per-label must be >= 0, got {args.cost_per_label}")
     if args.dataset is not None:
         if args.gold is not None:
             raise SandboxError("--gold goes with --answers; a bundled dataset brings its own gold")
-        real = real_answers.from_dataset(args.dataset)
+        kind, real = "classification", real_answers.from_dataset(args.dataset)
     else:
-        real = real_answers.from_export(read_export(args, "answers"), args.answers, args.gold)
+        kind, imported = read_export_kind(args, "answers")
+        real = real_answers.FROM_EXPORT[kind](imported, args.answers, args.gold)
+    aggregators = aggregators_for(kind, args.aggregators)
     outcome = score_answers(
-        real.answers, real.gold, aggregators, cost=len(real.answers) * args.cost_per_label, engine=engine
+        real.answers,
+        real.gold,
+        aggregators,
+        cost=len(real.answers) * args.cost_per_label,
+        dataset=real.dataset,
+        engine=engine,
     )
     if args.format == "json":
         print(dumps(outcome_json(outcome, {"dataset": real.source})))
     else:
-        print(outcome_table(outcome, f"real answers of {real.source}, scored on {len(real.gold)} gold tasks"))
+        print(
+            outcome_table(
+                outcome, f"real answers of {real.source}, scored on {real.gold_size} gold {real.gold_unit}"
+            )
+        )
     return 0

@@ -8,6 +8,9 @@ command fails.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sandbox.cli.options import (
     add_aggregator,
@@ -15,9 +18,16 @@ from sandbox.cli.options import (
     add_format,
     add_gold,
     add_import_options,
+    aggregator_for,
+    gold_for,
     gold_of,
-    read_export,
+    read_export_kind,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sandbox.io.importers import ImportedAnswers
 
 REPORT_FORMATS = ("table", "json", "csv")
 CONSENSUS_FORMATS = ("csv", "labelstudio")
@@ -40,16 +50,20 @@ def report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from sandbox.fitting.annotator_report import annotator_report
+    from sandbox.fitting.pairwise_report import pairwise_report
     from sandbox.io.atomic import write_atomically
     from sandbox.reporting.render import report_json, report_table
 
-    imported = read_export(args)
-    result = annotator_report(
-        imported.answers, aggregator=args.aggregator, engine=args.engine, gold=gold_of(args, imported)
+    reports = {"classification": annotator_report, "pairwise": pairwise_report}
+    kind, imported = read_export_kind(args)
+    aggregator = aggregator_for(kind, args.aggregator)
+    result = reports[kind](
+        imported.answers, aggregator=aggregator, engine=args.engine, gold=gold_for(kind, args, imported)
     )
     if args.format == "json":
         header = {
-            "aggregator": args.aggregator,
+            "kind": kind,
+            "aggregator": aggregator,
             "source_format": imported.source_format,
             "skipped": imported.skipped,
         }
@@ -58,7 +72,9 @@ def report(args: argparse.Namespace) -> int:
         print(result.annotators.to_csv(), end="")
     else:
         print(
-            report_table(result, f"{args.export}: {imported.source_format}, consensus by {args.aggregator}")
+            report_table(
+                result, f"{args.export}: {imported.source_format} ({kind}), consensus by {aggregator}"
+            )
         )
     if args.tasks_out:
         write_atomically(Path(args.tasks_out), result.tasks.reset_index().to_csv(index=False))
@@ -78,37 +94,86 @@ def configure_aggregate(parser: argparse.ArgumentParser) -> None:
 
 def aggregate(args: argparse.Namespace) -> int:
     """Consensus of an export as CSV or Label Studio predictions JSON."""
-    import json
     from pathlib import Path
 
+    kind, imported = read_export_kind(args)
+    aggregator = aggregator_for(kind, args.aggregator)
+    out = Path(args.out)
+    output = args.out_format or ("labelstudio" if out.suffix.lower() == ".json" else "csv")
+    if output == "labelstudio" and args.task_field:
+        from annotators.errors import SandboxError
+
+        raise SandboxError("Label Studio predictions need the export's task ids: drop --task-field")
+    written = CONSENSUS_WRITERS[kind](args, imported, aggregator, out, output)
+    print(f"wrote the {aggregator} consensus of {written} to {out} ({output})")
+    return 0
+
+
+def _control(args: argparse.Namespace, imported: ImportedAnswers) -> tuple[str, str]:
     from annotators.errors import SandboxError
+
+    from_name = imported.control
+    to_name = args.to_name or imported.to_name
+    if not from_name or not to_name:
+        raise SandboxError(
+            f"{args.export} does not say which control and object were labeled "
+            f"(from_name={from_name!r}, to_name={to_name!r}); give --from-name and --to-name"
+        )
+    return from_name, to_name
+
+
+def _classification_consensus(
+    args: argparse.Namespace, imported: ImportedAnswers, aggregator: str, out: Path, output: str
+) -> str:
+    import json
+
     from sandbox.aggregation.aggregate import aggregate as run_aggregator
     from sandbox.io.atomic import write_atomically
     from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
 
-    imported = read_export(args)
-    consensus = run_aggregator(args.aggregator, imported.answers, args.engine)
+    consensus = run_aggregator(aggregator, imported.answers, args.engine)
     table = consensus_table(consensus.labels, consensus.probas)
-    out = Path(args.out)
-    kind = args.out_format or ("labelstudio" if out.suffix.lower() == ".json" else "csv")
-    if kind == "labelstudio":
-        if args.task_field:
-            raise SandboxError("Label Studio predictions need the export's task ids: drop --task-field")
-        from_name = imported.control
-        to_name = args.to_name or imported.to_name
-        if not from_name or not to_name:
-            raise SandboxError(
-                f"{args.export} does not say which control and object were labeled "
-                f"(from_name={from_name!r}, to_name={to_name!r}); give --from-name and --to-name"
-            )
+    if output == "labelstudio":
+        from_name, to_name = _control(args, imported)
         predictions = labelstudio_predictions(
-            table, from_name=from_name, to_name=to_name, model_version=f"crowd-sandbox-{args.aggregator}"
+            table, from_name=from_name, to_name=to_name, model_version=f"crowd-sandbox-{aggregator}"
         )
         write_atomically(out, json.dumps(predictions, indent=1) + "\n")
     else:
         write_atomically(out, table.to_csv(index=False))
-    print(f"wrote the {args.aggregator} consensus of {len(table)} tasks to {out} ({kind})")
-    return 0
+    return f"{len(table)} tasks"
+
+
+def _pairwise_consensus(
+    args: argparse.Namespace, imported: ImportedAnswers, aggregator: str, out: Path, output: str
+) -> str:
+    import json
+
+    from sandbox.aggregation.pairwise import aggregate_pairs
+    from sandbox.io.atomic import write_atomically
+    from sandbox.io.pairwise_output import labelstudio_pairwise_predictions
+
+    consensus = aggregate_pairs(aggregator, imported.answers, args.engine)
+    if output == "labelstudio":
+        from_name, to_name = _control(args, imported)
+        predictions = labelstudio_pairwise_predictions(
+            consensus.labels,
+            from_name=from_name,
+            to_name=to_name,
+            model_version=f"crowd-sandbox-{aggregator}",
+        )
+        write_atomically(out, json.dumps(predictions, indent=1) + "\n")
+        return f"{len(predictions)} pairwise tasks"
+    ranking = consensus.ranking()
+    write_atomically(out, ranking.to_csv(index=False))
+    return f"{len(ranking)} items (item, score, rank)"
+
+
+#: How the consensus of each task kind is written: ``(args, imported, aggregator, out, output)``.
+CONSENSUS_WRITERS: dict[str, Callable[[argparse.Namespace, ImportedAnswers, str, Path, str], str]] = {
+    "classification": _classification_consensus,
+    "pairwise": _pairwise_consensus,
+}
 
 
 def configure_fit(parser: argparse.ArgumentParser) -> None:
@@ -127,22 +192,54 @@ def fit(args: argparse.Namespace) -> int:
     """A population fitted from an export, as a population TOML file."""
     from pathlib import Path
 
-    from sandbox.fitting.fit_population import fit_population, population_toml
     from sandbox.io.atomic import write_atomically
     from sandbox.reporting.tables import frame_table
 
-    imported = read_export(args)
+    kind, imported = read_export_kind(args)
     out = Path(args.out)
+    toml, workers = FITTERS[kind](args, imported, args.name or out.stem)
+    write_atomically(out, toml)
+    if args.workers_out:
+        write_atomically(Path(args.workers_out), workers.reset_index().to_csv(index=False))
+    print(f"wrote the {kind} population fitted to {len(workers)} annotators to {out}")
+    print(frame_table(workers["archetype"].value_counts().rename("annotators").to_frame()))
+    return 0
+
+
+def _fit_classification(
+    args: argparse.Namespace, imported: ImportedAnswers, name: str
+) -> tuple[str, pd.DataFrame]:
+    from pathlib import Path
+
+    from sandbox.fitting.fit_population import fit_population, population_toml
+
     fitted = fit_population(
         imported.answers,
-        name=args.name or out.stem,
+        name=name,
         gold=gold_of(args, imported),
         cost_per_label=args.cost_per_label,
         engine=args.engine,
     )
-    write_atomically(out, population_toml(fitted, source=Path(args.export).name))
-    if args.workers_out:
-        write_atomically(Path(args.workers_out), fitted.workers.reset_index().to_csv(index=False))
-    print(f"wrote the population fitted to {len(fitted.workers)} annotators to {out}")
-    print(frame_table(fitted.workers["archetype"].value_counts().rename("annotators").to_frame()))
-    return 0
+    return population_toml(fitted, source=Path(args.export).name), fitted.workers
+
+
+def _fit_pairwise(args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
+    from pathlib import Path
+
+    from sandbox.fitting.pairwise_report import fit_pairwise_population, pairwise_population_toml
+
+    fitted = fit_pairwise_population(
+        imported.answers,
+        name=name,
+        gold=imported.gold,
+        cost_per_label=args.cost_per_label,
+        engine=args.engine,
+    )
+    return pairwise_population_toml(fitted, source=Path(args.export).name), fitted.workers
+
+
+#: How a population of each task kind is fitted: ``(args, imported, name) -> (TOML text, workers)``.
+FITTERS: dict[str, Callable[[argparse.Namespace, ImportedAnswers, str], tuple[str, pd.DataFrame]]] = {
+    "classification": _fit_classification,
+    "pairwise": _fit_pairwise,
+}

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sandbox.aggregation.registry import ENGINE_HELP, ENGINES, aggregator_names
+from sandbox.aggregation.registry import AGGREGATORS, ENGINE_HELP, ENGINES
 from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_POLICIES
 
 if TYPE_CHECKING:
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sandbox.io.importers import ImportedAnswers
     from sandbox.simulation.policy import CampaignPolicy
 
-DEFAULT_AGGREGATORS = "mv,wawa,ds"
 #: Exports at least this large are read with progress on stderr.
 PROGRESS_MIN_BYTES = 8 << 20
 
@@ -39,19 +38,52 @@ def add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("table
     )
 
 
-def add_aggregators(parser: argparse.ArgumentParser, default: str = DEFAULT_AGGREGATORS) -> None:
-    """``--aggregators mv,ds,...`` (validated by the handler against the registry)."""
+def add_aggregators(parser: argparse.ArgumentParser) -> None:
+    """``--aggregators mv,ds,...`` (validated by the handler against the registry and the task kind)."""
     parser.add_argument(
         "--aggregators",
-        default=default,
-        help=f"comma-separated, from {', '.join(aggregator_names())} (default {default})",
+        help=f"comma-separated, from {', '.join(AGGREGATORS)} "
+        "(default: mv,wawa,ds for classification, bt,noisy_bt,win_rate,elo for pairwise)",
     )
 
 
-def add_aggregator(parser: argparse.ArgumentParser, default: str = "ds", what: str = "consensus") -> None:
-    """``--aggregator NAME``: one registered method."""
+def add_aggregator(parser: argparse.ArgumentParser, what: str = "consensus") -> None:
+    """``--aggregator NAME``: one registered method (default: the task kind's)."""
     parser.add_argument(
-        "--aggregator", choices=aggregator_names(), default=default, help=f"{what} (default {default})"
+        "--aggregator",
+        choices=list(AGGREGATORS),
+        help=f"{what} (default: ds for classification, bt for pairwise)",
+    )
+
+
+def aggregators_for(kind: str, text: str | None) -> list[str]:
+    """The ``--aggregators`` of ``kind`` (its defaults when not given); SandboxError naming the
+    kind's methods when one belongs to another kind."""
+    from annotators.errors import SandboxError
+    from sandbox.aggregation.registry import aggregator_names, aggregator_spec, parse_aggregators
+    from sandbox.kinds import task_kind
+
+    names = parse_aggregators(text) if text else list(task_kind(kind).default_aggregators)
+    wrong = [name for name in names if aggregator_spec(name).kind != kind]
+    if wrong:
+        raise SandboxError(
+            f"aggregator {wrong[0]!r} does not aggregate {kind} answers; "
+            f"allowed: {', '.join(aggregator_names(kind))}"
+        )
+    return names
+
+
+def aggregator_for(kind: str, name: str | None) -> str:
+    """The ``--aggregator`` of ``kind`` (its default when not given)."""
+    from sandbox.kinds import task_kind
+
+    return aggregators_for(kind, name or task_kind(kind).default_aggregator)[0]
+
+
+def add_kind(parser: argparse.ArgumentParser) -> None:
+    """``--kind classification|pairwise``: the task kind of an export (default: detected)."""
+    parser.add_argument(
+        "--kind", help="task kind of the export: classification or pairwise (default: detected from the file)"
     )
 
 
@@ -120,6 +152,11 @@ def add_import_options(
         default="error",
         help="multi-choice answers: error (default) or skip (counted)",
     )
+    add_kind(parser)
+    pairwise = parser.add_argument_group("pairwise exports")
+    pairwise.add_argument("--left-field", help="data field / MTurk Input column naming the left (first) item")
+    pairwise.add_argument("--right-field", help="data field / MTurk Input column naming the right item")
+    pairwise.add_argument("--group-field", help="MTurk Input column scoping item ids (e.g. the query)")
 
 
 def add_gold(parser: argparse.ArgumentParser) -> None:
@@ -157,10 +194,65 @@ def read_export(args: argparse.Namespace, path_arg: str = "export") -> ImportedA
         multi_choice=args.multi_choice,
         progress=_progress(path),
     )
+    _report_skipped(path, imported)
+    return imported
+
+
+def _report_skipped(path: Path, imported: ImportedAnswers) -> None:
+    """What the import skipped and why, one line on stderr."""
     if imported.skipped:
         skipped = ", ".join(f"{k}: {v}" for k, v in imported.skipped.items())
         sys.stderr.write(f"{path.name}: skipped {skipped}\n")
+
+
+def _read_pairwise(args: argparse.Namespace, path_arg: str) -> ImportedAnswers:
+    from sandbox.io.importers.pairwise import load_pairwise_answers
+
+    path = Path(getattr(args, path_arg))
+    imported = load_pairwise_answers(
+        path,
+        format=args.input_format,
+        from_name=args.from_name,
+        left_field=args.left_field,
+        right_field=args.right_field,
+        group_field=args.group_field,
+        duplicates=args.duplicates,
+        progress=_progress(path),
+    )
+    _report_skipped(path, imported)
     return imported
+
+
+#: How an export of each task kind is read.
+READERS: dict[str, Callable[[argparse.Namespace, str], ImportedAnswers]] = {
+    "classification": read_export,
+    "pairwise": _read_pairwise,
+}
+
+
+def read_export_kind(args: argparse.Namespace, path_arg: str = "export") -> tuple[str, ImportedAnswers]:
+    """The export's task kind (``--kind``, else detected from the file) and its answers."""
+    from sandbox.io.importers.pairwise import check_kind, detect_kind
+
+    path = Path(getattr(args, path_arg))
+    pairwise_flags = bool(args.left_field or args.right_field)
+    kind = check_kind(args.kind) if args.kind else detect_kind(path, args.input_format, pairwise_flags)
+    return kind, READERS[kind](args, path_arg)
+
+
+def gold_for(kind: str, args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
+    """Gold labels by task of an export of ``kind`` (see :data:`GOLD_READERS`)."""
+    return GOLD_READERS[kind](args, imported)
+
+
+def _pairwise_gold(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
+    """The gold side of each answered task, from ``--gold`` (item scores or gold pairs) or the
+    export's own ground truth."""
+    from sandbox.experiment.real_answers import gold_sides_by_task, pairwise_from_export
+
+    real = pairwise_from_export(imported, args.export, getattr(args, "gold", None))
+    heldout = getattr(real.dataset, "heldout", None)
+    return gold_sides_by_task(imported.answers, heldout) if heldout is not None and len(heldout) else None
 
 
 def gold_of(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
@@ -173,3 +265,10 @@ def gold_of(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | 
     if imported.gold is None:
         return None
     return align_gold(imported.gold, imported.answers, f"{args.export} (its ground truth)")
+
+
+#: How gold labels by task are read for each task kind.
+GOLD_READERS: dict[str, Callable[[argparse.Namespace, ImportedAnswers], pd.Series | None]] = {
+    "classification": gold_of,
+    "pairwise": _pairwise_gold,
+}

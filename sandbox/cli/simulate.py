@@ -11,6 +11,8 @@ from sandbox.cli.options import (
     add_format,
     add_policy,
     add_seed,
+    aggregator_for,
+    aggregators_for,
     policy_from_args,
 )
 
@@ -32,14 +34,14 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Simulate a population on a dataset, aggregate, score."""
     from annotators.population import load_population
-    from sandbox.aggregation.registry import check_engine, parse_aggregators
+    from sandbox.aggregation.registry import check_engine
     from sandbox.datasets import load_dataset
     from sandbox.experiment.experiment import Experiment
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
-    aggregators = parse_aggregators(args.aggregators)
     engine = check_engine(args.engine)
     dataset = load_dataset(args.dataset)
+    aggregators = aggregators_for(dataset.kind, args.aggregators)
     population = load_population(args.population)
     policy = policy_from_args(args)
     outcome = Experiment(dataset, population, policy, tuple(aggregators), engine, args.seed).run()
@@ -83,12 +85,13 @@ def compare(args: argparse.Namespace) -> int:
     from sandbox.reporting.render import comparison_json, comparison_table, dumps
 
     dataset = load_dataset(args.dataset)
+    aggregator = aggregator_for(dataset.kind, args.aggregator)
     crowd, curation = load_population(args.crowd), load_population(args.curation)
     result = compare_sides(
         dataset,
         crowd,
         curation,
-        args.aggregator,
+        aggregator,
         args.seed,
         budget=args.budget,
         target_accuracy=args.target_accuracy,
@@ -96,7 +99,7 @@ def compare(args: argparse.Namespace) -> int:
     )
     header = {
         "dataset": dataset.name,
-        "aggregator": args.aggregator,
+        "aggregator": aggregator,
         "seed": args.seed,
         **({"budget": args.budget} if args.budget is not None else {"target_accuracy": args.target_accuracy}),
     }
@@ -112,26 +115,29 @@ def configure_demo(parser: argparse.ArgumentParser) -> None:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Volunteers, a paid crowd and paid curation side by side on a real dataset."""
-    from sandbox.experiment.demo import DEMO_AGGREGATORS, DEMO_DATASET, run_demo
+    """Volunteers, a paid crowd and paid curation side by side on a real dataset, then on preferences."""
+    from sandbox.experiment.demo import DEMOS, run_demo
     from sandbox.reporting.tables import table
 
-    rows = []
-    for side in run_demo(seed=args.seed):
-        for score in side.outcome.scores:
-            rows.append(
-                {
-                    "population": side.population,
-                    "answers/task": side.redundancy,
-                    "aggregator": score.aggregator,
-                    "accuracy": score.accuracy,
-                    "cost": side.outcome.cost,
-                    "cost/correct": score.cost_per_correct_label,
-                }
-            )
-    print(
-        f"Crowd vs paid curation on {DEMO_DATASET} (real expert gold as truth), "
-        f"aggregators {', '.join(DEMO_AGGREGATORS)}, seed {args.seed}\n"
-    )
-    print(table(rows, ["population", "answers/task", "aggregator", "accuracy", "cost", "cost/correct"]))
+    for number, demo in enumerate(DEMOS):
+        rows = []
+        for side in run_demo(demo, seed=args.seed):
+            for score in side.outcome.scores:
+                rows.append(
+                    {
+                        "population": side.population,
+                        "answers/task": side.redundancy,
+                        "aggregator": score.aggregator,
+                        "accuracy": score.accuracy,
+                        **{name: score.extra.get(name) for name in demo.extra_columns},
+                        "cost": side.outcome.cost,
+                        "cost/correct": score.cost_per_correct_label,
+                    }
+                )
+        columns = ["population", "answers/task", "aggregator", "accuracy", *demo.extra_columns]
+        print(
+            ("\n" if number else "")
+            + f"{demo.title}, aggregators {', '.join(demo.aggregators)}, seed {args.seed}\n"
+        )
+        print(table(rows, [*columns, "cost", "cost/correct"]))
     return 0

@@ -13,6 +13,19 @@ from pathlib import Path
 from annotators.errors import SandboxError
 from sandbox.datasets.bundled import catalog, load_bundled
 from sandbox.datasets.dataset import Dataset
+from sandbox.datasets.pairwise import PairwiseDataset
+from sandbox.datasets.pairwise_sources import (
+    SKLEARN_REGRESSION,
+    SYNTHETIC_NAME,
+    USER_DESCRIPTION,
+    is_regression,
+    is_synthetic_pairs,
+    is_user_pairs,
+    load_regression,
+    load_user_pairs,
+    make_synthetic_pairs,
+)
+from sandbox.datasets.pairwise_sources import SYNTHETIC_DESCRIPTION as PAIRS_DESCRIPTION
 from sandbox.datasets.toy import (
     SKLEARN_SETS,
     SYNTHETIC_DESCRIPTION,
@@ -22,7 +35,15 @@ from sandbox.datasets.toy import (
 )
 from sandbox.datasets.user_file import USER_FILE_SUFFIXES, load_user_file
 
-__all__ = ["SOURCES", "Dataset", "DatasetSource", "dataset_names", "list_datasets", "load_dataset"]
+__all__ = [
+    "SOURCES",
+    "Dataset",
+    "DatasetSource",
+    "PairwiseDataset",
+    "dataset_names",
+    "list_datasets",
+    "load_dataset",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,16 @@ SOURCES: tuple[DatasetSource, ...] = (
         lambda spec: make_synthetic(parse_synthetic(spec)),
         lambda: {"synthetic": SYNTHETIC_DESCRIPTION},
     ),
+    DatasetSource(
+        "pairwise", is_synthetic_pairs, make_synthetic_pairs, lambda: {SYNTHETIC_NAME: PAIRS_DESCRIPTION}
+    ),
+    DatasetSource(
+        "pairwise",
+        is_regression,
+        load_regression,
+        lambda: {name: description for name, (_, description) in SKLEARN_REGRESSION.items()},
+    ),
+    DatasetSource("pairwise", is_user_pairs, load_user_pairs, lambda: {"pairs:items=FILE": USER_DESCRIPTION}),
     # Last: any path is a user file.
     DatasetSource("classification", _is_user_file, load_user_file, dict),
 )
@@ -89,5 +120,6 @@ def load_dataset(spec: str) -> Dataset:
             return source.load(spec)
     raise SandboxError(
         f"unknown dataset {spec!r}; registered: {', '.join(dataset_names())} "
-        "(or give a path to a .csv/.parquet file with task and label columns)"
+        "(or give a path to a .csv/.parquet file with task and label columns, or "
+        "pairs:items=ITEMS.csv,pairs=PAIRS.csv for pairwise preferences)"
     )

@@ -52,6 +52,15 @@ class Dataset:
             features=self.features[rows] if self.features is not None else None,
         )
 
+    def task_context(self) -> Any:
+        """What annotators see of each task besides its truth (one entry per row), handed to the
+        archetypes as ``AnswerBatch.context``: nothing for classification (a kind may override)."""
+        return None
+
+    def gold_rows(self) -> NDArray[Any] | None:
+        """Rows that gold questions may copy (``None``: any row)."""
+        return None
+
     def class_prior(self) -> NDArray[Any]:
         """Share of each class in the truth (length K, sums to 1)."""
         counts = np.bincount(self.truth.to_numpy(), minlength=self.n_classes)

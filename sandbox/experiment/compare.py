@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from annotators.errors import SandboxError
@@ -23,7 +24,7 @@ from annotators.population import Population
 from sandbox.aggregation.registry import Engine
 from sandbox.datasets import Dataset
 from sandbox.experiment.experiment import Experiment
-from sandbox.metrics.downstream import clean_accuracy, split_tasks
+from sandbox.kinds import ScoringInputs, task_kind
 from sandbox.randomness import substream
 from sandbox.simulation.campaign import DIFFICULTY_STREAM
 from sandbox.simulation.difficulty import task_difficulty
@@ -203,5 +204,11 @@ def compare(
             cheapest_reaching(dataset, p, target_accuracy, aggregator, seed, engine)
             for p in (crowd, curation)
         ]
-    clean = clean_accuracy(dataset, split_tasks(dataset)) if dataset.features is not None else None
-    return Comparison(crowd=sides[0], curation=sides[1], downstream_accuracy_clean=clean)
+    return Comparison(crowd=sides[0], curation=sides[1], downstream_accuracy_clean=clean_ceiling(dataset))
+
+
+def clean_ceiling(dataset: Dataset) -> float | None:
+    """The downstream model trained on the truth (the task kind's scorer decides which model)."""
+    kind = task_kind(dataset.kind)
+    nothing = pd.DataFrame({column: [] for column in kind.answer_columns})
+    return kind.scorer(ScoringInputs(nothing, dataset.truth, 0.0, None, dataset)).downstream_accuracy_clean

@@ -19,6 +19,7 @@ from annotators.population import Population
 from sandbox.aggregation.registry import Engine, aggregator_names, aggregator_spec
 from sandbox.datasets import Dataset
 from sandbox.experiment.scoring import score_answers
+from sandbox.kinds import task_kind
 from sandbox.metrics.outcome import Outcome
 from sandbox.randomness import SeedLike
 from sandbox.simulation.campaign import Campaign, run_campaign
@@ -72,12 +73,14 @@ class Experiment:
         return self.dataset if self.rows is None else self.dataset.subset(self.rows)
 
     def score(self, campaign: Campaign, isolate_errors: bool = False) -> Outcome:
-        """Aggregate and score ``campaign``'s answers (see :func:`score_answers`)."""
+        """Aggregate and score ``campaign``'s answers (see :func:`score_answers`), in the answers table
+        of the dataset's task kind."""
+        answers = task_kind(self.dataset.kind).from_campaign(campaign.answers, self.dataset)
         misleading = None
         if campaign.lure is not None:
             misleading = pd.Series(campaign.lure != NO_LURE, index=self.labelled().truth.index)
         outcome = score_answers(
-            campaign.answers,
+            answers,
             self.dataset.truth,
             self.aggregators,
             campaign.cost,

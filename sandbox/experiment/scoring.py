@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from annotators.errors import describe_error
-from sandbox.aggregation.aggregate import Aggregation, aggregate
+from sandbox.aggregation.aggregate import Aggregation
 from sandbox.datasets import Dataset
 from sandbox.kinds import ScoringInputs, task_kind
 from sandbox.metrics.agreement import krippendorff_alpha
@@ -27,7 +27,7 @@ def score_answers(
     misleading: pd.Series | None = None,
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
-    scorer of the dataset's task kind (classification without a dataset).
+    aggregation entry and the scorer of the dataset's task kind (classification without a dataset).
 
     ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
     with features enables downstream scores and sets the task count for coverage. With
@@ -41,7 +41,7 @@ def score_answers(
     errors: dict[str, str] = {}
     for name in aggregators:
         try:
-            result = aggregate(name, answers, engine)
+            result = kind.aggregate(name, answers, engine)
             score = scorer.score(result)
         except Exception as error:
             if not isolate_errors:
@@ -60,4 +60,5 @@ def score_answers(
         aggregations=aggregations,
         downstream_accuracy_clean=scorer.downstream_accuracy_clean,
         errors=errors,
+        table_extras=kind.table_extras,
     )

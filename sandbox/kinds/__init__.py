@@ -6,8 +6,9 @@ from __future__ import annotations
 from annotators.errors import SandboxError
 from sandbox.kinds.base import Scorer, ScoringInputs, TaskKind
 from sandbox.kinds.classification import CLASSIFICATION
+from sandbox.kinds.pairwise import PAIRWISE
 
-TASK_KINDS: dict[str, TaskKind] = {kind.name: kind for kind in (CLASSIFICATION,)}
+TASK_KINDS: dict[str, TaskKind] = {kind.name: kind for kind in (CLASSIFICATION, PAIRWISE)}
 
 
 def task_kind(name: str) -> TaskKind:

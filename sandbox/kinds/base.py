@@ -48,10 +48,19 @@ class Scorer(Protocol):
 @dataclass(frozen=True)
 class TaskKind:
     """A kind of task: ``answer_columns`` of its answers table, ``validate_answers(table, source)``
-    (where answers enter: one value type per column, no empty cells), and ``scorer(inputs)``."""
+    (where answers enter: one value type per column, no empty cells), ``scorer(inputs)``,
+    ``aggregate(name, answers, engine)`` (its aggregation entry), ``from_campaign(answers, dataset)``
+    (a simulated campaign's ``task, worker, label`` codes as the kind's answers table) and the
+    aggregators used when none are named (``default_aggregators``; ``default_aggregator`` where one
+    method is asked for); ``table_extras``: its kind-specific scores shown as table columns."""
 
     name: str
     summary: str
     answer_columns: tuple[str, ...]
     validate_answers: Callable[[pd.DataFrame, str], pd.DataFrame]
     scorer: Callable[[ScoringInputs], Scorer]
+    aggregate: Callable[[str, pd.DataFrame, str], Aggregation]
+    from_campaign: Callable[[pd.DataFrame, Dataset], pd.DataFrame]
+    default_aggregators: tuple[str, ...]
+    default_aggregator: str
+    table_extras: tuple[str, ...] = ()

@@ -11,7 +11,10 @@ trained on the truth as the ceiling.
 
 from __future__ import annotations
 
-from sandbox.aggregation.aggregate import Aggregation
+import pandas as pd
+
+from sandbox.aggregation.aggregate import Aggregation, aggregate
+from sandbox.datasets import Dataset
 from sandbox.io.answers import ANSWER_COLUMNS, validate_answers
 from sandbox.kinds.base import ScoringInputs, TaskKind
 from sandbox.metrics.downstream import clean_accuracy, label_accuracy, posterior_accuracy, split_tasks
@@ -74,10 +77,20 @@ class ClassificationScorer:
         )
 
 
+def campaign_answers(answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """A campaign's answers are already classification answers (class codes as labels)."""
+    return answers
+
+
 CLASSIFICATION = TaskKind(
     name="classification",
     summary="choose the class of an item",
     answer_columns=ANSWER_COLUMNS,
     validate_answers=validate_answers,
     scorer=ClassificationScorer,
+    aggregate=aggregate,
+    from_campaign=campaign_answers,
+    default_aggregators=("mv", "wawa", "ds"),
+    default_aggregator="ds",
+    table_extras=("accuracy_misleading", "accuracy_ordinary"),
 )

@@ -44,6 +44,7 @@ class Outcome:
     ``downstream_accuracy_clean``: the downstream model trained on true labels (datasets with features).
     ``campaign``: the simulated campaign (answers, workers, QC counts), when simulated.
     ``errors``: aggregator → why it failed, when scored with ``isolate_errors`` (it has no score).
+    ``table_extras``: the kind-specific scores (keys of ``AggregatorScore.extra``) worth a table column.
     """
 
     n_tasks: int
@@ -56,6 +57,7 @@ class Outcome:
     downstream_accuracy_clean: float | None = None
     campaign: Campaign | None = field(default=None, repr=False)
     errors: dict[str, str] = field(default_factory=dict)
+    table_extras: tuple[str, ...] = ()
 
     def score(self, aggregator: str) -> AggregatorScore:
         """The score of one aggregator."""

@@ -93,14 +93,14 @@ def outcome_table(outcome: Outcome, title: str) -> str:
             "coverage": s.coverage,
             "cost/correct": s.cost_per_correct_label,
             **{name: getattr(s, name) for name in optional},
-            **s.extra,
+            **{name: s.extra.get(name) for name in outcome.table_extras},
             "seconds": s.seconds,
         }
         for s in outcome.scores
     ]
     columns = ["aggregator", "accuracy", "f1_macro", "coverage", "cost/correct"]
     columns += [n for n in optional if any(getattr(s, n) is not None for s in outcome.scores)]
-    columns += list(dict.fromkeys(name for s in outcome.scores for name in s.extra))
+    columns += [n for n in outcome.table_extras if any(s.extra.get(n) is not None for s in outcome.scores)]
     columns.append("seconds")
     lines = [
         title,
@@ -213,7 +213,8 @@ def report_table(report: AnnotatorReport, title: str) -> str:
     lines = [title]
     for key, value in report.overall.items():
         lines.append(f"  {key}: {f'{value:.4f}' if isinstance(value, float) else value}")
-    annotators = report.annotators.sort_values(["suspect", "ds_accuracy"], ascending=[False, True])
+    quality = "ds_accuracy" if "ds_accuracy" in report.annotators.columns else "agreement"
+    annotators = report.annotators.sort_values(["suspect", quality], ascending=[False, True])
     lines += ["", "annotators (suspected spammers first):", frame_table(annotators)]
     lines += ["", "least confident tasks:", frame_table(report.tasks.sort_values("confidence").head(10))]
     return "\n".join(lines)

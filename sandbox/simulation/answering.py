@@ -42,8 +42,9 @@ class Items:
 class TaskContext:
     """What the answering needs to know of the tasks (per dataset row) and the campaign.
 
-    ``lure``: per task, the class a misleading item pulls to (``NO_LURE`` for ordinary items; None:
-    no misleading items); ``pull``: the probability that a worker who tries answers it.
+    ``task_data``: what the task kind shows of each task (``Dataset.task_context()``), passed on to
+    archetypes. ``lure``: per task, the class a misleading item pulls to (``NO_LURE`` for ordinary
+    items; None: no misleading items); ``pull``: the probability that a worker who tries answers it.
     """
 
     truth: NDArray[Any]
@@ -53,6 +54,7 @@ class TaskContext:
     campaign_key: int
     lure: NDArray[Any] | None = None
     pull: float = 0.0
+    task_data: Any = None
 
     @property
     def n_classes(self) -> int:
@@ -164,4 +166,5 @@ def batch_for(
         task_confusion=context.confusion,
         earlier=earlier,
         worker_preference=crowd.preference,
+        context=context.task_data,
     )

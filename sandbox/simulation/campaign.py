@@ -57,7 +57,8 @@ class Campaign:
     """What a campaign produced.
 
     ``answers``: kept answers ``task, worker, label`` (dataset task ids, worker ids 0..pool-1, class codes).
-    ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``admitted``,
+    ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``label`` (a
+    worker's fixed class or promoted item, -1 when none), ``admitted``,
     ``banned``, ``gold_answers``, ``gold_correct``.
     ``cost``: paid answers × cost per label + fixed cost.
     ``lure``: per dataset row, the class a misleading item pulls to (``NO_LURE`` for ordinary items);
@@ -132,6 +133,7 @@ def run_campaign(
             else None
         ),
         pull=items.pull,
+        task_data=dataset.task_context(),
     )
     pool = population.pool_size
     state = _WorkerState(
@@ -142,7 +144,8 @@ def run_campaign(
         admitted=np.ones(pool, dtype=bool),
     )
     earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-    qualification_answers = _qualify(policy, crowd, population, context, state, earlier, rng)
+    gold_rows = dataset.gold_rows()
+    qualification_answers = _qualify(policy, crowd, population, context, state, earlier, gold_rows, rng)
 
     store = _Answers([], [], [])
     target = np.full(dataset.n_tasks, policy.redundancy, dtype=np.int64)
@@ -163,7 +166,7 @@ def run_campaign(
         if len(new_task) == 0:
             break  # nobody eligible is left for the tasks that still need answers
         rounds += 1
-        round_items = _interleave_gold(new_task, new_worker, policy.gold_rate, state, context, rng)
+        round_items = _interleave_gold(new_task, new_worker, policy.gold_rate, state, context, gold_rows, rng)
         labels, earlier = answer(round_items, crowd, population, context, earlier, rng)
         done = _apply_bans(round_items, labels, context.truth, policy, state)
         real = done & ~round_items.is_gold
@@ -197,6 +200,7 @@ def _qualify(
     context: TaskContext,
     state: _WorkerState,
     earlier: EarlierAnswers,
+    gold_rows: NDArray[Any] | None,
     rng: np.random.Generator,
 ) -> int:
     """Every worker answers ``policy.qualification`` gold questions; those below the threshold are out."""
@@ -206,7 +210,7 @@ def _qualify(
     pool = len(crowd.member)
     worker = np.repeat(np.arange(pool), questions)
     items = Items(
-        task=gold_tasks(context, len(worker), rng),
+        task=gold_tasks(len(worker), context, gold_rows, rng),
         worker=worker,
         is_gold=np.ones(len(worker), dtype=bool),
         position=np.tile(np.arange(questions), pool),
@@ -224,6 +228,7 @@ def _interleave_gold(
     gold_rate: float,
     state: _WorkerState,
     context: TaskContext,
+    gold_rows: NDArray[Any] | None,
     rng: np.random.Generator,
 ) -> Items:
     """Each worker's new tasks in task order, with Geometric(1 - gold_rate) gold questions before each
@@ -241,20 +246,27 @@ def _interleave_gold(
     offset = np.arange(n_gold) - np.repeat(np.cumsum(gold_before) - gold_before, gold_before)
     gold_position = np.repeat(real_position - gold_before, gold_before) + offset
     return Items(
-        task=np.concatenate([task, gold_tasks(context, n_gold, rng)]),
+        task=np.concatenate([task, gold_tasks(n_gold, context, gold_rows, rng)]),
         worker=np.concatenate([worker, gold_worker]),
         is_gold=np.concatenate([np.zeros(len(task), dtype=bool), np.ones(n_gold, dtype=bool)]),
         position=np.concatenate([real_position, gold_position]),
     )
 
 
-def gold_tasks(context: TaskContext, count: int, rng: np.random.Generator) -> NDArray[Any]:
-    """``count`` known-answer questions drawn from the tasks; misleading items are never used as gold
-    (a requester picks clear cases for quality control)."""
-    if context.lure is None:
+def gold_tasks(
+    count: int, context: TaskContext, gold_rows: NDArray[Any] | None, rng: np.random.Generator
+) -> NDArray[Any]:
+    """The tasks ``count`` gold questions are copies of: any task, or the dataset's gold pool
+    (``gold_rows``); never a misleading item (a requester picks clear cases for quality control)."""
+    pool = gold_rows
+    if context.lure is not None:
+        ordinary = np.flatnonzero(context.lure == NO_LURE)
+        clear = ordinary if pool is None else np.intersect1d(np.asarray(pool), ordinary)
+        if len(clear):  # when every item misleads, gold comes from where it can
+            pool = clear
+    if pool is None:
         return rng.integers(0, len(context.truth), size=count)
-    ordinary = np.flatnonzero(context.lure == NO_LURE)
-    return ordinary[rng.integers(0, len(ordinary), size=count)]
+    return np.asarray(pool)[rng.integers(0, len(pool), size=count)]
 
 
 def _cumsum_within(groups: NDArray[Any], values: NDArray[Any]) -> NDArray[Any]:
@@ -318,6 +330,7 @@ def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> p
             "archetype": archetypes[crowd.member],
             "honest": honest[crowd.member],
             "skill": crowd.skill,
+            "label": crowd.label,
             "admitted": state.admitted,
             "banned": state.banned,
             "gold_answers": state.gold_seen,

@@ -6,6 +6,9 @@ Scenario dict::
     population = "volunteers"          # preset name, TOML path, or a population table
     aggregators = ["mv", "wawa", "ds"]
     engine = "fast"                    # or "crowdkit"; sweepable like any key
+    kind = "classification"            # or "pairwise": dataset, population and aggregators left at
+                                       # their defaults become that kind's (synthetic-pairs,
+                                       # pairwise_volunteers, bt/noisy_bt/win_rate/elo)
     [policy]                           # CampaignPolicy fields (redundancy, gold_rate, ...)
     redundancy = 5
 
@@ -35,7 +38,20 @@ if TYPE_CHECKING:
     from sandbox.metrics.outcome import Outcome
     from sandbox.simulation.policy import CampaignPolicy
 
-SCENARIO_KEYS = ("dataset", "population", "aggregators", "engine", "policy")
+SCENARIO_KEYS = ("dataset", "population", "aggregators", "engine", "policy", "kind")
+#: What ``dataset``, ``population`` and ``aggregators`` default to, per task kind.
+KIND_DEFAULTS: dict[str, dict[str, Any]] = {
+    "classification": {
+        "dataset": "snow_rte",
+        "population": "volunteers",
+        "aggregators": ["mv", "wawa", "ds"],
+    },
+    "pairwise": {
+        "dataset": "synthetic-pairs",
+        "population": "pairwise_volunteers",
+        "aggregators": ["bt", "noisy_bt", "win_rate", "elo"],
+    },
+}
 SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds", "extra")
 
 
@@ -44,13 +60,20 @@ def default_scenario() -> dict[str, Any]:
     from sandbox.simulation.policy import CampaignPolicy
 
     policy = {key: value for key, value in CampaignPolicy().to_dict().items() if value is not None}
-    return {
-        "dataset": "snow_rte",
-        "population": "volunteers",
-        "aggregators": ["mv", "wawa", "ds"],
-        "engine": "fast",
-        "policy": policy,
-    }
+    return {**KIND_DEFAULTS["classification"], "engine": "fast", "policy": policy, "kind": "classification"}
+
+
+def with_kind_defaults(scenario: dict[str, Any]) -> dict[str, Any]:
+    """``scenario`` with its dataset, population and aggregators, where still at the classification
+    defaults, replaced by the defaults of its ``kind``; SandboxError for an unknown kind."""
+    kind = scenario.get("kind", "classification")
+    if kind not in KIND_DEFAULTS:
+        raise SandboxError(f"unknown kind {kind!r}; allowed: {', '.join(KIND_DEFAULTS)}")
+    resolved = dict(scenario)
+    for key, value in KIND_DEFAULTS["classification"].items():
+        if resolved.get(key) == value:
+            resolved[key] = KIND_DEFAULTS[kind][key]
+    return resolved
 
 
 @lru_cache(maxsize=8)
@@ -101,6 +124,7 @@ def run_scenario_cell(scenario: dict[str, Any], seed: int) -> list[dict[str, Any
     aggregator. An aggregator that raises gets an error row; the others keep their scores."""
     from sandbox.experiment.experiment import Experiment
 
+    scenario = with_kind_defaults(scenario)
     experiment = Experiment(
         dataset=_dataset(str(scenario["dataset"])),
         population=_population(scenario["population"]),
@@ -155,11 +179,12 @@ class ScenarioCell(CellKind):
         return {name: f"policy.{name}" for name in CampaignPolicy.model_fields}
 
     def expand(self, scenario: dict[str, Any], path: str) -> None:
-        """Load a population preset or file into its table before a ``population.*`` edit."""
+        """Load a population preset or file (the kind's default one when left at the default) into its
+        table before a ``population.*`` edit."""
         if path.startswith("population.") and not isinstance(scenario.get("population"), dict):
             from annotators.population import load_population_dict
 
-            data, _ = load_population_dict(str(scenario["population"]))
+            data, _ = load_population_dict(str(with_kind_defaults(scenario)["population"]))
             scenario["population"] = data
 
     def validate(self, scenario: dict[str, Any]) -> None:
@@ -167,6 +192,7 @@ class ScenarioCell(CellKind):
         unknown = sorted(set(scenario) - set(SCENARIO_KEYS))
         if unknown:
             raise SandboxError(f"unknown scenario key {unknown[0]!r}; allowed: {', '.join(SCENARIO_KEYS)}")
+        scenario = with_kind_defaults(scenario)
         _policy(scenario)
         _aggregators(scenario)
         _engine(scenario)

@@ -181,7 +181,7 @@ def test_validate_value_checks_one_value() -> None:
         ),
         (
             {"kind": "ranking"},
-            "crowd.toml: unknown kind 'ranking'; allowed: classification",
+            "crowd.toml: unknown kind 'ranking'; allowed: classification, pairwise",
         ),
         (
             {"schema_version": 2},

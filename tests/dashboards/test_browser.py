@@ -198,3 +198,11 @@ def test_your_export(page: Any, server: str) -> None:
     alert.wait_for()
     assert "missing column 'label'" in alert.inner_text()
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_preferences(page: Any, server: str) -> None:
+    page.goto(f"{server}/preferences")
+    page.get_by_text("Ranking quality as cheaters join").wait_for()
+    settle(page)
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+    check_page(page, "preferences")

@@ -158,3 +158,10 @@ def test_your_export_explains_a_bad_upload() -> None:
     app.file_uploader(key="answers").set_value(("broken.csv", b"task,worker\n1,2\n", "text/csv")).run()
     assert not app.exception
     assert "missing column 'label'" in app.error[0].value
+
+
+def test_preferences_page_runs_and_says_what_a_ring_does() -> None:
+    app = page("preferences").run()
+    assert not app.exception
+    caption = " ".join(c.value for c in app.caption)
+    assert "paid curation" in caption and "top 3" in caption

@@ -8,11 +8,17 @@ from crowdkit import aggregation as ck
 
 from annotators.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
-from sandbox.aggregation.registry import AGGREGATORS, FAST_METHODS, engine_used, fast_class, make_aggregator
+from sandbox.aggregation.registry import (
+    FAST_METHODS,
+    aggregator_names,
+    engine_used,
+    fast_class,
+    make_aggregator,
+)
 from sandbox.datasets import load_dataset
 
 
-@pytest.mark.parametrize("name", list(AGGREGATORS))
+@pytest.mark.parametrize("name", aggregator_names("classification"))
 def test_make_aggregator_picks_the_engine(name: str) -> None:
     fast = make_aggregator(name)
     if name in FAST_METHODS:
