@@ -101,6 +101,8 @@ def policies(draw: st.DrawFn) -> dict[str, Any]:
         "difficulty_beta": draw(st.integers(1, 100)),
     }
     keys = draw(st.lists(st.sampled_from(list(values)), unique=True))
+    if "max_redundancy" in keys and "redundancy" not in keys:
+        keys.append("redundancy")  # max_redundancy was drawn at or above this redundancy, not the default
     return {key: values[key] for key in keys}
 
 
