@@ -22,3 +22,10 @@ def describe_error(error: BaseException) -> str:
     if last:
         message += f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})"
     return message
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of a library's (often multi-line, sometimes quoted) error message, or the
+    error's type name when it has no message."""
+    text = str(error).strip().strip("b'\"").strip()
+    return text.splitlines()[0].strip() if text else type(error).__name__
