@@ -1,8 +1,10 @@
 """``report``, ``aggregate`` and ``fit``: what a real annotation export says about its annotators.
 
 The handlers parse, call the engine (:mod:`sandbox.fitting`, :mod:`sandbox.aggregation`,
-:mod:`sandbox.io`) and print or write. Files are written atomically and nothing is written when a
-command fails.
+:mod:`sandbox.io`) and print or write. Outputs are checked before any work
+(:func:`sandbox.io.outputs.check_outputs`: never an input, a directory or a read-only file), written
+all or nothing (:mod:`sandbox.io.atomic`), and CSV is made safe for spreadsheets; nothing is
+written or printed when a command fails.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from sandbox.cli.options import (
     add_gold,
     add_import_options,
     gold_of,
+    input_paths,
+    non_negative_float,
     read_export,
 )
 
@@ -41,8 +45,10 @@ def report(args: argparse.Namespace) -> int:
 
     from sandbox.fitting.annotator_report import annotator_report
     from sandbox.io.atomic import write_atomically
+    from sandbox.io.outputs import check_outputs, spreadsheet_csv
     from sandbox.reporting.render import report_json, report_table
 
+    check_outputs({"--tasks-out": args.tasks_out}, input_paths(args))
     imported = read_export(args)
     result = annotator_report(
         imported.answers, aggregator=args.aggregator, engine=args.engine, gold=gold_of(args, imported)
@@ -53,15 +59,15 @@ def report(args: argparse.Namespace) -> int:
             "source_format": imported.source_format,
             "skipped": imported.skipped,
         }
-        print(json.dumps(report_json(result, header), indent=2))
+        text = json.dumps(report_json(result, header), indent=2) + "\n"
     elif args.format == "csv":
-        print(result.annotators.to_csv(), end="")
+        text = spreadsheet_csv(result.annotators)
     else:
-        print(
-            report_table(result, f"{args.export}: {imported.source_format}, consensus by {args.aggregator}")
-        )
+        title = f"{args.export}: {imported.source_format}, consensus by {args.aggregator}"
+        text = report_table(result, title) + "\n"
     if args.tasks_out:
-        write_atomically(Path(args.tasks_out), result.tasks.reset_index().to_csv(index=False))
+        write_atomically(Path(args.tasks_out), spreadsheet_csv(result.tasks))
+    print(text, end="")
     return 0
 
 
@@ -81,19 +87,21 @@ def aggregate(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from annotators.errors import SandboxError
+    from annotators.errors import SandboxError, printable
     from sandbox.aggregation.aggregate import aggregate as run_aggregator
     from sandbox.io.atomic import write_atomically
     from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
+    from sandbox.io.outputs import check_outputs, spreadsheet_csv
 
+    out = Path(args.out)
+    kind = args.out_format or ("labelstudio" if out.suffix.lower() == ".json" else "csv")
+    if kind == "labelstudio" and args.task_field:
+        raise SandboxError("Label Studio predictions need the export's task ids: drop --task-field")
+    check_outputs({"--out": out}, input_paths(args))
     imported = read_export(args)
     consensus = run_aggregator(args.aggregator, imported.answers, args.engine)
     table = consensus_table(consensus.labels, consensus.probas)
-    out = Path(args.out)
-    kind = args.out_format or ("labelstudio" if out.suffix.lower() == ".json" else "csv")
     if kind == "labelstudio":
-        if args.task_field:
-            raise SandboxError("Label Studio predictions need the export's task ids: drop --task-field")
         from_name = imported.control
         to_name = args.to_name or imported.to_name
         if not from_name or not to_name:
@@ -106,8 +114,8 @@ def aggregate(args: argparse.Namespace) -> int:
         )
         write_atomically(out, json.dumps(predictions, indent=1) + "\n")
     else:
-        write_atomically(out, table.to_csv(index=False))
-    print(f"wrote the {args.aggregator} consensus of {len(table)} tasks to {out} ({kind})")
+        write_atomically(out, spreadsheet_csv(table))
+    print(f"wrote the {args.aggregator} consensus of {len(table)} tasks to {printable(str(out))} ({kind})")
     return 0
 
 
@@ -118,7 +126,9 @@ def configure_fit(parser: argparse.ArgumentParser) -> None:
     add_engine(parser)
     parser.add_argument("--out", required=True, help="population TOML file to write")
     parser.add_argument("--name", help="population name (default: the output file's stem)")
-    parser.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
+    parser.add_argument(
+        "--cost-per-label", type=non_negative_float, default=0.0, help="price of one answer (default 0)"
+    )
     parser.add_argument("--workers-out", help="also write the per-annotator fit (CSV) here")
     parser.set_defaults(handler=fit)
 
@@ -127,12 +137,15 @@ def fit(args: argparse.Namespace) -> int:
     """A population fitted from an export, as a population TOML file."""
     from pathlib import Path
 
+    from annotators.errors import printable
     from sandbox.fitting.fit_population import fit_population, population_toml
-    from sandbox.io.atomic import write_atomically
+    from sandbox.io.atomic import write_all_atomically
+    from sandbox.io.outputs import check_outputs, spreadsheet_csv
     from sandbox.reporting.tables import frame_table
 
-    imported = read_export(args)
     out = Path(args.out)
+    check_outputs({"--out": out, "--workers-out": args.workers_out}, input_paths(args))
+    imported = read_export(args)
     fitted = fit_population(
         imported.answers,
         name=args.name or out.stem,
@@ -140,9 +153,10 @@ def fit(args: argparse.Namespace) -> int:
         cost_per_label=args.cost_per_label,
         engine=args.engine,
     )
-    write_atomically(out, population_toml(fitted, source=Path(args.export).name))
+    files: dict[Path, str] = {out: population_toml(fitted, source=Path(args.export).name)}
     if args.workers_out:
-        write_atomically(Path(args.workers_out), fitted.workers.reset_index().to_csv(index=False))
-    print(f"wrote the population fitted to {len(fitted.workers)} annotators to {out}")
+        files[Path(args.workers_out)] = spreadsheet_csv(fitted.workers)
+    write_all_atomically(files)
+    print(f"wrote the population fitted to {len(fitted.workers)} annotators to {printable(str(out))}")
     print(frame_table(fitted.workers["archetype"].value_counts().rename("annotators").to_frame()))
     return 0

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, printable
 
 EXIT_USER_ERROR = 2
 
@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
         return status
     except SandboxError as error:
-        sys.stderr.write(f"crowd-sandbox: error: {error}\n")
+        sys.stderr.write(f"crowd-sandbox: error: {printable(str(error))}\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("crowd-sandbox: interrupted\n")

@@ -11,6 +11,7 @@ from sandbox.cli.options import (
     add_format,
     add_policy,
     add_seed,
+    finite_float,
     policy_from_args,
 )
 
@@ -65,8 +66,8 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--crowd", required=True, help="crowd population (preset or TOML)")
     parser.add_argument("--curation", required=True, help="curation population (preset or TOML)")
     question = parser.add_mutually_exclusive_group(required=True)
-    question.add_argument("--budget", type=float, help="money available to each side")
-    question.add_argument("--target-accuracy", type=float, help="accuracy each side must reach")
+    question.add_argument("--budget", type=finite_float, help="money available to each side")
+    question.add_argument("--target-accuracy", type=finite_float, help="accuracy each side must reach")
     add_aggregator(parser, what="aggregator both sides use")
     add_seed(parser)
     add_engine(parser)

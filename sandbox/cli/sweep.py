@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from annotators.errors import SandboxError
+from sandbox.cli.options import non_negative_int, positive_int
 from sandbox.reporting.progress import Progress
 from sandbox.reporting.render import sweep_summary_table
 from sandbox.sweep.cells import load_cell
@@ -52,10 +53,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=V1,V2,...",
         help="vary a scenario value over a list, e.g. redundancy=1,3,5 (repeatable)",
     )
-    parser.add_argument("--seeds", type=int, help="repetitions per grid point (default 3)")
-    parser.add_argument("--seed", type=int, help="sweep seed all cell seeds derive from")
+    parser.add_argument("--seeds", type=positive_int, help="repetitions per grid point (default 3)")
+    parser.add_argument("--seed", type=non_negative_int, help="sweep seed all cell seeds derive from")
     parser.add_argument("--out", type=Path, required=True, help="results directory")
-    parser.add_argument("--workers", type=int, help="local processes (default: all cores)")
+    parser.add_argument("--workers", type=positive_int, help="local processes (default: all cores)")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT")
     parser.add_argument("--resume", action="store_true", help="keep the cells already in --out, run the rest")
     parser.set_defaults(handler=run)

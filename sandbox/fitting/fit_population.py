@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, printable
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.fitting.annotator_report import build_report
 from sandbox.randomness import SeedLike, make_rng
@@ -279,15 +279,16 @@ def population_toml(fitted: FittedCrowd, source: str) -> str:
     import tomli_w
 
     counts = fitted.workers["archetype"].value_counts()
+    labels = ", ".join(printable(str(label)) for label in fitted.labels)
     header = [
-        f"# Population fitted by `crowd-sandbox fit` from {source}",
+        f"# Population fitted by `crowd-sandbox fit` from {printable(source)}",
         f"# ({int(fitted.activity.sum())} answers, {len(fitted.workers)} annotators, labels "
-        f"{', '.join(map(str, fitted.labels))}; class code i = i-th label).",
+        f"{labels}; class code i = i-th label).",
         f"# Truth: gold on {fitted.truth_from_gold:.0%} of the tasks, Dawid-Skene consensus elsewhere.",
         "# Annotators mapped to archetypes: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".",
         f"# Answers per annotator: median {fitted.activity.median():g}, max {fitted.activity.max()}.",
         "# Misleading tasks (fewer than half the answers right) per true label: "
-        + ", ".join(f"{k} {v:.1%}" for k, v in fitted.misleading_share.items())
+        + ", ".join(f"{printable(str(k))} {v:.1%}" for k, v in fitted.misleading_share.items())
         + " (not in the population schema: `run` draws independent errors).",
         f"# Activity: Zipf exponent {zipf_exponent(fitted.activity):g} fitted to answers per annotator.",
         "",

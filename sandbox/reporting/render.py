@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from annotators.errors import printable
 from sandbox.experiment.compare import Comparison
 from sandbox.fitting.annotator_report import AnnotatorReport
 from sandbox.metrics.outcome import AggregatorScore, Outcome
@@ -95,7 +96,7 @@ def outcome_table(outcome: Outcome, title: str) -> str:
     columns += [n for n in optional if any(getattr(s, n) is not None for s in outcome.scores)]
     columns.append("seconds")
     lines = [
-        title,
+        printable(title),
         f"{outcome.n_tasks} tasks, {outcome.n_workers} workers, {outcome.n_labels} labels kept, "
         f"cost {format_cell(outcome.cost, 2)}, "
         f"Krippendorff's alpha {format_cell(outcome.krippendorff_alpha, 3)}",
@@ -202,7 +203,7 @@ def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str,
 def report_table(report: AnnotatorReport, title: str) -> str:
     """The annotator report for a terminal: overall figures, suspected spammers first, least confident
     tasks."""
-    lines = [title]
+    lines = [printable(title)]
     for key, value in report.overall.items():
         lines.append(f"  {key}: {f'{value:.4f}' if isinstance(value, float) else value}")
     annotators = report.annotators.sort_values(["suspect", "ds_accuracy"], ascending=[False, True])
