@@ -29,12 +29,16 @@ DEFAULT_AGGREGATORS = "mv,wawa,ds"
 PROGRESS_MIN_BYTES = 8 << 20
 
 
+def _parsed(text: str, convert: Callable[[str], float], what: str) -> float:
+    try:
+        return convert(text)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+
+
 def finite_float(text: str) -> float:
     """argparse type: a finite number (not nan, not inf)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    value = _parsed(text, float, "a number")
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     return value
@@ -50,10 +54,7 @@ def non_negative_float(text: str) -> float:
 
 def non_negative_int(text: str) -> int:
     """argparse type: an integer >= 0 (seeds)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    value = int(_parsed(text, int, "an integer"))
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is negative; give an integer >= 0")
     return value
