@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, describe_error
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed, quiet_crowdkit
 from sandbox.aggregation.fast._base import FastAggregator
 from sandbox.aggregation.fast._coding import CodedAnswers, encode
@@ -58,6 +58,11 @@ def aggregate(name: str, answers: pd.DataFrame, engine: str = "fast") -> Aggrega
         raise SandboxError(
             f"{name} handles two classes only, these answers have {coded.n_labels}; use mv, ds, glad or mace"
         )
+    if coded.n_labels < spec.min_labels:
+        raise SandboxError(
+            f"{name} needs answers with at least {spec.min_labels} different labels, these have "
+            f"{coded.n_labels} ({', '.join(map(str, coded.label_names[:5]))}); use mv or ds"
+        )
     codes = _codes_only(coded)
     if spec.guard is not None:
         spec.guard(codes)
@@ -67,7 +72,14 @@ def aggregate(name: str, answers: pd.DataFrame, engine: str = "fast") -> Aggrega
         if isinstance(model, FastAggregator):
             labels = model.fit_coded(codes).labels_
         else:
-            labels = model.fit_predict(_frame(codes))
+            try:
+                labels = model.fit_predict(_frame(codes))
+            except (ArithmeticError, IndexError, KeyError, ValueError, np.linalg.LinAlgError) as error:
+                # crowd-kit 1.4.2 fails on some small or degenerate crowds (KOS on one worker)
+                raise AggregationFailed(
+                    f"{name} (crowd-kit) failed on these answers ({describe_error(error)}); "
+                    "try another aggregator or --engine fast"
+                ) from None
     seconds = time.perf_counter() - start
     if labels.isna().any():
         raise AggregationFailed(f"{name} did not converge on these answers (it produced no label)")

@@ -57,7 +57,8 @@ class AggregatorSpec:
     ``kind``: the task kind it aggregates. ``engines``: its implementation per engine (a method
     without a fast one runs crowd-kit under both). ``gives_posteriors``: it estimates P(label | task).
     ``estimates_confusion``: the fitted model has Dawid–Skene's ``errors_`` and ``priors_``.
-    ``binary_only``: it handles two classes only. ``guard``: checked before fitting.
+    ``binary_only``: it handles two classes only. ``min_labels``: the fewest distinct labels it
+    works with (crowd-kit's KOS and MMSR divide by K - 1). ``guard``: checked before fitting.
     ``undefined_skills_fail``: worker skills that come out undefined mean it did not converge.
     """
 
@@ -68,6 +69,7 @@ class AggregatorSpec:
     gives_posteriors: bool = True
     estimates_confusion: bool = False
     binary_only: bool = False
+    min_labels: int = 1
     guard: Guard | None = None
     undefined_skills_fail: bool = False
     references: tuple[str, ...] = field(default=())
@@ -162,12 +164,14 @@ AGGREGATORS: dict[str, AggregatorSpec] = {
             _both("KOS", None),
             gives_posteriors=False,
             binary_only=True,
+            min_labels=2,
         ),
         AggregatorSpec(
             "mmsr",
             "matrix mean-subsequence-reduced (robust to adversaries)",
             {"crowdkit": Implementation(crowdkit("MMSR"), skills.attribute)},
             gives_posteriors=False,
+            min_labels=2,
             guard=_mmsr_guard,
             undefined_skills_fail=True,
         ),

@@ -66,10 +66,16 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
     """The spec from the file (or, on --resume without one, the saved spec) and the flags."""
     sets = dict(parse_set(text) for text in args.sets)
     grids = dict(parse_grid(text) for text in args.grids)
+    saved = ResultsStore(args.out).saved_spec() if args.resume else None
+    if args.resume and saved is None and args.spec is None and not sets and not grids:
+        raise SandboxError(
+            f"--resume: {str(args.out)!r} holds no sweep (no {SPEC_FILE}); nothing to resume. "
+            "Start a sweep with a spec, --set or --grid (without --resume)"
+        )
     if args.spec is not None:
         raw, source = load_spec_file(args.spec), str(args.spec)
-    elif args.resume and not sets and not grids and (ResultsStore(args.out).saved_spec()):
-        raw, source = ResultsStore(args.out).saved_spec() or {}, str(args.out / SPEC_FILE)
+    elif saved is not None and not sets and not grids:
+        raw, source = saved, str(args.out / SPEC_FILE)
     else:
         raw, source = {}, "spec"
     return spec_from_dict(raw, source=source, sets=sets, grids=grids, seeds=args.seeds, seed=args.seed)
@@ -98,8 +104,8 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
         )
     except KeyboardInterrupt:
-        print(f"interrupted: finished cells are in {args.out}; rerun with --resume", file=sys.stderr)
-        return 130
+        print(f"stopped: finished cells are in {args.out}; rerun with --resume", file=sys.stderr)
+        raise
     finally:
         if bar:
             bar[0].close()
