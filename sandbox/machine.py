@@ -29,6 +29,10 @@ DEFAULT_MEMORY_BYTES = 4 * 1024**3
 _SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)i?B?\s*", re.IGNORECASE)
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 _PR_SET_PDEATHSIG = 1
+try:  # loaded now, not after a fork (dlopen in a forked child is not safe)
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
+except OSError:  # pragma: no cover - no C library to load
+    _LIBC = None
 
 
 def physical_memory() -> int:
@@ -86,25 +90,22 @@ def check_work(amount: float, limit: float, what: str, unit: str, hint: str = ""
         )
 
 
-def die_with_parent(parent: int | None = None, poll_seconds: float = 1.0) -> None:
-    """Make this (child) process end when its parent does, even when the parent is killed with
-    SIGKILL and so cannot clean up.
+def die_with_parent(parent: int, *, watch: bool = True, poll_seconds: float = 1.0) -> None:
+    """Make this (child) process end when process ``parent`` does, even when that one is killed
+    with SIGKILL and so cannot clean up.
 
-    On Linux the kernel sends SIGTERM when the parent dies (``PR_SET_PDEATHSIG``). ``parent``
-    (a pid) adds a watchdog thread that ends this process when that process is gone, for when the
-    direct parent is an intermediary (a multiprocessing forkserver). Safe to call in a
-    ``preexec_fn`` or a pool initializer.
+    On Linux the kernel sends SIGTERM when the direct parent dies (``PR_SET_PDEATHSIG``); if
+    ``parent`` is already gone, this process ends now. ``watch`` adds a thread that ends this
+    process once ``parent`` is gone, for when the direct parent is an intermediary (a
+    multiprocessing forkserver). Use ``watch=False`` in a ``preexec_fn`` (no thread before exec).
     """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
-    if parent is None:
-        return
+    prctl = getattr(_LIBC, "prctl", None)  # Linux only
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
     if not _alive(parent):
         os._exit(1)
-    threading.Thread(target=_watch, args=(parent, poll_seconds), daemon=True, name="parent-watch").start()
+    if watch:
+        threading.Thread(target=_watch, args=(parent, poll_seconds), daemon=True, name="parent-watch").start()
 
 
 def _alive(pid: int) -> bool:

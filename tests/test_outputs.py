@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 import os
 import stat
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +21,7 @@ from sandbox.io.atomic import umask, write_all_atomically, write_atomically
 from sandbox.io.labelstudio_client import pull, redact
 from sandbox.io.outputs import check_outputs, spreadsheet_csv
 from sandbox.reporting.tables import table
+from tests.fake_http import serving
 
 FIXTURES = Path(__file__).resolve().parent / "importers" / "fixtures"
 
@@ -196,14 +196,8 @@ class _FakeLabelStudio(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeLabelStudio)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_FakeLabelStudio) as address:
+        yield f"http://{address}"
 
 
 @pytest.mark.parametrize(
