@@ -188,7 +188,8 @@ def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str,
     """The whole annotator report as one JSON document; ``header`` joins the ``overall`` part."""
     confusions = {
         str(plain(w)): {
-            str(plain(t)): {str(plain(a)): float(p) for a, p in row.items()} for t, row in m.iterrows()
+            str(plain(t)): {str(plain(a)): float(p) for a, p in row.items()}
+            for t, row in m.to_dict("index").items()
         }
         for w, m in report.confusions.items()
     }

@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from crowdkit.aggregation import DawidSkene, MajorityVote
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
 
 from annotators.errors import SandboxError
-from sandbox.fitting.fit_population import fit_population, simulate_replica, zipf_exponent
+from sandbox.fitting.fit_population import fit_population, pair_logistic, simulate_replica, zipf_exponent
 
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 
@@ -81,3 +83,19 @@ def test_one_label_cannot_be_fitted() -> None:
     answers = pd.DataFrame({"task": [1, 2], "worker": ["a", "b"], "label": ["x", "x"]})
     with pytest.raises(SandboxError, match="one label"):
         fit_population(answers, name="x")
+
+
+def test_pair_logistic_is_scikit_learns_logistic_regression() -> None:
+    """One-hot features (one per worker × class pair): the closed Newton solve equals scikit-learn's
+    LogisticRegression(C=1) fitted on every row."""
+    rng = np.random.default_rng(3)
+    groups, rows = 400, 20_000
+    pair = rng.integers(0, groups + 20, rows) % groups  # some groups heavier than others
+    right = rng.random(rows) < rng.beta(5, 2, groups)[pair]
+    features = sparse.csr_matrix((np.ones(rows), (np.arange(rows), pair)), shape=(rows, groups))
+    reference = LogisticRegression(C=1.0, tol=1e-12, max_iter=10_000).fit(features, right.astype(int))
+    trials = np.bincount(pair, minlength=groups).astype(float)
+    successes = np.bincount(pair, weights=right.astype(float), minlength=groups)
+    coefficients, intercept = pair_logistic(successes, trials, c=1.0)
+    assert np.abs(coefficients - reference.coef_[0]).max() < 1e-4
+    assert abs(intercept - reference.intercept_[0]) < 1e-5
