@@ -149,6 +149,9 @@ def read_gold(path: str | Path) -> pd.Series:
     table = read_table(path, "gold", ("task", "label"))
     require_columns(table, ("task", "label"), str(path))
     table = table.dropna(subset=["task", "label"])
+    if table.empty:
+        raise SandboxError(f"{path}: no row has both a task and a label")
+    table = table.assign(task=one_type(table["task"], str(path)), label=one_type(table["label"], str(path)))
     if table["task"].duplicated().any():
         task = table["task"][table["task"].duplicated()].iloc[0]
         raise SandboxError(f"{path}: task {task} has more than one gold label")
