@@ -29,8 +29,9 @@ from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 
 MAX_ROUNDS = 200
-#: Memory of one answer while a campaign runs (the answers, a round's items, the archetypes' arrays).
-BYTES_PER_ANSWER = 200
+#: Memory of one answer while a campaign runs and is scored (the answers, a round's items, the
+#: archetypes' arrays, the aggregators' codes; about 500 bytes measured at a million answers).
+BYTES_PER_ANSWER = 400
 #: Memory of one worker of the pool (traits, activity, quality-control state).
 BYTES_PER_WORKER = 120
 #: Random keys the first round's assignment may draw (tasks × pool; about 25 million a second).
