@@ -151,3 +151,23 @@ def test_a_long_run_shows_its_steps(
     assert main(["run", "--dataset", "iris", "--population", "volunteers", "--aggregators", "mv,ds"]) == 0
     steps = [line for line in capsys.readouterr().err.splitlines() if " steps " in line]
     assert [line.split()[0] for line in steps] == ["1/3", "2/3", "3/3"]
+
+
+def test_free_text_labels_are_refused_before_fitting() -> None:
+    """20,000 answers that are all different (free text): DS would hold 200 × 20,000² confusions."""
+    rng = np.random.default_rng(2)
+    n = 20_000
+    answers = pd.DataFrame(
+        {
+            "task": rng.integers(0, 5_000, n),
+            "worker": rng.integers(0, 200, n),
+            "label": [f"l{i}" for i in range(n)],
+        }
+    )
+    start = time.monotonic()
+    for name in ("ds", "onecoin_ds", "zbs"):
+        with pytest.raises(
+            SandboxError, match=rf"{name} on \d+ tasks, 200 workers and 20000 different labels"
+        ):
+            aggregate(name, answers)
+    assert time.monotonic() - start < 10
