@@ -20,6 +20,9 @@ from sandbox.simulation.policy import CampaignPolicy
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CROWD = REPO.parent / "shared" / "data" / "crowd"
+# The sweep tests' own cell kinds (tests/sweep/cells.py) are registered like a user's would be;
+# child processes inherit the variable.
+os.environ.setdefault("CROWD_SANDBOX_CELL_MODULES", "tests.sweep.cells")
 
 
 def make_population(

@@ -17,10 +17,11 @@ REPO = Path(__file__).resolve().parents[1]
 ALLOWED: dict[str, set[str]] = {
     "annotators": set(),
     "sandbox.randomness": set(),
-    "sandbox.io": {"annotators"},
-    "sandbox.aggregation": {"annotators"},
-    "sandbox.datasets": {"annotators", "sandbox.io"},
-    "sandbox.simulation": {"annotators", "sandbox.randomness", "sandbox.datasets"},
+    "sandbox.machine": {"annotators"},
+    "sandbox.io": {"annotators", "sandbox.machine"},
+    "sandbox.aggregation": {"annotators", "sandbox.machine"},
+    "sandbox.datasets": {"annotators", "sandbox.machine", "sandbox.io"},
+    "sandbox.simulation": {"annotators", "sandbox.randomness", "sandbox.machine", "sandbox.datasets"},
     "sandbox.metrics": {"sandbox.aggregation", "sandbox.datasets", "sandbox.simulation"},
     "sandbox.kinds": {
         "annotators",
@@ -32,6 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "sandbox.fitting": {
         "annotators",
         "sandbox.randomness",
+        "sandbox.machine",
         "sandbox.aggregation",
         "sandbox.datasets",
         "sandbox.simulation",
@@ -40,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
     "sandbox.experiment": {
         "annotators",
         "sandbox.randomness",
+        "sandbox.machine",
         "sandbox.io",
         "sandbox.aggregation",
         "sandbox.datasets",

@@ -13,6 +13,7 @@ from annotators.population import Population
 from dashboards import loaders
 from sandbox.aggregation.registry import aggregator_names
 from sandbox.fitting.fit_population import fit_population
+from sandbox.io.outputs import spreadsheet_csv
 from sandbox.reporting.export_view import Upload, analyse, consensus_accuracy, predictions_json, read_upload
 from sandbox.reporting.views import DEFAULT_AGGREGATORS, population_toml, score_table
 from sandbox.simulation.policy import CampaignPolicy
@@ -92,7 +93,7 @@ st.dataframe(
 )
 st.download_button(
     "Download the annotator table (CSV)",
-    annotators.to_csv(index=False),
+    spreadsheet_csv(annotators),
     file_name="annotators.csv",
     mime="text/csv",
     key="download_annotators",
@@ -102,7 +103,7 @@ st.dataframe(consensus, hide_index=True, height=300, key="consensus")
 left, right = st.columns(2)
 left.download_button(
     "Download the consensus (CSV)",
-    consensus.to_csv(index=False),
+    spreadsheet_csv(consensus),
     file_name="consensus.csv",
     mime="text/csv",
     key="download_consensus",

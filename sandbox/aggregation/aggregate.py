@@ -15,11 +15,38 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, describe_error
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed, quiet_crowdkit
 from sandbox.aggregation.fast._base import FastAggregator
 from sandbox.aggregation.fast._coding import CodedAnswers, encode
-from sandbox.aggregation.registry import Engine, aggregator_spec, check_engine
+from sandbox.aggregation.registry import AggregatorSpec, Engine, aggregator_spec, check_engine
+from sandbox.machine import check_memory, check_work
+
+#: Dense float copies of the task × label posteriors one aggregation holds at once (the model's,
+#: the decoded table, the report's aligned copy).
+POSTERIOR_COPIES = 4
+#: Dense float copies of the workers × labels × labels confusions (the model's E and M steps, the
+#: decoded table, the report's cube).
+CONFUSION_COPIES = 6
+#: Cell updates (task × label posteriors and confusions, times the method's passes) one aggregation
+#: may make: about a minute for the slowest methods (ZBS, MACE) on this project's 2-core machine.
+AGGREGATION_WORK_LIMIT = 4e9
+
+
+def check_aggregation_size(spec: AggregatorSpec, coded: CodedAnswers) -> None:
+    """Refuse an aggregation whose dense arrays would not fit in memory, or whose passes over them
+    would take too long, before fitting: every method holds ``n_tasks × n_labels`` posteriors, and
+    Dawid–Skene-like methods a ``K × K`` confusion per worker (answers with thousands of distinct
+    labels — free text — would take hundreds of GiB)."""
+    tasks, workers, labels = coded.n_tasks, coded.n_workers, coded.n_labels
+    what = f"{spec.name} on {tasks} tasks, {workers} workers and {labels} different labels"
+    hint = "are the labels categories? free text needs grouping into classes first"
+    confusion_cells = float(workers) * labels * labels if spec.dense_confusions else 0.0
+    cells = float(tasks) * labels + confusion_cells
+    needed = 8.0 * POSTERIOR_COPIES * tasks * labels + 8.0 * 3 * coded.n_answers
+    needed += 8.0 * CONFUSION_COPIES * confusion_cells
+    check_memory(needed, what, hint)
+    check_work(cells * spec.passes, AGGREGATION_WORK_LIMIT, what, "cell updates", hint)
 
 
 @dataclass(frozen=True)
@@ -54,9 +81,15 @@ def aggregate(name: str, answers: pd.DataFrame, engine: str = "fast") -> Aggrega
     spec = aggregator_spec(name)
     used, implementation = spec.implementation(check_engine(engine))
     coded = encode(answers)
+    check_aggregation_size(spec, coded)
     if spec.binary_only and coded.n_labels > 2:
         raise SandboxError(
             f"{name} handles two classes only, these answers have {coded.n_labels}; use mv, ds, glad or mace"
+        )
+    if coded.n_labels < spec.min_labels:
+        raise SandboxError(
+            f"{name} needs answers with at least {spec.min_labels} different labels, these have "
+            f"{coded.n_labels} ({', '.join(map(str, coded.label_names[:5]))}); use mv or ds"
         )
     codes = _codes_only(coded)
     if spec.guard is not None:
@@ -67,7 +100,14 @@ def aggregate(name: str, answers: pd.DataFrame, engine: str = "fast") -> Aggrega
         if isinstance(model, FastAggregator):
             labels = model.fit_coded(codes).labels_
         else:
-            labels = model.fit_predict(_frame(codes))
+            try:
+                labels = model.fit_predict(_frame(codes))
+            except (ArithmeticError, IndexError, KeyError, ValueError, np.linalg.LinAlgError) as error:
+                # crowd-kit 1.4.2 fails on some small or degenerate crowds (KOS on one worker)
+                raise AggregationFailed(
+                    f"{name} (crowd-kit) failed on these answers ({describe_error(error)}); "
+                    "try another aggregator or --engine fast"
+                ) from None
     seconds = time.perf_counter() - start
     if labels.isna().any():
         raise AggregationFailed(f"{name} did not converge on these answers (it produced no label)")

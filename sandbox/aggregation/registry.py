@@ -58,9 +58,13 @@ class AggregatorSpec:
     with one implementation runs it under both: crowd-kit's when it has no fast one, the project's
     own when crowd-kit lacks the method). ``gives_posteriors``: it estimates P(label | task).
     ``estimates_confusion``: the fitted model has Dawid–Skene's ``errors_`` and ``priors_``.
-    ``binary_only``: it handles two classes only. ``guard``: checked before fitting.
+    ``binary_only``: it handles two classes only. ``min_labels``: the fewest distinct labels it
+    works with (crowd-kit's KOS and MMSR divide by K - 1). ``guard``: checked before fitting.
     ``undefined_skills_fail``: worker skills that come out undefined mean it did not converge.
     ``counts_ties``: (pairwise) a tie answer counts in the fit; otherwise ties are left out.
+    ``passes``: the most passes it makes over the task × label posteriors (its iteration limit),
+    and ``dense_confusions``: it holds a K × K matrix per worker while fitting — what
+    :func:`sandbox.aggregation.aggregate.check_aggregation_size` estimates memory and work from.
     """
 
     name: str
@@ -70,9 +74,12 @@ class AggregatorSpec:
     gives_posteriors: bool = True
     estimates_confusion: bool = False
     binary_only: bool = False
+    min_labels: int = 1
     guard: Guard | None = None
     undefined_skills_fail: bool = False
     counts_ties: bool = False
+    passes: int = 1
+    dense_confusions: bool = False
     references: tuple[str, ...] = field(default=())
 
     @property
@@ -143,25 +150,32 @@ AGGREGATORS: dict[str, AggregatorSpec] = {
             "mv", "majority vote (ties → smallest label)", _both("MajorityVote", skills.attribute)
         ),
         AggregatorSpec(
-            "wawa", "worker agreement with aggregate (weighted MV)", _both("Wawa", skills.attribute)
+            "wawa", "worker agreement with aggregate (weighted MV)", _both("Wawa", skills.attribute), passes=2
         ),
         AggregatorSpec(
             "zbs",
             "zero-based skill (weighted MV, gradient-fitted skills)",
             _both("ZeroBasedSkill", skills.attribute),
+            passes=100,
         ),
         AggregatorSpec(
             "ds",
             "Dawid–Skene (per-worker confusion matrices, EM)",
             _both("DawidSkene", skills.confusion, n_iter=100),
             estimates_confusion=True,
+            passes=100,
+            dense_confusions=True,
         ),
         AggregatorSpec(
             "onecoin_ds",
             "one-coin Dawid–Skene (one accuracy per worker)",
             _both("OneCoinDawidSkene", skills.attribute),
+            passes=100,
+            dense_confusions=True,
         ),
-        AggregatorSpec("glad", "GLAD (worker expertise × task difficulty)", _both("GLAD", skills.glad)),
+        AggregatorSpec(
+            "glad", "GLAD (worker expertise × task difficulty)", _both("GLAD", skills.glad), passes=100
+        ),
         AggregatorSpec(
             "mace",
             "MACE (spamming vs knowing, per worker)",
@@ -170,6 +184,7 @@ AGGREGATORS: dict[str, AggregatorSpec] = {
                 # crowd-kit's MACE keeps worker rows in order of first appearance, not in code order.
                 "crowdkit": Implementation(crowdkit("MACE"), skills.mace_first_appearance),
             },
+            passes=50,
         ),
         AggregatorSpec(
             "kos",
@@ -177,12 +192,15 @@ AGGREGATORS: dict[str, AggregatorSpec] = {
             _both("KOS", None),
             gives_posteriors=False,
             binary_only=True,
+            min_labels=2,
+            passes=100,
         ),
         AggregatorSpec(
             "mmsr",
             "matrix mean-subsequence-reduced (robust to adversaries)",
             {"crowdkit": Implementation(crowdkit("MMSR"), skills.attribute)},
             gives_posteriors=False,
+            min_labels=2,
             guard=_mmsr_guard,
             undefined_skills_fail=True,
         ),

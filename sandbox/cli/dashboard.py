@@ -1,16 +1,26 @@
-"""``crowd-sandbox dashboard``: serve the Streamlit app on 127.0.0.1."""
+"""``crowd-sandbox dashboard``: serve the Streamlit app on 127.0.0.1.
+
+The port is checked before anything is printed (a busy port is one line and exit 2), and the
+Streamlit process is tied to this one: it ends when this command ends, however it ends (Ctrl-C,
+SIGTERM, or SIGKILL through the kernel's parent-death signal).
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
+import functools
+import os
 import signal
+import socket
 import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
 from types import FrameType
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, first_line
+from sandbox.machine import die_with_parent
 
 DEFAULT_PORT = 8501
 ADDRESS = "127.0.0.1"
@@ -44,6 +54,22 @@ def streamlit_command(port: int) -> list[str]:
     ]
 
 
+def check_port(port: int) -> None:
+    """SandboxError unless ``port`` on :data:`ADDRESS` can be listened on now."""
+    if not 1 <= port <= 65535:
+        raise SandboxError(f"--port must be between 1 and 65535, got {port}")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Streamlit's server does
+        try:
+            probe.bind((ADDRESS, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise SandboxError(
+                    f"port {port} on {ADDRESS} is in use (another dashboard?); choose another with --port"
+                ) from None
+            raise SandboxError(f"cannot listen on {ADDRESS}:{port}: {first_line(error)}") from None
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     """``dashboard [--port P]``."""
     parser.description = "Serve the dashboard on 127.0.0.1; stop it with Ctrl-C."
@@ -58,8 +84,11 @@ def run(args: argparse.Namespace) -> int:
     Ctrl-C reaches both processes from the terminal, and this one waits for Streamlit to finish.
     """
     command = streamlit_command(args.port)
+    check_port(args.port)
     print(f"Crowd Sandbox dashboard: http://{ADDRESS}:{args.port}  (Ctrl-C to stop)", flush=True)
-    server = subprocess.Popen(command)
+    server = subprocess.Popen(
+        command, preexec_fn=functools.partial(die_with_parent, os.getpid(), watch=False)
+    )
 
     def forward(signum: int, frame: FrameType | None) -> None:
         server.send_signal(signum)

@@ -11,6 +11,7 @@ from sandbox.cli.options import (
     add_gold,
     add_import_options,
     aggregators_for,
+    non_negative_float,
     read_export_kind,
 )
 
@@ -27,7 +28,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_import_options(parser, positional=False)
     add_aggregators(parser)
     add_engine(parser)
-    parser.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
+    parser.add_argument(
+        "--cost-per-label", type=non_negative_float, default=0.0, help="price of one answer (default 0)"
+    )
     add_format(parser)
     parser.set_defaults(handler=evaluate)
 
@@ -41,8 +44,6 @@ def evaluate(args: argparse.Namespace) -> int:
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
     engine = check_engine(args.engine)
-    if args.cost_per_label < 0:
-        raise SandboxError(f"--cost-per-label must be >= 0, got {args.cost_per_label}")
     if args.dataset is not None:
         if args.gold is not None:
             raise SandboxError("--gold goes with --answers; a bundled dataset brings its own gold")

@@ -1,8 +1,10 @@
 """``report``, ``aggregate`` and ``fit``: what a real annotation export says about its annotators.
 
 The handlers parse, call the engine (:mod:`sandbox.fitting`, :mod:`sandbox.aggregation`,
-:mod:`sandbox.io`) and print or write. Files are written atomically and nothing is written when a
-command fails.
+:mod:`sandbox.io`) and print or write. Outputs are checked before any work
+(:func:`sandbox.io.outputs.check_outputs`: never an input, a directory or a read-only file), written
+all or nothing (:mod:`sandbox.io.atomic`), and CSV is made safe for spreadsheets; nothing is
+written or printed when a command fails.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from sandbox.cli.options import (
     aggregator_for,
     gold_for,
     gold_of,
+    input_paths,
+    non_negative_float,
     read_export_kind,
 )
 
@@ -52,9 +56,11 @@ def report(args: argparse.Namespace) -> int:
     from sandbox.fitting.annotator_report import annotator_report
     from sandbox.fitting.pairwise_report import pairwise_report
     from sandbox.io.atomic import write_atomically
+    from sandbox.io.outputs import check_outputs, spreadsheet_csv
     from sandbox.reporting.render import report_json, report_table
 
     reports = {"classification": annotator_report, "pairwise": pairwise_report}
+    check_outputs({"--tasks-out": args.tasks_out}, input_paths(args))
     kind, imported = read_export_kind(args)
     aggregator = aggregator_for(kind, args.aggregator)
     result = reports[kind](
@@ -67,17 +73,15 @@ def report(args: argparse.Namespace) -> int:
             "source_format": imported.source_format,
             "skipped": imported.skipped,
         }
-        print(json.dumps(report_json(result, header), indent=2))
+        text = json.dumps(report_json(result, header), indent=2) + "\n"
     elif args.format == "csv":
-        print(result.annotators.to_csv(), end="")
+        text = spreadsheet_csv(result.annotators)
     else:
-        print(
-            report_table(
-                result, f"{args.export}: {imported.source_format} ({kind}), consensus by {aggregator}"
-            )
-        )
+        title = f"{args.export}: {imported.source_format} ({kind}), consensus by {aggregator}"
+        text = report_table(result, title) + "\n"
     if args.tasks_out:
-        write_atomically(Path(args.tasks_out), result.tasks.reset_index().to_csv(index=False))
+        write_atomically(Path(args.tasks_out), spreadsheet_csv(result.tasks))
+    print(text, end="")
     return 0
 
 
@@ -96,16 +100,18 @@ def aggregate(args: argparse.Namespace) -> int:
     """Consensus of an export as CSV or Label Studio predictions JSON."""
     from pathlib import Path
 
-    kind, imported = read_export_kind(args)
-    aggregator = aggregator_for(kind, args.aggregator)
+    from annotators.errors import SandboxError, printable
+    from sandbox.io.outputs import check_outputs
+
     out = Path(args.out)
     output = args.out_format or ("labelstudio" if out.suffix.lower() == ".json" else "csv")
     if output == "labelstudio" and args.task_field:
-        from annotators.errors import SandboxError
-
         raise SandboxError("Label Studio predictions need the export's task ids: drop --task-field")
+    check_outputs({"--out": out}, input_paths(args))
+    kind, imported = read_export_kind(args)
+    aggregator = aggregator_for(kind, args.aggregator)
     written = CONSENSUS_WRITERS[kind](args, imported, aggregator, out, output)
-    print(f"wrote the {aggregator} consensus of {written} to {out} ({output})")
+    print(f"wrote the {aggregator} consensus of {written} to {printable(str(out))} ({output})")
     return 0
 
 
@@ -130,6 +136,7 @@ def _classification_consensus(
     from sandbox.aggregation.aggregate import aggregate as run_aggregator
     from sandbox.io.atomic import write_atomically
     from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
+    from sandbox.io.outputs import spreadsheet_csv
 
     consensus = run_aggregator(aggregator, imported.answers, args.engine)
     table = consensus_table(consensus.labels, consensus.probas)
@@ -140,7 +147,7 @@ def _classification_consensus(
         )
         write_atomically(out, json.dumps(predictions, indent=1) + "\n")
     else:
-        write_atomically(out, table.to_csv(index=False))
+        write_atomically(out, spreadsheet_csv(table))
     return f"{len(table)} tasks"
 
 
@@ -151,6 +158,7 @@ def _pairwise_consensus(
 
     from sandbox.aggregation.pairwise import aggregate_pairs
     from sandbox.io.atomic import write_atomically
+    from sandbox.io.outputs import spreadsheet_csv
     from sandbox.io.pairwise_output import labelstudio_pairwise_predictions
 
     consensus = aggregate_pairs(aggregator, imported.answers, args.engine)
@@ -165,7 +173,7 @@ def _pairwise_consensus(
         write_atomically(out, json.dumps(predictions, indent=1) + "\n")
         return f"{len(predictions)} pairwise tasks"
     ranking = consensus.ranking()
-    write_atomically(out, ranking.to_csv(index=False))
+    write_atomically(out, spreadsheet_csv(ranking))
     return f"{len(ranking)} items (item, score, rank)"
 
 
@@ -183,7 +191,9 @@ def configure_fit(parser: argparse.ArgumentParser) -> None:
     add_engine(parser)
     parser.add_argument("--out", required=True, help="population TOML file to write")
     parser.add_argument("--name", help="population name (default: the output file's stem)")
-    parser.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
+    parser.add_argument(
+        "--cost-per-label", type=non_negative_float, default=0.0, help="price of one answer (default 0)"
+    )
     parser.add_argument("--workers-out", help="also write the per-annotator fit (CSV) here")
     parser.set_defaults(handler=fit)
 
@@ -192,16 +202,20 @@ def fit(args: argparse.Namespace) -> int:
     """A population fitted from an export, as a population TOML file."""
     from pathlib import Path
 
-    from sandbox.io.atomic import write_atomically
+    from annotators.errors import printable
+    from sandbox.io.atomic import write_all_atomically
+    from sandbox.io.outputs import check_outputs, spreadsheet_csv
     from sandbox.reporting.tables import frame_table
 
-    kind, imported = read_export_kind(args)
     out = Path(args.out)
+    check_outputs({"--out": out, "--workers-out": args.workers_out}, input_paths(args))
+    kind, imported = read_export_kind(args)
     toml, workers = FITTERS[kind](args, imported, args.name or out.stem)
-    write_atomically(out, toml)
+    files: dict[Path, str] = {out: toml}
     if args.workers_out:
-        write_atomically(Path(args.workers_out), workers.reset_index().to_csv(index=False))
-    print(f"wrote the {kind} population fitted to {len(workers)} annotators to {out}")
+        files[Path(args.workers_out)] = spreadsheet_csv(workers)
+    write_all_atomically(files)
+    print(f"wrote the {kind} population fitted to {len(workers)} annotators to {printable(str(out))}")
     print(frame_table(workers["archetype"].value_counts().rename("annotators").to_frame()))
     return 0
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from sandbox.cli.options import add_gold, add_import_options, add_seed, gold_of, read_export
+from sandbox.cli.options import (
+    add_gold,
+    add_import_options,
+    add_seed,
+    gold_of,
+    positive_int,
+    read_export,
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -12,7 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
     pull = actions.add_parser("pull", help="download a project's export")
     pull.add_argument("--url", required=True)
-    pull.add_argument("--project", type=int, required=True, help="project id")
+    pull.add_argument("--project", type=positive_int, required=True, help="project id")
     pull.add_argument("--export-type", choices=("JSON", "JSON_MIN", "CSV"), default="JSON")
     pull.add_argument("--out", required=True, help="file to write")
     pull.set_defaults(handler=run_pull)
@@ -22,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_import_options(push, export_optional=True)  # a simulated crowd needs no EXPORT
     push.add_argument("--dataset", help="simulate a crowd on this dataset instead of reading EXPORT")
     push.add_argument("--population", help="population preset or TOML (with --dataset)")
-    push.add_argument("--redundancy", type=int, default=5, help="answers per task (default 5)")
+    push.add_argument("--redundancy", type=positive_int, default=5, help="answers per task (default 5)")
     add_seed(push)
     push.add_argument("--with-gold", action="store_true", help="push the truth as ground truth")
     push.add_argument("--url", required=True)
@@ -35,10 +42,13 @@ def run_pull(args: argparse.Namespace) -> int:
     """Download a project's export."""
     from pathlib import Path
 
+    from annotators.errors import printable
     from sandbox.io.labelstudio_client import pull
+    from sandbox.io.outputs import check_outputs
 
+    check_outputs({"--out": args.out})
     out = pull(args.url, args.project, Path(args.out), export_type=args.export_type)
-    print(f"wrote project {args.project}'s {args.export_type} export to {out}")
+    print(f"wrote project {args.project}'s {args.export_type} export to {printable(str(out))}")
     return 0
 
 

@@ -1,6 +1,9 @@
 """The ``crowd-sandbox`` entry point: one parser, each subcommand's module imported only when used.
 
 Every SandboxError becomes one line on stderr and exit status 2; nothing is written on failure.
+SIGTERM is handled like Ctrl-C (a :class:`Terminated` interrupt, exit status 143), so that a command
+stopped by a supervisor cleans up as it does when interrupted: temporary files removed, child
+processes stopped.
 A command module offers ``configure_<name>(parser)``, which adds the command's options and sets
 ``handler`` (``args -> exit status``); handlers import the engine when they run, so that
 ``crowd-sandbox --help`` and the listings start in a fraction of a second.
@@ -11,10 +14,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
+from types import FrameType
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, printable
 
 EXIT_USER_ERROR = 2
 
@@ -55,6 +60,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that ``finally`` blocks run as on Ctrl-C."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse with the project's convention: one line on stderr, exit status 2."""
 
@@ -82,15 +95,25 @@ def build_parser(argv: Sequence[str] = ()) -> ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crowd-sandbox`` console script."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser(arguments).parse_args(arguments)
+    try:
+        args = build_parser(arguments).parse_args(arguments)
+    except SystemExit as stop:  # --help (0) or a usage error (2, one line already written)
+        return stop.code if isinstance(stop.code, int) else EXIT_USER_ERROR
     handler: Handler = args.handler
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
     try:
         status = handler(args)
         sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
         return status
     except SandboxError as error:
-        sys.stderr.write(f"crowd-sandbox: error: {error}\n")
+        sys.stderr.write(f"crowd-sandbox: error: {printable(str(error))}\n")
         return EXIT_USER_ERROR
+    except Terminated:
+        sys.stderr.write("crowd-sandbox: terminated\n")
+        return 143
     except KeyboardInterrupt:
         sys.stderr.write("crowd-sandbox: interrupted\n")
         return 130
@@ -99,6 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ handler needs is imported when it runs.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotators.errors import printable
 from sandbox.aggregation.registry import AGGREGATORS, ENGINE_HELP, ENGINES
 from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_POLICIES
 
@@ -24,6 +26,45 @@ if TYPE_CHECKING:
 
 #: Exports at least this large are read with progress on stderr.
 PROGRESS_MIN_BYTES = 8 << 20
+
+
+def _parsed(text: str, convert: Callable[[str], float], what: str) -> float:
+    try:
+        return convert(text)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+
+
+def finite_float(text: str) -> float:
+    """argparse type: a finite number (not nan, not inf)."""
+    value = _parsed(text, float, "a number")
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """argparse type: a finite number >= 0."""
+    value = finite_float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative; give a number >= 0")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0 (seeds)."""
+    value = int(_parsed(text, int, "an integer"))
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative; give an integer >= 0")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1 (counts)."""
+    value = non_negative_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
 
 
 def add_engine(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +130,7 @@ def add_kind(parser: argparse.ArgumentParser) -> None:
 
 def add_seed(parser: argparse.ArgumentParser) -> None:
     """``--seed S`` (default 0)."""
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default 0)")
 
 
 def add_policy(parser: argparse.ArgumentParser) -> None:
@@ -174,7 +215,7 @@ def _progress(path: Path) -> Callable[[int, int], None] | None:
         tenth = int(10 * done / total) if total else 10
         if tenth > shown[0]:
             shown[0] = tenth
-            sys.stderr.write(f"reading {path.name}: {done / 1e6:.1f} / {total / 1e6:.1f} MB\n")
+            sys.stderr.write(f"reading {printable(path.name)}: {done / 1e6:.1f} / {total / 1e6:.1f} MB\n")
 
     return report
 
@@ -202,7 +243,7 @@ def _report_skipped(path: Path, imported: ImportedAnswers) -> None:
     """What the import skipped and why, one line on stderr."""
     if imported.skipped:
         skipped = ", ".join(f"{k}: {v}" for k, v in imported.skipped.items())
-        sys.stderr.write(f"{path.name}: skipped {skipped}\n")
+        sys.stderr.write(f"{printable(path.name)}: skipped {skipped}\n")
 
 
 def _read_pairwise(args: argparse.Namespace, path_arg: str) -> ImportedAnswers:
@@ -253,6 +294,11 @@ def _pairwise_gold(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Se
     real = pairwise_from_export(imported, args.export, getattr(args, "gold", None))
     heldout = getattr(real.dataset, "heldout", None)
     return gold_sides_by_task(imported.answers, heldout) if heldout is not None and len(heldout) else None
+
+
+def input_paths(args: argparse.Namespace) -> list[str | None]:
+    """The files a command reads (its export or answers, gold, label config): never an output."""
+    return [getattr(args, name, None) for name in ("export", "answers", "gold", "label_config")]
 
 
 def gold_of(args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:

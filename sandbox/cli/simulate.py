@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 
 from sandbox.cli.options import (
     add_aggregator,
@@ -13,8 +15,13 @@ from sandbox.cli.options import (
     add_seed,
     aggregator_for,
     aggregators_for,
+    finite_float,
     policy_from_args,
 )
+from sandbox.reporting.progress import Progress
+
+#: Runs buying at least this many answers show their progress on stderr.
+LONG_RUN_ANSWERS = 1_000_000
 
 
 def configure_run(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +51,24 @@ def run(args: argparse.Namespace) -> int:
     aggregators = aggregators_for(dataset.kind, args.aggregators)
     population = load_population(args.population)
     policy = policy_from_args(args)
-    outcome = Experiment(dataset, population, policy, tuple(aggregators), engine, args.seed).run()
+    experiment = Experiment(dataset, population, policy, tuple(aggregators), engine, args.seed)
+    if dataset.n_tasks * policy.target_max < LONG_RUN_ANSWERS:
+        outcome = experiment.run()
+    else:  # a long run: the simulation, then each aggregator, as steps on stderr
+        bar: list[Progress] = []
+        start = time.monotonic()
+
+        def step(done: int, total: int) -> None:
+            if not bar:  # shown once the campaign ran: a refused run prints only its error
+                bar.append(Progress(total, sys.stderr, unit="steps", quiet_interval=0.0))
+                bar[0].start = start
+            bar[0].update(done - bar[0].done)
+
+        try:
+            outcome = experiment.run(progress=step)
+        finally:
+            if bar:
+                bar[0].close()
     if args.format == "json":
         header = {
             "dataset": dataset.name,
@@ -67,8 +91,8 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--crowd", required=True, help="crowd population (preset or TOML)")
     parser.add_argument("--curation", required=True, help="curation population (preset or TOML)")
     question = parser.add_mutually_exclusive_group(required=True)
-    question.add_argument("--budget", type=float, help="money available to each side")
-    question.add_argument("--target-accuracy", type=float, help="accuracy each side must reach")
+    question.add_argument("--budget", type=finite_float, help="money available to each side")
+    question.add_argument("--target-accuracy", type=finite_float, help="accuracy each side must reach")
     add_aggregator(parser, what="aggregator both sides use")
     add_seed(parser)
     add_engine(parser)

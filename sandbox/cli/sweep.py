@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from annotators.errors import SandboxError
+from sandbox.cli.options import non_negative_int, positive_int
 from sandbox.reporting.progress import Progress
 from sandbox.reporting.render import sweep_summary_table
 from sandbox.sweep.cells import load_cell
@@ -52,10 +53,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=V1,V2,...",
         help="vary a scenario value over a list, e.g. redundancy=1,3,5 (repeatable)",
     )
-    parser.add_argument("--seeds", type=int, help="repetitions per grid point (default 3)")
-    parser.add_argument("--seed", type=int, help="sweep seed all cell seeds derive from")
+    parser.add_argument("--seeds", type=positive_int, help="repetitions per grid point (default 3)")
+    parser.add_argument("--seed", type=non_negative_int, help="sweep seed all cell seeds derive from")
     parser.add_argument("--out", type=Path, required=True, help="results directory")
-    parser.add_argument("--workers", type=int, help="local processes (default: all cores)")
+    parser.add_argument("--workers", type=positive_int, help="local processes (default: all cores)")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT")
     parser.add_argument("--resume", action="store_true", help="keep the cells already in --out, run the rest")
     parser.set_defaults(handler=run)
@@ -65,10 +66,16 @@ def build_spec(args: argparse.Namespace) -> SweepSpec:
     """The spec from the file (or, on --resume without one, the saved spec) and the flags."""
     sets = dict(parse_set(text) for text in args.sets)
     grids = dict(parse_grid(text) for text in args.grids)
+    saved = ResultsStore(args.out).saved_spec() if args.resume else None
+    if args.resume and saved is None and args.spec is None and not sets and not grids:
+        raise SandboxError(
+            f"--resume: {str(args.out)!r} holds no sweep (no {SPEC_FILE}); nothing to resume. "
+            "Start a sweep with a spec, --set or --grid (without --resume)"
+        )
     if args.spec is not None:
         raw, source = load_spec_file(args.spec), str(args.spec)
-    elif args.resume and not sets and not grids and (ResultsStore(args.out).saved_spec()):
-        raw, source = ResultsStore(args.out).saved_spec() or {}, str(args.out / SPEC_FILE)
+    elif saved is not None and not sets and not grids:
+        raw, source = saved, str(args.out / SPEC_FILE)
     else:
         raw, source = {}, "spec"
     return spec_from_dict(raw, source=source, sets=sets, grids=grids, seeds=args.seeds, seed=args.seed)
@@ -97,8 +104,8 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
         )
     except KeyboardInterrupt:
-        print(f"interrupted: finished cells are in {args.out}; rerun with --resume", file=sys.stderr)
-        return 130
+        print(f"stopped: finished cells are in {args.out}; rerun with --resume", file=sys.stderr)
+        raise
     finally:
         if bar:
             bar[0].close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from sklearn.datasets import make_classification
 
 from annotators.errors import SandboxError
 from sandbox.datasets.dataset import Dataset, truth_series
+from sandbox.machine import check_memory
 
 SKLEARN_SETS: dict[str, tuple[Callable[..., Any], str]] = {
     "iris": (
@@ -66,14 +68,44 @@ def class_proportions(n_classes: int, imbalance: float) -> NDArray[Any]:
     return weights / weights.sum()
 
 
-def make_synthetic(options: dict[str, float]) -> Dataset:
-    """A synthetic classification set (scikit-learn ``make_classification``) with chosen imbalance."""
+#: Bytes per feature value while the set is made and used (the matrix, scikit-learn's copies, the
+#: difficulty model's folds): the estimate checked against the machine's memory before generating.
+BYTES_PER_FEATURE_VALUE = 40
+#: Bytes per task besides its features (truth, difficulty, answers of a few workers).
+BYTES_PER_TASK = 400
+_INTEGER_OPTIONS = ("n_tasks", "n_classes", "n_features", "seed")
+
+
+def check_synthetic(options: dict[str, float]) -> None:
+    """Refuse options that are out of range, or a set that would not fit in memory (estimated
+    before anything is allocated)."""
+    for key in _INTEGER_OPTIONS:
+        value = options[key]
+        if not math.isfinite(value) or value != int(value):
+            raise SandboxError(f"synthetic option {key} must be a whole number, got {value:g}")
     n_tasks, n_classes = int(options["n_tasks"]), int(options["n_classes"])
     imbalance, n_features = float(options["imbalance"]), int(options["n_features"])
-    if n_tasks < 1 or n_classes < 2 or imbalance < 1 or n_features < 1:
+    if n_tasks < 1 or n_classes < 2 or not 1 <= imbalance < math.inf or n_features < 1:
         raise SandboxError(
-            f"synthetic needs n_tasks >= 1, n_classes >= 2, imbalance >= 1 and n_features >= 1; got {options}"
+            "synthetic needs n_tasks >= 1, n_classes >= 2, 1 <= imbalance < inf and n_features >= 1; "
+            f"got {options}"
         )
+    if not 0 <= options["seed"] < 2**32:
+        raise SandboxError(f"synthetic option seed must be in 0..{2**32 - 1}, got {options['seed']:g}")
+    if n_classes > n_tasks:
+        raise SandboxError(f"synthetic: n_classes={n_classes} is more than n_tasks={n_tasks}")
+    check_memory(
+        n_tasks * (n_features * BYTES_PER_FEATURE_VALUE + BYTES_PER_TASK),
+        f"synthetic:n_tasks={n_tasks},n_features={n_features}",
+        "give fewer tasks or features",
+    )
+
+
+def make_synthetic(options: dict[str, float]) -> Dataset:
+    """A synthetic classification set (scikit-learn ``make_classification``) with chosen imbalance."""
+    check_synthetic(options)
+    n_tasks, n_classes = int(options["n_tasks"]), int(options["n_classes"])
+    imbalance, n_features = float(options["imbalance"]), int(options["n_features"])
     n_informative = min(n_features, max(2, int(np.ceil(np.log2(n_classes))) + 1))
     if n_classes > 2**n_informative:
         raise SandboxError(f"synthetic: n_features={n_features} is too few for {n_classes} classes")

@@ -3,7 +3,7 @@ answers' size, cost and agreement. Pure: data in, data out; simulated and real a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -25,6 +25,7 @@ def score_answers(
     engine: str = "fast",
     isolate_errors: bool = False,
     misleading: pd.Series | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
     aggregation entry and the scorer of the dataset's task kind (classification without a dataset).
@@ -32,14 +33,15 @@ def score_answers(
     ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
     with features enables downstream scores and sets the task count for coverage. With
     ``isolate_errors`` an aggregator that raises is recorded in ``Outcome.errors`` and the others
-    are still scored; without it the error propagates.
+    are still scored; without it the error propagates. ``progress(done, total)`` is called after
+    each aggregator.
     """
     kind = task_kind(dataset.kind if dataset is not None else "classification")
     scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset, misleading))
     scores: list[AggregatorScore] = []
     aggregations: dict[str, Aggregation] = {}
     errors: dict[str, str] = {}
-    for name in aggregators:
+    for done, name in enumerate(aggregators, start=1):
         try:
             result = kind.aggregate(name, answers, engine)
             score = scorer.score(result)
@@ -48,6 +50,9 @@ def score_answers(
                 raise
             errors[name] = describe_error(error)
             continue
+        finally:
+            if progress is not None:
+                progress(done, len(aggregators))
         aggregations[name] = result
         scores.append(score)
     return Outcome(

@@ -125,9 +125,12 @@ def build_report(
     consensus: Aggregation,
     dawid_skene: Aggregation,
     gold: pd.Series | None = None,
+    agreement: bool = True,
 ) -> AnnotatorReport:
     """The report (see the module docstring) from aggregations already fitted on ``answers``:
-    ``consensus`` (any method) and ``dawid_skene`` (a method with confusions and skills)."""
+    ``consensus`` (any method) and ``dawid_skene`` (a method with confusions and skills).
+    ``agreement=False`` leaves Krippendorff's alpha out (NaN; it is the slowest part on large
+    exports, and a fit does not use it)."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     labels = sorted(answers["label"].unique().tolist())
@@ -202,7 +205,8 @@ def build_report(
         "workers": int(annotators.shape[0]),
         "answers": len(answers),
         "labels": len(labels),
-        "krippendorff_alpha": krippendorff_alpha(answers),  # NaN when undefined (one answer per task)
+        # NaN when undefined (one answer per task) or not asked for
+        "krippendorff_alpha": krippendorff_alpha(answers) if agreement else float("nan"),
         "suspected_spammers": int(annotators["suspect"].sum()),
         "chance_accuracy": chance,
     }

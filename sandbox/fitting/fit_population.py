@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, printable
 from annotators.population import Population
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.fitting.annotator_report import build_report
@@ -125,7 +125,7 @@ def fit_population(
     dawid_skene = aggregate("ds", answers, engine)
     truth = dawid_skene.labels if gold is None else gold.combine_first(dawid_skene.labels)
     truth = truth[truth.isin(labels)]
-    report = build_report(answers, consensus=dawid_skene, dawid_skene=dawid_skene, gold=gold)
+    report = build_report(answers, consensus=dawid_skene, dawid_skene=dawid_skene, gold=gold, agreement=False)
     frame = answers[answers["task"].isin(truth.index)]
     worker_index = pd.Index(sorted(frame["worker"].unique(), key=str))
     task_index = pd.Index(pd.unique(frame["task"]))
@@ -233,15 +233,16 @@ def population_toml(fitted: FittedCrowd, source: str) -> str:
     import tomli_w
 
     counts = fitted.workers["archetype"].value_counts()
+    labels = ", ".join(printable(str(label)) for label in fitted.labels)
     header = [
-        f"# Population fitted by `crowd-sandbox fit` from {source}",
+        f"# Population fitted by `crowd-sandbox fit` from {printable(source)}",
         f"# ({int(fitted.activity.sum())} answers, {len(fitted.workers)} annotators, labels "
-        f"{', '.join(map(str, fitted.labels))}; class code i = i-th label).",
+        f"{labels}; class code i = i-th label).",
         f"# Truth: gold on {fitted.truth_from_gold:.0%} of the tasks, Dawid-Skene consensus elsewhere.",
         "# Annotators mapped to archetypes: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".",
         f"# Answers per annotator: median {fitted.activity.median():g}, max {fitted.activity.max()}.",
         "# Misleading items (the crowd is pulled to one wrong label) per true label: "
-        + ", ".join(f"{k} {v:.1%}" for k, v in fitted.misleading_share.items())
+        + ", ".join(f"{printable(str(k))} {v:.1%}" for k, v in fitted.misleading_share.items())
         + f"; pull {fitted.pull:.2f}.",
         f"# Activity: Zipf exponent {zipf_exponent(fitted.activity):g} fitted to answers per annotator.",
     ]

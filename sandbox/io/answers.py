@@ -38,9 +38,33 @@ def _text(value: Any) -> str:
     return str(int(value)) if _integral(value) else str(value)
 
 
-def one_type(values: pd.Series) -> pd.Series:
-    """``values`` with one value type: int64 when all are integers (``3``, ``3.0``), else text."""
+_SCALARS = (str, int, float, bool, np.integer, np.floating, np.bool_)
+
+
+def _check_cells(values: pd.Series, kind: str, source: str) -> None:
+    """Cells must be text or numbers, and text must hold no NUL character (C readers and writers
+    cut text there); SandboxError naming the row and the column otherwise."""
+    bad: np.ndarray[Any, np.dtype[np.bool_]]
+    if kind == "string":
+        bad = values.str.contains("\x00", regex=False).to_numpy(dtype=bool)
+    elif values.dtype == object and kind not in ("integer", "floating", "boolean"):
+        bad = np.array([not isinstance(v, _SCALARS) or (isinstance(v, str) and "\x00" in v) for v in values])
+    else:
+        return
+    if bad.any():
+        row = int(bad.nonzero()[0][0])
+        value = repr(values.iloc[row])
+        raise SandboxError(
+            f"{source}: row {row + 1}, column {values.name!r} holds {value[:60]}; "
+            "cells must be text (without NUL characters) or numbers"
+        )
+
+
+def one_type(values: pd.Series, source: str = "answers") -> pd.Series:
+    """``values`` with one value type: int64 when all are integers (``3``, ``3.0``), else text.
+    SandboxError (naming ``source``) for cells that are neither text nor numbers."""
     kind = pd.api.types.infer_dtype(values, skipna=False)
+    _check_cells(values, kind, source)
     if kind == "string":
         return values
     if kind == "integer":
@@ -69,7 +93,7 @@ def validate_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
     if empty.any():
         row = int(empty.to_numpy().nonzero()[0][0])
         raise SandboxError(f"{source}: row {row + 1} has an empty task, worker or label")
-    return pd.DataFrame({column: one_type(answers[column]) for column in ANSWER_COLUMNS})
+    return pd.DataFrame({column: one_type(answers[column], source) for column in ANSWER_COLUMNS})
 
 
 def _like(values: pd.Series, reference: pd.Series) -> pd.Series:
@@ -122,9 +146,12 @@ def _few(values: Any, count: int = 5) -> str:
 
 def read_gold(path: str | Path) -> pd.Series:
     """Gold labels from a ``task, label`` CSV/Parquet file (one row per task)."""
-    table = read_table(path, "gold")
+    table = read_table(path, "gold", ("task", "label"))
     require_columns(table, ("task", "label"), str(path))
     table = table.dropna(subset=["task", "label"])
+    if table.empty:
+        raise SandboxError(f"{path}: no row has both a task and a label")
+    table = table.assign(task=one_type(table["task"], str(path)), label=one_type(table["label"], str(path)))
     if table["task"].duplicated().any():
         task = table["task"][table["task"].duplicated()].iloc[0]
         raise SandboxError(f"{path}: task {task} has more than one gold label")

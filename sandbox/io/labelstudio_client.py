@@ -9,23 +9,35 @@
   task id), so ``load_answers(..., task_field="crowd_task")`` maps tasks back.
 
 The API key comes from the ``api_key`` argument or env ``LABEL_STUDIO_API_KEY``; it is never
-printed, logged or put into an error message (the SDK's own errors carry response headers, so
-only their status and detail are reported).
+printed, logged or put into an error message: the SDK's own errors carry response headers, so only
+their status and detail are reported, and every message is passed through :func:`redact` (a server
+may echo the request's ``Authorization`` header in its body).
+
+A download is streamed into a temporary file beside ``out`` (:func:`sandbox.io.atomic.atomic_file`)
+and checked before it replaces ``out``: a JSON export must be a JSON list (read through the bounded
+reader), a CSV export a table with an ``id`` column; anything else — an HTML page answered with
+HTTP 200, a truncated body — is an error, and no partial file is left behind.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import quoteattr
 
 import pandas as pd
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, first_line
+from sandbox.io.atomic import atomic_file
+from sandbox.io.json_stream import iter_items
 
 EXPORT_TYPES: tuple[str, ...] = ("JSON", "JSON_MIN", "CSV")
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
@@ -33,6 +45,27 @@ CONTROL = "label"
 TASK_FIELD = "crowd_task"
 WORKER_EMAIL_DOMAIN = "crowd-sandbox.invalid"
 _BATCH = 500
+_AUTHORIZATION = re.compile(
+    r"((?:authorization|api[_-]?key|token)['\"]?\s*[:=]\s*['\"]?)(?:(?:token|bearer)\s+)?[^\s'\",}]+",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str, key: str | None) -> str:
+    """``text`` without the API key: the key itself and any ``Authorization: …`` value become ``***``."""
+    if key and len(key) >= 4:
+        text = text.replace(key, "***")
+    return _AUTHORIZATION.sub(lambda match: match.group(1) + "***", text)
+
+
+def safe_url(url: str) -> str:
+    """``url`` without a ``user:password@`` part, for messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @dataclass(frozen=True)
@@ -56,39 +89,71 @@ def label_config(labels: list[str], control: str = CONTROL) -> str:
     )
 
 
+def _key(api_key: str | None) -> str:
+    return api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")
+
+
 def connect(url: str, api_key: str | None = None) -> Any:
     """A label-studio-sdk client for ``url``; the key from ``api_key`` or the environment."""
     from label_studio_sdk.client import LabelStudio as _LabelStudio
 
     factory: Any = _LabelStudio
-    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")
+    key = _key(api_key)
     if not key:
         raise SandboxError(f"no Label Studio API key: set the {API_KEY_ENV} environment variable")
     if not url.startswith(("http://", "https://")):
-        raise SandboxError(f"Label Studio URL {url!r} must start with http:// or https://")
+        raise SandboxError(f"Label Studio URL {safe_url(url)!r} must start with http:// or https://")
     return factory(base_url=url.rstrip("/"), api_key=key)
 
 
 @contextmanager
-def _api(what: str, url: str) -> Iterator[None]:
+def _api(what: str, url: str, api_key: str | None = None) -> Iterator[None]:
     """Turn SDK and network errors into SandboxError without leaking headers or the key."""
     from label_studio_sdk.core.api_error import ApiError
 
+    key = _key(api_key)
+    where = f"Label Studio at {safe_url(url)}: {what}"
     try:
         yield
+    except SandboxError as exc:
+        raise SandboxError(redact(str(exc), key)) from None
     except ApiError as exc:
         body = exc.body if isinstance(exc.body, dict) else {"detail": str(exc.body)[:300]}
         detail = body.get("validation_errors") or body.get("detail") or body
         hint = " (check LABEL_STUDIO_API_KEY)" if exc.status_code in (401, 403) else ""
-        raise SandboxError(
-            f"Label Studio at {url}: {what} failed with HTTP {exc.status_code}: {detail}{hint}"
-        ) from None
+        message = f"{where} failed with HTTP {exc.status_code}: {str(detail)[:300]}{hint}"
+        raise SandboxError(redact(message, key)) from None
     except OSError as exc:  # httpx errors derive from Exception; connection ones wrap OSError
-        raise SandboxError(f"Label Studio at {url}: {what} failed ({exc})") from None
+        raise SandboxError(redact(f"{where} failed ({first_line(exc)})", key)) from None
     except Exception as exc:
-        if type(exc).__module__.startswith("httpx"):
-            raise SandboxError(f"Label Studio at {url}: {what} failed ({exc})") from None
+        if type(exc).__module__.startswith(("httpx", "label_studio_sdk", "pydantic", "json")):
+            raise SandboxError(redact(f"{where} failed ({first_line(exc)})", key)) from None
         raise
+
+
+def check_export(path: Path, export_type: str) -> None:
+    """SandboxError unless ``path`` holds a Label Studio export of ``export_type`` (module docstring)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] == b"<":
+        raise SandboxError(
+            f"the server sent an HTML or XML page ({head[:60].decode('utf-8', 'replace')!r}…), not a "
+            f"{export_type} export: is --url the Label Studio address?"
+        )
+    if export_type == "CSV":
+        try:
+            header = next(csv.reader(io.StringIO(head.decode("utf-8", "replace").split("\n", 1)[0])), [])
+        except csv.Error:
+            header = []
+        if "id" not in header:
+            raise SandboxError(f"the server's answer is not a CSV export (no 'id' column in {header[:8]})")
+        return
+    try:
+        for _ in iter_items(path, what="task"):
+            pass
+    except SandboxError as exc:
+        message = str(exc).replace(str(path), "the download")
+        raise SandboxError(f"the server's answer is not a {export_type} export ({message})") from None
 
 
 def pull(
@@ -101,19 +166,19 @@ def pull(
 ) -> Path:
     """Download project ``project_id``'s export (all tasks) into ``out``; return ``out``.
 
-    The file is written to a temporary name first and renamed when complete.
+    The file is written to a temporary name first, checked, and renamed when complete; on any
+    failure nothing is left behind.
     """
     if export_type not in EXPORT_TYPES:
         raise SandboxError(f"unknown export type {export_type!r}; allowed: {', '.join(EXPORT_TYPES)}")
     client = connect(url, api_key)
-    partial = out.with_name(out.name + ".part")
-    with _api(f"export of project {project_id}", url):
-        with partial.open("wb") as f:
-            for chunk in client.projects.exports.download_sync(
-                project_id, export_type=export_type, download_all_tasks=True
-            ):
-                f.write(chunk)
-    partial.replace(out)
+    with _api(f"export of project {project_id}", url, api_key), atomic_file(out) as (handle, temporary):
+        for chunk in client.projects.exports.download_sync(
+            project_id, export_type=export_type, download_all_tasks=True
+        ):
+            handle.write(chunk)
+        handle.flush()
+        check_export(temporary, export_type)
     return out
 
 
@@ -128,15 +193,15 @@ def _result(label: object) -> list[dict[str, Any]]:
     ]
 
 
-def _users(client: Any, workers: list[str], url: str) -> dict[str, int]:
+def _users(client: Any, workers: list[str], url: str, api_key: str | None) -> dict[str, int]:
     """One Label Studio user per worker (reused when a user with that email exists)."""
-    with _api("listing users", url):
+    with _api("listing users", url, api_key):
         existing = {u.email: u.id for u in client.users.list()}
     users = {}
     for worker in workers:
         email = f"worker-{worker}@{WORKER_EMAIL_DOMAIN}"
         if email not in existing:
-            with _api(f"creating the user for worker {worker!r}", url):
+            with _api(f"creating the user for worker {worker!r}", url, api_key):
                 user = client.users.create(
                     username=f"worker-{worker}"[:150], email=email, first_name=str(worker)[:30]
                 )
@@ -165,11 +230,11 @@ def push(
         raise SandboxError(f"project title {title!r} is too short (Label Studio needs 3+ chars)")
     labels = labels or sorted({str(v) for v in answers["label"]})
     client = connect(url, api_key)
-    with _api("creating the project", url):
+    with _api("creating the project", url, api_key):
         project = client.projects.create(title=title, label_config=label_config(labels))
         me = client.users.whoami().id
     workers = sorted({str(w) for w in answers["worker"]})
-    users = _users(client, workers, url)
+    users = _users(client, workers, url, api_key)
     tasks = []
     for task, group in answers.groupby("task", sort=True):
         annotations = [
@@ -180,7 +245,7 @@ def push(
             annotations.append({"completed_by": me, "ground_truth": True, "result": _result(gold[task])})
         tasks.append({"data": {"text": f"task {task}", TASK_FIELD: str(task)}, "annotations": annotations})
     for start in range(0, len(tasks), _BATCH):
-        with _api(f"importing tasks into project {project.id}", url):
+        with _api(f"importing tasks into project {project.id}", url, api_key):
             client.projects.import_tasks(project.id, request=tasks[start : start + _BATCH])
     return PushResult(
         project_id=int(project.id),
@@ -198,6 +263,6 @@ def push_predictions(
     returns how many were sent."""
     client = connect(url, api_key)
     for start in range(0, len(predictions), _BATCH):
-        with _api(f"importing predictions into project {project_id}", url):
+        with _api(f"importing predictions into project {project_id}", url, api_key):
             client.projects.import_predictions(project_id, request=predictions[start : start + _BATCH])
     return len(predictions)

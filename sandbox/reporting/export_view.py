@@ -49,7 +49,10 @@ def _save(data: bytes, filename: str, directory: Path) -> Path:
             f"{filename}: unsupported file type {suffix or '(none)'!r}; upload {', '.join(UPLOAD_SUFFIXES)}"
         )
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / Path(filename).name
+    name = Path(filename).name
+    if name in ("", ".", "..") or "\x00" in name or len(name.encode("utf-8", "replace")) > 200:
+        name = f"upload{suffix}"  # a browser's file name is the user's, not a path to trust
+    path = directory / name
     path.write_bytes(data)
     return path
 

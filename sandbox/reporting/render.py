@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from annotators.errors import printable
 from sandbox.experiment.compare import Comparison
 from sandbox.fitting.annotator_report import AnnotatorReport
 from sandbox.fitting.validation import (
@@ -103,7 +104,7 @@ def outcome_table(outcome: Outcome, title: str) -> str:
     columns += [n for n in outcome.table_extras if any(s.extra.get(n) is not None for s in outcome.scores)]
     columns.append("seconds")
     lines = [
-        title,
+        printable(title),
         f"{outcome.n_tasks} tasks, {outcome.n_workers} workers, {outcome.n_labels} labels kept, "
         f"cost {format_cell(outcome.cost, 2)}, "
         f"Krippendorff's alpha {format_cell(outcome.krippendorff_alpha, 3)}",
@@ -195,7 +196,8 @@ def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str,
     """The whole annotator report as one JSON document; ``header`` joins the ``overall`` part."""
     confusions = {
         str(plain(w)): {
-            str(plain(t)): {str(plain(a)): float(p) for a, p in row.items()} for t, row in m.iterrows()
+            str(plain(t)): {str(plain(a)): float(p) for a, p in row.items()}
+            for t, row in m.to_dict("index").items()
         }
         for w, m in report.confusions.items()
     }
@@ -210,7 +212,7 @@ def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str,
 def report_table(report: AnnotatorReport, title: str) -> str:
     """The annotator report for a terminal: overall figures, suspected spammers first, least confident
     tasks."""
-    lines = [title]
+    lines = [printable(title)]
     for key, value in report.overall.items():
         lines.append(f"  {key}: {f'{value:.4f}' if isinstance(value, float) else value}")
     quality = "ds_accuracy" if "ds_accuracy" in report.annotators.columns else "agreement"

@@ -17,6 +17,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from annotators.errors import printable
+
 #: Header underlined with dashes, no other lines: what a plain-text table looks like.
 PLAIN = box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
 
@@ -33,7 +35,7 @@ def format_cell(value: Any, digits: int = 4) -> str:
         if math.isinf(value):
             return "inf" if value > 0 else "-inf"
         return f"{value:.{digits}f}"
-    return str(value)
+    return printable(str(value))
 
 
 def _is_number(value: Any) -> bool:
@@ -62,7 +64,7 @@ def table(
     )
     for column in columns:
         numeric = bool(rows) and all(_is_number(row.get(column)) for row in rows)
-        grid.add_column(column, justify="right" if numeric else "left", no_wrap=True)
+        grid.add_column(printable(str(column)), justify="right" if numeric else "left", no_wrap=True)
     for row in rows:
         grid.add_row(*(format_cell(row.get(column), digits) for column in columns))
     buffer = io.StringIO()

@@ -22,6 +22,7 @@ from annotators.archetypes import EarlierAnswers
 from annotators.items import NO_LURE
 from annotators.population import Population
 from sandbox.datasets import Dataset
+from sandbox.machine import check_memory, check_work
 from sandbox.randomness import SeedLike, make_rng, substream
 from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
 from sandbox.simulation.assignment import assign_slots, check_redundancy
@@ -33,6 +34,33 @@ MAX_ROUNDS = 200
 ITEM_STREAM = 0x17E5
 #: The random stream of the items' measured difficulty (shared by every population, like lures).
 DIFFICULTY_STREAM = 0xD1F
+#: Memory of one answer while a campaign runs and is scored (the answers, a round's items, the
+#: archetypes' arrays, the aggregators' codes; about 500 bytes measured at a million answers).
+BYTES_PER_ANSWER = 400
+#: Memory of one worker of the pool (traits, activity, quality-control state).
+BYTES_PER_WORKER = 120
+#: Random keys the first round's assignment may draw (tasks × pool; about 25 million a second).
+ASSIGNMENT_KEY_LIMIT = 1e9
+
+
+def check_campaign(n_tasks: int, pool_size: int, policy: CampaignPolicy) -> None:
+    """Refuse a campaign the machine cannot run, estimated before anything is allocated: a task
+    cannot get more distinct workers than the pool has; the answers and the pool must fit in
+    memory; the first round's assignment draws one random key per task and worker."""
+    check_redundancy(policy.redundancy, pool_size)
+    answers = n_tasks * policy.target_max / (1.0 - policy.gold_rate) + pool_size * policy.qualification
+    what = f"a campaign of {n_tasks} tasks × {policy.target_max} answers with a pool of {pool_size} workers"
+    check_memory(
+        answers * BYTES_PER_ANSWER + pool_size * BYTES_PER_WORKER, what, "give fewer tasks or a smaller pool"
+    )
+    check_work(
+        float(n_tasks) * pool_size,
+        ASSIGNMENT_KEY_LIMIT,
+        what,
+        "random draws in its first round (tasks × pool)",
+        f"a pool of at most {max(int(ASSIGNMENT_KEY_LIMIT // max(n_tasks, 1)), policy.redundancy)} "
+        f"workers for {n_tasks} tasks",
+    )
 
 
 @dataclass(frozen=True)
@@ -110,7 +138,7 @@ def run_campaign(
 
     ``difficulty`` overrides the policy's per-task difficulty (e.g. computed on a larger dataset).
     """
-    check_redundancy(policy.redundancy, population.pool_size)
+    check_campaign(dataset.n_tasks, population.pool_size, policy)
     rng = make_rng(seed)
     prior = dataset.class_prior()
     crowd = draw_crowd(population, dataset.n_classes, prior, rng)

@@ -9,14 +9,22 @@ A :class:`CellKind` wraps it with the scenario's defaults (every key a sweep may
 tables that may gain new keys, how to expand a named reference before a dotted edit, and a
 validator run on every cell before any work. Sweeps name the kind by import path
 (``"package.module:attribute"``) so that processes and Dask workers import it themselves.
+
+A spec may not make the sweep import any module it likes: :func:`check_cell` validates the name
+first, against the registered cell kinds — :data:`CELL_KINDS` (``scenario``, the project's), the
+entry points of installed packages in the group ``crowd_sandbox.cells``, and the modules listed in
+the environment variable ``CROWD_SANDBOX_CELL_MODULES`` (comma-separated, for one's own cells).
 """
 
 from __future__ import annotations
 
 import copy
 import importlib
+import os
+import re
 from collections.abc import Callable
 from functools import cache
+from importlib.metadata import entry_points
 from typing import Any
 
 from annotators.errors import SandboxError, describe_error
@@ -24,6 +32,36 @@ from annotators.errors import SandboxError, describe_error
 CellFunction = Callable[[dict[str, Any], int], list[dict[str, Any]]]
 
 DEFAULT_CELL = "sandbox.sweep.scenario_cell:SCENARIO_CELL"
+#: Registered cell kinds: name → import reference (a spec's ``cell`` may give either).
+CELL_KINDS: dict[str, str] = {"scenario": DEFAULT_CELL}
+CELL_MODULES_ENV = "CROWD_SANDBOX_CELL_MODULES"
+ENTRY_POINT_GROUP = "crowd_sandbox.cells"
+_REFERENCE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*")
+
+
+def registered_cells() -> dict[str, str]:
+    """Every registered cell kind, name → reference (the project's and installed packages')."""
+    kinds = dict(CELL_KINDS)
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        kinds.setdefault(point.name, point.value)
+    return kinds
+
+
+def check_cell(reference: str) -> str:
+    """The import reference of a registered cell kind (``reference`` is its name or reference);
+    SandboxError before anything is imported when it is not one."""
+    kinds = registered_cells()
+    if reference in kinds:
+        return kinds[reference]
+    modules = {ref.partition(":")[0] for ref in kinds.values()}
+    modules |= {m.strip() for m in os.environ.get(CELL_MODULES_ENV, "").split(",") if m.strip()}
+    if _REFERENCE.fullmatch(reference) and reference.partition(":")[0] in modules:
+        return reference
+    raise SandboxError(
+        f"cell {reference[:100]!r} is not a registered cell kind; registered: {', '.join(kinds)} "
+        f"(your own cells: list their module in {CELL_MODULES_ENV}, e.g. mypackage.cells, and name "
+        "them 'mypackage.cells:ATTRIBUTE')"
+    )
 
 
 class CellKind:
@@ -83,7 +121,13 @@ class CellKind:
 
 
 def load_cell(reference: str) -> CellKind:
-    """Import ``"module:attribute"``: a CellKind, or a plain cell function (wrapped)."""
+    """The registered cell kind ``reference`` (see :func:`check_cell`), imported: a CellKind, or a
+    plain cell function (wrapped)."""
+    return _import_cell(check_cell(reference))
+
+
+def _import_cell(reference: str) -> CellKind:
+    """Import ``"module:attribute"`` (already checked by the process that planned the sweep)."""
     module_name, sep, attribute = reference.partition(":")
     if not sep or not module_name or not attribute:
         raise SandboxError(f"cell {reference!r}: expected 'package.module:attribute'")
@@ -100,7 +144,7 @@ def load_cell(reference: str) -> CellKind:
 
 @cache
 def _cached_cell(reference: str) -> CellKind:
-    return load_cell(reference)
+    return _import_cell(reference)
 
 
 def execute(reference: str, scenario: dict[str, Any], seed: int) -> list[dict[str, Any]]:

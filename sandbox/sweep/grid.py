@@ -16,16 +16,20 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from annotators.errors import SandboxError
 from sandbox.sweep.cells import CellKind
 from sandbox.sweep.spec import SweepSpec, resolve_scenario
 
 CROWD = "crowd"
 REFERENCE = "reference"
+#: Most cells (grid points × seeds) one sweep may have: each is a part file and a task to schedule.
+MAX_CELLS = 100_000
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,20 @@ def grid_points(spec: SweepSpec) -> list[tuple[str, dict[str, Any]]]:
     return points
 
 
+def count_cells(spec: SweepSpec) -> int:
+    """Cells of ``spec`` (grid points × seeds), counted without building them."""
+    points = math.prod(len(values) for values in spec.grid.values()) + (spec.reference is not None)
+    return points * spec.seeds
+
+
 def expand(spec: SweepSpec, kind: CellKind) -> list[Cell]:
     """Resolve and validate every cell of ``spec`` (raises SandboxError before any work)."""
+    total = count_cells(spec)
+    if total > MAX_CELLS:
+        raise SandboxError(
+            f"the sweep has {total} cells (grid points × {spec.seeds} seeds), more than the limit of "
+            f"{MAX_CELLS}; vary fewer values or give fewer --seeds"
+        )
     cells: list[Cell] = []
     for role, params in grid_points(spec):
         assignments = dict(spec.settings)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotators.errors import SandboxError
-from sandbox.sweep.cells import load_cell
+from sandbox.io.outputs import check_output_directory
+from sandbox.sweep.cells import check_cell, load_cell
 from sandbox.sweep.executor import run_cells, warm_up
 from sandbox.sweep.grid import expand
 from sandbox.sweep.spec import SweepSpec, deep_merge
@@ -27,9 +28,11 @@ class SweepReport:
 
 
 def resolve_spec(spec: SweepSpec) -> SweepSpec:
-    """Return ``spec`` with its scenario merged over the cell's defaults (what gets saved)."""
-    kind = load_cell(spec.cell)
-    return dataclasses.replace(spec, scenario=deep_merge(kind.defaults(), spec.scenario))
+    """Return ``spec`` with its cell's import reference (checked against the registered kinds
+    before anything is imported) and its scenario merged over the cell's defaults (what gets saved)."""
+    reference = check_cell(spec.cell)
+    kind = load_cell(reference)
+    return dataclasses.replace(spec, cell=reference, scenario=deep_merge(kind.defaults(), spec.scenario))
 
 
 def run_sweep(
@@ -46,8 +49,9 @@ def run_sweep(
     ``progress(total, done, failed)`` is called once before the first cell (``done`` = cells already
     stored) and after every finished cell (``failed``: the cell recorded an error).
 
-    Raises SandboxError before writing anything if the spec is invalid, the store holds a
-    different sweep, or the scheduler cannot be reached.
+    Raises SandboxError before writing anything if the spec is invalid, ``out`` cannot hold a
+    store, the store holds a different sweep or another sweep is writing it (an exclusive lock is
+    held for the whole run), or the scheduler cannot be reached.
     """
     reserved = sorted(set(spec.grid) & set(RESERVED_COLUMNS))
     if reserved:
@@ -55,28 +59,30 @@ def run_sweep(
     spec = resolve_spec(spec)
     warm_up(spec.cell, workers=workers, scheduler=scheduler)
     cells = expand(spec, load_cell(spec.cell))
+    check_output_directory("--out", out)
     store = ResultsStore(out)
-    store.check(spec.to_dict(), resume=resume)
-    store.remove_temporaries()
-    done = store.done() if resume else set()
-    todo = [cell for cell in cells if cell.cell_id not in done]
-    report = SweepReport(total=len(cells), skipped=len(cells) - len(todo))
-    outcomes = run_cells(todo, spec.cell, workers=workers, scheduler=scheduler)
-    store.save_spec(spec.to_dict())
-    if progress:
-        progress(len(cells), report.skipped, False)
-    try:
-        for outcome in outcomes:
-            if outcome.rows is None:
-                report.lost.append((outcome.cell.cell_id, outcome.lost or "lost"))
-                continue
-            store.write(outcome.cell, outcome.rows)
-            report.computed += 1
-            failed = any(row.get("error") for row in outcome.rows)
-            report.failed += int(failed)
-            if progress:
-                progress(len(cells), report.skipped + report.computed, failed)
-    finally:
-        outcomes.close()  # stops local processes or cancels Dask futures still in flight
-        store.harmonize()
+    with store.locked():
+        store.check(spec.to_dict(), resume=resume)
+        store.remove_temporaries()
+        done = store.done() if resume else set()
+        todo = [cell for cell in cells if cell.cell_id not in done]
+        report = SweepReport(total=len(cells), skipped=len(cells) - len(todo))
+        outcomes = run_cells(todo, spec.cell, workers=workers, scheduler=scheduler)
+        store.save_spec(spec.to_dict())
+        if progress:
+            progress(len(cells), report.skipped, False)
+        try:
+            for outcome in outcomes:
+                if outcome.rows is None:
+                    report.lost.append((outcome.cell.cell_id, outcome.lost or "lost"))
+                    continue
+                store.write(outcome.cell, outcome.rows)
+                report.computed += 1
+                failed = any(row.get("error") for row in outcome.rows)
+                report.failed += int(failed)
+                if progress:
+                    progress(len(cells), report.skipped + report.computed, failed)
+        finally:
+            outcomes.close()  # stops local processes or cancels Dask futures still in flight
+            store.harmonize()
     return report

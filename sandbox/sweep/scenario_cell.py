@@ -188,16 +188,20 @@ class ScenarioCell(CellKind):
             scenario["population"] = data
 
     def validate(self, scenario: dict[str, Any]) -> None:
-        """Check keys, dataset, population, policy and aggregators before any work."""
+        """Check keys, dataset, population, policy and aggregators before any work, and that the
+        campaign fits the machine (redundancy within the pool, memory, assignment work)."""
         unknown = sorted(set(scenario) - set(SCENARIO_KEYS))
         if unknown:
             raise SandboxError(f"unknown scenario key {unknown[0]!r}; allowed: {', '.join(SCENARIO_KEYS)}")
         scenario = with_kind_defaults(scenario)
-        _policy(scenario)
+        from sandbox.simulation.campaign import check_campaign
+
+        policy = _policy(scenario)
         _aggregators(scenario)
         _engine(scenario)
-        _population(scenario["population"])
-        _dataset(str(scenario["dataset"]))
+        population = _population(scenario["population"])
+        dataset = _dataset(str(scenario["dataset"]))
+        check_campaign(dataset.n_tasks, population.pool_size, policy)
 
 
 SCENARIO_CELL = ScenarioCell()

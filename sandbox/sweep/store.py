@@ -15,8 +15,11 @@ the end of every sweep, gives all parts one schema).
 
 from __future__ import annotations
 
+import fcntl
+import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import tomli_w
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, first_line
 from sandbox.io.atomic import write_atomically
 from sandbox.sweep.grid import Cell
 
@@ -33,6 +36,8 @@ from sandbox.sweep.grid import Cell
 #: read the whole directory as one dataset.
 SPEC_FILE = "_sweep.toml"
 PARTS_DIR = "parts"
+#: Held (``flock``, exclusive) by the one sweep writing the directory; hidden from Parquet readers.
+LOCK_FILE = ".lock"
 KEY_COLUMNS = ("cell", "point", "role", "seed_index", "seed", "aggregator")
 RESERVED_COLUMNS = (*KEY_COLUMNS, "error")
 # Changing these between a sweep and its --resume keeps every finished cell valid.
@@ -91,12 +96,41 @@ class ResultsStore:
     def spec_path(self) -> Path:
         return self.root / SPEC_FILE
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store's exclusive lock (creating the directory); SandboxError at once when
+        another sweep holds it. The lock goes with the process, however it ends."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise SandboxError(f"--out {str(self.root)!r} cannot be written: {first_line(error)}") from None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+                raise SandboxError(
+                    f"--out {str(self.root)!r} is being written by another sweep (process {holder}); "
+                    "wait for it to end or choose another directory"
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            yield
+        finally:
+            os.close(fd)
+
     def saved_spec(self) -> dict[str, Any] | None:
         """Return the spec saved by an earlier run, or None."""
+        if self.root.exists() and not self.root.is_dir():
+            raise SandboxError(f"{str(self.root)!r} is a file, not a sweep results directory")
         if not self.spec_path.exists():
             return None
-        with self.spec_path.open("rb") as handle:
-            return tomllib.load(handle)
+        try:
+            with self.spec_path.open("rb") as handle:
+                return tomllib.load(handle)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise SandboxError(f"{str(self.spec_path)!r} cannot be read: {first_line(error)}") from None
 
     def check(self, spec: Mapping[str, Any], *, resume: bool) -> None:
         """Refuse to mix sweeps: an existing store needs ``resume`` and the same spec."""
@@ -156,7 +190,10 @@ class ResultsStore:
 
     def read_arrow(self) -> pa.Table:
         """All parts as one Arrow table (schemas unified), ordered by cell id."""
-        tables = [pq.read_table(path) for path in self.part_paths()]
+        try:
+            tables = [pq.read_table(path) for path in self.part_paths()]
+        except (OSError, pa.ArrowException) as error:
+            raise SandboxError(f"{str(self.root)!r}: a part cannot be read ({first_line(error)})") from None
         if not tables:
             return pa.table({name: pa.array([], pa.string()) for name in RESERVED_COLUMNS})
         return pa.concat_tables(tables, promote_options="permissive")

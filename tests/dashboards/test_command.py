@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -89,3 +90,45 @@ def test_the_command_serves_the_app_on_loopback_only() -> None:
         process.terminate()
         output, _ = process.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}" in output
+
+
+def test_a_busy_port_is_one_line_and_exit_2_before_the_url(
+    cli: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("dashboard", "--port", str(port))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"crowd-sandbox: error: port {port} on 127.0.0.1 is in use (another dashboard?); "
+        "choose another with --port"
+    ]
+
+
+def test_streamlit_dies_with_a_killed_command() -> None:
+    psutil = pytest.importorskip("psutil")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandbox.cli", "dashboard", "--port", str(free_port())],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (children := psutil.Process(process.pid).children(recursive=True)):
+            assert time.monotonic() < deadline, "Streamlit did not start"
+            time.sleep(0.1)
+        process.kill()  # SIGKILL: the command cannot pass anything on
+        process.wait(timeout=30)
+        _, alive = psutil.wait_procs(children, timeout=15)
+        assert alive == []
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # whatever is left of the group
+        except ProcessLookupError:
+            pass

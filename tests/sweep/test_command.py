@@ -38,7 +38,7 @@ def test_sweep_prints_a_summary_and_resume_computes_nothing(
         (["--set", "polcy.redundancy=3"], "crowd-sandbox: error: unknown key 'polcy.redundancy'"),
         (["--grid", "redundancy"], "crowd-sandbox: error: --grid 'redundancy': expected KEY=VALUE"),
         (["--grid", "redundancy=1,x"], "crowd-sandbox: error: 'policy.redundancy' must be a number"),
-        (["--workers", "0"], "crowd-sandbox: error: --workers must be >= 1, got 0"),
+        (["--workers", "0"], "crowd-sandbox sweep: error: argument --workers: '0' must be at least 1"),
     ],
 )
 def test_bad_requests_exit_2_with_one_line_and_write_nothing(

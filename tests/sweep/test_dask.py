@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 
 from annotators.errors import SandboxError
-from sandbox.sweep import executor
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import spec_from_dict
 from sandbox.sweep.store import read_results
@@ -118,11 +117,12 @@ def test_failed_cells_on_dask_are_recorded(tmp_path: Path, scheduler_address: st
     assert read_results(tmp_path)["error"].notna().sum() == 2
 
 
-def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(executor, "CONNECT_TIMEOUT", "2s")  # nothing listens on port 9
+def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     spec = spec_from_dict({"cell": REF, "seeds": 1})
-    with pytest.raises(SandboxError, match=r"--scheduler 'tcp://127\.0\.0\.1:9': cannot connect"):
-        run_sweep(spec, tmp_path / "out", scheduler="tcp://127.0.0.1:9")
+    start = time.monotonic()
+    with pytest.raises(SandboxError, match=r"--scheduler 'tcp://127\.0\.0\.1:9': connection refused"):
+        run_sweep(spec, tmp_path / "out", scheduler="tcp://127.0.0.1:9")  # nothing listens on port 9
+    assert time.monotonic() - start < 5
     assert not (tmp_path / "out").exists()
 
 

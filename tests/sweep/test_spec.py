@@ -104,5 +104,7 @@ def test_missing_or_broken_files_name_the_file(tmp_path: Path) -> None:
     broken.write_text("seeds = = 3\n")
     with pytest.raises(SandboxError, match="is not valid TOML"):
         load_spec_file(broken)
-    with pytest.raises(SandboxError, match="cannot be imported"):
+    with pytest.raises(SandboxError, match="is not a registered cell kind; registered: scenario"):
         run_sweep(spec_from_dict({"cell": "tests.sweep.nowhere:CELL"}), tmp_path / "o", workers=1)
+    with pytest.raises(SandboxError, match="cannot be imported"):
+        run_sweep(spec_from_dict({"cell": "tests.sweep.cells:NOWHERE"}), tmp_path / "o", workers=1)

@@ -109,10 +109,10 @@ def load_answers(
     elif fmt == "mturk":
         rows = collect_mturk(read_mturk(path), from_name=from_name, task_field=task_field, source=source)
     else:
-        frame = read_json_min(path) if fmt == "labelstudio_json_min" else read_ls_csv(path)
-        names = flat_controls(frame, from_name, config_names, source)
+        records = read_json_min(path) if fmt == "labelstudio_json_min" else read_ls_csv(path)
+        names = flat_controls(records, from_name, config_names, source)
         rows = collect_flat(
-            frame, controls=names, task_field=task_field, multi_choice=multi_choice, source=source
+            records, controls=names, task_field=task_field, multi_choice=multi_choice, source=source
         )
     if fmt != "labelstudio_json":
         _report_done(path, progress)

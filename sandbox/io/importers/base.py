@@ -7,9 +7,11 @@ and counts of what was skipped and why. Nothing here prints; progress goes throu
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -49,6 +51,43 @@ def check_choice(value: str, allowed: Iterable[str], what: str) -> None:
     allowed = tuple(allowed)
     if value not in allowed:
         raise SandboxError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")
+
+
+def id_value(value: Any, where: str, what: str) -> int | str:
+    """A task or worker id as read from an export: an integer (``3``, ``3.0``) or non-empty text.
+
+    Anything else (missing, true/false, a list or an object, a non-integral or non-finite number,
+    text with a NUL character) is a SandboxError naming ``what`` and ``where``: a ``true`` id must
+    not merge into task 1, nor a list into its text.
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+        raise SandboxError(f"{where}: {what} {value!r} is not an id (an integer or text)")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        raise SandboxError(f"{where}: {what} {value!r} is not an id (an integer or text)")
+    text = str(value)
+    if not text.strip() or "\x00" in text:
+        raise SandboxError(f"{where}: {what} {text!r} is not an id (empty, or holds a NUL character)")
+    return text
+
+
+def label_text(value: Any, where: str) -> str:
+    """A chosen label as text: text as it is, a number as written (``1.0`` → ``"1"``).
+
+    Missing values, true/false, lists and objects are not labels: SandboxError naming ``where``.
+    """
+    if isinstance(value, str):
+        if not value or "\x00" in value:
+            raise SandboxError(f"{where}: choice {value!r} is not a label (empty, or holds a NUL character)")
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() else str(value)
+    raise SandboxError(f"{where}: choice {value!r} is not a label (text or a number)")
 
 
 def read_text(path: Path) -> str:

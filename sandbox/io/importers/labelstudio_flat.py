@@ -11,20 +11,25 @@ Which column is the label: ``from_name`` if given, else the label config's Choic
 the only non-metadata column whose value differs between annotations of the same task (task data
 is the same for every annotation of a task; answers are not). Anything ambiguous is an error
 listing the columns.
+
+Records are kept as a list of dicts, never spread into a table: JSON_MIN records may each carry
+different keys, and a table of every key would grow as records × keys. JSON_MIN is read through the
+bounded reader (:mod:`sandbox.io.json_stream`), and so is a CSV cell holding JSON.
 """
 
 from __future__ import annotations
 
 import io
-import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from annotators.errors import SandboxError
-from sandbox.io.importers.base import read_text
+from annotators.errors import SandboxError, first_line
+from sandbox.io.importers.base import id_value, label_text, read_text
 from sandbox.io.importers.labelstudio_json import ChoiceRows, worker_id
+from sandbox.io.json_stream import iter_items, loads
 
 META_COLUMNS = {
     "id",
@@ -37,43 +42,70 @@ META_COLUMNS = {
     "history",
 }
 
+Record = dict[str, Any]
 
-def read_json_min(path: Path) -> pd.DataFrame:
-    """Records of a JSON_MIN export → DataFrame (object columns, one row per record)."""
-    text = read_text(path)
-    try:
-        records = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SandboxError(f"{path}: broken or truncated JSON ({exc})") from None
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise SandboxError(f"{path}: expected a JSON list of records (Label Studio JSON_MIN)")
+
+def read_json_min(path: Path) -> list[Record]:
+    """Records of a JSON_MIN export (one dict per annotation)."""
+    records = []
+    for index, record in enumerate(iter_items(path, what="record")):
+        if not isinstance(record, dict):
+            raise SandboxError(
+                f"{path}: record #{index} is not an object; expected a JSON list of records "
+                "(Label Studio JSON_MIN)"
+            )
+        records.append(record)
     if not records:
         raise SandboxError(f"{path}: the export holds no records")
-    return pd.DataFrame.from_records(records)
+    return records
 
 
-def read_ls_csv(path: Path) -> pd.DataFrame:
-    """Rows of a Label Studio CSV export → DataFrame of strings ('' for empty cells)."""
+def read_ls_csv(path: Path) -> list[Record]:
+    """Rows of a Label Studio CSV export as records of strings ('' for empty cells)."""
     text = read_text(path)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SandboxError(f"{path}: not a readable CSV file ({exc})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise SandboxError(f"{path}: not a readable CSV file ({first_line(exc)})") from None
     if frame.empty:
         raise SandboxError(f"{path}: the export holds no rows")
-    return frame
+    return [{str(k): v for k, v in record.items()} for record in frame.to_dict("records")]
 
 
-def _label_columns(frame: pd.DataFrame, task_field: str | None) -> list[str]:
-    """Non-metadata columns whose value is not constant within every task."""
-    candidates = [c for c in frame.columns if c not in META_COLUMNS and c != task_field]
-    annotated = frame[frame["annotator"].map(_present)] if "annotator" in frame else frame
-    varying = []
-    for column in candidates:
-        values = annotated[column].map(_as_key)
-        if (values.groupby(annotated["id"]).nunique(dropna=False) > 1).any():
-            varying.append(column)
-    return varying
+def columns_of(records: Iterable[Record]) -> list[str]:
+    """Every key of the records, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for record in records:
+        seen.update(dict.fromkeys(record))
+    return list(seen)
+
+
+def _label_columns(records: list[Record], task_field: str | None) -> list[str]:
+    """Non-metadata keys whose value is not the same in every annotated record of a task (a key
+    missing from some of a task's records counts as a different value)."""
+    annotated = [r for r in records if _present(r.get("annotator"))]
+    per_task: dict[str, int] = {}  # task key → number of its records
+    values: dict[str, dict[str, tuple[str, int]]] = {}  # column → task key → (value key, count)
+    varying: dict[str, None] = {}
+    for record in annotated:
+        task = _as_key(record.get("id"))
+        per_task[task] = per_task.get(task, 0) + 1
+        for column, value in record.items():
+            if column in META_COLUMNS or column == task_field or column in varying:
+                continue
+            key = _as_key(value)
+            seen = values.setdefault(column, {}).get(task)
+            if seen is None:
+                values[column][task] = (key, 1)
+            elif seen[0] != key:
+                varying[column] = None
+            else:
+                values[column][task] = (key, seen[1] + 1)
+    for column, tasks in values.items():
+        if column not in varying and any(count != per_task[task] for task, (_, count) in tasks.items()):
+            varying[column] = None
+    order = columns_of(annotated)
+    return [c for c in order if c in varying]
 
 
 def _present(value: Any) -> bool:
@@ -81,31 +113,42 @@ def _present(value: Any) -> bool:
 
 
 def _as_key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True) if isinstance(value, list | dict) else str(value)
+    if isinstance(value, list | dict):
+        import json
+
+        return json.dumps(value, sort_keys=True)
+    return repr(value)
 
 
 def _values(value: Any, where: str) -> list[str]:
-    """The chosen values of one cell: a string, a list, or CSV's JSON ``{"choices": [...]}``."""
+    """The chosen values of one cell: a label, a list, or CSV's JSON ``{"choices": [...]}``."""
     if isinstance(value, str) and value.startswith(("{", "[")):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            return [value]
+            value = loads(value, f"{where}: the cell")
+        except SandboxError as exc:
+            if "deeper" in str(exc) or "larger" in str(exc):
+                raise
+            return [label_text(value, where)]
     if isinstance(value, dict):
         value = value.get("choices")
         if not isinstance(value, list):
-            raise SandboxError(f"{where}: not a choices answer ({value!r})")
+            raise SandboxError(f"{where}: not a choices answer ({str(value)[:80]!r})")
     if isinstance(value, list):
-        return [str(v) for v in value]
+        return [label_text(v, where) for v in value]
     if not _present(value):
         return []
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return [str(value)]
+    return [label_text(value, where)]
+
+
+def _task(record: Record, column: str, where: str) -> int | str:
+    value = record.get(column)
+    if isinstance(value, str) and value.isdigit() and value.isascii():
+        return int(value)
+    return id_value(value, where, f"task {column}")
 
 
 def collect_flat(
-    frame: pd.DataFrame,
+    records: list[Record],
     *,
     controls: list[str],
     task_field: str | None,
@@ -113,25 +156,20 @@ def collect_flat(
     source: str,
 ) -> ChoiceRows:
     """Turn flat-export records into :class:`ChoiceRows` for the given candidate controls."""
+    columns = columns_of(records)
     for needed in ("id", "annotator"):
-        if needed not in frame.columns:
-            raise SandboxError(
-                f"{source}: no {needed!r} column; columns: {', '.join(map(str, frame.columns))}"
-            )
+        if needed not in columns:
+            raise SandboxError(f"{source}: no {needed!r} column; columns: {_listed(columns)}")
     task_column = task_field or "id"
-    if task_column not in frame.columns:
+    if task_column not in columns:
         raise SandboxError(f"{source}: no task field {task_column!r} in the export")
     out = ChoiceRows()
-    for record in frame.to_dict("records"):
-        task = record[task_column]
-        if isinstance(task, float) and task.is_integer():
-            task = int(task)
-        if isinstance(task, str) and task.isdigit():
-            task = int(task)
+    for index, record in enumerate(records):
         if not _present(record.get("annotator")):
             out.skip("task_without_annotations")
             continue
-        where = f"{source}: task {task!r}, annotation {record.get('annotation_id')!r}"
+        task = _task(record, task_column, f"{source}: record #{index}")
+        where = f"{source}: task {task!r}, annotation {str(record.get('annotation_id'))[:40]!r}"
         worker = worker_id(record["annotator"], where)
         answered = False
         for name in controls:
@@ -154,31 +192,37 @@ def collect_flat(
     return out
 
 
+def _listed(columns: list[str], most: int = 30) -> str:
+    shown = ", ".join(map(str, columns[:most]))
+    return shown + (f", … ({len(columns)} in all)" if len(columns) > most else "")
+
+
 def flat_controls(
-    frame: pd.DataFrame, from_name: str | None, config_names: list[str] | None, source: str
+    records: list[Record], from_name: str | None, config_names: list[str] | None, source: str
 ) -> list[str]:
     """The columns that may hold labels (see the module docstring)."""
+    columns = columns_of(records)
     if from_name is not None or config_names:
         wanted = [from_name] if from_name is not None else list(config_names or [])
-        present = [n for n in wanted if n in frame.columns]
+        present = [n for n in wanted if n in columns]
         if not present:
             raise SandboxError(
                 f"{source}: no column for labeling control {', '.join(map(repr, wanted))}; "
-                f"columns: {', '.join(map(str, frame.columns))}"
+                f"columns: {_listed(columns)}"
             )
         return present
-    if "id" not in frame.columns:
+    if "id" not in columns:
         raise SandboxError(f"{source}: no 'id' column; is this a Label Studio export?")
-    varying = _label_columns(frame, None)
+    varying = _label_columns(records, None)
     if len(varying) == 1:
         return varying
-    others = [c for c in frame.columns if c not in META_COLUMNS]
+    others = [c for c in columns if c not in META_COLUMNS]
     raise SandboxError(
         f"{source}: cannot tell which column holds the labels "
         f"({_why(varying)}); "
-        f"pick one with from_name (--from-name) from: {', '.join(map(str, others))}"
+        f"pick one with from_name (--from-name) from: {_listed(others)}"
     )
 
 
 def _why(varying: list[str]) -> str:
-    return "several candidates: " + ", ".join(varying) if varying else "none varies by annotator"
+    return "several candidates: " + _listed(varying, 10) if varying else "none varies by annotator"

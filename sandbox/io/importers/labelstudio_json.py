@@ -1,8 +1,9 @@
 """Label Studio's full JSON export: a list of tasks, each with ``annotations[]``.
 
-Read as a stream (ijson, which label-studio-sdk itself uses), so a large export never needs to be
-held as one Python object. The SDK's ``Converter.iter_from_json_file`` is not used: it drops
-cancelled annotations without counting them, ignores ``ground_truth`` and needs a label config.
+Read as a stream through :func:`sandbox.io.json_stream.iter_items` (bounded depth and size per
+task), so a large export never needs to be held as one Python object. The SDK's
+``Converter.iter_from_json_file`` is not used: it drops cancelled annotations without counting
+them, ignores ``ground_truth`` and needs a label config.
 
 Treatment (documented; counts go to ``ImportedAnswers.skipped``):
 - ``was_cancelled`` annotations → skipped as ``cancelled``; an empty ``result`` → ``empty_result``;
@@ -12,48 +13,22 @@ Treatment (documented; counts go to ``ImportedAnswers.skipped``):
   (the email when there is no id). A missing ``completed_by`` is an error.
 - a multi-choice answer (several values in one control) is an error, or skipped and counted as
   ``multi_choice`` with ``multi_choice="skip"``.
+- anything of the wrong shape (an annotation that is not an object, a ``result`` that is not a
+  list, an id that is true/false, a list or an object, a choice that is null or an object) is an
+  error naming the task and the annotation.
 """
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pandas as pd
 
 from annotators.errors import SandboxError
-from sandbox.io.importers.base import ProgressCallback
-
-_PROGRESS_STEP = 1 << 20  # report every MiB read
-
-
-class _CountingReader:
-    """A binary file wrapper that reports how many bytes were read and checks they are UTF-8."""
-
-    def __init__(self, raw: IO[bytes], total: int, progress: ProgressCallback | None) -> None:
-        self._raw = raw
-        self._utf8 = codecs.getincrementaldecoder("utf-8")()
-        self._total = total
-        self._progress = progress
-        self._done = 0
-        self._next = _PROGRESS_STEP
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._raw.read(size)
-        try:
-            self._utf8.decode(chunk, final=not chunk)
-        except UnicodeDecodeError as exc:
-            offset = self._done + max(exc.start, 0)
-            raise SandboxError(
-                f"not UTF-8 text (invalid byte at offset {offset}); exports must be UTF-8 encoded"
-            ) from None
-        self._done += len(chunk)
-        if self._progress is not None and (self._done >= self._next or not chunk):
-            self._progress(self._done, self._total)
-            self._next = self._done + _PROGRESS_STEP
-        return chunk
+from sandbox.io.importers.base import ProgressCallback, id_value, label_text
+from sandbox.io.json_stream import iter_items
 
 
 @dataclass
@@ -80,45 +55,56 @@ def worker_id(completed_by: Any, where: str) -> str:
         value = completed_by.get("id", completed_by.get("email"))
     else:
         value = completed_by
-    if value is None or value == "" or isinstance(value, bool | list | dict):
+    if value is None or value == "":
         raise SandboxError(
             f"{where}: missing or invalid completed_by ({completed_by!r}); "
             "each answer must name its annotator by id or email"
         )
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
+    return str(id_value(value, where, "completed_by"))
 
 
-def task_id(task: dict[str, Any], task_field: str | None, where: str) -> Any:
+def task_id(task: dict[str, Any], task_field: str | None, where: str) -> int | str:
     """The task's identifier: its Label Studio ``id``, or ``data[task_field]`` when given."""
     if task_field is None:
         value = task.get("id")
     else:
         data = task.get("data")
         value = data.get(task_field) if isinstance(data, dict) else None
+    what = "id" if task_field is None else f"data.{task_field}"
     if value is None:
-        what = "id" if task_field is None else f"data.{task_field}"
         raise SandboxError(f"{where}: task without {what}")
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    return id_value(value, where, f"task {what}")
 
 
-def _choices_of(result: list[Any], where: str, out: ChoiceRows) -> list[tuple[str, list[str]]]:
+def _choices_of(result: Any, where: str, out: ChoiceRows) -> list[tuple[str, list[str]]]:
     """(control name, chosen values) for each ``choices`` region of one annotation's result;
     notes each control's ``to_name`` in ``out``."""
+    if not isinstance(result, list):
+        raise SandboxError(f"{where}: 'result' must be a list of regions, got {_short(result)}")
     found = []
     for region in result:
-        if not isinstance(region, dict) or region.get("type", "choices").lower() != "choices":
+        if not isinstance(region, dict):
+            raise SandboxError(f"{where}: a result region must be an object, got {_short(region)}")
+        kind = region.get("type", "choices")
+        if not isinstance(kind, str):
+            raise SandboxError(f"{where}: a result region's 'type' must be text, got {_short(kind)}")
+        if kind.lower() != "choices":
             continue
         value = region.get("value")
         choices = value.get("choices") if isinstance(value, dict) else None
         name = region.get("from_name")
         if not isinstance(choices, list) or not isinstance(name, str):
-            raise SandboxError(f"{where}: malformed choices result {region!r}")
+            raise SandboxError(f"{where}: malformed choices result {_short(region)}")
         if isinstance(region.get("to_name"), str):
             out.to_names.setdefault(name, region["to_name"])
-        found.append((name, [str(c) for c in choices]))
+        found.append((name, [label_text(c, where) for c in choices]))
     return found
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    """``repr(value)`` cut to ``limit`` characters (a hostile value may be megabytes long)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def collect_task(
@@ -129,10 +115,14 @@ def collect_task(
         raise SandboxError(f"task #{index}: not a Label Studio task (expected an object with 'annotations')")
     tid = task_id(task, task_field, f"task #{index}")
     annotations = task.get("annotations", task.get("completions")) or []
+    if not isinstance(annotations, list):
+        raise SandboxError(f"task {tid!r}: 'annotations' must be a list, got {_short(annotations)}")
     if not annotations:
         out.skip("task_without_annotations")
     for annotation in annotations:
-        where = f"task {tid!r}, annotation {annotation.get('id')!r}"
+        if not isinstance(annotation, dict):
+            raise SandboxError(f"task {tid!r}: an annotation must be an object, got {_short(annotation)}")
+        where = f"task {tid!r}, annotation {_short(annotation.get('id'), 40)}"
         if annotation.get("was_cancelled") or annotation.get("skipped"):
             out.skip("cancelled")
             continue
@@ -140,7 +130,7 @@ def collect_task(
         if not choices:
             out.skip("empty_result")
             continue
-        gold = bool(annotation.get("ground_truth"))
+        gold = annotation.get("ground_truth") is True
         worker = "" if gold else worker_id(annotation.get("completed_by"), where)
         for name, values in choices:
             out.note_control(name)
@@ -166,27 +156,15 @@ def parse_json_export(
     progress: ProgressCallback | None,
 ) -> ChoiceRows:
     """Stream the tasks of a full JSON export into :class:`ChoiceRows`."""
-    import ijson
-
     out = ChoiceRows()
-    total = path.stat().st_size
-    index = -1
-    with path.open("rb") as raw:
-        head = raw.read(4096)
-        if not head.strip():
-            raise SandboxError(f"{path}: the file is empty")
-        raw.seek(0)
-        reader = _CountingReader(raw, total, progress)
+    found = False
+    for index, task in enumerate(iter_items(path, what="task", progress=progress)):
+        found = True
         try:
-            for index, task in enumerate(ijson.items(reader, "item", use_float=True)):
-                collect_task(task, out, task_field=task_field, multi_choice=multi_choice, index=index)
+            collect_task(task, out, task_field=task_field, multi_choice=multi_choice, index=index)
         except SandboxError as exc:
             raise SandboxError(f"{path}: {exc}") from None
-        except ijson.JSONError as exc:
-            raise SandboxError(
-                f"{path}: broken or truncated JSON after task #{index} ({_first_line(exc)})"
-            ) from None
-    if index < 0:
+    if not found:
         raise SandboxError(f"{path}: expected a JSON list of tasks; found no task")
     return out
 
@@ -194,9 +172,3 @@ def parse_json_export(
 def to_frame(rows: list[tuple[Any, str, str, str]]) -> pd.DataFrame:
     """Rows (task, worker, control, label) → DataFrame with those columns."""
     return pd.DataFrame(rows, columns=["task", "worker", "control", "label"])
-
-
-def _first_line(exc: Exception) -> str:
-    """The first line of a parser's (often multi-line) error message."""
-    text = str(exc).strip().strip("b'\"")
-    return text.splitlines()[0].strip() if text else type(exc).__name__

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sandbox.io.answers import validate_answers
+from sandbox.io.answers import ANSWER_COLUMNS, validate_answers
 from sandbox.io.tables import read_table
 
 
 def read_long(path: Path) -> pd.DataFrame:
     """Read a long answers table (CSV or Parquet) → DataFrame with ``task, worker, label``."""
-    return validate_answers(read_table(path, "answers"), str(path))
+    return validate_answers(read_table(path, "answers", ANSWER_COLUMNS), str(path))

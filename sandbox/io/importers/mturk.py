@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from annotators.errors import SandboxError
-from sandbox.io.importers.base import read_text
+from annotators.errors import SandboxError, first_line
+from sandbox.io.importers.base import id_value, label_text, read_text
 from sandbox.io.importers.labelstudio_json import ChoiceRows
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -25,8 +25,8 @@ def read_mturk(path: Path) -> pd.DataFrame:
     """The batch-results table, all cells as strings ('' when empty)."""
     try:
         frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SandboxError(f"{path}: not a readable CSV file ({exc})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise SandboxError(f"{path}: not a readable CSV file ({first_line(exc)})") from None
     for needed in ("WorkerId", "HITId"):
         if needed not in frame.columns:
             raise SandboxError(f"{path}: no {needed} column; not an MTurk batch-results file")
@@ -76,8 +76,11 @@ def collect_mturk(
         if status is not None and str(status.iloc[i]).lower() == "rejected":
             out.skip("rejected")
             continue
+        where = f"{source}: row {i + 2}"
         if not row["WorkerId"]:
-            raise SandboxError(f"{source}: row {i + 2} has no WorkerId")
+            raise SandboxError(f"{where} has no WorkerId")
+        if not row[task_column]:
+            raise SandboxError(f"{where} has no {task_column}: every assignment must name its task")
         if len(columns) == 1 and columns[0] == f"Answer.{name}":
             labels = [row[columns[0]]] if row[columns[0]] else []
         else:
@@ -87,5 +90,12 @@ def collect_mturk(
             continue
         if len(labels) > 1:
             raise SandboxError(f"{source}: row {i + 2} chose several labels {labels} for {name!r}")
-        out.rows.append((row[task_column], row["WorkerId"], name, labels[0]))
+        out.rows.append(
+            (
+                id_value(row[task_column], where, task_column),
+                str(id_value(row["WorkerId"], where, "WorkerId")),
+                name,
+                label_text(labels[0], where),
+            )
+        )
     return out

@@ -24,7 +24,6 @@ is a one-line SandboxError naming the file, the row and what is allowed.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,6 +37,7 @@ from sandbox.io.export_formats import DuplicatePolicy
 from sandbox.io.importers.base import ImportedAnswers, ProgressCallback, apply_duplicate_policy, read_text
 from sandbox.io.importers.detect import detect_format
 from sandbox.io.importers.labelstudio_json import task_id, worker_id
+from sandbox.io.json_stream import loads
 from sandbox.io.pairwise_answers import SIDES, items_of_one_type, validate_pairwise_answers
 from sandbox.io.tables import read_table
 
@@ -51,6 +51,8 @@ Row = tuple[Any, Any, Any, Any, str]  # task, worker, left, right, side
 def detect_kind(path: Path, fmt: str | None = None, pairwise_flags: bool = False) -> str:
     """``pairwise`` or ``classification`` from the file's content (``pairwise_flags``: MTurk item
     columns were named, which only a pairwise read uses)."""
+    if not path.is_file():
+        raise SandboxError(f"{path}: no such file")
     fmt = fmt or detect_format(path)
     if fmt == "mturk":
         return "pairwise" if pairwise_flags else "classification"
@@ -66,7 +68,8 @@ def detect_kind(path: Path, fmt: str | None = None, pairwise_flags: bool = False
 
 
 def _csv_header(path: Path) -> set[str]:
-    first = read_text(path).splitlines()[0]
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        first = handle.readline(1 << 16)
     return {cell.strip().strip('"') for cell in first.split(",")}
 
 
@@ -167,8 +170,8 @@ def _selected(value: Any, where: str) -> str | None:
     """The side in a pairwise result value: ``{"selected": s}``, ``[{...}]``, JSON text, or ``s``."""
     if isinstance(value, str) and value.strip().startswith(("{", "[")):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
+            value = loads(value, what="pairwise answer")
+        except SandboxError:
             raise SandboxError(f"{where}: unreadable pairwise answer {value[:80]!r}") from None
     if isinstance(value, list):
         if len(value) != 1:
@@ -214,33 +217,24 @@ def _json_rows(
     skipped: dict[str, int],
     gold: dict[Any, str],
 ) -> list[Row]:
-    import ijson
+    from sandbox.io.json_stream import iter_items
 
     rows: list[Row] = []
     index = -1
-    with path.open("rb") as raw:
-        try:
-            for index, task in enumerate(ijson.items(raw, "item", use_float=True)):
-                where = f"{source}: task #{index}"
-                if not isinstance(task, dict) or not isinstance(task.get("data", {}), dict):
-                    raise SandboxError(
-                        f"{where}: not a Label Studio task (an object with data and annotations)"
-                    )
-                tid = task_id(task, None, where)
-                annotations = task.get("annotations", task.get("completions")) or []
-                if not isinstance(annotations, list):
-                    raise SandboxError(f"{where}: annotations must be a list")
-                if not annotations:
-                    _skip(skipped, "task_without_annotations")
-                for annotation in annotations:
-                    _json_annotation(
-                        task, tid, annotation, where, from_name, left_field, right_field, skipped, gold, rows
-                    )
-        except ijson.JSONError as error:
-            first = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise SandboxError(f"{source}: broken or truncated JSON after task #{index} ({first})") from None
-        except UnicodeDecodeError:
-            raise SandboxError(f"{source}: not UTF-8 text; exports must be UTF-8 encoded") from None
+    for index, task in enumerate(iter_items(path, what="task")):
+        where = f"{source}: task #{index}"
+        if not isinstance(task, dict) or not isinstance(task.get("data", {}), dict):
+            raise SandboxError(f"{where}: not a Label Studio task (an object with data and annotations)")
+        tid = task_id(task, None, where)
+        annotations = task.get("annotations", task.get("completions")) or []
+        if not isinstance(annotations, list):
+            raise SandboxError(f"{where}: annotations must be a list")
+        if not annotations:
+            _skip(skipped, "task_without_annotations")
+        for annotation in annotations:
+            _json_annotation(
+                task, tid, annotation, where, from_name, left_field, right_field, skipped, gold, rows
+            )
     if index < 0:
         raise SandboxError(f"{source}: expected a JSON list of tasks; found no task")
     return rows
@@ -300,16 +294,15 @@ def _flat_rows(
     right_field: str | None,
     skipped: dict[str, int],
 ) -> list[Row]:
-    from sandbox.io.importers.labelstudio_flat import read_json_min, read_ls_csv
+    from sandbox.io.importers.labelstudio_flat import columns_of, read_json_min, read_ls_csv
 
-    frame = read_json_min(path) if fmt == "labelstudio_json_min" else read_ls_csv(path)
+    records = read_json_min(path) if fmt == "labelstudio_json_min" else read_ls_csv(path)
+    columns = columns_of(records)
     for needed in ("id", "annotator"):
-        if needed not in frame.columns:
-            raise SandboxError(
-                f"{source}: no {needed!r} column; columns: {', '.join(map(str, frame.columns))}"
-            )
-    control = from_name or _pairwise_column(frame, source)
-    if control not in frame.columns:
+        if needed not in columns:
+            raise SandboxError(f"{source}: no {needed!r} column; columns: {', '.join(map(str, columns))}")
+    control = from_name or _pairwise_column(records, columns, source)
+    if control not in columns:
         raise SandboxError(f"{source}: no column for the pairwise control {control!r}")
     if not (left_field and right_field):
         meta = {
@@ -322,7 +315,7 @@ def _flat_rows(
             "agreement",
             control,
         }
-        data = [c for c in frame.columns if c not in meta]
+        data = [c for c in columns if c not in meta]
         if len(data) != 2:
             raise SandboxError(
                 f"{source}: cannot tell which columns name the two items ({', '.join(map(str, data))}); "
@@ -330,7 +323,7 @@ def _flat_rows(
             )
         left_field, right_field = left_field or data[0], right_field or data[1]
     rows: list[Row] = []
-    for number, record in enumerate(frame.to_dict("records")):
+    for number, record in enumerate(records):
         where = f"{source}: row {number + 1}"
         annotator = record.get("annotator")
         if annotator is None or annotator == "" or (isinstance(annotator, float) and pd.isna(annotator)):
@@ -347,11 +340,15 @@ def _flat_rows(
     return rows
 
 
-def _pairwise_column(frame: pd.DataFrame, source: str) -> str:
+def _pairwise_column(records: list[dict[str, Any]], columns: list[str], source: str) -> str:
+    """The one column whose values hold a pairwise choice (``selected``)."""
     found = [
         c
-        for c in frame.columns
-        if frame[c].map(lambda v: "selected" in v if isinstance(v, str) else _has_selected(v)).any()
+        for c in columns
+        if any(
+            "selected" in v if isinstance(v, str) else _has_selected(v)
+            for v in (record.get(c) for record in records)
+        )
     ]
     if len(found) != 1:
         what = (

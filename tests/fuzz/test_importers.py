@@ -1,0 +1,159 @@
+"""Property: every file, read as any export format with any options, gives answers that keep the
+contract or one SandboxError — never another exception — and Python allocations stay within a
+small multiple of the file's size (measured with tracemalloc)."""
+
+from __future__ import annotations
+
+import tempfile
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from annotators.errors import SandboxError, printable
+from sandbox.io.answers import read_gold
+from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_POLICIES
+from sandbox.io.importers import load_answers
+from sandbox.io.importers.pairwise import load_pairwise_answers
+from tests.fuzz.strategies import CELLS, examples, export_file, pairwise_export_file
+
+FIXTURES = Path(__file__).resolve().parents[1] / "importers" / "fixtures"
+#: Python allocations while reading: at most this many times the file's size, plus a fixed margin
+#: for pandas' own tables.
+BYTES_PER_FILE_BYTE = 64
+MARGIN_BYTES = 8 * 1024**2
+
+ANY_OPTIONS = st.fixed_dictionaries(
+    {
+        "format": st.sampled_from([None] * 8 + list(FORMATS)),
+        "from_name": st.sampled_from([None, None, None, "c", "q", "s", "nope"]),
+        "task_field": st.sampled_from([None, None, None, "item", "x"]),
+        "duplicates": st.sampled_from(DUPLICATE_POLICIES),
+        "multi_choice": st.sampled_from(MULTI_CHOICE_POLICIES),
+        "label_config": st.sampled_from([None, None, None, None, str(FIXTURES / "ls_config.xml")]),
+    }
+)
+OPTIONS = st.one_of(st.just({}), ANY_OPTIONS)  # the defaults half the time: deeper into the readers
+
+
+def _warm_up() -> None:
+    """Import every reader once, so that the memory measured is the reading, not module loading."""
+    for name in ("ls_full.json", "ls_min.json", "ls_export.csv", "long.csv"):
+        try:
+            load_answers(FIXTURES / name, label_config=FIXTURES / "ls_config.xml", multi_choice="skip")
+        except SandboxError:
+            pass
+    for fmt in FORMATS:
+        try:
+            load_answers(FIXTURES / "mturk_batch.csv", format=fmt)
+        except SandboxError:
+            pass
+
+
+_warm_up()
+
+
+def check_contract(answers: pd.DataFrame) -> None:
+    """The answers contract: three columns, rows, no gaps, one type per column, plain values."""
+    assert list(answers.columns) == ["task", "worker", "label"]
+    assert len(answers) > 0
+    assert not answers.isna().any().any()
+    for column in answers.columns:
+        values = answers[column]
+        if values.dtype == object:
+            assert all(type(v) is str and v and "\x00" not in v for v in values), values.tolist()
+        else:
+            assert values.dtype == np.int64
+
+
+def one_line(error: SandboxError) -> str:
+    line = printable(str(error))
+    assert line and "\n" not in line
+    return line
+
+
+@settings(max_examples=examples(400))
+@given(file=export_file(), options=OPTIONS)
+def test_any_file_is_read_within_the_contract_or_refused(
+    file: tuple[str, bytes], options: dict[str, Any]
+) -> None:
+    suffix, data = file
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"export{suffix}"
+        path.write_bytes(data)
+        tracemalloc.start()
+        try:
+            result = load_answers(path, **options)
+        except SandboxError as error:
+            one_line(error)
+        else:
+            check_contract(result.answers)
+            if result.gold is not None:
+                assert not result.gold.isna().any()
+        finally:
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+    assert peak <= BYTES_PER_FILE_BYTE * len(data) + MARGIN_BYTES, (peak, len(data))
+
+
+GOLD_ROWS = st.lists(st.tuples(CELLS, CELLS), max_size=6)
+
+
+@settings(max_examples=examples(100))
+@given(rows=GOLD_ROWS, header=st.sampled_from(["task,label", "task", "label,task", "id,label", ""]))
+def test_any_gold_file_is_read_or_refused(rows: list[tuple[str, str]], header: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "gold.csv"
+        text = header + "\n" + "".join(f'"{a}","{b}"\n'.replace("\x00", "") for a, b in rows)
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            gold = read_gold(path)
+        except SandboxError as error:
+            one_line(error)
+        else:
+            assert len(gold) > 0 and not gold.isna().any()
+            assert not gold.index.duplicated().any()
+
+
+PAIRWISE_OPTIONS = st.fixed_dictionaries(
+    {
+        "format": st.sampled_from([None] * 6 + list(FORMATS)),
+        "from_name": st.sampled_from([None, None, "pw", "q", "nope"]),
+        "left_field": st.sampled_from([None, None, "text1", "a", "left"]),
+        "right_field": st.sampled_from([None, None, "text2", "b", "right"]),
+        "group_field": st.sampled_from([None, None, None, "query", "nope"]),
+        "duplicates": st.sampled_from(DUPLICATE_POLICIES),
+    }
+)
+
+
+@settings(max_examples=examples(300))
+@given(file=pairwise_export_file(), options=st.one_of(st.just({}), PAIRWISE_OPTIONS))
+def test_any_file_read_as_pairwise_keeps_the_contract_or_is_refused(
+    file: tuple[str, bytes], options: dict[str, Any]
+) -> None:
+    suffix, data = file
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"export{suffix}"
+        path.write_bytes(data)
+        tracemalloc.start()
+        try:
+            result = load_pairwise_answers(path, **options)
+        except SandboxError as error:
+            one_line(error)
+            event("refused")
+        else:
+            event("read")
+            answers = result.answers
+            assert list(answers.columns) == ["task", "worker", "left", "right", "label"]
+            assert len(answers) > 0 and not answers.isna().any().any()
+            assert set(answers["label"]) <= {"left", "right", "tie"}
+            assert (answers["left"] != answers["right"]).all()
+        finally:
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+    assert peak <= BYTES_PER_FILE_BYTE * len(data) + MARGIN_BYTES, (peak, len(data))
