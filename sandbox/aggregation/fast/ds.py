@@ -13,7 +13,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from sandbox.aggregation.fast._base import FastAggregator
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, column_sums, softmax_rows
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast._rows import column_sums, softmax_rows
 from sandbox.aggregation.fast.mv import vote_posteriors
 
 EPS = 1e-10

@@ -17,7 +17,8 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, softmax_rows
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast._rows import softmax_rows
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 

@@ -21,7 +21,8 @@ from scipy.special import digamma
 
 from annotators.errors import SandboxError
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray, softmax_rows
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray
+from sandbox.aggregation.fast._rows import softmax_rows
 
 _TINY = 1e-300
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray, row_argmax, row_sums
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray
+from sandbox.aggregation.fast._rows import row_argmax, row_sums
 
 
 def vote_posteriors(coded: CodedAnswers, weights: FloatArray | None = None) -> FloatArray:

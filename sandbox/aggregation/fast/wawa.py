@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, row_argmax
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast._rows import row_argmax
 from sandbox.aggregation.fast.mv import agreement_with, vote_posteriors
 
 
