@@ -6,27 +6,154 @@ scipy's conjugate gradient (``maxiter=25, tol=1e-2``), stop when ``Q / (answers 
 than ``tol``. Per answer, ``P(correct) = sigmoid(alpha_w · exp(beta_t))`` and a wrong answer picks
 one of the other ``K - 1`` labels evenly; the expected log-likelihood over the K candidate labels
 collapses to one term per answer, so each evaluation is O(answers).
+
+The answers are taken in task order from the incidence matrix (identical answers once, with their
+count as weight) and processed in blocks of ``_BLOCK`` answers, so the dozen array passes of an
+evaluation run in cache: a conjugate-gradient M-step makes ~40 evaluations.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray
+from sandbox.aggregation.fast._incidence import Incidence
 from sandbox.aggregation.fast._rows import softmax_rows
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+_BLOCK = 1 << 16
 
 
-def _log_sigmoids(z: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """``(log sigmoid(z), log sigmoid(-z))``, stable for any ``z``."""
-    soft = np.log1p(np.exp(-np.abs(z)))
-    return -(np.maximum(-z, 0.0) + soft), -(np.maximum(z, 0.0) + soft)
+def _log_sigmoid(z: FloatArray) -> FloatArray:
+    """``log sigmoid(z)``, stable for any ``z`` (``log sigmoid(-z)`` is this minus ``z``)."""
+    soft = np.abs(z)
+    np.negative(soft, out=soft)
+    np.exp(soft, out=soft)
+    np.log1p(soft, out=soft)
+    result = np.minimum(z, 0.0)
+    result -= soft
+    return result
+
+
+@dataclass(frozen=True)
+class Responsibilities:
+    """From the E-step: per answer, ``right`` = weight × posterior of the label given;
+    ``wrong_total`` = the sum over answers of weight − right."""
+
+    right: FloatArray
+    wrong_total: float
+
+
+class GladProblem:
+    """The distinct answers in task order, with the E-step and M-step objective over them."""
+
+    def __init__(self, coded: CodedAnswers) -> None:
+        matrix = Incidence(coded).matrix
+        self.n_tasks, self.n_workers, self.n_labels = coded.n_tasks, coded.n_workers, coded.n_labels
+        self.n_answers = coded.n_answers
+        self.task = np.repeat(np.arange(self.n_tasks, dtype=matrix.indices.dtype), np.diff(matrix.indptr))
+        self.worker = matrix.indices // self.n_labels
+        self.label = matrix.indices % self.n_labels
+        # Repeated identical answers: one entry weighted by its count (None: every weight is 1).
+        self.weight: FloatArray | None = None if matrix.nnz == self.n_answers else matrix.data
+        self.log_others = math.log(self.n_labels - 1) if self.n_labels > 1 else 0.0
+        self.log_priors = np.full(self.n_labels, -math.log(self.n_labels))
+
+    def blocks(self) -> Iterator[slice]:
+        """Consecutive answer ranges of ``_BLOCK`` answers."""
+        for start in range(0, self.task.size, _BLOCK):
+            yield slice(start, start + _BLOCK)
+
+    def _z(self, part: slice, alpha: FloatArray, easiness: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """``(alpha_w · exp(beta_t), exp(beta_t))`` of the answers in ``part``."""
+        e_i = easiness[self.task[part]]
+        z = alpha[self.worker[part]]
+        z *= e_i
+        return z, e_i
+
+    def e_step(self, alpha: FloatArray, beta: FloatArray) -> tuple[FloatArray, float]:
+        """Posteriors ``n_tasks × K`` and the log-likelihood of the answers."""
+        k = self.n_labels
+        easiness = np.exp(beta)
+        logits = np.zeros((self.n_tasks, k))
+        flat = logits.ravel()
+        for part in self.blocks():
+            z, _ = self._z(part, alpha, easiness)
+            log_right = _log_sigmoid(z)
+            log_wrong = log_right - z
+            log_wrong -= self.log_others
+            log_right -= log_wrong
+            if self.weight is not None:
+                log_wrong *= self.weight[part]
+                log_right *= self.weight[part]
+            first = int(self.task[part][0])
+            local = self.task[part] - first
+            span = int(local[-1]) + 1
+            base = np.bincount(local, weights=log_wrong, minlength=span)
+            local *= k
+            local += self.label[part]
+            bonus = np.bincount(local, weights=log_right, minlength=span * k)
+            bonus.reshape(span, k)[:] += base[:, None]
+            flat[first * k : (first + span) * k] += bonus
+        logits += self.log_priors
+        post, log_norm = softmax_rows(logits)
+        return post, float(log_norm.sum())
+
+    def responsibilities(self, post: FloatArray) -> Responsibilities:
+        """Per answer (weighted by its count): the posterior of the label it gave."""
+        index: IntArray = self.task.astype(np.intp)
+        index *= self.n_labels
+        index += self.label
+        right: FloatArray = post.ravel()[index]
+        del index
+        if self.weight is not None:
+            right *= self.weight
+        total = float(self.n_answers if self.weight is None else self.weight.sum())
+        return Responsibilities(right, total - float(right.sum()))
+
+    def q_and_gradient(self, x: FloatArray, resp: Responsibilities) -> tuple[float, FloatArray]:
+        """Minus crowd-kit's Q (expected complete log-likelihood + Gaussian priors) and gradient.
+
+        Per answer ``w [r log σ(z) + (1 - r)(log σ(-z) - log(K - 1))]`` with ``log σ(-z) = log σ(z) - z``
+        is ``w log σ(z) - w (1 - r) (z + log(K - 1))``; its derivative in ``z`` is ``w (r - σ(z))``.
+        """
+        alpha, beta = x[: self.n_workers], x[self.n_workers :]
+        easiness = np.exp(beta)
+        grad_alpha = np.zeros(self.n_workers)
+        grad_beta = np.zeros(self.n_tasks)
+        q = -self.log_others * resp.wrong_total
+        for part in self.blocks():
+            z, e_i = self._z(part, alpha, easiness)
+            log_right = _log_sigmoid(z)
+            right = resp.right[part]
+            if self.weight is None:
+                q += float(log_right.sum()) - float(z.sum())
+            else:
+                q += float(np.dot(self.weight[part], log_right)) - float(np.dot(self.weight[part], z))
+            q += float(np.dot(right, z))
+            residual = np.exp(log_right, out=log_right)  # sigmoid(z)
+            if self.weight is not None:
+                residual *= self.weight[part]
+            np.subtract(right, residual, out=residual)
+            z *= residual
+            residual *= e_i
+            grad_alpha += np.bincount(self.worker[part], weights=residual, minlength=self.n_workers)
+            first = int(self.task[part][0])
+            sums = np.bincount(self.task[part] - first, weights=z)
+            grad_beta[first : first + sums.size] += sums
+        da, db = alpha - 1.0, beta - 1.0
+        q -= 0.5 * (float(np.dot(da, da)) + float(np.dot(db, db)))
+        q -= _HALF_LOG_2PI * x.size
+        grad_alpha -= da
+        grad_beta -= db
+        return -q, -np.concatenate([grad_alpha, grad_beta])
 
 
 class GLAD(FastAggregator):
@@ -50,78 +177,40 @@ class GLAD(FastAggregator):
         self.m_step_max_iter = m_step_max_iter
         self.m_step_tol = m_step_tol
 
-    def _setup(self, coded: CodedAnswers) -> None:
-        self._coded = coded
-        k = coded.n_labels
-        self._log_others = math.log(k - 1) if k > 1 else 0.0
-        self._log_priors = np.full(k, -math.log(k))
-
-    def _e_step(self, alpha: FloatArray, beta: FloatArray) -> tuple[FloatArray, float]:
-        c = self._coded
-        z = alpha[c.worker] * np.exp(beta[c.task])
-        log_right, log_wrong = _log_sigmoids(z)
-        log_wrong -= self._log_others
-        base = np.bincount(c.task, weights=log_wrong, minlength=c.n_tasks)
-        k = c.n_labels
-        bonus = np.bincount(
-            c.task * k + c.label, weights=log_right - log_wrong, minlength=c.n_tasks * k
-        ).reshape(c.n_tasks, k)
-        logits = bonus + base[:, None] + self._log_priors
-        post, log_norm = softmax_rows(logits)
-        return post, float(log_norm.sum())
-
-    def _q_and_gradient(self, x: FloatArray, right: FloatArray) -> tuple[float, FloatArray]:
-        """Minus crowd-kit's Q (expected complete log-likelihood + Gaussian priors) and gradient.
-
-        ``right[i]`` is the posterior of the label given in answer ``i``.
-        """
-        c = self._coded
-        alpha, beta = x[: c.n_workers], x[c.n_workers :]
-        easiness = np.exp(beta)
-        a_i, e_i = alpha[c.worker], easiness[c.task]
-        z = a_i * e_i
-        log_right, log_wrong = _log_sigmoids(z)
-        log_wrong -= self._log_others
-        q = float(np.dot(right, log_right) + np.dot(1.0 - right, log_wrong))
-        da, db = alpha - 1.0, beta - 1.0
-        q -= 0.5 * (float(np.dot(da, da)) + float(np.dot(db, db)))
-        q -= _HALF_LOG_2PI * x.size
-        residual = right - np.exp(log_right)
-        grad_alpha = np.bincount(c.worker, weights=residual * e_i, minlength=c.n_workers) - da
-        grad_beta = np.bincount(c.task, weights=residual * z, minlength=c.n_tasks) - db
-        return -q, -np.concatenate([grad_alpha, grad_beta])
-
     def _fit(self, coded: CodedAnswers) -> FloatArray:
-        self._setup(coded)
-        x: FloatArray = np.ones(coded.n_workers + coded.n_tasks)
-        post, _ = self._e_step(x[: coded.n_workers], x[coded.n_workers :])
+        problem = GladProblem(coded)
+        n_w = coded.n_workers
+        x: FloatArray = np.ones(n_w + coded.n_tasks)
+        post, _ = problem.e_step(x[:n_w], x[n_w:])
         rows = coded.n_answers * coded.n_labels
-        q = -self._q_and_gradient(x, post[coded.task, coded.label])[0]
-        self.loss_history_ = []
-        self.converged_ = False
-        self.n_iter_ = 0
+        q = -problem.q_and_gradient(x, problem.responsibilities(post))[0]
+        history: list[float] = []
+        converged = False
+        loglikelihood = None
         for _ in range(self.n_iter):
             last_q = q
-            post, self.loglikelihood_ = self._e_step(x[: coded.n_workers], x[coded.n_workers :])
-            right = post[coded.task, coded.label]
+            post, loglikelihood = problem.e_step(x[:n_w], x[n_w:])
+            resp = problem.responsibilities(post)
             result = minimize(
-                self._q_and_gradient,
+                problem.q_and_gradient,
                 x,
-                args=(right,),
+                args=(resp,),
                 method="CG",
                 jac=True,
                 tol=self.m_step_tol,
                 options={"disp": False, "maxiter": self.m_step_max_iter},
             )
             x = np.asarray(result.x, dtype=np.float64)
-            q = -self._q_and_gradient(x, right)[0] / rows
-            self.loss_history_.append(q)
-            self.n_iter_ += 1
+            q = -problem.q_and_gradient(x, resp)[0] / rows
+            history.append(q)
             if not q - last_q >= self.tol:
-                self.converged_ = True
+                converged = True
                 break
-        self.alphas_ = worker_series(x[: coded.n_workers], coded, "alpha")
-        self.betas_ = pd.Series(x[coded.n_workers :], index=coded.task_names, name="beta")
-        self.priors_ = pd.Series(np.exp(self._log_priors), index=coded.label_names, name="prior")
-        del self._coded
+        self.loss_history_ = history
+        self.n_iter_ = len(history)
+        self.converged_ = converged
+        self.loglikelihood_ = loglikelihood
+        self.alphas_ = worker_series(x[:n_w], coded, "alpha")
+        self.betas_ = pd.Series(x[n_w:], index=coded.task_names, name="beta")
+        self.priors_ = pd.Series(np.exp(problem.log_priors), index=coded.label_names, name="prior")
         return post
