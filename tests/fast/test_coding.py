@@ -31,6 +31,10 @@ def _columns() -> dict[str, pd.Series]:
         "string_dtype": pd.Series(words[rng.integers(0, words.size, 2_000)], dtype="string"),
         "pyarrow_strings": pd.Series(words[rng.integers(0, words.size, 2_000)], dtype="string[pyarrow]"),
         "arrow_dtype": pd.Series(words[rng.integers(0, words.size, 2_000)], dtype=pd.ArrowDtype(pa.string())),
+        "arrow_ints": pd.Series(rng.integers(0, 50, 2_000), dtype=pd.ArrowDtype(pa.int64())),
+        "equal_strings_as_distinct_objects": pd.Series(
+            ["".join(("w", str(i % 7))) for i in rng.integers(0, 1_000, 2_000)], dtype=object
+        ),
         "object_ints": pd.Series(np.array([5, 3, 5, 11], dtype=object)),
         "mixed_object": pd.Series(np.array(["b", 3, "a", 3, 1.5], dtype=object)),
         "floats": pd.Series(rng.integers(0, 5, 2_000) / 2),

@@ -9,7 +9,8 @@ How a column is coded (all give the codes ``pd.factorize(column, sort=True)`` gi
 
 * integers spanning at most a few times as many values as there are answers: through a table of
   the value range (which values occur, then their ranks), without a sort over the answers;
-* strings: pyarrow dictionary encoding, then a sort of the distinct values only;
+* strings: hashing (pyarrow dictionary encoding for arrow-backed columns, ``pd.factorize`` for
+  object columns), then a pyarrow sort of the distinct strings only;
 * anything else (and integers with a very wide range): ``pd.factorize(sort=True)``.
 """
 
@@ -100,26 +101,55 @@ def _by_value_range(values: NDArray[np.integer], column: str) -> tuple[IntArray,
     return codes, pd.Index(names.astype(values.dtype, copy=False), name=column)
 
 
-def _by_arrow_dictionary(values: pd.Series, column: str) -> tuple[IntArray, pd.Index] | None:
-    """Sorted dense codes of a string column by pyarrow dictionary encoding, or ``None`` when the
-    column does not convert to one arrow string array."""
-    try:
-        array = pa.array(values, from_pandas=True)
-    except (pa.ArrowException, UnicodeError):
-        return None  # mixed types or unencodable text: pandas decides (and explains)
-    if not isinstance(array, pa.Array) or not (
-        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+def _rank(order: IntArray) -> IntArray:
+    """Inverse permutation: ``rank[order[i]] = i``."""
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    return rank
+
+
+def _string_order(distinct: pa.Array) -> IntArray | None:
+    """Positions that sort ``distinct`` (UTF-8 byte order, which is Python's code point order), or
+    ``None`` unless it is an arrow string array."""
+    if not isinstance(distinct, pa.Array) or not (
+        pa.types.is_string(distinct.type) or pa.types.is_large_string(distinct.type)
     ):
+        return None
+    order: IntArray = pc.sort_indices(distinct).to_numpy().astype(np.intp, copy=False)
+    return order
+
+
+def _by_arrow_dictionary(values: pd.Series, column: str) -> tuple[IntArray, pd.Index] | None:
+    """Sorted dense codes of an arrow-backed string column by pyarrow dictionary encoding."""
+    array = pa.array(values)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
     if array.null_count:
         raise _missing(column, array.null_count)
     encoded = array.dictionary_encode()
-    order = pc.sort_indices(encoded.dictionary).to_numpy()  # UTF-8 byte order = code point order
-    rank = np.empty(order.size, dtype=np.intp)
-    rank[order] = np.arange(order.size)
-    codes = rank[encoded.indices.to_numpy()]
-    names = encoded.dictionary.take(order).to_numpy(zero_copy_only=False)
-    return codes, pd.Index(names, dtype=values.dtype, name=column)
+    order = _string_order(encoded.dictionary)
+    if order is None:
+        return None
+    codes = _rank(order)[encoded.indices.to_numpy()]
+    names = pd.array(encoded.dictionary.take(order), dtype=values.dtype)  # type: ignore[call-overload]
+    return codes, pd.Index(names, name=column)
+
+
+def _by_hash_then_sorted_strings(values: pd.Series, column: str) -> tuple[IntArray, pd.Index] | None:
+    """Sorted dense codes of an object column of strings: pandas' hash factorization, then a pyarrow
+    sort of the distinct strings only; ``None`` if the distinct values are not all strings."""
+    codes, uniques = pd.factorize(values.to_numpy())
+    if codes.size and int(codes.min()) < 0:  # pandas codes missing values as -1
+        raise _missing(column, int(np.count_nonzero(codes < 0)))
+    try:
+        order = _string_order(pa.array(uniques))
+    except (pa.ArrowException, UnicodeError):
+        return None  # mixed types or unencodable text: pandas decides (and explains)
+    if order is None:
+        return None
+    return _rank(order)[codes], pd.Index(uniques.take(order), dtype=values.dtype, name=column)
 
 
 def _by_pandas(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
@@ -138,15 +168,14 @@ def _by_pandas(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
 def _factorize(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
     """Codes (``0 ..``, in sorted order of the values) and the sorted distinct values of a column."""
     dtype = values.dtype
-    if isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.integer):
-        coded = _by_value_range(values.to_numpy(), column)
-        if coded is not None:
-            return coded
-    elif isinstance(dtype, pd.StringDtype | pd.ArrowDtype) or dtype.kind == "O":
+    coded: tuple[IntArray, pd.Index] | None = None
+    if isinstance(dtype, pd.StringDtype | pd.ArrowDtype):
         coded = _by_arrow_dictionary(values, column)
-        if coded is not None:
-            return coded
-    return _by_pandas(values, column)
+    elif isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.integer):
+        coded = _by_value_range(values.to_numpy(), column)
+    elif isinstance(dtype, np.dtype) and dtype == np.dtype(object):  # not categoricals: their order is theirs
+        coded = _by_hash_then_sorted_strings(values, column)
+    return _by_pandas(values, column) if coded is None else coded
 
 
 def encode(data: pd.DataFrame) -> CodedAnswers:
