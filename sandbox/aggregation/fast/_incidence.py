@@ -85,8 +85,9 @@ class Incidence:
     def agreement(self, task_labels: IntArray, distinct: sp.csr_array | None = None) -> FloatArray:
         """Per worker, the share of its distinct answers equal to ``task_labels`` (a label code per
         task): crowd-kit's ``get_accuracy`` counts a repeated identical answer once."""
-        chosen = np.zeros((self.n_tasks, self.n_labels))
-        chosen[np.arange(self.n_tasks), task_labels] = 1.0
+        chosen = np.empty((self.n_tasks, self.n_labels))
+        for label in range(self.n_labels):
+            np.equal(task_labels, label, out=chosen[:, label], casting="unsafe")
         matrix = self.distinct() if distinct is None else distinct
         per_cell = np.asarray(matrix.T @ chosen).ravel()[self.cell_label_flat]
         hits = per_cell.reshape(self.n_workers, self.n_labels).sum(axis=1)

@@ -16,7 +16,7 @@ import pandas as pd
 from sandbox.aggregation.fast._base import FastAggregator
 from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
 from sandbox.aggregation.fast._incidence import Incidence
-from sandbox.aggregation.fast._rows import column_sums, softmax_rows
+from sandbox.aggregation.fast._rows import add_per_column, column_sums, softmax_rows
 from sandbox.aggregation.fast.mv import vote_shares
 
 EPS = 1e-10
@@ -51,7 +51,7 @@ class EMProblem:
     def e_step(self, priors: FloatArray, log_errors: FloatArray) -> tuple[FloatArray, float]:
         """Posteriors and the log-likelihood ``sum_t log sum_c p(c) p(answers_t | c)``."""
         logits = self.incidence.task_sums(log_errors)
-        logits += np.log(np.maximum(priors, EPS))
+        add_per_column(logits, np.log(np.maximum(priors, EPS)))
         post, log_norm = softmax_rows(logits)
         return post, float(log_norm.sum())
 

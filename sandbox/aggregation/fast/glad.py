@@ -25,7 +25,7 @@ from scipy.optimize import minimize
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
 from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray
 from sandbox.aggregation.fast._incidence import Incidence
-from sandbox.aggregation.fast._rows import softmax_rows
+from sandbox.aggregation.fast._rows import add_per_column, add_per_row, softmax_rows
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _BLOCK = 1 << 16
@@ -83,7 +83,6 @@ class GladProblem:
         k = self.n_labels
         easiness = np.exp(beta)
         logits = np.zeros((self.n_tasks, k))
-        flat = logits.ravel()
         for part in self.blocks():
             z, _ = self._z(part, alpha, easiness)
             log_right = _log_sigmoid(z)
@@ -96,13 +95,14 @@ class GladProblem:
             first = int(self.task[part][0])
             local = self.task[part] - first
             span = int(local[-1]) + 1
-            base = np.bincount(local, weights=log_wrong, minlength=span)
+            base = np.bincount(local, weights=log_wrong, minlength=span).astype(np.float64, copy=False)
             local *= k
             local += self.label[part]
-            bonus = np.bincount(local, weights=log_right, minlength=span * k)
-            bonus.reshape(span, k)[:] += base[:, None]
-            flat[first * k : (first + span) * k] += bonus
-        logits += self.log_priors
+            bonus = np.bincount(local, weights=log_right, minlength=span * k).astype(np.float64, copy=False)
+            bonus = bonus.reshape(span, k)
+            add_per_row(bonus, base)
+            logits[first : first + span] += bonus
+        add_per_column(logits, self.log_priors)
         post, log_norm = softmax_rows(logits)
         return post, float(log_norm.sum())
 

@@ -7,7 +7,7 @@ import pandas as pd
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
 from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
 from sandbox.aggregation.fast._incidence import Incidence
-from sandbox.aggregation.fast._rows import row_argmax, row_sums
+from sandbox.aggregation.fast._rows import divide_per_row, row_argmax, row_sums
 
 
 def vote_shares(votes: FloatArray) -> FloatArray:
@@ -17,9 +17,10 @@ def vote_shares(votes: FloatArray) -> FloatArray:
     """
     total = row_sums(votes)
     empty = total <= 0
-    votes[empty] = 1.0
-    total[empty] = votes.shape[1]
-    votes /= total[:, None]
+    if empty.any():
+        votes[empty] = 1.0
+        total[empty] = votes.shape[1]
+    divide_per_row(votes, total)
     return votes
 
 
