@@ -44,79 +44,102 @@ def _log_sigmoid(z: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True)
 class Responsibilities:
-    """From the E-step: per answer, ``right`` = weight × posterior of the label given;
-    ``wrong_total`` = the sum over answers of weight − right."""
+    """From the E-step: the posteriors (``n_tasks × K``) and, summed over answers, weight × the
+    posterior that the answer is wrong."""
 
-    right: FloatArray
+    post: FloatArray
     wrong_total: float
 
 
+@dataclass(frozen=True)
+class Block:
+    """Tasks ``first .. stop - 1`` and their answers ``answers``; ``task[i]`` is answer ``i``'s task
+    counted from ``first``."""
+
+    first: int
+    stop: int
+    answers: slice
+    task: IntArray
+
+
 class GladProblem:
-    """The distinct answers in task order, with the E-step and M-step objective over them."""
+    """The distinct answers in task order, with the E-step and M-step objective over them.
+
+    Kept through the fit: each answer's worker and label (narrowest integer types) and where each
+    task's answers start; blocks of whole tasks holding about ``_BLOCK`` answers are cut from these.
+    """
 
     def __init__(self, coded: CodedAnswers) -> None:
         matrix = Incidence(coded).matrix
         self.n_tasks, self.n_workers, self.n_labels = coded.n_tasks, coded.n_workers, coded.n_labels
         self.n_answers = coded.n_answers
-        self.task = np.repeat(np.arange(self.n_tasks, dtype=matrix.indices.dtype), np.diff(matrix.indptr))
-        self.worker = matrix.indices // self.n_labels
-        self.label = matrix.indices % self.n_labels
+        worker_type, label_type = (np.min_scalar_type(-max(n, 1)) for n in (self.n_workers, self.n_labels))
+        self.worker = (matrix.indices // self.n_labels).astype(worker_type)
+        self.label = (matrix.indices % self.n_labels).astype(label_type)
+        self.starts = matrix.indptr
         # Repeated identical answers: one entry weighted by its count (None: every weight is 1).
         self.weight: FloatArray | None = None if matrix.nnz == self.n_answers else matrix.data
         self.log_others = math.log(self.n_labels - 1) if self.n_labels > 1 else 0.0
         self.log_priors = np.full(self.n_labels, -math.log(self.n_labels))
+        cuts = np.searchsorted(self.starts, np.arange(0, matrix.nnz, _BLOCK), side="right") - 1
+        self.cuts = np.append(np.unique(cuts), self.n_tasks)
 
-    def blocks(self) -> Iterator[slice]:
-        """Consecutive answer ranges of ``_BLOCK`` answers."""
-        for start in range(0, self.task.size, _BLOCK):
-            yield slice(start, start + _BLOCK)
+    def blocks(self) -> Iterator[Block]:
+        """Consecutive blocks of whole tasks, about ``_BLOCK`` answers each."""
+        for first, stop in zip(self.cuts[:-1].tolist(), self.cuts[1:].tolist(), strict=True):
+            begin, end = int(self.starts[first]), int(self.starts[stop])
+            if end > begin:
+                counts = np.diff(self.starts[first : stop + 1])
+                task = np.repeat(np.arange(stop - first), counts)
+                yield Block(first, stop, slice(begin, end), task)
 
-    def _z(self, part: slice, alpha: FloatArray, easiness: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """``(alpha_w · exp(beta_t), exp(beta_t))`` of the answers in ``part``."""
-        e_i = easiness[self.task[part]]
-        z = alpha[self.worker[part]]
+    def _z(self, block: Block, alpha: FloatArray, easiness: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """``(alpha_w · exp(beta_t), exp(beta_t))`` of the answers in ``block``."""
+        e_i = easiness[block.first : block.stop].take(block.task)
+        z = alpha.take(self.worker[block.answers])
         z *= e_i
         return z, e_i
+
+    def _right(self, block: Block, post: FloatArray) -> FloatArray:
+        """Per answer in ``block``: its weight × the posterior of the label it gave."""
+        slot = block.task * self.n_labels
+        slot += self.label[block.answers]
+        right: FloatArray = post[block.first : block.stop].ravel().take(slot)
+        if self.weight is not None:
+            right *= self.weight[block.answers]
+        return right
 
     def e_step(self, alpha: FloatArray, beta: FloatArray) -> tuple[FloatArray, float]:
         """Posteriors ``n_tasks × K`` and the log-likelihood of the answers."""
         k = self.n_labels
         easiness = np.exp(beta)
         logits = np.zeros((self.n_tasks, k))
-        for part in self.blocks():
-            z, _ = self._z(part, alpha, easiness)
+        for block in self.blocks():
+            z, _ = self._z(block, alpha, easiness)
             log_right = _log_sigmoid(z)
             log_wrong = log_right - z
             log_wrong -= self.log_others
             log_right -= log_wrong
             if self.weight is not None:
-                log_wrong *= self.weight[part]
-                log_right *= self.weight[part]
-            first = int(self.task[part][0])
-            local = self.task[part] - first
-            span = int(local[-1]) + 1
-            base = np.bincount(local, weights=log_wrong, minlength=span).astype(np.float64, copy=False)
-            local *= k
-            local += self.label[part]
-            bonus = np.bincount(local, weights=log_right, minlength=span * k).astype(np.float64, copy=False)
+                log_wrong *= self.weight[block.answers]
+                log_right *= self.weight[block.answers]
+            span = block.stop - block.first
+            base = np.bincount(block.task, weights=log_wrong, minlength=span).astype(np.float64, copy=False)
+            slot = block.task * k
+            slot += self.label[block.answers]
+            bonus = np.bincount(slot, weights=log_right, minlength=span * k).astype(np.float64, copy=False)
             bonus = bonus.reshape(span, k)
             add_per_row(bonus, base)
-            logits[first : first + span] += bonus
+            logits[block.first : block.stop] += bonus
         add_per_column(logits, self.log_priors)
         post, log_norm = softmax_rows(logits)
         return post, float(log_norm.sum())
 
     def responsibilities(self, post: FloatArray) -> Responsibilities:
-        """Per answer (weighted by its count): the posterior of the label it gave."""
-        index: IntArray = self.task.astype(np.intp)
-        index *= self.n_labels
-        index += self.label
-        right: FloatArray = post.ravel()[index]
-        del index
-        if self.weight is not None:
-            right *= self.weight
+        """What the M-step needs from the E-step's posteriors."""
+        right_total = sum(float(self._right(block, post).sum()) for block in self.blocks())
         total = float(self.n_answers if self.weight is None else self.weight.sum())
-        return Responsibilities(right, total - float(right.sum()))
+        return Responsibilities(post, total - right_total)
 
     def q_and_gradient(self, x: FloatArray, resp: Responsibilities) -> tuple[float, FloatArray]:
         """Minus crowd-kit's Q (expected complete log-likelihood + Gaussian priors) and gradient.
@@ -126,34 +149,37 @@ class GladProblem:
         """
         alpha, beta = x[: self.n_workers], x[self.n_workers :]
         easiness = np.exp(beta)
-        grad_alpha = np.zeros(self.n_workers)
-        grad_beta = np.zeros(self.n_tasks)
+        gradient = np.zeros(x.size)
+        grad_alpha, grad_beta = gradient[: self.n_workers], gradient[self.n_workers :]
         q = -self.log_others * resp.wrong_total
-        for part in self.blocks():
-            z, e_i = self._z(part, alpha, easiness)
+        for block in self.blocks():
+            z, e_i = self._z(block, alpha, easiness)
             log_right = _log_sigmoid(z)
-            right = resp.right[part]
+            right = self._right(block, resp.post)
             if self.weight is None:
                 q += float(log_right.sum()) - float(z.sum())
             else:
-                q += float(np.dot(self.weight[part], log_right)) - float(np.dot(self.weight[part], z))
+                weight = self.weight[block.answers]
+                q += float(np.dot(weight, log_right)) - float(np.dot(weight, z))
             q += float(np.dot(right, z))
             residual = np.exp(log_right, out=log_right)  # sigmoid(z)
             if self.weight is not None:
-                residual *= self.weight[part]
+                residual *= self.weight[block.answers]
             np.subtract(right, residual, out=residual)
             z *= residual
             residual *= e_i
-            grad_alpha += np.bincount(self.worker[part], weights=residual, minlength=self.n_workers)
-            first = int(self.task[part][0])
-            sums = np.bincount(self.task[part] - first, weights=z)
-            grad_beta[first : first + sums.size] += sums
-        da, db = alpha - 1.0, beta - 1.0
-        q -= 0.5 * (float(np.dot(da, da)) + float(np.dot(db, db)))
+            grad_alpha += np.bincount(self.worker[block.answers], weights=residual, minlength=self.n_workers)
+            grad_beta[block.first : block.stop] += np.bincount(
+                block.task, weights=z, minlength=block.stop - block.first
+            )
+        np.subtract(beta, 1.0, out=easiness)  # reused for beta - 1 (the Gaussian prior's gradient)
+        alpha_off = alpha - 1.0
+        q -= 0.5 * (float(np.dot(alpha_off, alpha_off)) + float(np.dot(easiness, easiness)))
         q -= _HALF_LOG_2PI * x.size
-        grad_alpha -= da
-        grad_beta -= db
-        return -q, -np.concatenate([grad_alpha, grad_beta])
+        grad_alpha -= alpha_off
+        grad_beta -= easiness
+        np.negative(gradient, out=gradient)
+        return -q, gradient
 
 
 class GLAD(FastAggregator):
@@ -201,6 +227,7 @@ class GLAD(FastAggregator):
                 options={"disp": False, "maxiter": self.m_step_max_iter},
             )
             x = np.asarray(result.x, dtype=np.float64)
+            del result  # its gradient copy would otherwise live through the next M-step
             q = -problem.q_and_gradient(x, resp)[0] / rows
             history.append(q)
             if not q - last_q >= self.tol:
