@@ -48,13 +48,13 @@ class KOS(FastAggregator):
             sums = np.bincount(coded.task, weights=own, minlength=coded.n_tasks)
             if (np.abs(sums) > _MAX).any():  # the totals every answer would see
                 break
-            np.take(sums, coded.task, out=total)
+            np.take(sums, coded.task, out=total, mode="clip")  # codes are in range
             total -= own  # the inferred labels
             np.multiply(sign, total, out=own)
             sums = np.bincount(coded.worker, weights=own, minlength=coded.n_workers)
             if (np.abs(sums) > _MAX).any():
                 break
-            np.take(sums, coded.worker, out=reliability)
+            np.take(sums, coded.worker, out=reliability, mode="clip")
             reliability -= own
             self.n_iter_ += 1
         self.n_iter_ = max(self.n_iter_, 1)
