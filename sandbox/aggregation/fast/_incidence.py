@@ -85,11 +85,12 @@ class Incidence:
     def agreement(self, task_labels: IntArray, distinct: sp.csr_array | None = None) -> FloatArray:
         """Per worker, the share of its distinct answers equal to ``task_labels`` (a label code per
         task): crowd-kit's ``get_accuracy`` counts a repeated identical answer once."""
-        chosen = np.empty((self.n_tasks, self.n_labels))
-        for label in range(self.n_labels):
-            np.equal(task_labels, label, out=chosen[:, label], casting="unsafe")
-        matrix = self.distinct() if distinct is None else distinct
-        per_cell = np.asarray(matrix.T @ chosen).ravel()[self.cell_label_flat]
-        hits = per_cell.reshape(self.n_workers, self.n_labels).sum(axis=1)
-        shares: FloatArray = hits / np.maximum(self.distinct_per_worker, 1)
+        matrix = (self.distinct() if distinct is None else distinct).T
+        chosen = np.empty(self.n_tasks)
+        hits = np.zeros(self.n_cells)
+        for label in range(self.n_labels):  # one label at a time: no n_tasks × K one-hot array
+            np.equal(task_labels, label, out=chosen, casting="unsafe")
+            hits[label :: self.n_labels] = np.asarray(matrix @ chosen)[label :: self.n_labels]
+        per_worker = hits.reshape(self.n_workers, self.n_labels).sum(axis=1)
+        shares: FloatArray = per_worker / np.maximum(self.distinct_per_worker, 1)
         return shares

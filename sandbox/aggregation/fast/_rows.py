@@ -77,4 +77,6 @@ def softmax_rows(logits: FloatArray) -> tuple[FloatArray, FloatArray]:
     np.exp(logits, out=logits)
     total = row_sums(logits)
     divide_per_row(logits, total)
-    return logits, np.log(total) + top
+    np.log(total, out=total)
+    total += top
+    return logits, total

@@ -110,6 +110,7 @@ class DawidSkene(FastAggregator):
         converged = False
         loglikelihood = None
         for _ in range(self.n_iter):
+            del post  # the E-step makes new posteriors: free the old ones first (memory)
             post, loglikelihood = problem.e_step(priors, log_errors)
             priors = column_sums(post) / post.shape[0]
             counts = problem.cell_counts(post)

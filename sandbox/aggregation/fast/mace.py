@@ -133,6 +133,7 @@ class MACE(FastAggregator):
             if self.crowdkit_order:
                 theta = theta[np.ix_(worker_rank, label_rank)]
             previous = loglik
+            del post  # the E-step makes new posteriors: free the old ones first (memory)
             post, loglik, strategy, knowing = _e_step(incidence, spam, theta)
             history.append(loglik)
         self.loss_history_ = history
