@@ -45,10 +45,11 @@ class Incidence:
         )
         del counted
         self.n_distinct = int(self.matrix.nnz)
-        self.answers_per_cell = np.bincount(
-            self.matrix.indices, weights=self.matrix.data, minlength=self.n_cells
+        every_task = np.ones(self.n_tasks)
+        self.answers_per_cell = self.cell_sums(every_task)
+        distinct_per_cell = (
+            self.answers_per_cell if self.n_distinct == self.n_answers else self.distinct().T @ every_task
         )
-        distinct_per_cell = np.bincount(self.matrix.indices, minlength=self.n_cells)
         self.distinct_per_worker = distinct_per_cell.reshape(self.n_workers, self.n_labels).sum(axis=1)
         # Cell c holds label c % K: the (cells × K) indicator of that label, and its flat positions.
         self.cell_label = np.tile(np.arange(self.n_labels), self.n_workers)

@@ -215,6 +215,7 @@ class GLAD(FastAggregator):
         loglikelihood = None
         for _ in range(self.n_iter):
             last_q = q
+            del post  # the E-step makes new posteriors: free the old ones first (memory)
             post, loglikelihood = problem.e_step(x[:n_w], x[n_w:])
             resp = problem.responsibilities(post)
             result = minimize(
@@ -229,6 +230,7 @@ class GLAD(FastAggregator):
             x = np.asarray(result.x, dtype=np.float64)
             del result  # its gradient copy would otherwise live through the next M-step
             q = -problem.q_and_gradient(x, resp)[0] / rows
+            del resp  # it holds the posteriors too
             history.append(q)
             if not q - last_q >= self.tol:
                 converged = True
