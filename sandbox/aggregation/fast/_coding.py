@@ -7,8 +7,8 @@ builds a DataFrame). Every column is coded in sorted order of its values, so "fi
 
 How a column is coded (all give the codes ``pd.factorize(column, sort=True)`` gives):
 
-* integers spanning at most a few times as many values as there are answers: through a table of
-  the value range (which values occur, then their ranks), without a sort over the answers;
+* integers whose range spans at most about as many values as there are answers: through a table
+  of the value range (which values occur, then their ranks), without a sort over the answers;
 * strings: hashing (pyarrow dictionary encoding for arrow-backed columns, ``pd.factorize`` for
   object columns), then a pyarrow sort of the distinct strings only;
 * anything else (and integers with a very wide range): ``pd.factorize(sort=True)``.

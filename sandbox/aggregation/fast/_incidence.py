@@ -2,8 +2,8 @@
 
 ``Incidence(coded)`` holds ``matrix``: CSR, ``n_tasks × n_workers·K``, entry ``(t, w·K + l)`` = how
 many times worker ``w`` answered label ``l`` on task ``t`` (repeated answers add up). scipy builds it
-with a counting sort (no sort over the answers), and the products every method needs are then one
-pass over the distinct answers in task order:
+with a counting sort by task and a sort of each task's few entries (no sort over all answers); the
+products every method needs are then one pass over the distinct answers in task order:
 
 * ``task_sums(cell_values)``  = ``matrix @ cell_values``: per task, a sum over its answers' cells;
 * ``cell_sums(task_values)``  = ``matrix.T @ task_values``: per cell, a sum over its tasks;
@@ -51,9 +51,10 @@ class Incidence:
             self.answers_per_cell if self.n_distinct == self.n_answers else self.distinct().T @ every_task
         )
         self.distinct_per_worker = distinct_per_cell.reshape(self.n_workers, self.n_labels).sum(axis=1)
-        # Cell c holds label c % K: the (cells × K) indicator of that label, and its flat positions.
-        self.cell_label = np.tile(np.arange(self.n_labels), self.n_workers)
-        self.cell_label_flat = np.arange(self.n_cells) * self.n_labels + self.cell_label
+        # Cell c holds label c % K: the flat positions of (c, c % K) in an n_cells × K array.
+        self.cell_label_flat = np.arange(self.n_cells) * self.n_labels + np.tile(
+            np.arange(self.n_labels), self.n_workers
+        )
 
     def task_sums(self, cell_values: FloatArray) -> FloatArray:
         """``n_tasks × m``: per task, the sum of ``cell_values`` (``n_cells × m``) over its answers."""

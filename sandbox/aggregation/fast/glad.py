@@ -8,8 +8,9 @@ one of the other ``K - 1`` labels evenly; the expected log-likelihood over the K
 collapses to one term per answer, so each evaluation is O(answers).
 
 The answers are taken in task order from the incidence matrix (identical answers once, with their
-count as weight) and processed in blocks of ``_BLOCK`` answers, so the dozen array passes of an
-evaluation run in cache: a conjugate-gradient M-step makes ~40 evaluations.
+count as weight) and processed in blocks of whole tasks holding about ``_BLOCK`` answers, so the
+twenty-odd array passes of an evaluation run in cache (a conjugate-gradient M-step makes ~40
+evaluations) and no per-answer float array outlives a block.
 """
 
 from __future__ import annotations
