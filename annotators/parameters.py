@@ -1,6 +1,8 @@
-"""Typed parameters of archetypes: how a TOML value is checked and turned into per-worker draws.
+"""Typed parameters of archetypes: the value types an archetype's parameter table is made of.
 
-A *skill-like* value describes a probability per worker and takes one of three forms:
+An archetype declares its parameters as an :class:`ArchetypeParameters` model (defaults and one-line
+descriptions; see ``annotators.archetypes``). A *skill-like* value (:data:`SkillLike`) describes a
+probability per worker and takes one of three forms:
 
 - a number in [0, 1] (every worker the same),
 - ``{ alpha = A, beta = B }`` (each worker draws from Beta(A, B)),
@@ -9,25 +11,32 @@ A *skill-like* value describes a probability per worker and takes one of three f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Union
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Discriminator, Field, Tag
 
-from annotators.errors import SandboxError
+from annotators.config import Allowed, ConfigModel, ParsedFrom
 
-Validator = Callable[[Any, str], Any]
+#: A probability: a number in [0, 1].
+Probability = Annotated[float, Field(ge=0, le=1), Allowed("a number between 0 and 1")]
+#: A number > 0.
+Positive = Annotated[float, Field(gt=0), Allowed("> 0")]
+#: A class index (the dataset's classes are coded 0..K-1).
+ClassIndex = Annotated[int, Field(ge=0), Allowed("a class index (integer >= 0)")]
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """One allowed key of an archetype: its default, a checker and a one-line help text."""
+class ArchetypeParameters(ConfigModel):
+    """The parameters of an archetype (none by default). Subclasses declare one field per key."""
 
-    default: Any
-    check: Validator
-    help: str
+
+def toml_default(value: float | dict[str, Any]) -> Any:
+    """A parameter default written as in a population file; validated into the field's type (e.g. a
+    :class:`Distribution`) like a value read from a file, and shown as written in docs and schemas."""
+    return value
 
 
 @dataclass(frozen=True)
@@ -67,79 +76,72 @@ class Distribution:
         return {"alpha": self.alpha, "beta": self.beta}
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SandboxError(f"{where} must be a number, got {value!r}")
-    return float(value)
+class BetaForm(ConfigModel):
+    """{ alpha = A, beta = B }: each worker draws from Beta(A, B) (mean A / (A + B))."""
+
+    alpha: Positive = Field(description="Beta shape α (pseudo-count of right answers)")
+    beta: Positive = Field(description="Beta shape β (pseudo-count of wrong answers)")
 
 
-def probability(value: Any, where: str) -> float:
-    """Check a number in [0, 1]."""
-    number = _number(value, where)
-    if not 0.0 <= number <= 1.0:
-        raise SandboxError(f"{where} must be between 0 and 1, got {value!r}")
-    return number
+class EmpiricalForm(ConfigModel):
+    """{ values = [p1, p2, ...] }: each worker draws one of the values (e.g. fitted on real data)."""
+
+    values: Annotated[list[Probability], Field(min_length=1)] = Field(description="the values drawn from")
 
 
-def positive(value: Any, where: str) -> float:
-    """Check a number > 0."""
-    number = _number(value, where)
-    if number <= 0:
-        raise SandboxError(f"{where} must be > 0, got {value!r}")
-    return number
+def _form(value: Any) -> str | None:
+    """Which form a skill-like value is written in (None: none of them)."""
+    if not isinstance(value, Mapping):
+        return "fixed"
+    return {frozenset({"alpha", "beta"}): "beta", frozenset({"values"}): "values"}.get(frozenset(value))
 
 
-def distribution(value: Any, where: str) -> Distribution:
-    """Parse a skill-like value (number, ``{alpha, beta}`` or ``{values}``)."""
-    if isinstance(value, Mapping):
-        keys = set(value)
-        if keys == {"alpha", "beta"}:
-            return Distribution(
-                alpha=positive(value["alpha"], f"{where}.alpha"),
-                beta=positive(value["beta"], f"{where}.beta"),
-            )
-        if keys == {"values"} and isinstance(value["values"], Sequence) and value["values"]:
-            items = value["values"]
-            return Distribution(
-                values=tuple(probability(v, f"{where}.values[{i}]") for i, v in enumerate(items))
-            )
-        raise SandboxError(
-            f"{where} must be a number in [0, 1], {{ alpha = A, beta = B }} or "
-            f"{{ values = [p1, p2, ...] }} (non-empty), got {dict(value)!r}"
-        )
-    return Distribution(fixed=probability(value, where))
+def _to_distribution(form: float | BetaForm | EmpiricalForm) -> Distribution:
+    if isinstance(form, BetaForm):
+        return Distribution(alpha=form.alpha, beta=form.beta)
+    if isinstance(form, EmpiricalForm):
+        return Distribution(values=tuple(form.values))
+    return Distribution(fixed=form)
 
 
-def choice(*allowed: str) -> Validator:
-    """A checker accepting one of ``allowed`` strings."""
-
-    def check(value: Any, where: str) -> str:
-        if value not in allowed:
-            raise SandboxError(f"{where} must be one of {', '.join(allowed)}; got {value!r}")
-        return str(value)
-
-    return check
+def _distribution_toml(value: Any) -> Any:
+    return value.to_toml() if isinstance(value, Distribution) else value
 
 
-def class_index(value: Any, where: str) -> int | None:
-    """Check an optional class index (int >= 0); ``None`` means 'drawn per worker'."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise SandboxError(f"{where} must be a class index (integer >= 0), got {value!r}")
-    return int(value)
+SkillForm = Annotated[
+    Union[  # noqa: UP007 (the tags need the members spelled out)
+        Annotated[Probability, Tag("fixed")],
+        Annotated[BetaForm, Tag("beta")],
+        Annotated[EmpiricalForm, Tag("values")],
+    ],
+    Discriminator(_form),
+]
+
+#: A per-worker probability: a number, ``{ alpha, beta }`` or ``{ values }`` → :class:`Distribution`.
+SkillLike = Annotated[
+    Distribution,
+    ParsedFrom(SkillForm, _to_distribution, _distribution_toml),
+    Allowed("a number in [0, 1], { alpha = A, beta = B } or { values = [p1, p2, ...] } (non-empty)"),
+]
 
 
-def stochastic_matrix(value: Any, where: str) -> NDArray[Any] | None:
-    """Check an optional square row-stochastic matrix (rows sum to 1)."""
-    if value is None:
-        return None
-    try:
-        matrix = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise SandboxError(f"{where} must be a square matrix of numbers, got {value!r}") from None
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 2:
-        raise SandboxError(f"{where} must be a square K×K matrix (K >= 2), got shape {matrix.shape}")
-    if (matrix < 0).any() or not np.allclose(matrix.sum(axis=1), 1.0, atol=1e-6):
-        raise SandboxError(f"{where} rows must be non-negative and sum to 1")
+def _to_matrix(rows: list[list[float]]) -> NDArray[Any]:
+    if len(rows) < 2 or any(len(row) != len(rows) for row in rows):
+        lengths = [len(row) for row in rows]
+        raise ValueError(f"must be a square K×K matrix (K >= 2), got {len(rows)} rows of lengths {lengths}")
+    matrix = np.asarray(rows, dtype=float)
+    if not np.allclose(matrix.sum(axis=1), 1.0, atol=1e-6):
+        raise ValueError("rows must be non-negative and sum to 1")
     return matrix
+
+
+def _matrix_toml(value: Any) -> Any:
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+#: A square row-stochastic matrix (K×K, K >= 2, rows non-negative and summing to 1) → ndarray.
+StochasticMatrix = Annotated[
+    NDArray[np.float64],
+    ParsedFrom(list[list[Annotated[float, Field(ge=0)]]], _to_matrix, _matrix_toml),
+    Allowed("a square K×K matrix (K >= 2) of numbers whose rows are non-negative and sum to 1"),
+]

@@ -2,6 +2,7 @@
 
 A population file (see ``annotators/presets/*.toml`` for commented examples)::
 
+    kind = "classification"   # the task kind its archetypes answer (optional; the default)
     description = "one line"
     pool_size = 300           # workers available
     cost_per_label = 0.02     # money per answer bought
@@ -14,13 +15,16 @@ A population file (see ``annotators/presets/*.toml`` for commented examples)::
 
     [archetypes.uniform_spammer]
     share = 0.2
+
+The keys, their types and defaults are declared once, in ``annotators.population_file``; an optional
+``schema_version = 1`` names the version of the format.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,20 +32,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from annotators.archetypes import ARCHETYPES, Archetype
+from annotators.archetypes import ARCHETYPES_BY_KIND, Archetype
+from annotators.config import validate
 from annotators.errors import SandboxError
-from annotators.parameters import probability
-
-SHARE_TOLERANCE = 1e-6
-TOP_LEVEL_KEYS = (
-    "name",
-    "description",
-    "pool_size",
-    "cost_per_label",
-    "fixed_cost",
-    "activity",
-    "archetypes",
-)
+from annotators.items import ItemStructure
+from annotators.population_file import DEFAULT_KIND, MemberTable, members, population_model
 
 
 @dataclass(frozen=True)
@@ -63,33 +58,45 @@ class Population:
     fixed_cost: float
     members: tuple[Member, ...]
     activity_exponent: float = 0.0
+    kind: str = DEFAULT_KIND
+    items: ItemStructure = field(default_factory=ItemStructure)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str) -> Population:
-        """Validate a TOML-shaped dict; errors name ``source``, the key and what is allowed."""
-        unknown = sorted(set(data) - set(TOP_LEVEL_KEYS))
-        if unknown:
-            raise SandboxError(f"{source}: unknown key {unknown[0]!r}; allowed: {', '.join(TOP_LEVEL_KEYS)}")
-        pool_size = data.get("pool_size")
-        if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
-            raise SandboxError(f"{source}: pool_size must be an integer >= 1, got {pool_size!r}")
-        cost = _non_negative(data.get("cost_per_label", 0.0), f"{source}: cost_per_label")
-        fixed_cost = _non_negative(data.get("fixed_cost", 0.0), f"{source}: fixed_cost")
-        members = _parse_members(data.get("archetypes"), source)
-        exponent = _activity_exponent(data.get("activity", "uniform"), f"{source}: activity")
+        """Validate a TOML-shaped dict (``annotators.population_file``); errors name ``source``, the
+        key and what is allowed. Members keep the order of the file's tables."""
+        kind = data.get("kind", DEFAULT_KIND) if isinstance(data, Mapping) else DEFAULT_KIND
+        if not isinstance(kind, str) or kind not in ARCHETYPES_BY_KIND:
+            raise SandboxError(f"{source}: unknown kind {kind!r}; allowed: {', '.join(ARCHETYPES_BY_KIND)}")
+        registry = ARCHETYPES_BY_KIND[kind]
+        file = validate(population_model(kind), data, source)
+        tables = members(file)
+        chosen = tuple(_member(registry[name], tables[name]) for name in data["archetypes"] if name in tables)
         return cls(
-            name=str(data.get("name", Path(source).stem)),
-            description=str(data.get("description", "")),
-            pool_size=pool_size,
-            cost_per_label=cost,
-            fixed_cost=fixed_cost,
-            members=members,
-            activity_exponent=exponent,
+            name=file.name if file.name is not None else Path(source).stem,
+            description=file.description,
+            pool_size=file.pool_size,
+            cost_per_label=file.cost_per_label,
+            fixed_cost=file.fixed_cost,
+            members=chosen,
+            activity_exponent=file.activity_exponent,
+            kind=kind,
+            items=ItemStructure(
+                misleading_share=(
+                    tuple(file.items.misleading_share)
+                    if isinstance(file.items.misleading_share, list)
+                    else (file.items.misleading_share,)
+                ),
+                lure=None if file.items.lure is None else tuple(map(tuple, file.items.lure.tolist())),
+                pull=file.items.pull,
+                difficulty=file.items.difficulty,
+            ),
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML-shaped dict of this population (round-trips through ``from_dict``)."""
         return {
+            **({"kind": self.kind} if self.kind != DEFAULT_KIND else {}),
             "name": self.name,
             "description": self.description,
             "pool_size": self.pool_size,
@@ -99,6 +106,7 @@ class Population:
             "archetypes": {
                 m.archetype.name: {"share": m.share, **m.archetype.to_toml()} for m in self.members
             },
+            **({"items": self.items.to_toml()} if self.items != ItemStructure() else {}),
         }
 
     def worker_counts(self) -> NDArray[Any]:
@@ -120,53 +128,10 @@ class Population:
         return ranks ** (-self.activity_exponent)
 
 
-def _activity_exponent(value: Any, where: str) -> float:
-    if value == "uniform":
-        return 0.0
-    if isinstance(value, Mapping) and set(value) == {"zipf"}:
-        exponent = value["zipf"]
-        if not isinstance(exponent, bool) and isinstance(exponent, int | float) and 0 <= exponent <= 5:
-            return float(exponent)
-    raise SandboxError(f'{where} must be "uniform" or {{ zipf = s }} with 0 <= s <= 5, got {value!r}')
-
-
-def _non_negative(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise SandboxError(f"{where} must be a number >= 0, got {value!r}")
-    return float(value)
-
-
-def _parse_members(tables: Any, source: str) -> tuple[Member, ...]:
-    allowed = ", ".join(ARCHETYPES)
-    if not isinstance(tables, Mapping) or not tables:
-        raise SandboxError(f"{source}: needs at least one [archetypes.NAME] table; archetypes: {allowed}")
-    members = []
-    for name, table in tables.items():
-        if name not in ARCHETYPES:
-            raise SandboxError(f"{source}: unknown archetype {name!r}; allowed: {allowed}")
-        if not isinstance(table, Mapping):
-            raise SandboxError(f"{source}: archetypes.{name} must be a table")
-        members.append(_parse_member(ARCHETYPES[name], table, f"{source}: archetypes.{name}"))
-    total = sum(m.share for m in members)
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        listed = ", ".join(f"{m.archetype.name}={m.share:g}" for m in members)
-        raise SandboxError(f"{source}: archetype shares must sum to 1, got {total:g} ({listed})")
-    return tuple(members)
-
-
-def _parse_member(kind: type[Archetype], table: Mapping[str, Any], where: str) -> Member:
-    allowed_keys = ["share", *kind.parameters]
-    unknown = sorted(set(table) - set(allowed_keys))
-    if unknown:
-        raise SandboxError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(allowed_keys)}")
-    if "share" not in table:
-        raise SandboxError(f"{where}: missing key 'share' (a number in [0, 1])")
-    share = probability(table["share"], f"{where}.share")
-    params = {
-        key: spec.check(table.get(key, spec.default), f"{where}.{key}")
-        for key, spec in kind.parameters.items()
-    }
-    return Member(archetype=kind(params), share=share)
+def _member(kind: type[Archetype], table: MemberTable) -> Member:
+    """The member of a validated ``[archetypes.NAME]`` table: its share and the archetype's parameters."""
+    params = {key: getattr(table, key) for key in kind.parameters.model_fields}
+    return Member(archetype=kind(params), share=table.share)
 
 
 def preset_names() -> list[str]:

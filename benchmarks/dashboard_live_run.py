@@ -12,7 +12,7 @@ import statistics
 import time
 
 from annotators.population import load_population
-from sandbox.aggregation.aggregate import ENGINES
+from sandbox.aggregation.registry import ENGINES
 from sandbox.datasets import load_dataset
 from sandbox.experiment.experiment import run_simulation
 from sandbox.reporting.views import DEFAULT_AGGREGATORS

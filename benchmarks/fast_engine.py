@@ -32,9 +32,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox.aggregation.aggregate import make_aggregator
 from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
-from sandbox.aggregation.fast import FAST_AGGREGATORS
+from sandbox.aggregation.registry import FAST_METHODS, fast_class, make_aggregator
 from sandbox.randomness import make_rng
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -88,7 +87,7 @@ def _run(engine: str, method: str, codes: Arrays) -> tuple[float, float]:
             with quiet_crowdkit():
                 model.fit_predict(frame)
         else:
-            fast = FAST_AGGREGATORS[method]()
+            fast = fast_class(method)()
             start = time.perf_counter()
             fast.fit_arrays(*codes)
         elapsed = time.perf_counter() - start
@@ -134,7 +133,7 @@ def warm_up(methods: list[str], n_labels: int) -> None:
     task, worker, label = synthetic_codes(500, n_labels=n_labels)
     frame = pd.DataFrame({"task": task, "worker": worker, "label": label})
     for method in methods:
-        FAST_AGGREGATORS[method]().fit_arrays(task, worker, label)
+        fast_class(method)().fit_arrays(task, worker, label)
         with quiet_crowdkit():
             make_aggregator(method, engine="crowdkit").fit_predict(frame)
 
@@ -177,7 +176,7 @@ def scale(n_tasks: int, per_task: int) -> None:
     data_mib = sum(a.nbytes for a in codes) / 2**20
     tracemalloc.start()
     start = time.perf_counter()
-    model = FAST_AGGREGATORS["ds"]().fit_arrays(*codes)
+    model = fast_class("ds")().fit_arrays(*codes)
     elapsed = time.perf_counter() - start
     fit_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
@@ -197,9 +196,7 @@ def scale(n_tasks: int, per_task: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument(
-        "--methods", nargs="+", default=list(FAST_AGGREGATORS), choices=list(FAST_AGGREGATORS)
-    )
+    parser.add_argument("--methods", nargs="+", default=list(FAST_METHODS), choices=list(FAST_METHODS))
     parser.add_argument("--labels", type=int, default=2, help="number of classes")
     parser.add_argument("--limit", type=float, default=120.0, help="crowd-kit time limit, s")
     parser.add_argument("--scale", action="store_true", help="run the 100M-answer DS test only")

@@ -23,6 +23,7 @@ st.navigation(
         st.Page(PAGES / "overview.py", title="Overview", icon=":material/insights:", default=True),
         st.Page(PAGES / "playground.py", title="Playground", icon=":material/tune:"),
         st.Page(PAGES / "sweeps.py", title="Sweeps", icon=":material/stacked_line_chart:"),
+        st.Page(PAGES / "preferences.py", title="Preferences", icon=":material/compare_arrows:"),
         st.Page(PAGES / "your_export.py", title="Your export", icon=":material/upload_file:"),
     ]
 ).run()

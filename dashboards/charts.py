@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from sandbox.aggregation.aggregate import AGGREGATORS
+from sandbox.aggregation.registry import AGGREGATORS
 
 #: What the chart builders return (Altair types ``properties`` as returning either kind).
 Figure = alt.Chart | alt.LayerChart | alt.FacetChart
@@ -198,3 +198,67 @@ def frontier_chart(points: pd.DataFrame, *, quality: str, cost: str) -> Figure:
     )
     line = base.transform_filter("datum.on_frontier").mark_line(color="#d62728", strokeDash=[3, 2])
     return alt.layer(dots, line).properties(height=HEIGHT)
+
+
+def item_lines(curves: pd.DataFrame, references: pd.DataFrame, *, x: str, x_title: str) -> Figure:
+    """Accuracy as ``x`` grows, one line (with its 95% band) per kind of item, and the reference's
+    accuracy on the same kind of item as a dashed line of the same colour (curation)."""
+    colour = alt.Color("items:N", title="items", scale=alt.Scale(range=[PALETTE[0], PALETTE[2]]))
+    scale = alt.Scale(domain=[0, 1])
+    base = alt.Chart(curves).encode(x=alt.X(f"{field(x)}:Q", title=x_title), color=colour)
+    band = base.mark_area(opacity=0.15).encode(y=alt.Y("low:Q", title="accuracy", scale=scale), y2="high:Q")
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", scale=scale),
+        tooltip=[
+            "items",
+            alt.Tooltip(f"{field(x)}:Q", title=x),
+            alt.Tooltip("mean:Q", format=".3f"),
+            "seeds",
+        ],
+    )
+    rules = (
+        alt.Chart(references)
+        .mark_rule(strokeDash=[6, 4], size=2)
+        .encode(
+            y="mean:Q", color=colour, tooltip=["items", alt.Tooltip("mean:Q", format=".3f", title="curation")]
+        )
+    )
+    return alt.layer(band, line, rules).properties(height=HEIGHT)
+
+
+def archetype_bands(frame: pd.DataFrame, *, x: str, x_title: str, y_title: str) -> Figure:
+    """Mean line and 95% band per archetype (``aggregator`` column holds the archetype name)."""
+    colour = alt.Color("aggregator:N", title="who joins")
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{field(x)}:Q", title=x_title, axis=alt.Axis(format="%")), color=colour
+    )
+    band = base.mark_area(opacity=0.15).encode(y=alt.Y("low:Q", title=y_title), y2="high:Q")
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", title=y_title),
+        tooltip=[
+            "aggregator",
+            alt.Tooltip(f"{field(x)}:Q", format=".0%"),
+            alt.Tooltip("mean:Q", format=".3f"),
+        ],
+    )
+    return alt.layer(band, line)
+
+
+def rank_lift(frame: pd.DataFrame, true_rank: int) -> Figure:
+    """The promoted item's estimated rank (mean, band) against ring accounts; rank 1 on top, the
+    top 3 shaded, the true rank dashed."""
+    scale = alt.Scale(reverse=True, domain=[1, max(true_rank + 5, float(frame["high"].max()))])
+    base = alt.Chart(frame).encode(x=alt.X("ring_accounts:Q", title="ring accounts (of 200 raters)"))
+    band = base.mark_area(opacity=0.15).encode(
+        y=alt.Y("low:Q", scale=scale, title="estimated rank"), y2="high:Q"
+    )
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("mean:Q", scale=scale, title="estimated rank"),
+        tooltip=["ring_accounts", alt.Tooltip("mean:Q", format=".1f"), "seeds"],
+    )
+    top = (
+        alt.Chart(pd.DataFrame({"low": [1], "high": [3]}))
+        .mark_rect(opacity=0.1, color="#59a14f")
+        .encode(y=alt.Y("low:Q", scale=scale), y2="high:Q")
+    )
+    return alt.layer(top, band, line, reference_rule(float(true_rank), "true rank")).properties(height=HEIGHT)

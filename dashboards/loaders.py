@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from annotators.population import Population, load_population
+from sandbox.aggregation.registry import check_engine
 from sandbox.datasets import Dataset, load_dataset
-from sandbox.experiment.experiment import Outcome, run_simulation
+from sandbox.experiment.experiment import Experiment
+from sandbox.metrics.outcome import Outcome
+from sandbox.reporting import preference_views
 from sandbox.reporting.sweep_views import Sweep, read_sweep, with_cost_per_task
 from sandbox.reporting.views import population_toml
 from sandbox.simulation.policy import CampaignPolicy
-
-DATA = Path(__file__).resolve().parent / "data"
-#: The bundled sweep behind the overview (see ``dashboards/data/README.md`` to regenerate it).
-OVERVIEW_SWEEP = DATA / "overview"
 
 
 @st.cache_data(show_spinner="Loading the dataset…", max_entries=8)
@@ -42,9 +41,12 @@ def simulation(
     seed: int,
     engine: str,
 ) -> Outcome:
-    """``run_simulation`` cached on the dataset, the population's TOML text (``population_key``),
-    the policy's ``repr`` (``policy_key``), aggregators, seed and aggregation engine."""
-    return run_simulation(dataset(dataset_spec), _population, _policy, list(aggregators), seed, engine)
+    """The :class:`Experiment`'s outcome, cached on the dataset, the population's TOML text
+    (``population_key``), the policy's ``repr`` (``policy_key``), aggregators, seed and engine."""
+    experiment = Experiment(
+        dataset(dataset_spec), _population, _policy, tuple(aggregators), check_engine(engine), seed
+    )
+    return experiment.run()
 
 
 def simulate(
@@ -73,3 +75,25 @@ def sweep(root: str) -> Sweep:
     """``read_sweep(root)`` with ``cost_per_task`` added, cached."""
     loaded = read_sweep(root)
     return Sweep(with_cost_per_task(loaded.results), loaded.params, loaded.spec)
+
+
+@st.cache_data(show_spinner="Simulating crowds comparing pairs…", max_entries=16)
+def cheating_curves(
+    dataset_spec: str, shares: Sequence[float], aggregator: str, redundancy: int, seeds: int
+) -> pd.DataFrame:
+    """:func:`sandbox.reporting.preference_views.cheating_curves`, cached."""
+    return preference_views.cheating_curves(dataset(dataset_spec), shares, aggregator, redundancy, seeds)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def curation_reference(dataset_spec: str, aggregator: str, seeds: int) -> float:
+    """:func:`sandbox.reporting.preference_views.curation_reference`, cached."""
+    return preference_views.curation_reference(dataset(dataset_spec), aggregator, seeds)
+
+
+@st.cache_data(show_spinner="Simulating rings…", max_entries=16)
+def ring_curve(
+    dataset_spec: str, accounts: Sequence[int], aggregator: str, redundancy: int, seeds: int, target: int
+) -> pd.DataFrame:
+    """:func:`sandbox.reporting.preference_views.ring_curve`, cached."""
+    return preference_views.ring_curve(dataset(dataset_spec), accounts, aggregator, redundancy, seeds, target)

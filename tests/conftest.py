@@ -15,6 +15,8 @@ import pytest
 
 from annotators.population import Population
 from sandbox.datasets.dataset import Dataset, truth_series
+from sandbox.simulation.campaign import Campaign, run_campaign
+from sandbox.simulation.policy import CampaignPolicy
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CROWD = REPO.parent / "shared" / "data" / "crowd"
@@ -26,6 +28,11 @@ def make_population(
     """A population from an inline dict (same schema as the TOML files)."""
     data = {"pool_size": pool_size, "cost_per_label": cost, "archetypes": archetypes}
     return Population.from_dict(data, source="inline test population")
+
+
+def simulate(dataset: Dataset, population: Population, redundancy: int, seed: int) -> Campaign:
+    """A plain campaign: ``redundancy`` answers per task, no quality control, no task difficulty."""
+    return run_campaign(dataset, population, CampaignPolicy(redundancy=redundancy, difficulty="none"), seed)
 
 
 def balanced_binary(n_tasks: int) -> Dataset:
@@ -54,7 +61,7 @@ def cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "sandbox.cli.main", *args],
+            [sys.executable, "-m", "sandbox.cli", *args],
             cwd=tmp_path,
             capture_output=True,
             text=True,

@@ -6,10 +6,17 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
-from annotators.parameters import Parameter, distribution
+from annotators.parameters import ArchetypeParameters, SkillLike, toml_default
 from annotators.sampling import correct_or_mistake, uniform_other_class
+
+
+class AdversaryParameters(ArchetypeParameters):
+    """``[archetypes.adversary]``."""
+
+    malice: SkillLike = Field(toml_default(1.0), description="P(deliberately wrong) per worker")
 
 
 class Adversary(Archetype):
@@ -20,9 +27,7 @@ class Adversary(Archetype):
 
     name: ClassVar[str] = "adversary"
     summary: ClassVar[str] = "deliberately wrong with probability `malice` (default 1)"
-    parameters: ClassVar[dict[str, Parameter]] = {
-        "malice": Parameter(1.0, distribution, "P(deliberately wrong): number, {alpha, beta} or {values}"),
-    }
+    parameters: ClassVar[type[ArchetypeParameters]] = AdversaryParameters
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator

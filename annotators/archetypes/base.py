@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from annotators.parameters import Distribution, Parameter
+from annotators.parameters import ArchetypeParameters, Distribution
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,17 @@ class WorkerTraits:
     ``label``: a worker's fixed class (-1 when the archetype has none);
     ``group``: the colluding ring a worker belongs to (-1 when none);
     ``ability``: the number the behaviour uses when answering (defaults to ``skill``; differs for
-    workers whose behaviour and real-task accuracy differ, e.g. a gold-aware cheater's gold accuracy).
+    workers whose behaviour and real-task accuracy differ, e.g. a gold-aware cheater's gold accuracy);
+    ``class_ability``: optional n_workers × K, the ability per true class (class-conditional skill);
+    ``preference``: optional n_workers × K, how often a worker who ignores the item gives each class.
     """
 
     skill: NDArray[Any]
     label: NDArray[Any]
     group: NDArray[Any] | None = None
     ability: NDArray[Any] | None = None
+    class_ability: NDArray[Any] | None = None
+    preference: NDArray[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,15 @@ class AnswerBatch:
     """All answers one archetype must give in one round of a campaign, one entry per answer.
 
     Per answer: ``task`` (row of the task in the dataset), ``worker`` (position in the pool), ``truth``
-    (true class code), the worker's traits ``ability``/``label``/``group``, ``is_gold`` (a known-answer
-    question), ``position`` (items the worker had done before this one) and ``difficulty`` (0 = easy,
-    1 = hopeless: an honest worker is at chance).
+    (true class code), the worker's traits ``ability`` (for this answer's true class), ``label`` and
+    ``group``, ``is_gold`` (a known-answer question), ``position`` (items the worker had done before
+    this one) and ``difficulty`` (0 = easy, 1 = hopeless: an honest worker is at chance).
     Per campaign: ``n_classes``, ``n_tasks``, ``class_prior``; ``task_confusion`` (optional
     n_tasks × K) the classes each task is mistaken for; ``campaign_key`` a random integer fixed for the
-    campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given.
+    campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given;
+    ``worker_preference`` (pool × K) each worker's answer shares when ignoring the item.
+    ``context`` what the task kind shows of each task, indexed by ``task`` (the two items of a pair:
+    ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification.
     """
 
     task: NDArray[Any]
@@ -67,17 +74,23 @@ class AnswerBatch:
     campaign_key: int = 0
     task_confusion: NDArray[Any] | None = field(default=None)
     earlier: EarlierAnswers | None = field(default=None)
+    worker_preference: NDArray[Any] | None = field(default=None)
+    context: Any = field(default=None)
 
 
 class Archetype(ABC):
     """A kind of annotator. Subclasses declare ``name``, ``summary``, ``parameters`` and ``honest``.
 
-    Parameters arrive validated (see ``annotators.population``); ``params`` holds every declared key.
+    ``parameters`` is the model of the archetype's table in a population file (its keys, defaults and
+    descriptions). Parameters arrive validated (see ``annotators.population_file``); ``params`` holds
+    every declared key.
     """
 
     name: ClassVar[str]
     summary: ClassVar[str]
-    parameters: ClassVar[Mapping[str, Parameter]] = {}
+    #: The task kind whose items this archetype answers.
+    kind: ClassVar[str] = "classification"
+    parameters: ClassVar[type[ArchetypeParameters]] = ArchetypeParameters
     honest: ClassVar[bool] = False
     #: Copiers answer after everyone else in a round, so that there is something to copy.
     answers_last: ClassVar[bool] = False

@@ -6,23 +6,28 @@ reinforce each other and can outvote honest workers.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.errors import SandboxError
-from annotators.parameters import Parameter, choice, class_index
+from annotators.parameters import ArchetypeParameters, ClassIndex
 
 #: Salt mixed into the campaign key so the ring's answer table is its own random stream.
 RING_STREAM = 0x51B11
 
 
-def _positive_int(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SandboxError(f"{where} must be an integer >= 1, got {value!r}")
-    return int(value)
+class ColludingRingParameters(ArchetypeParameters):
+    """``[archetypes.colluding_ring]``."""
+
+    strategy: Literal["wrong", "random", "fixed"] = Field(
+        "wrong", description="how the shared answer is drawn"
+    )
+    rings: Annotated[int, Field(ge=1)] = Field(1, description="number of separate rings")
+    label: ClassIndex | None = Field(None, description="the class of strategy = 'fixed'")
 
 
 class ColludingRing(Archetype):
@@ -35,11 +40,7 @@ class ColludingRing(Archetype):
 
     name: ClassVar[str] = "colluding_ring"
     summary: ClassVar[str] = "ring members share one answer per task (wrong, random or fixed)"
-    parameters: ClassVar[dict[str, Parameter]] = {
-        "strategy": Parameter("wrong", choice("wrong", "random", "fixed"), "how the shared answer is drawn"),
-        "rings": Parameter(1, _positive_int, "number of separate rings"),
-        "label": Parameter(None, class_index, "the class of strategy = 'fixed'"),
-    }
+    parameters: ClassVar[type[ArchetypeParameters]] = ColludingRingParameters
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator

@@ -6,11 +6,19 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.archetypes.honest import honest_mistakes
-from annotators.parameters import Parameter, distribution, positive
+from annotators.parameters import ArchetypeParameters, Positive, SkillLike, toml_default
 from annotators.sampling import correct_or_mistake, effective_skill
+
+
+class FatigueParameters(ArchetypeParameters):
+    """``[archetypes.fatigue]``."""
+
+    skill: SkillLike = Field(toml_default({"alpha": 8.0, "beta": 2.0}), description="P(correct) when fresh")
+    half_life: Positive = Field(50.0, description="items after which the skill above chance halves")
 
 
 class Fatigue(Archetype):
@@ -23,10 +31,7 @@ class Fatigue(Archetype):
     name: ClassVar[str] = "fatigue"
     summary: ClassVar[str] = "honest at first; accuracy decays to chance with tasks done (half_life)"
     honest: ClassVar[bool] = True
-    parameters: ClassVar[dict[str, Parameter]] = {
-        "skill": Parameter({"alpha": 8.0, "beta": 2.0}, distribution, "P(correct) when fresh"),
-        "half_life": Parameter(50.0, positive, "items after which the skill above chance halves"),
-    }
+    parameters: ClassVar[type[ArchetypeParameters]] = FatigueParameters
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator

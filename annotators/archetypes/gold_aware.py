@@ -9,10 +9,19 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
-from annotators.parameters import Parameter, distribution
+from annotators.parameters import ArchetypeParameters, SkillLike, toml_default
 from annotators.sampling import correct_or_mistake, uniform_other_class
+
+
+class GoldAwareParameters(ArchetypeParameters):
+    """``[archetypes.gold_aware_cheater]``."""
+
+    gold_skill: SkillLike = Field(
+        toml_default({"alpha": 50.0, "beta": 1.0}), description="P(correct) on gold questions"
+    )
 
 
 class GoldAwareCheater(Archetype):
@@ -23,9 +32,7 @@ class GoldAwareCheater(Archetype):
 
     name: ClassVar[str] = "gold_aware_cheater"
     summary: ClassVar[str] = "answers gold questions well (gold_skill), spams real tasks at random"
-    parameters: ClassVar[dict[str, Parameter]] = {
-        "gold_skill": Parameter({"alpha": 50.0, "beta": 1.0}, distribution, "P(correct) on gold questions"),
-    }
+    parameters: ClassVar[type[ArchetypeParameters]] = GoldAwareParameters
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator

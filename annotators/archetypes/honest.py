@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.errors import SandboxError
-from annotators.parameters import Parameter, choice, distribution, stochastic_matrix
+from annotators.parameters import ArchetypeParameters, Probability, SkillLike, StochasticMatrix, toml_default
 from annotators.sampling import (
     confused_class,
     correct_or_mistake,
@@ -44,6 +45,39 @@ def honest_mistakes(
     return confused_class(batch.truth, confusion, rng)
 
 
+def class_skill(skill: NDArray[Any], class_accuracy: NDArray[Any], mean_skill: float) -> NDArray[Any]:
+    """Each worker's P(correct) per true class (n_workers × K): the class's accuracy for an average
+    worker, shifted on the log-odds scale by how far the worker's skill is from the mean skill."""
+    shift = _logit(skill) - _logit(np.asarray(mean_skill))
+    out: NDArray[Any] = 1.0 / (1.0 + np.exp(-(_logit(class_accuracy)[None, :] + shift[:, None])))
+    return out
+
+
+def _logit(p: NDArray[Any]) -> NDArray[Any]:
+    clipped = np.clip(p, 1e-6, 1 - 1e-6)
+    out: NDArray[Any] = np.log(clipped / (1 - clipped))
+    return out
+
+
+class HonestParameters(ArchetypeParameters):
+    """``[archetypes.honest]``."""
+
+    skill: SkillLike = Field(
+        toml_default({"alpha": 8.0, "beta": 2.0}), description="P(correct) on an easy task"
+    )
+    mistakes: Literal["auto", "uniform", "confusion"] = Field(
+        "auto", description="how wrong answers fall: the dataset's confusions, uniform, or `confusion`"
+    )
+    confusion: StochasticMatrix | None = Field(
+        None, description="K×K row-stochastic confusion of mistakes (for mistakes = 'confusion')"
+    )
+    class_accuracy: Annotated[list[Probability], Field(min_length=2)] | None = Field(
+        None,
+        description="P(correct) of an average worker per true class (K values): class-conditional skill; "
+        "each worker's skill shifts it on the log-odds scale",
+    )
+
+
 class Honest(Archetype):
     """A worker who tries: P(correct) = skill on an easy task, falling to chance as difficulty rises.
 
@@ -53,18 +87,23 @@ class Honest(Archetype):
     name: ClassVar[str] = "honest"
     summary: ClassVar[str] = "tries to answer right; skill ~ Beta or fixed; lower on hard tasks"
     honest: ClassVar[bool] = True
-    parameters: ClassVar[dict[str, Parameter]] = {
-        "skill": Parameter(
-            {"alpha": 8.0, "beta": 2.0}, distribution, "P(correct): number, {alpha, beta} or {values}"
-        ),
-        "mistakes": Parameter("auto", choice("auto", "uniform", "confusion"), "how wrong answers fall"),
-        "confusion": Parameter(None, stochastic_matrix, "K×K row-stochastic confusion of mistakes"),
-    }
+    parameters: ClassVar[type[ArchetypeParameters]] = HonestParameters
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
-        return WorkerTraits(skill=self.distribution("skill").draw(n_workers, rng), label=no_label(n_workers))
+        skill = self.distribution("skill").draw(n_workers, rng)
+        by_class = self.params["class_accuracy"]
+        if by_class is None:
+            return WorkerTraits(skill=skill, label=no_label(n_workers))
+        if len(by_class) != n_classes:
+            raise SandboxError(
+                f"honest.class_accuracy has {len(by_class)} values but the dataset has {n_classes} classes"
+            )
+        class_ability = class_skill(skill, np.asarray(by_class, dtype=float), self.distribution("skill").mean)
+        return WorkerTraits(
+            skill=class_ability @ class_prior, label=no_label(n_workers), class_ability=class_ability
+        )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         mistakes = honest_mistakes(batch, self.params["mistakes"], self.params["confusion"], rng)

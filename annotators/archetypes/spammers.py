@@ -2,29 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.errors import SandboxError
-from annotators.parameters import Parameter, class_index
+from annotators.parameters import ArchetypeParameters, ClassIndex, Probability
+from annotators.sampling import sample_categorical
+
+
+class UniformSpammerParameters(ArchetypeParameters):
+    """``[archetypes.uniform_spammer]``."""
+
+    preference: Annotated[list[Probability], Field(min_length=2)] | None = Field(
+        None, description="how often each class is given (K shares summing to 1; default uniform)"
+    )
 
 
 class UniformSpammer(Archetype):
-    """Clicks a uniformly random class on every task; expected accuracy 1/K."""
+    """Clicks a random class on every task, ignoring it: uniformly (accuracy 1/K), or with fixed shares
+    (``preference``; real no-signal workers often favour one button)."""
 
     name: ClassVar[str] = "uniform_spammer"
-    summary: ClassVar[str] = "answers uniformly at random (accuracy 1/K)"
+    summary: ClassVar[str] = "answers at random, ignoring the item (uniform, or `preference` shares)"
+    parameters: ClassVar[type[ArchetypeParameters]] = UniformSpammerParameters
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
-        return WorkerTraits(skill=np.full(n_workers, 1.0 / n_classes), label=no_label(n_workers))
+        shares = self.params["preference"]
+        if shares is None:
+            return WorkerTraits(skill=np.full(n_workers, 1.0 / n_classes), label=no_label(n_workers))
+        if len(shares) != n_classes or abs(sum(shares) - 1.0) > 1e-6:
+            raise SandboxError(
+                f"uniform_spammer.preference must be {n_classes} shares summing to 1, got {shares}"
+            )
+        preference = np.tile(np.asarray(shares, dtype=float), (n_workers, 1))
+        return WorkerTraits(
+            skill=np.full(n_workers, float(np.dot(shares, class_prior))),
+            label=no_label(n_workers),
+            preference=preference,
+        )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
-        return rng.integers(0, batch.n_classes, size=len(batch.truth))
+        rows = None if batch.worker_preference is None else batch.worker_preference[batch.worker]
+        if rows is None or np.all(rows == 1.0 / batch.n_classes):
+            return rng.integers(0, batch.n_classes, size=len(batch.truth))
+        return sample_categorical(rows, rng)
+
+
+class FixedSpammerParameters(ArchetypeParameters):
+    """``[archetypes.fixed_spammer]``."""
+
+    label: ClassIndex | None = Field(None, description="class index every spammer gives (default: random)")
 
 
 class FixedSpammer(Archetype):
@@ -36,9 +69,7 @@ class FixedSpammer(Archetype):
 
     name: ClassVar[str] = "fixed_spammer"
     summary: ClassVar[str] = "always gives the same class (its own, or `label`)"
-    parameters: ClassVar[dict[str, Parameter]] = {
-        "label": Parameter(None, class_index, "class index every spammer gives (default: random)"),
-    }
+    parameters: ClassVar[type[ArchetypeParameters]] = FixedSpammerParameters
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, loaders
-from sandbox.reporting.sweep_views import bands, cost_to_target, reference, with_cheating_rate
+from dashboards import charts, loaders, paths
+from sandbox.reporting.sweep_views import (
+    accuracy_by_items,
+    bands,
+    cost_to_target,
+    reference,
+    with_cheating_rate,
+)
 
 HONEST_SHARE = "population.archetypes.honest.share"
 
 st.header("Can a crowd replace paid curation?")
-sweep = loaders.sweep(str(loaders.OVERVIEW_SWEEP))
+sweep = loaders.sweep(str(paths.OVERVIEW_SWEEP))
 results = with_cheating_rate(sweep.results, HONEST_SHARE)
 scenario = sweep.spec.get("scenario", {})
 st.caption(
@@ -74,4 +80,18 @@ with plot_right:
 st.caption(
     "Cheaters: the preset's mix of uniform spammers, fixed-answer spammers and adversaries, scaled "
     "together. Regenerate this sweep with the command in dashboards/data/README.md."
+)
+
+st.subheader("More answers cannot fix misleading items")
+items_sweep = loaders.sweep(str(paths.MISLEADING_SWEEP))
+items_scenario = items_sweep.spec.get("scenario", {})
+curves, references = accuracy_by_items(items_sweep.results, "redundancy", "ds")
+st.caption(
+    f"{items_scenario.get('population', 'crowd')} labelling {items_scenario.get('dataset', '?')}, "
+    "Dawid–Skene consensus, 95% bands; dashed lines: paid curation on the same items. On misleading "
+    "items (measured on real MTurk crowds) workers are pulled to the same wrong label, so buying more "
+    "answers entrenches the wrong majority: accuracy there levels off far below curation's."
+)
+st.altair_chart(
+    charts.item_lines(curves, references, x="redundancy", x_title="answers bought per item"), width="stretch"
 )

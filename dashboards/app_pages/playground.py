@@ -10,7 +10,7 @@ from annotators.archetypes import ARCHETYPES
 from annotators.errors import SandboxError
 from annotators.population import preset_names
 from dashboards import charts, loaders
-from sandbox.aggregation.aggregate import AGGREGATORS, ENGINES
+from sandbox.aggregation.registry import ENGINES, aggregator_names
 from sandbox.datasets import dataset_names
 from sandbox.reporting.views import (
     DEFAULT_AGGREGATORS,
@@ -18,10 +18,12 @@ from sandbox.reporting.views import (
     confusion_table,
     edit_population,
     honest_skill,
+    misleading_share,
     per_class_accuracy,
     population_toml,
     score_table,
     skill_points,
+    with_misleading_share,
 )
 from sandbox.simulation.policy import DIFFICULTY_MODES, CampaignPolicy
 
@@ -33,14 +35,15 @@ st.caption(
 )
 
 with st.sidebar:
-    names = dataset_names()
+    names = dataset_names("classification")
     dataset_name = st.selectbox("dataset", names, index=names.index("snow_rte"), key="dataset")
     spec = dataset_name
     if dataset_name == "synthetic":
         n_tasks = st.number_input("items (synthetic)", 100, 100_000, 2000, 100, key="n_tasks")
         n_classes = st.number_input("classes (synthetic)", 2, 10, 2, 1, key="n_classes")
         spec = f"synthetic:n_tasks={int(n_tasks)},n_classes={int(n_classes)}"
-    presets = [p for p in preset_names() if p != CURATION] or preset_names()
+    classification = [p for p in preset_names() if loaders.preset(p).kind == "classification"]
+    presets = [p for p in classification if p != CURATION] or classification
     preset_name = st.selectbox(
         "crowd preset",
         presets,
@@ -50,7 +53,7 @@ with st.sidebar:
     base = loaders.preset(preset_name)
     redundancy = st.slider("answers per item", 1, 15, 5, key="redundancy")
     aggregators = st.multiselect(
-        "aggregators", list(AGGREGATORS), default=list(DEFAULT_AGGREGATORS), key="aggregators"
+        "aggregators", aggregator_names(), default=list(DEFAULT_AGGREGATORS), key="aggregators"
     )
     seed = int(st.number_input("seed", 0, 1_000_000, 0, key="seed"))
     engine = st.radio(
@@ -103,6 +106,14 @@ with st.expander("Quality control and task difficulty", expanded=False):
         "adaptive: up to this many answers (0 = fixed)", 0, 30, 0, key="max_redundancy"
     )
     difficulty = right.selectbox("task difficulty", DIFFICULTY_MODES, key="difficulty")
+    misleading = left.slider(
+        "misleading items (share; the crowd is pulled to one wrong label)",
+        0.0,
+        0.5,
+        misleading_share(base),
+        0.005,
+        key=f"misleading_{preset_name}",
+    )
 
 try:
     policy = CampaignPolicy.from_dict(
@@ -124,13 +135,18 @@ try:
         pool_size=int(pool),
         cost_per_label=float(price),
     )
+    if misleading != misleading_share(base):
+        population = with_misleading_share(population, misleading)
     if not aggregators:
-        raise SandboxError(f"choose at least one aggregator; allowed: {', '.join(AGGREGATORS)}")
+        raise SandboxError(f"choose at least one aggregator; allowed: {', '.join(aggregator_names())}")
     start = time.perf_counter()
     with st.spinner("Simulating and aggregating…"):
         crowd = loaders.simulate(spec, population, policy, aggregators, seed, engine)
         reference_policy = CampaignPolicy(redundancy=1, difficulty=difficulty)
-        curation = loaders.simulate(spec, loaders.preset(CURATION), reference_policy, ("mv",), seed)
+        experts = loaders.preset(CURATION)
+        if misleading != misleading_share(experts):  # the same items, whoever labels them
+            experts = with_misleading_share(experts, misleading)
+        curation = loaders.simulate(spec, experts, reference_policy, ("mv",), seed)
     seconds = time.perf_counter() - start
 except SandboxError as error:
     st.error(str(error))

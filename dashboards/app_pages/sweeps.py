@@ -6,7 +6,7 @@ import altair as alt
 import streamlit as st
 
 from annotators.errors import SandboxError
-from dashboards import charts, loaders
+from dashboards import charts, loaders, paths
 from sandbox.reporting.sweep_views import bands, frontier, reference
 
 st.header("Sweeps")
@@ -14,14 +14,14 @@ st.caption(
     "Open the results directory of `crowd-sandbox sweep … --out DIR`. Bands are 95% intervals of the "
     "mean across seeds; the dashed line is the sweep's reference (paid curation)."
 )
-root = st.text_input("results directory", str(loaders.OVERVIEW_SWEEP), key="root")
+root = st.text_input("results directory", str(paths.OVERVIEW_SWEEP), key="root")
 try:
     sweep = loaders.sweep(root.strip())
 except SandboxError as error:
     st.error(str(error))
     st.stop()
 if not sweep.params:
-    st.error(f"{root} varies no parameter (its sweep.toml has no [grid]); nothing to plot")
+    st.error(f"{root} varies no parameter (its _sweep.toml has no [grid]); nothing to plot")
     st.stop()
 
 results = sweep.results

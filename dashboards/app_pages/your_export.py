@@ -11,7 +11,7 @@ import streamlit as st
 from annotators.errors import SandboxError
 from annotators.population import Population
 from dashboards import loaders
-from sandbox.aggregation.aggregate import AGGREGATORS
+from sandbox.aggregation.registry import aggregator_names
 from sandbox.fitting.fit_population import fit_population
 from sandbox.reporting.export_view import Upload, analyse, consensus_accuracy, predictions_json, read_upload
 from sandbox.reporting.views import DEFAULT_AGGREGATORS, population_toml, score_table
@@ -62,7 +62,7 @@ try:
     upload_key = (answers_file.getvalue(), answers_file.name)
     gold_key = (gold_file.getvalue(), gold_file.name) if gold_file is not None else None
     upload = load(upload_key, gold_key)
-    names = list(AGGREGATORS)
+    names = aggregator_names()
     aggregator = st.selectbox("consensus by", names, index=names.index("ds"), key="aggregator")
     annotators, consensus = report(upload_key, gold_key, aggregator)
 except SandboxError as error:

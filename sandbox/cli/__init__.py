@@ -1,1 +1,2 @@
-"""The ``crowd-sandbox`` command line: one entry point, subcommands imported when used."""
+"""The ``crowd-sandbox`` command line: one entry point (:mod:`sandbox.cli.main`), one module per group
+of subcommands, imported when used; shared options in :mod:`sandbox.cli.options`."""

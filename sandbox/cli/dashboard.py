@@ -1,8 +1,4 @@
-"""``crowd-sandbox dashboard``: serve the Streamlit app on 127.0.0.1.
-
-Wiring into the CLI is one line: ``dashboard_command.add_parser(subparsers)``; the CLI then calls
-``args.handler(args)`` (== :func:`run`), which returns the exit status.
-"""
+"""``crowd-sandbox dashboard``: serve the Streamlit app on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -13,7 +9,6 @@ import sys
 from importlib import resources
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from annotators.errors import SandboxError
 
@@ -49,16 +44,11 @@ def streamlit_command(port: int) -> list[str]:
     ]
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``dashboard`` subcommand to an argparse subparsers object and return it."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "dashboard",
-        help="open the Streamlit dashboard (http://127.0.0.1:PORT)",
-        description="Serve the dashboard on 127.0.0.1; stop it with Ctrl-C.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``dashboard [--port P]``."""
+    parser.description = "Serve the dashboard on 127.0.0.1; stop it with Ctrl-C."
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     parser.set_defaults(handler=run)
-    return parser
 
 
 def run(args: argparse.Namespace) -> int:

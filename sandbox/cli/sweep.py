@@ -1,24 +1,21 @@
-"""``crowd-sandbox sweep``: parse arguments, run the sweep, print the summary.
-
-Wiring into the CLI is one line: ``sweep_command.add_parser(subparsers)``; the CLI then calls
-``args.handler(args)`` (== :func:`run`), which returns the exit status.
-"""
+"""``crowd-sandbox sweep``: parse arguments, run the sweep, print the summary."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from annotators.errors import SandboxError
+from sandbox.reporting.progress import Progress
+from sandbox.reporting.render import sweep_summary_table
 from sandbox.sweep.cells import load_cell
 from sandbox.sweep.grid import grid_points, point_id
 from sandbox.sweep.overrides import parse_grid, parse_set
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import SweepSpec, load_spec_file, spec_from_dict
 from sandbox.sweep.store import SPEC_FILE, ResultsStore, read_results
-from sandbox.sweep.summary import format_summary, metric_columns, summarize
+from sandbox.sweep.summary import metric_columns, summarize
 
 EPILOG = """\
 examples:
@@ -30,16 +27,14 @@ examples:
 """
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``sweep`` subcommand to an argparse subparsers object and return it."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "sweep",
-        help="run a parameter sweep into a resumable Parquet results store",
-        description="Run every cell of a parameter grid (x seeds) and store one Parquet row per "
-        "cell, seed and aggregator under --out.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``sweep [SPEC.toml] [--set K=V]... [--grid K=V1,V2]... [--seeds N] --out DIR [...]``."""
+    parser.description = (
+        "Run every cell of a parameter grid (x seeds) and store one Parquet row per "
+        "cell, seed and aggregator under --out."
     )
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("spec", nargs="?", type=Path, help="sweep spec (TOML)")
     parser.add_argument(
         "--set",
@@ -64,7 +59,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://HOST:PORT")
     parser.add_argument("--resume", action="store_true", help="keep the cells already in --out, run the rest")
     parser.set_defaults(handler=run)
-    return parser
 
 
 def build_spec(args: argparse.Namespace) -> SweepSpec:
@@ -85,6 +79,14 @@ def run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise SandboxError(f"--workers must be >= 1, got {args.workers}")
     spec = build_spec(args)
+    bar: list[Progress] = []
+
+    def progress(total: int, done: int, failed: bool) -> None:
+        if not bar:
+            bar.append(Progress(total, sys.stderr, unit="cells", skipped=done))
+        else:
+            bar[0].update(failed=failed)
+
     try:
         report = run_sweep(
             spec,
@@ -92,18 +94,21 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             resume=args.resume,
-            progress=sys.stderr,
+            progress=progress,
         )
     except KeyboardInterrupt:
         print(f"interrupted: finished cells are in {args.out}; rerun with --resume", file=sys.stderr)
         return 130
+    finally:
+        if bar:
+            bar[0].close()
     results = read_results(args.out)
     params = list(spec.grid)
     order = [point_id(role, values) for role, values in grid_points(spec)]
     summary = summarize(results, params, order)
     metrics = metric_columns(results, params)
     chosen = [name for name in load_cell(spec.cell).summary if name in metrics]
-    print(format_summary(summary, params, chosen or metrics))
+    print(sweep_summary_table(summary, params, chosen or metrics))
     print(
         f"\n{report.total} cells: {report.skipped} already stored, {report.computed} computed, "
         f"{report.failed} failed, {len(report.lost)} lost; results in {args.out}",
@@ -112,20 +117,3 @@ def run(args: argparse.Namespace) -> int:
     for cell_id, message in report.lost[:5]:
         print(f"lost {cell_id}: {message}", file=sys.stderr)
     return 1 if report.lost else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m sandbox.cli.sweep``) until the CLI wires it."""
-    parser = argparse.ArgumentParser(prog="crowd-sandbox")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        status: int = args.handler(args)
-    except SandboxError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import Field
 
+from annotators.config import ConfigModel, validate
 from sandbox.datasets.dataset import Dataset, class_codes, sorted_classes, truth_series
 
 
@@ -18,10 +20,20 @@ def bundled_root() -> Path:
     return inside_wheel if inside_wheel.is_dir() else package_dir.parent / "datasets"
 
 
+class CatalogEntry(ConfigModel):
+    """``[NAME]`` of ``datasets/catalog.toml``: one bundled dataset."""
+
+    description: str = Field(description="one line: what is labelled, how many tasks and answers, source")
+
+
 def catalog() -> dict[str, dict[str, Any]]:
-    """Name → entry of ``datasets/catalog.toml`` (one-line ``description``)."""
+    """Name → entry of ``datasets/catalog.toml`` (one-line ``description``), each a :class:`CatalogEntry`."""
     with (bundled_root() / "catalog.toml").open("rb") as handle:
-        return tomllib.load(handle)
+        tables = tomllib.load(handle)
+    return {
+        name: validate(CatalogEntry, table, f"catalog.toml: [{name}]").model_dump()
+        for name, table in tables.items()
+    }
 
 
 def load_bundled(name: str) -> Dataset:

@@ -21,6 +21,7 @@ class Dataset:
     ``classes``: the original label value of each code (``classes[code]``).
     ``features``: optional (n_tasks, n_features) array, row i describes ``truth.index[i]``.
     ``answers``: optional real crowd answers (``task, worker, label`` with label codes), for ``evaluate``.
+    ``kind``: the task kind (:mod:`sandbox.kinds`) its tasks are.
     """
 
     name: str
@@ -29,6 +30,7 @@ class Dataset:
     classes: tuple[Any, ...]
     features: NDArray[Any] | None = None
     answers: pd.DataFrame | None = None
+    kind: str = "classification"
 
     @property
     def n_classes(self) -> int:
@@ -39,6 +41,25 @@ class Dataset:
     def n_tasks(self) -> int:
         """Number of tasks with truth."""
         return len(self.truth)
+
+    def subset(self, rows: NDArray[Any]) -> Dataset:
+        """The dataset restricted to ``rows`` (positions): truth and features; no real answers."""
+        return Dataset(
+            name=self.name,
+            description=self.description,
+            truth=self.truth.iloc[rows],
+            classes=self.classes,
+            features=self.features[rows] if self.features is not None else None,
+        )
+
+    def task_context(self) -> Any:
+        """What annotators see of each task besides its truth (one entry per row), handed to the
+        archetypes as ``AnswerBatch.context``: nothing for classification (a kind may override)."""
+        return None
+
+    def gold_rows(self) -> NDArray[Any] | None:
+        """Rows that gold questions may copy (``None``: any row)."""
+        return None
 
     def class_prior(self) -> NDArray[Any]:
         """Share of each class in the truth (length K, sums to 1)."""

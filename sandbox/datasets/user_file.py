@@ -13,6 +13,7 @@ from sandbox.datasets.dataset import Dataset, class_codes, sorted_classes, truth
 from sandbox.io.tables import read_table, require_columns
 
 TRUTH_COLUMNS = ("label", "truth")
+USER_FILE_SUFFIXES = (".csv", ".parquet", ".pq")
 
 
 def load_user_file(path: str | Path) -> Dataset:

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from annotators.errors import SandboxError
 from annotators.population import Population
-from sandbox.aggregation.aggregate import aggregate
+from sandbox.aggregation.registry import Engine
 from sandbox.datasets import Dataset
-from sandbox.metrics.downstream import clean_accuracy, label_accuracy, split_tasks
-from sandbox.metrics.labels import accuracy
-from sandbox.simulation.campaign import run_campaign
-from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
+from sandbox.experiment.experiment import Experiment
+from sandbox.kinds import ScoringInputs, task_kind
+from sandbox.randomness import substream
+from sandbox.simulation.campaign import DIFFICULTY_STREAM
+from sandbox.simulation.difficulty import task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 
 MAX_REDUNDANCY = 9
@@ -64,23 +66,28 @@ def evaluate_configuration(
     aggregator: str,
     seed: int,
     rows: NDArray[Any] | None = None,
+    engine: Engine = "fast",
 ) -> SideResult:
     """Simulate one configuration (on the dataset's ``rows`` only, when given) and score it: accuracy
-    over the tasks it labelled, coverage of the whole dataset, downstream model on the whole split."""
-    labelled = dataset if rows is None else subset_dataset(dataset, rows)
-    difficulty = task_difficulty(dataset, policy, np.random.default_rng(seed))
-    if rows is not None:
-        difficulty = TaskDifficulty(
-            difficulty.difficulty[rows], None if difficulty.confusion is None else difficulty.confusion[rows]
-        )
-    campaign = run_campaign(labelled, population, policy, seed, difficulty=difficulty)
+    over the tasks it labelled, coverage of the whole dataset, downstream model on the whole split.
+    Task difficulty is drawn once for the whole dataset from ``seed``, so a subset keeps its items'."""
+    experiment = Experiment(
+        dataset,
+        population,
+        policy,
+        (aggregator,),
+        engine,
+        seed,
+        rows=rows,
+        difficulty=task_difficulty(
+            dataset, policy, np.random.default_rng(seed), population.items, substream(seed, DIFFICULTY_STREAM)
+        ),
+    )
+    campaign = experiment.simulate()
     labels_accuracy, downstream, covered = math.nan, None, 0.0
     if not campaign.answers.empty:
-        labels = aggregate(aggregator, campaign.answers).labels
-        labels_accuracy = accuracy(labels, dataset.truth)
-        covered = len(labels) / dataset.n_tasks
-        if dataset.features is not None:
-            downstream = label_accuracy(dataset, labels, split_tasks(dataset))
+        score = experiment.score(campaign).score(aggregator)
+        labels_accuracy, downstream, covered = score.accuracy, score.downstream_accuracy, score.coverage
     return SideResult(
         population=population.name,
         accuracy=labels_accuracy,
@@ -107,7 +114,12 @@ def candidate_policies(population: Population, base: CampaignPolicy) -> list[Cam
 
 
 def best_within_budget(
-    dataset: Dataset, population: Population, budget: float, aggregator: str, seed: int
+    dataset: Dataset,
+    population: Population,
+    budget: float,
+    aggregator: str,
+    seed: int,
+    engine: Engine = "fast",
 ) -> SideResult:
     """The most accurate configuration whose real cost fits ``budget`` (partial coverage if needed)."""
     affordable = []
@@ -115,16 +127,21 @@ def best_within_budget(
         estimate = dataset.n_tasks * policy.redundancy / (1 - policy.gold_rate) * population.cost_per_label
         if estimate + population.fixed_cost > budget * 1.2:
             continue
-        result = evaluate_configuration(dataset, population, policy, aggregator, seed)
+        result = evaluate_configuration(dataset, population, policy, aggregator, seed, engine=engine)
         if result.cost <= budget:
             affordable.append(result)
     if affordable:
         return max(affordable, key=lambda r: (r.accuracy, -r.cost))
-    return partial_coverage(dataset, population, budget, aggregator, seed)
+    return partial_coverage(dataset, population, budget, aggregator, seed, engine)
 
 
 def partial_coverage(
-    dataset: Dataset, population: Population, budget: float, aggregator: str, seed: int
+    dataset: Dataset,
+    population: Population,
+    budget: float,
+    aggregator: str,
+    seed: int,
+    engine: Engine = "fast",
 ) -> SideResult:
     """One answer per task on as many tasks as ``budget`` buys (a seeded random subset)."""
     spendable = budget - population.fixed_cost
@@ -137,15 +154,22 @@ def partial_coverage(
             f"(cost per label {population.cost_per_label:g}, fixed cost {population.fixed_cost:g})"
         )
     rows = np.sort(np.random.default_rng(seed).permutation(dataset.n_tasks)[:n_tasks])
-    return evaluate_configuration(dataset, population, CampaignPolicy(redundancy=1), aggregator, seed, rows)
+    return evaluate_configuration(
+        dataset, population, CampaignPolicy(redundancy=1), aggregator, seed, rows, engine
+    )
 
 
 def cheapest_reaching(
-    dataset: Dataset, population: Population, target: float, aggregator: str, seed: int
+    dataset: Dataset,
+    population: Population,
+    target: float,
+    aggregator: str,
+    seed: int,
+    engine: Engine = "fast",
 ) -> SideResult:
     """The cheapest configuration whose accuracy reaches ``target`` (or the most accurate, reached=False)."""
     results = [
-        evaluate_configuration(dataset, population, policy, aggregator, seed)
+        evaluate_configuration(dataset, population, policy, aggregator, seed, engine=engine)
         for policy in candidate_policies(population, CampaignPolicy())
     ]
     reaching = [r for r in results if r.accuracy >= target]
@@ -163,30 +187,28 @@ def compare(
     seed: int,
     budget: float | None = None,
     target_accuracy: float | None = None,
+    engine: Engine = "fast",
 ) -> Comparison:
-    """Run the budget question or the target-accuracy question for both sides."""
+    """Run the budget question or the target-accuracy question for both sides (``engine`` aggregates)."""
     if (budget is None) == (target_accuracy is None):
         raise SandboxError("give exactly one of a budget or a target accuracy")
     if budget is not None:
         if budget <= 0:
             raise SandboxError(f"budget must be > 0, got {budget:g}")
-        sides = [best_within_budget(dataset, p, budget, aggregator, seed) for p in (crowd, curation)]
+        sides = [best_within_budget(dataset, p, budget, aggregator, seed, engine) for p in (crowd, curation)]
     else:
         assert target_accuracy is not None
         if not 0 < target_accuracy <= 1:
             raise SandboxError(f"target accuracy must be in (0, 1], got {target_accuracy:g}")
-        sides = [cheapest_reaching(dataset, p, target_accuracy, aggregator, seed) for p in (crowd, curation)]
-    clean = clean_accuracy(dataset, split_tasks(dataset)) if dataset.features is not None else None
-    return Comparison(crowd=sides[0], curation=sides[1], downstream_accuracy_clean=clean)
+        sides = [
+            cheapest_reaching(dataset, p, target_accuracy, aggregator, seed, engine)
+            for p in (crowd, curation)
+        ]
+    return Comparison(crowd=sides[0], curation=sides[1], downstream_accuracy_clean=clean_ceiling(dataset))
 
 
-def subset_dataset(dataset: Dataset, rows: NDArray[Any]) -> Dataset:
-    """The dataset restricted to ``rows`` (features and truth; no real answers)."""
-    features = dataset.features[rows] if dataset.features is not None else None
-    return Dataset(
-        name=dataset.name,
-        description=dataset.description,
-        truth=dataset.truth.iloc[rows],
-        classes=dataset.classes,
-        features=features,
-    )
+def clean_ceiling(dataset: Dataset) -> float | None:
+    """The downstream model trained on the truth (the task kind's scorer decides which model)."""
+    kind = task_kind(dataset.kind)
+    nothing = pd.DataFrame({column: [] for column in kind.answer_columns})
+    return kind.scorer(ScoringInputs(nothing, dataset.truth, 0.0, None, dataset)).downstream_accuracy_clean

@@ -1,157 +1,100 @@
-"""One experiment: simulate a campaign (or take real answers), aggregate, score. Pure: data in, data out."""
+"""One experiment: a population labels a dataset under a campaign policy, every aggregator is scored.
+
+:class:`Experiment` is the one path from a scenario to an :class:`~sandbox.experiment.scoring.Outcome`
+that ``run``, ``compare``, the demo, sweep cells and the dashboard all take. Pure: data in, data out;
+the same experiment (same seed) gives the same outcome.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
+from numpy.typing import NDArray
 
 from annotators.errors import SandboxError
+from annotators.items import NO_LURE
 from annotators.population import Population
-from sandbox.aggregation.aggregate import Aggregation, aggregate
+from sandbox.aggregation.registry import Engine, aggregator_names, aggregator_spec
 from sandbox.datasets import Dataset
-from sandbox.metrics.downstream import Split, clean_accuracy, label_accuracy, posterior_accuracy, split_tasks
-from sandbox.metrics.labels import (
-    accuracy,
-    cheater_detection_auc,
-    cost_per_correct_label,
-    coverage,
-    f1_macro,
-    krippendorff_alpha,
-    n_correct,
-    skill_rank_correlation,
-)
+from sandbox.experiment.scoring import score_answers
+from sandbox.kinds import task_kind
+from sandbox.metrics.outcome import Outcome
 from sandbox.randomness import SeedLike
 from sandbox.simulation.campaign import Campaign, run_campaign
+from sandbox.simulation.difficulty import TaskDifficulty
 from sandbox.simulation.policy import CampaignPolicy
 
 
 @dataclass(frozen=True)
-class AggregatorScore:
-    """How one aggregator did.
+class Experiment:
+    """A simulated campaign and how it is aggregated.
 
-    ``accuracy``/``f1_macro``: over tasks with truth that got a label; ``coverage``: share of the
-    dataset's tasks labelled; ``cost_per_correct_label``: money per correct label. Simulation only:
-    ``skill_correlation`` (Spearman, estimated vs true worker skill) and ``cheater_auc`` (ROC AUC of the
-    estimated skills for telling honest workers from the rest). Datasets with features only:
-    ``downstream_accuracy`` (model trained on these labels, clean test split) and
-    ``downstream_accuracy_weighted`` (trained on the posteriors).
+    ``rows``: label only these rows of the dataset (positions), e.g. what a budget can buy; scores
+    still refer to the whole dataset (coverage, downstream split). ``difficulty``: per-task difficulty
+    of the whole dataset computed elsewhere (default: the policy's, drawn within the campaign).
     """
 
-    aggregator: str
-    accuracy: float
-    f1_macro: float
-    coverage: float
-    cost_per_correct_label: float
-    seconds: float
-    skill_correlation: float | None = None
-    cheater_auc: float | None = None
-    downstream_accuracy: float | None = None
-    downstream_accuracy_weighted: float | None = None
+    dataset: Dataset
+    population: Population
+    policy: CampaignPolicy
+    aggregators: tuple[str, ...]
+    engine: Engine = "fast"
+    seed: SeedLike = 0
+    rows: NDArray[Any] | None = None
+    difficulty: TaskDifficulty | None = None
 
+    def check(self) -> None:
+        """SandboxError unless the population and every aggregator work on the dataset's task kind."""
+        kind = self.dataset.kind
+        if self.population.kind != kind:
+            raise SandboxError(
+                f"population {self.population.name!r} answers {self.population.kind} tasks; "
+                f"dataset {self.dataset.name!r} has {kind} tasks"
+            )
+        wrong = [name for name in self.aggregators if aggregator_spec(name).kind != kind]
+        if wrong:
+            raise SandboxError(
+                f"aggregator {wrong[0]!r} does not aggregate {kind} answers; allowed: "
+                f"{', '.join(aggregator_names(kind))}"
+            )
 
-@dataclass(frozen=True)
-class Outcome:
-    """Scores of every aggregator on one answers table, with its size, cost and agreement.
+    def simulate(self) -> Campaign:
+        """The campaign's answers, workers and bill (possibly without answers, if all were banned)."""
+        self.check()
+        difficulty = self.difficulty
+        if self.rows is not None and difficulty is not None:
+            difficulty = difficulty.subset(self.rows)
+        return run_campaign(self.labelled(), self.population, self.policy, self.seed, difficulty=difficulty)
 
-    ``downstream_accuracy_clean``: the downstream model trained on true labels (datasets with features).
-    ``campaign``: the simulated campaign (answers, workers, QC counts), when simulated.
-    """
+    def labelled(self) -> Dataset:
+        """The dataset rows the campaign labels (all of them, or ``rows``)."""
+        return self.dataset if self.rows is None else self.dataset.subset(self.rows)
 
-    n_tasks: int
-    n_workers: int
-    n_labels: int
-    cost: float
-    krippendorff_alpha: float
-    scores: list[AggregatorScore]
-    aggregations: dict[str, Aggregation] = field(repr=False)
-    downstream_accuracy_clean: float | None = None
-    campaign: Campaign | None = field(default=None, repr=False)
+    def score(self, campaign: Campaign, isolate_errors: bool = False) -> Outcome:
+        """Aggregate and score ``campaign``'s answers (see :func:`score_answers`), in the answers table
+        of the dataset's task kind."""
+        answers = task_kind(self.dataset.kind).from_campaign(campaign.answers, self.dataset)
+        misleading = None
+        if campaign.lure is not None:
+            misleading = pd.Series(campaign.lure != NO_LURE, index=self.labelled().truth.index)
+        outcome = score_answers(
+            answers,
+            self.dataset.truth,
+            self.aggregators,
+            campaign.cost,
+            campaign.workers,
+            self.dataset,
+            self.engine,
+            isolate_errors,
+            misleading,
+        )
+        return replace(outcome, campaign=campaign)
 
-    def score(self, aggregator: str) -> AggregatorScore:
-        """The score of one aggregator."""
-        return next(s for s in self.scores if s.aggregator == aggregator)
-
-
-def score_answers(
-    answers: pd.DataFrame,
-    truth: pd.Series,
-    aggregators: Sequence[str],
-    cost: float,
-    workers: pd.DataFrame | None = None,
-    dataset: Dataset | None = None,
-    engine: str = "fast",
-) -> Outcome:
-    """Aggregate ``answers`` with each aggregator and score against ``truth`` (tasks with truth only).
-
-    ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
-    with features enables downstream scores and sets the task count for coverage. ``engine``: ``fast``
-    (default; crowd-kit where no fast implementation exists) or ``crowdkit``.
-    """
-    split = split_tasks(dataset) if dataset is not None and dataset.features is not None else None
-    n_total = dataset.n_tasks if dataset is not None else int(answers["task"].nunique())
-    scores, aggregations = [], {}
-    for name in aggregators:
-        result = aggregate(name, answers, engine)
-        aggregations[name] = result
-        scores.append(_score(result, truth, cost, n_total, workers, dataset, split))
-    return Outcome(
-        n_tasks=int(answers["task"].nunique()),
-        n_workers=int(answers["worker"].nunique()),
-        n_labels=len(answers),
-        cost=cost,
-        krippendorff_alpha=krippendorff_alpha(answers) if len(answers) else float("nan"),
-        scores=scores,
-        aggregations=aggregations,
-        downstream_accuracy_clean=clean_accuracy(dataset, split) if dataset and split else None,
-    )
-
-
-def _score(
-    result: Aggregation,
-    truth: pd.Series,
-    cost: float,
-    n_total: int,
-    workers: pd.DataFrame | None,
-    dataset: Dataset | None,
-    split: Split | None,
-) -> AggregatorScore:
-    skill_correlation = cheater_auc = downstream = weighted = None
-    if workers is not None and result.skills is not None:
-        skill_correlation = skill_rank_correlation(result.skills, workers["skill"])
-        cheater_auc = cheater_detection_auc(result.skills, workers["honest"])
-    if dataset is not None and split is not None:
-        downstream = label_accuracy(dataset, result.labels, split)
-        if result.probas is not None:
-            weighted = posterior_accuracy(dataset, result.probas, split)
-    return AggregatorScore(
-        aggregator=result.aggregator,
-        accuracy=accuracy(result.labels, truth),
-        f1_macro=f1_macro(result.labels, truth),
-        coverage=coverage(result.labels, n_total),
-        cost_per_correct_label=cost_per_correct_label(cost, n_correct(result.labels, truth)),
-        seconds=result.seconds,
-        skill_correlation=skill_correlation,
-        cheater_auc=cheater_auc,
-        downstream_accuracy=downstream,
-        downstream_accuracy_weighted=weighted,
-    )
-
-
-def run_simulation(
-    dataset: Dataset,
-    population: Population,
-    policy: CampaignPolicy,
-    aggregators: Sequence[str],
-    seed: SeedLike,
-    engine: str = "fast",
-) -> Outcome:
-    """Simulate ``population`` labelling ``dataset`` under ``policy``, then score every aggregator."""
-    campaign = run_campaign(dataset, population, policy, seed)
-    if campaign.answers.empty:
-        raise SandboxError("the campaign produced no answers (every worker was banned or not admitted)")
-    outcome = score_answers(
-        campaign.answers, dataset.truth, aggregators, campaign.cost, campaign.workers, dataset, engine
-    )
-    return replace(outcome, campaign=campaign)
+    def run(self, isolate_errors: bool = False) -> Outcome:
+        """Simulate, then score; SandboxError when the campaign produced no answers."""
+        campaign = self.simulate()
+        if campaign.answers.empty:
+            raise SandboxError("the campaign produced no answers (every worker was banned or not admitted)")
+        return self.score(campaign, isolate_errors)

@@ -1,7 +1,9 @@
 """Which annotators to trust: a report on real (or simulated) answers.
 
-:func:`build_report` takes the answers table (``task, worker, label``), optional gold (Series
-indexed by task) and a consensus aggregator (crowd-kit convention: ``fit_predict_proba``), and gives
+:func:`annotator_report` takes the answers table (``task, worker, label``), optional gold (Series
+indexed by task), a consensus aggregator and an engine; it fits each method once through
+:func:`sandbox.aggregation.aggregate.aggregate` (the consensus, and Dawid–Skene for the confusions
+unless the consensus is Dawid–Skene itself) and gives
 
 - per annotator: answers, agreement with the consensus, accuracy on gold (where gold exists),
   Dawid–Skene estimated accuracy and confusion, and a suspected-spammer flag with its reason;
@@ -10,9 +12,12 @@ indexed by task) and a consensus aggregator (crowd-kit convention: ``fit_predict
 
 Spammer rules (checked in this order, on workers with at least ``MIN_ANSWERS`` (10) answers):
 ``fixed_spammer`` — one label in ≥ 90 % of the answers while that label is the consensus of
-< 70 % of the same tasks; ``adversary`` — Dawid–Skene accuracy below chance − 0.1 (systematically
-wrong); ``uniform_spammer`` — Dawid–Skene accuracy within 0.1 of chance (answers carry no signal).
-Chance is the accuracy of guessing from the consensus class frequencies.
+< 70 % of the same tasks; ``adversary`` — Dawid–Skene kappa below −0.2 (systematically wrong);
+``uniform_spammer`` — kappa within 0.2 of 0 (the answers carry no signal). A worker's chance is the
+accuracy their answers would have if they were independent of the truth (Σ prior(c) × their share
+of answers c), and kappa = (Dawid–Skene accuracy − chance) / (1 − chance): on two balanced classes
+this is accuracy within 0.1 of 0.5, and it does not flag honest workers of imbalanced data, where
+always answering the frequent class is already "accurate".
 """
 
 from __future__ import annotations
@@ -25,13 +30,12 @@ import numpy as np
 import pandas as pd
 
 from annotators.errors import SandboxError
-from sandbox.aggregation.aggregate import Aggregation
-from sandbox.aggregation.crowdkit_adapter import confusion_skills
-from sandbox.metrics.labels import krippendorff_alpha
+from sandbox.aggregation.aggregate import Aggregation, aggregate
+from sandbox.metrics.agreement import krippendorff_alpha
 
 FIXED_SHARE = 0.9
 FIXED_CONSENSUS_SHARE = 0.7
-CHANCE_MARGIN = 0.1
+KAPPA_MARGIN = 0.2
 MIN_ANSWERS = 10  # Dawid–Skene estimates of fewer answers are mostly the prior
 
 
@@ -55,23 +59,21 @@ class AnnotatorReport:
     priors: pd.Series | None = None
 
 
-def dawid_skene(answers: pd.DataFrame, n_iter: int = 100) -> Any:
-    """Fit crowd-kit's DawidSkene on ``answers`` and return the fitted model."""
-    from crowdkit.aggregation import DawidSkene
-
-    return DawidSkene(n_iter=n_iter).fit(answers)
-
-
-def confusions_of(ds: Any, labels: list[Any]) -> dict[Any, pd.DataFrame]:
-    """Per-worker confusion (true × answered) from a fitted DawidSkene's ``errors_``."""
-    errors: pd.DataFrame = ds.errors_
-    out = {}
-    for worker, block in errors.groupby(level="worker", sort=False):
-        observed = block.droplevel("worker").reindex(index=labels, columns=labels, fill_value=0.0)
-        matrix = observed.T  # errors_ is P(answered | true) with answered on rows
-        sums = matrix.sum(axis=1).replace(0.0, 1.0)
-        out[worker] = matrix.div(sums, axis=0)
-    return out
+def confusions_of(dawid_skene: Aggregation, labels: list[Any]) -> dict[Any, pd.DataFrame]:
+    """Per-worker confusion (rows: true label, columns: answered label, rows sum to 1) from a
+    Dawid–Skene aggregation's ``confusion`` (P(answered | true), answered labels on the rows)."""
+    if dawid_skene.confusion is None:
+        raise ValueError(f"{dawid_skene.aggregator} estimates no confusion matrices")
+    errors = dawid_skene.confusion.reindex(columns=labels, fill_value=0.0)
+    worker_rows, workers = pd.factorize(errors.index.get_level_values("worker"), sort=True)
+    answered = pd.Index(labels).get_indexer(errors.index.get_level_values("label"))
+    cube = np.zeros((len(workers), len(labels), len(labels)))  # worker × true × answered
+    cube[worker_rows, :, answered] = errors.to_numpy(dtype=float)
+    sums = cube.sum(axis=2, keepdims=True)
+    cube /= np.where(sums > 0, sums, 1.0)
+    index = pd.Index(labels, name="true")
+    columns = pd.Index(labels, name="answered")
+    return {w: pd.DataFrame(cube[i], index=index, columns=columns) for i, w in enumerate(workers)}
 
 
 def _show(value: Any) -> str:
@@ -79,7 +81,7 @@ def _show(value: Any) -> str:
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
-def _flag(row: Mapping[Hashable, Any], chance: float, consensus_share: float) -> tuple[str, str]:
+def _flag(row: Mapping[Hashable, Any], consensus_share: float) -> tuple[str, str]:
     """(archetype, reason) for one annotator row."""
     if row["answers"] < MIN_ANSWERS:
         return "honest", f"too few answers to judge ({int(row['answers'])} < {MIN_ANSWERS})"
@@ -88,58 +90,68 @@ def _flag(row: Mapping[Hashable, Any], chance: float, consensus_share: float) ->
             f"answers {_show(row['top_label'])} in {row['top_label_share']:.0%} of answers; "
             f"the consensus is {_show(row['top_label'])} on {consensus_share:.0%} of those tasks"
         )
-    accuracy = row["ds_accuracy"]
-    if accuracy < chance - CHANCE_MARGIN:
+    accuracy, chance, kappa = row["ds_accuracy"], row["chance"], row["kappa"]
+    if kappa < -KAPPA_MARGIN:
         return "adversary", (
-            f"estimated accuracy {accuracy:.2f} is below chance {chance:.2f}: systematically wrong"
+            f"estimated accuracy {accuracy:.2f} is below chance {chance:.2f} (kappa {kappa:.2f}): "
+            "systematically wrong"
         )
-    if accuracy < chance + CHANCE_MARGIN:
+    if kappa < KAPPA_MARGIN:
         return "uniform_spammer", (
-            f"estimated accuracy {accuracy:.2f} is within {CHANCE_MARGIN} of chance {chance:.2f}"
+            f"estimated accuracy {accuracy:.2f} is near chance {chance:.2f} (kappa {kappa:.2f}, "
+            f"within {KAPPA_MARGIN} of 0)"
         )
     return "honest", ""
 
 
-class PrecomputedAggregator:
-    """crowd-kit's ``fit_predict_proba`` over an aggregation already computed (for ``build_report``);
-    an aggregator without posteriors gives its labels as one-hot probabilities."""
-
-    def __init__(self, aggregation: Aggregation) -> None:
-        self.aggregation = aggregation
-
-    def fit_predict_proba(self, answers: pd.DataFrame) -> pd.DataFrame:
-        if self.aggregation.probas is not None:
-            return self.aggregation.probas
-        return pd.get_dummies(self.aggregation.labels).astype(float)
+def annotator_report(
+    answers: pd.DataFrame,
+    *,
+    aggregator: str = "ds",
+    engine: str = "fast",
+    gold: pd.Series | None = None,
+) -> AnnotatorReport:
+    """The report with ``aggregator``'s consensus (``engine``); each method is fitted once."""
+    if answers.empty:
+        raise SandboxError("no answers to report on")
+    consensus = aggregate(aggregator, answers, engine)
+    confusion = consensus if consensus.confusion is not None else aggregate("ds", answers, engine)
+    return build_report(answers, consensus=consensus, dawid_skene=confusion, gold=gold)
 
 
 def build_report(
     answers: pd.DataFrame,
     *,
-    aggregator: Any,
+    consensus: Aggregation,
+    dawid_skene: Aggregation,
     gold: pd.Series | None = None,
-    ds_iterations: int = 100,
 ) -> AnnotatorReport:
-    """Build the annotator report (see the module docstring)."""
+    """The report (see the module docstring) from aggregations already fitted on ``answers``:
+    ``consensus`` (any method) and ``dawid_skene`` (a method with confusions and skills)."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     labels = sorted(answers["label"].unique().tolist())
-    probas: pd.DataFrame = aggregator.fit_predict_proba(answers)
-    probas = probas.reindex(columns=labels, fill_value=0.0)
-    consensus = probas.idxmax(axis=1)  # first maximum: ties go to the smallest label
+    if consensus.probas is not None:
+        probas = consensus.probas.reindex(columns=labels, fill_value=0.0)
+    else:  # a method without posteriors: its labels, certain
+        probas = pd.get_dummies(consensus.labels).astype(float).reindex(columns=labels, fill_value=0.0)
+    chosen = probas.idxmax(axis=1)  # first maximum: ties go to the smallest label
     tasks = pd.DataFrame(
         {
-            "consensus": consensus,
+            "consensus": chosen,
             "confidence": probas.max(axis=1),
             "answers": answers.groupby("task").size(),
         }
     )
     tasks.index.name = "task"
 
-    ds = dawid_skene(answers, ds_iterations)
-    priors = ds.priors_.reindex(labels, fill_value=0.0)
-    confusions = confusions_of(ds, labels)
-    frame = answers.assign(consensus=answers["task"].map(consensus))
+    confusions = confusions_of(dawid_skene, labels)
+    priors = (
+        dawid_skene.priors.reindex(labels, fill_value=0.0)
+        if dawid_skene.priors is not None
+        else pd.Series(np.nan, index=labels)
+    )
+    frame = answers.assign(consensus=answers["task"].map(chosen))
     frame["agrees"] = frame["label"] == frame["consensus"]
     by_worker = frame.groupby("worker", sort=True)
     counts = frame.groupby(["worker", "label"], sort=True).size().unstack(fill_value=0)
@@ -152,8 +164,9 @@ def build_report(
             "top_label_share": counts.max(axis=1) / counts.sum(axis=1),
         }
     )
-    mass = ds.probas_.reindex(answers["task"]).set_axis(answers.index).groupby(answers["worker"]).sum()
-    annotators["ds_accuracy"] = confusion_skills(ds.errors_, ds.priors_, mass).reindex(annotators.index)
+    if dawid_skene.skills is None:
+        raise ValueError(f"{dawid_skene.aggregator} estimates no worker skills")
+    annotators["ds_accuracy"] = dawid_skene.skills.reindex(annotators.index)
     if gold is not None:
         known = frame[frame["task"].isin(gold.index)]
         correct = known["label"] == known["task"].map(gold)
@@ -161,12 +174,24 @@ def build_report(
         annotators["gold_answers"] = per.size().reindex(annotators.index, fill_value=0)
         annotators["gold_accuracy"] = per.mean().reindex(annotators.index)
         tasks["gold"] = gold.reindex(tasks.index)
-    chance = float((consensus.value_counts(normalize=True) ** 2).sum())
-    flags = []
-    for worker, row in annotators.to_dict("index").items():  # keeps each column's type
-        mine = frame[frame["worker"] == worker]
-        share = float((mine["consensus"] == row["top_label"]).mean())
-        flags.append(_flag(row, chance, share))
+    chance = float((chosen.value_counts(normalize=True) ** 2).sum())
+    # per worker: the accuracy of answers independent of the truth, and the kappa above it
+    answer_shares = counts.reindex(columns=labels, fill_value=0).div(counts.sum(axis=1), axis=0)
+    annotators["chance"] = answer_shares.to_numpy() @ priors.reindex(labels, fill_value=0.0).to_numpy()
+    annotators["kappa"] = (annotators["ds_accuracy"] - annotators["chance"]) / (
+        1.0 - annotators["chance"]
+    ).clip(lower=1e-9)
+    # per worker: how often the consensus is their top label, on the tasks they answered
+    on_top = frame["consensus"] == frame["worker"].map(annotators["top_label"])
+    consensus_share = on_top.groupby(frame["worker"]).mean().reindex(annotators.index)
+    flags = [
+        _flag(row, float(share))
+        for row, share in zip(
+            annotators.to_dict("records"),  # keeps each column's type
+            consensus_share.to_numpy(dtype=float),
+            strict=True,
+        )
+    ]
     annotators["archetype"] = [a for a, _ in flags]
     annotators["suspect"] = annotators["archetype"] != "honest"
     annotators["reason"] = [r for _, r in flags]

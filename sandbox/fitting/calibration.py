@@ -1,9 +1,14 @@
-"""Grounding presets in real data: per-worker accuracy fitted with Dawid–Skene on real crowd answers.
+"""Grounding presets in real crowds: the ``paid_crowd`` preset from the real MTurk answers.
 
-Workers with an estimated skill below ``SPAM_CUTOFF`` count as spammers (those giving one label in at
-least ``FIXED_SHARE`` of their answers as fixed-answer spammers); a Beta distribution is fitted to the
-others by the method of moments. ``annotators/presets/paid_crowd.toml`` uses this fit on the
-real MTurk answers of snow_rte, snow_temp and zheng_product (``python -m sandbox.fitting.calibration``).
+The same fit as ``crowd-sandbox fit`` (:func:`sandbox.fitting.fit_population.fit_population`, with the
+expert gold) runs on each MTurk dataset, and the results are pooled into a preset that any dataset can
+use: archetype shares over the annotators with at least ``MIN_ANSWERS`` answers; the honest
+annotators' P(right) on easy ordinary items as a Beta (method of moments); the items' misleading share
+(class-prior weighted) and pull averaged over the datasets alike (each is one kind of task; the
+largest must not stand for all), and their difficulty as a Beta.
+``annotators/presets/paid_crowd.toml`` states the result (``python -m sandbox.fitting.calibration``);
+``volunteers`` and ``paid_curation`` take the same item structure (misleading items are a property of
+the items, not of payment).
 """
 
 from __future__ import annotations
@@ -13,68 +18,89 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
+from sandbox.fitting.fit_population import FittedCrowd, fit_population
 
 PAID_CROWD_SOURCES = ("snow_rte", "snow_temp", "zheng_product")
-SPAM_CUTOFF = 0.6
-FIXED_SHARE = 0.9
 MIN_ANSWERS = 10
 
 
 @dataclass(frozen=True)
-class SkillFit:
-    """Share of spam-like workers (``fixed_share`` of all workers always give the same label) and
-    Beta(alpha, beta) of the others' estimated skill."""
+class Beta:
+    """Beta(alpha, beta) fitted by the method of moments."""
 
-    n_workers: int
-    spam_share: float
-    fixed_share: float
     alpha: float
     beta: float
 
+    @classmethod
+    def of(cls, values: NDArray[np.float64]) -> Beta:
+        """The Beta with the mean and variance of ``values`` (clipped into (0, 1))."""
+        clipped = np.clip(np.asarray(values, dtype=float), 1e-3, 1 - 1e-3)
+        mean, variance = float(clipped.mean()), float(clipped.var(ddof=1))
+        common = mean * (1 - mean) / variance - 1
+        return cls(alpha=mean * common, beta=(1 - mean) * common)
+
     @property
     def mean(self) -> float:
-        """Mean skill of the non-spam workers."""
         return self.alpha / (self.alpha + self.beta)
 
 
-def worker_skills(dataset_name: str) -> pd.DataFrame:
-    """Per worker with at least ``MIN_ANSWERS`` answers: ``skill`` (Dawid–Skene estimate) and
-    ``top_label_share`` (share of their answers that are their most frequent label)."""
+@dataclass(frozen=True)
+class CrowdCalibration:
+    """Pooled real crowds: ``shares`` (archetype → share of annotators), the honest annotators' skill,
+    and the items: ``misleading_share``, ``pull`` and ``difficulty``."""
+
+    n_workers: int
+    n_tasks: int
+    shares: dict[str, float]
+    skill: Beta
+    misleading_share: float
+    pull: float
+    difficulty: Beta
+
+
+def fitted(dataset_name: str) -> FittedCrowd:
+    """The fit of a bundled dataset's real answers, with its gold as truth."""
     dataset = load_dataset(dataset_name)
-    assert dataset.answers is not None
-    counts = dataset.answers["worker"].value_counts()
-    skills = aggregate("ds", dataset.answers).skills
-    assert skills is not None
-    top = dataset.answers.groupby("worker")["label"].agg(lambda x: x.value_counts(normalize=True).iloc[0])
-    table = pd.DataFrame({"skill": skills, "top_label_share": top})
-    return table.reindex(counts.index[counts >= MIN_ANSWERS])
+    if dataset.answers is None:
+        raise ValueError(f"{dataset_name} has no real answers")
+    return fit_population(dataset.answers, name=dataset_name, gold=dataset.truth)
 
 
-def fit_skills(dataset_names: Sequence[str] = PAID_CROWD_SOURCES) -> SkillFit:
-    """Pool the workers of ``dataset_names`` and fit spam share + Beta by the method of moments."""
-    table = pd.concat([worker_skills(name) for name in dataset_names])
-    skills = table["skill"].to_numpy(float)
-    spam = skills < SPAM_CUTOFF
-    fixed = spam & (table["top_label_share"].to_numpy(float) >= FIXED_SHARE)
-    good = np.clip(skills[~spam], 1e-3, 1 - 1e-3)
-    mean, variance = float(good.mean()), float(good.var(ddof=1))
-    common = mean * (1 - mean) / variance - 1
-    return SkillFit(
-        n_workers=len(skills),
-        spam_share=float(np.mean(spam)),
-        fixed_share=float(np.mean(fixed)),
-        alpha=mean * common,
-        beta=(1 - mean) * common,
+def calibrate(dataset_names: Sequence[str] = PAID_CROWD_SOURCES) -> CrowdCalibration:
+    """Pool the fits of ``dataset_names`` (see the module docstring)."""
+    fits = [fitted(name) for name in dataset_names]
+    workers = pd.concat([f.workers[f.workers["answers"] >= MIN_ANSWERS] for f in fits])
+    shares = workers["archetype"].value_counts(normalize=True).sort_index()
+    honest = workers.loc[workers["archetype"] == "honest", "skill"].to_numpy(float)
+    share = np.array([_prior_weighted(f.misleading_share, f.class_prior) for f in fits])
+    pull = np.array([f.pull for f in fits])
+    difficulty = np.concatenate([f.population["items"]["difficulty"]["values"] for f in fits])
+    return CrowdCalibration(
+        n_workers=len(workers),
+        n_tasks=sum(f.n_tasks for f in fits),
+        shares={str(k): float(v) for k, v in shares.items()},
+        skill=Beta.of(honest),
+        misleading_share=float(share.mean()),
+        pull=float(pull.mean()),
+        difficulty=Beta.of(difficulty),
     )
 
 
+def _prior_weighted(values: pd.Series, prior: pd.Series) -> float:
+    return float((values * prior.reindex(values.index, fill_value=0.0)).sum())
+
+
 if __name__ == "__main__":
-    fit = fit_skills()
+    fit = calibrate()
+    shares = ", ".join(f"{name} {share:.3f}" for name, share in fit.shares.items())
+    print(f"{fit.n_workers} annotators, {fit.n_tasks} tasks; {shares}")
+    skill = fit.skill
+    print(f"honest P(right) on easy items ~ Beta({skill.alpha:.2f}, {skill.beta:.2f}), mean {skill.mean:.3f}")
+    hard = fit.difficulty
     print(
-        f"{fit.n_workers} workers; spam share {fit.spam_share:.3f} "
-        f"(fixed-answer {fit.fixed_share:.3f}); "
-        f"others ~ Beta({fit.alpha:.2f}, {fit.beta:.2f}), mean {fit.mean:.3f}"
+        f"items: misleading share {fit.misleading_share:.3f}, pull {fit.pull:.3f}, "
+        f"difficulty ~ Beta({hard.alpha:.3f}, {hard.beta:.3f}), mean {hard.mean:.3f}"
     )

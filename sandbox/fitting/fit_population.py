@@ -1,27 +1,22 @@
 """A crowd fitted from real answers: who the annotators are, as a population and as individuals.
 
 :func:`fit_population` takes the answers (``task, worker, label``) and, when there is any, gold
-(Series indexed by task). The truth of a task is its gold label, else its Dawid–Skene consensus.
-It fits:
+(Series indexed by task). The truth of a task is its gold label, else its Dawid–Skene consensus
+(without gold, misleading items cannot be told apart: the consensus sides with the lure). It fits:
 
-- archetypes: each annotator mapped to honest, uniform_spammer, fixed_spammer or adversary (rules
-  in :mod:`sandbox.fitting.annotator_report`), with Dawid–Skene confusions;
-- task difficulty: a task is *misleading* when fewer than half of its answers are right (real
-  crowds have them: the crowd agrees on a wrong label; only gold can reveal them); per true class,
-  the share of misleading tasks and their empirical rates of right answers;
-- skill: P(right answer | worker, true class) on the other tasks, by a logistic model with one
-  coefficient per (worker, class) (scikit-learn, L2-regularised, C=1);
-- mistakes: which wrong label is given, per true class, pooled over all workers;
-- activity: answers per worker, and the exponent of a Zipf (rank-frequency) fit to them.
+- archetypes: each annotator mapped to honest, uniform_spammer, fixed_spammer or adversary (rules in
+  :mod:`sandbox.fitting.annotator_report`);
+- items and skills (:mod:`sandbox.fitting.item_model`, EM): per true class the share of misleading
+  items and where they pull (lures), how strongly the annotators who try are pulled, each honest
+  annotator's P(right | true class) on ordinary items, and where wrong answers go;
+- activity: answers per annotator, and the exponent of a Zipf (rank-frequency) fit to them.
 
-``population`` is a dict in the project's population TOML schema for ``run`` and sweeps: archetype
-shares; honest skill as the empirical values of each worker's fitted overall P(right); mistakes as
-the pooled confusion; adversaries' ``malice`` as their rate of wrong answers; activity as the Zipf
-exponent. The schema has no misleading tasks (difficulty there only pulls answers towards chance),
-so a population alone replays a crowd whose errors are independent.
-:func:`simulate_replica` re-answers the real (task, worker) pairs from the full fitted model, with
-each task's difficulty drawn anew from its class's distribution; it is
-how the fit is validated against the real MV and DS accuracies.
+``population`` is a dict in the population TOML schema for ``run`` and sweeps: archetype shares;
+honest skill as the empirical values of each honest annotator's P(right) on ordinary items (class
+prior weighted), its per-class accuracy and mistakes; the item structure; adversaries' ``malice``;
+activity. :func:`known_workers` turns the individual fits into replay twins
+(:func:`sandbox.simulation.replay.replay`), which is how :mod:`sandbox.fitting.validation` checks a
+fit on held-out tasks.
 """
 
 from __future__ import annotations
@@ -34,11 +29,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from annotators.errors import SandboxError
+from annotators.population import Population
+from sandbox.aggregation.aggregate import aggregate
 from sandbox.fitting.annotator_report import build_report
-from sandbox.randomness import SeedLike, make_rng
+from sandbox.fitting.item_model import ItemFit, fit_items, shares_of
+from sandbox.simulation.replay import KnownWorker
 
 ARCHETYPE_ORDER = ("honest", "uniform_spammer", "fixed_spammer", "adversary")
-MISLEADING_BELOW = 0.5
 
 
 @dataclass(frozen=True)
@@ -47,14 +44,20 @@ class FittedCrowd:
 
     Attributes:
         population: dict in the population TOML schema.
-        workers: DataFrame indexed by ``worker``: ``answers, ds_accuracy, skill, archetype,
-            reason`` (``skill``: the fitted P(right), misleading tasks included, over classes).
-        skills: DataFrame worker × label: P(right answer | true label) on non-misleading tasks.
+        workers: DataFrame indexed by ``worker``: ``answers, ds_accuracy, skill, archetype, reason,
+            top_label`` (``skill``: P(right) on ordinary items for honest annotators, the observed
+            accuracy for the others).
+        skills: DataFrame worker × label: P(right answer | true label) on ordinary items.
+        preferences: DataFrame worker × label: share of each label in the worker's answers (smoothed
+            with one pseudo answer per label): how a worker who ignores the items clicks.
         mistakes: DataFrame true label × answered label: where wrong answers go (rows sum to 1).
-        misleading_share: Series by label: share of tasks of that true label that are misleading.
-        misleading_rates: label → rates of right answers on its misleading tasks.
+        misleading_share: Series by label: share of the items of that true label that mislead.
+        lure: DataFrame true label × label: where misleading items pull (rows sum to 1).
+        pull: probability that an annotator who tries answers the lure of a misleading item.
         confusions: worker → Dawid–Skene confusion (true × answered).
         labels: label values in class-code order.
+        class_prior: Series by label: share of the fitted tasks of each true label.
+        n_tasks: number of fitted tasks (tasks with truth).
         activity: Series indexed by worker: number of answers.
         truth_from_gold: share of the fitted tasks whose truth came from gold.
     """
@@ -62,11 +65,15 @@ class FittedCrowd:
     population: dict[str, Any]
     workers: pd.DataFrame
     skills: pd.DataFrame
+    preferences: pd.DataFrame
     mistakes: pd.DataFrame
     misleading_share: pd.Series
-    misleading_rates: dict[Any, list[float]]
+    lure: pd.DataFrame
+    pull: float
     confusions: dict[Any, pd.DataFrame]
     labels: tuple[Any, ...]
+    class_prior: pd.Series
+    n_tasks: int
     activity: pd.Series
     truth_from_gold: float
 
@@ -92,21 +99,6 @@ def _shares(counts: dict[str, int]) -> dict[str, float]:
     return shares
 
 
-def _mistakes(
-    true_codes: npt.NDArray[np.int64], answer_codes: npt.NDArray[np.int64], k: int
-) -> npt.NDArray[np.float64]:
-    """Pooled wrong-answer distribution per true class (uniform where no mistake was seen)."""
-    counts = np.zeros((k, k))
-    wrong = true_codes != answer_codes
-    np.add.at(counts, (true_codes[wrong], answer_codes[wrong]), 1.0)
-    np.fill_diagonal(counts, 0.0)
-    out = np.empty((k, k))
-    for i in range(k):
-        total = counts[i].sum()
-        out[i] = counts[i] / total if total > 0 else (np.arange(k) != i) / (k - 1)
-    return out
-
-
 def _rounded_rows(matrix: npt.NDArray[np.float64]) -> list[list[float]]:
     """Rows rounded to 6 decimals that still sum to exactly 1."""
     rows = [[round(float(x), 6) for x in row] for row in matrix]
@@ -116,27 +108,6 @@ def _rounded_rows(matrix: npt.NDArray[np.float64]) -> list[list[float]]:
     return rows
 
 
-def _skills(
-    workers: npt.NDArray[np.int64],
-    true_codes: npt.NDArray[np.int64],
-    right: npt.NDArray[np.bool_],
-    n_workers: int,
-    k: int,
-) -> npt.NDArray[np.float64]:
-    """P(right | worker, class) from an L2 logistic model with one coefficient per pair."""
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
-
-    n = len(right)
-    pair = workers.astype(np.int64) * k + true_codes
-    features = sparse.csr_matrix((np.ones(n), (np.arange(n), pair)), shape=(n, n_workers * k))
-    if right.all() or not right.any():
-        return np.full((n_workers, k), float(right.mean()))
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(features, right.astype(int))
-    logits = model.coef_[0] + model.intercept_[0]
-    return np.asarray(1.0 / (1.0 + np.exp(-logits))).reshape(n_workers, k)
-
-
 def fit_population(
     answers: pd.DataFrame,
     *,
@@ -144,60 +115,106 @@ def fit_population(
     gold: pd.Series | None = None,
     description: str = "",
     cost_per_label: float = 0.0,
-    ds_iterations: int = 100,
+    engine: str = "fast",
 ) -> FittedCrowd:
-    """Fit a crowd to ``answers`` (see the module docstring)."""
-    from crowdkit.aggregation import DawidSkene
-
+    """Fit a crowd to ``answers`` (see the module docstring); Dawid–Skene runs once, with ``engine``."""
     labels = sorted(answers["label"].unique().tolist())
     k = len(labels)
     if k < 2:
         raise SandboxError(f"cannot fit a crowd on answers with one label ({labels[0]!r})")
-    ds_labels = DawidSkene(n_iter=ds_iterations).fit_predict(answers)
-    truth = ds_labels if gold is None else gold.combine_first(ds_labels)
+    dawid_skene = aggregate("ds", answers, engine)
+    truth = dawid_skene.labels if gold is None else gold.combine_first(dawid_skene.labels)
     truth = truth[truth.isin(labels)]
-    report = build_report(answers, aggregator=DawidSkene(n_iter=ds_iterations), gold=gold)
+    report = build_report(answers, consensus=dawid_skene, dawid_skene=dawid_skene, gold=gold)
     frame = answers[answers["task"].isin(truth.index)]
     worker_index = pd.Index(sorted(frame["worker"].unique(), key=str))
+    task_index = pd.Index(pd.unique(frame["task"]))
+    true_class = np.searchsorted(labels, truth.reindex(task_index).to_numpy())
+    t = task_index.get_indexer(pd.Index(frame["task"]))
     w = worker_index.get_indexer(pd.Index(frame["worker"]))
-    true_codes = np.searchsorted(labels, frame["task"].map(truth).to_numpy())
-    answer_codes = np.searchsorted(labels, frame["label"].to_numpy())
-    right = true_codes == answer_codes
-    rate = pd.Series(right).groupby(frame["task"].to_numpy()).mean()
-    misleading = rate < MISLEADING_BELOW
-    normal = ~frame["task"].map(misleading).to_numpy(dtype=bool)
-    skills = _skills(w[normal], true_codes[normal], right[normal], len(worker_index), k)
-    task_class = truth.reindex(rate.index)
-    misleading_share = misleading.groupby(task_class).mean().reindex(labels, fill_value=0.0)
-    misleading_rates = {
-        label: [round(float(x), 6) for x in rate[misleading & (task_class == label)]] for label in labels
-    }
-    priors = task_class.value_counts(normalize=True).reindex(labels, fill_value=0.0).to_numpy()
+    a = np.searchsorted(labels, frame["label"].to_numpy())
     workers = report.annotators.reindex(worker_index)[
-        ["answers", "ds_accuracy", "archetype", "reason"]
+        ["answers", "ds_accuracy", "archetype", "reason", "top_label"]
     ].copy()
-    # overall P(right), misleading tasks included: the one-number skill of the population schema
-    mean_rate = np.array([np.mean(misleading_rates[c]) if misleading_rates[c] else 0.0 for c in labels])
-    share = misleading_share.to_numpy()
-    overall = (skills * (1.0 - share) + mean_rate * share) @ priors
-    workers.insert(2, "skill", pd.Series(overall, index=worker_index))
-    mistakes = _mistakes(true_codes, answer_codes, k)
+    honest = (workers["archetype"] == "honest").to_numpy()
+    items = fit_items(t.astype(np.int64), w.astype(np.int64), a, true_class, honest, k)
+    prior = np.bincount(true_class, minlength=k) / len(true_class)
+    observed = np.bincount(w, weights=a == true_class[t], minlength=len(worker_index)) / np.maximum(
+        np.bincount(w, minlength=len(worker_index)), 1
+    )
+    workers.insert(2, "skill", pd.Series(np.where(honest, items.skill @ prior, observed), index=worker_index))
+    population = {
+        "name": name,
+        "description": description or f"fitted from {len(answers)} real answers of {len(workers)} annotators",
+        "pool_size": len(workers),
+        "cost_per_label": float(cost_per_label),
+        "activity": _activity(workers["answers"]),
+        "items": {
+            "misleading_share": shares_of(items),
+            "lure": _rounded_rows(items.lure),
+            "pull": round(items.pull, 6),
+            "difficulty": {"values": items.difficulty_values()},
+        },
+        "archetypes": _archetypes(workers, items, labels, report.annotators),
+    }
+    return FittedCrowd(
+        population=population,
+        workers=workers,
+        skills=pd.DataFrame(items.skill, index=worker_index, columns=labels),
+        preferences=_preferences(w, a, len(worker_index), k, worker_index, labels),
+        mistakes=pd.DataFrame(items.mistakes, index=labels, columns=labels),
+        misleading_share=pd.Series(items.misleading_share, index=labels, name="misleading_share"),
+        lure=pd.DataFrame(items.lure, index=labels, columns=labels),
+        pull=items.pull,
+        confusions=report.confusions,
+        labels=tuple(labels),
+        class_prior=pd.Series(prior, index=labels, name="prior"),
+        n_tasks=len(task_index),
+        activity=workers["answers"].rename("answers"),
+        truth_from_gold=float(truth.index.isin(gold.index).mean()) if gold is not None else 0.0,
+    )
+
+
+def _preferences(
+    w: npt.NDArray[np.intp],
+    a: npt.NDArray[np.intp],
+    n_workers: int,
+    k: int,
+    index: pd.Index,
+    labels: list[Any],
+) -> pd.DataFrame:
+    """Each worker's share of each label among their answers, with one pseudo answer per label."""
+    counts = np.ones((n_workers, k))
+    np.add.at(counts, (w, a), 1.0)
+    return pd.DataFrame(counts / counts.sum(axis=1, keepdims=True), index=index, columns=labels)
+
+
+def _activity(answers: pd.Series) -> Any:
+    exponent = zipf_exponent(answers)
+    return {"zipf": exponent} if exponent >= 0.05 else "uniform"
+
+
+def _archetypes(
+    workers: pd.DataFrame, items: ItemFit, labels: list[Any], annotators: pd.DataFrame
+) -> dict[str, dict[str, Any]]:
+    """The population's archetype tables: shares, and each archetype's fitted parameters."""
     counts = workers["archetype"].value_counts().to_dict()
     shares = _shares({a: int(counts.get(a, 0)) for a in ARCHETYPE_ORDER})
+    honest = (workers["archetype"] == "honest").to_numpy()
     archetypes: dict[str, dict[str, Any]] = {}
     if "honest" in shares:
-        honest = workers.loc[workers["archetype"] == "honest", "skill"]
         archetypes["honest"] = {
             "share": shares["honest"],
-            "skill": {"values": [round(float(x), 6) for x in honest]},
+            "skill": {"values": [round(float(x), 6) for x in workers.loc[honest, "skill"]]},
+            "class_accuracy": [round(float(x), 6) for x in items.skill[honest].mean(axis=0)],
             "mistakes": "confusion",
-            "confusion": _rounded_rows(mistakes),
+            "confusion": _rounded_rows(items.mistakes),
         }
     if "uniform_spammer" in shares:
         archetypes["uniform_spammer"] = {"share": shares["uniform_spammer"]}
     if "fixed_spammer" in shares:
         fixed: dict[str, Any] = {"share": shares["fixed_spammer"]}
-        chosen = set(report.annotators.loc[report.annotators["archetype"] == "fixed_spammer", "top_label"])
+        chosen = set(annotators.loc[annotators["archetype"] == "fixed_spammer", "top_label"])
         if len(chosen) == 1:
             fixed["label"] = labels.index(chosen.pop())
         archetypes["fixed_spammer"] = fixed
@@ -207,68 +224,53 @@ def fit_population(
             "share": shares["adversary"],
             "malice": {"values": [round(float(x), 6) for x in wrong]},
         }
-    exponent = zipf_exponent(workers["answers"])
-    population = {
-        "name": name,
-        "description": description or f"fitted from {len(answers)} real answers of {len(workers)} annotators",
-        "pool_size": len(workers),
-        "cost_per_label": float(cost_per_label),
-        "activity": {"zipf": exponent} if exponent >= 0.05 else "uniform",
-        "archetypes": archetypes,
-    }
-    return FittedCrowd(
-        population=population,
-        workers=workers,
-        skills=pd.DataFrame(skills, index=worker_index, columns=labels),
-        mistakes=pd.DataFrame(mistakes, index=labels, columns=labels),
-        misleading_share=misleading_share,
-        misleading_rates=misleading_rates,
-        confusions=report.confusions,
-        labels=tuple(labels),
-        activity=workers["answers"].rename("answers"),
-        truth_from_gold=float(truth.index.isin(gold.index).mean()) if gold is not None else 0.0,
-    )
+    return archetypes
 
 
-def simulate_replica(
-    fitted: FittedCrowd, structure: pd.DataFrame, truth: pd.Series, seed: SeedLike
-) -> pd.DataFrame:
-    """Answer the (task, worker) pairs of ``structure`` anew from the fitted model.
+def population_toml(fitted: FittedCrowd, source: str) -> str:
+    """The fitted population as a TOML file, with what was measured but is not in the schema as
+    comments. ``source`` names the export it was fitted on."""
+    import tomli_w
 
-    ``truth`` gives each task's true label (Series indexed by task); pairs on tasks without truth
-    are left out. Each class gets its fitted share of misleading tasks (on one, every worker is
-    right with one rate drawn from that class's misleading rates), else worker ``w`` is right with
-    ``skills[w, class]``; wrong answers follow ``mistakes``. Returns ``task, worker, label``.
-    """
-    rng = make_rng(seed)
-    pairs = structure[structure["task"].isin(truth.index)][["task", "worker"]]
-    missing = sorted(set(pairs["worker"]) - set(fitted.skills.index), key=str)
-    if missing:
-        raise SandboxError(f"workers not in the fit: {', '.join(map(str, missing[:10]))}")
-    labels = list(fitted.labels)
-    k = len(labels)
-    tasks = pd.Index(pd.unique(pairs["task"]))
-    task_class = np.searchsorted(labels, truth.reindex(tasks).to_numpy())
-    task_rate = np.full(len(tasks), np.nan)  # NaN: an ordinary task
-    for c, label in enumerate(labels):
-        members = np.flatnonzero(task_class == c)
-        rates = fitted.misleading_rates[label]
-        n_chosen = round(float(fitted.misleading_share[label]) * len(members))
-        chosen = rng.choice(members, size=n_chosen, replace=False)
-        if rates and len(chosen):
-            task_rate[chosen] = rng.choice(rates, size=len(chosen))
-    t = tasks.get_indexer(pd.Index(pairs["task"]))
-    w = fitted.skills.index.get_indexer(pd.Index(pairs["worker"]))
-    true_codes = task_class[t]
-    p_right = np.where(np.isnan(task_rate[t]), fitted.skills.to_numpy()[w, true_codes], task_rate[t])
-    right = rng.random(len(pairs)) < p_right
-    cumulative = np.cumsum(fitted.mistakes.to_numpy()[true_codes], axis=1)
-    wrong = np.minimum((rng.random(len(pairs))[:, None] > cumulative).sum(axis=1), k - 1)
-    codes = np.where(right, true_codes, wrong)
-    return pd.DataFrame(
-        {
-            "task": pairs["task"].to_numpy(),
-            "worker": pairs["worker"].to_numpy(),
-            "label": np.asarray(labels, dtype=object)[codes],
-        }
-    ).astype({"label": structure["label"].dtype})
+    counts = fitted.workers["archetype"].value_counts()
+    header = [
+        f"# Population fitted by `crowd-sandbox fit` from {source}",
+        f"# ({int(fitted.activity.sum())} answers, {len(fitted.workers)} annotators, labels "
+        f"{', '.join(map(str, fitted.labels))}; class code i = i-th label).",
+        f"# Truth: gold on {fitted.truth_from_gold:.0%} of the tasks, Dawid-Skene consensus elsewhere.",
+        "# Annotators mapped to archetypes: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".",
+        f"# Answers per annotator: median {fitted.activity.median():g}, max {fitted.activity.max()}.",
+        "# Misleading items (the crowd is pulled to one wrong label) per true label: "
+        + ", ".join(f"{k} {v:.1%}" for k, v in fitted.misleading_share.items())
+        + f"; pull {fitted.pull:.2f}.",
+        f"# Activity: Zipf exponent {zipf_exponent(fitted.activity):g} fitted to answers per annotator.",
+    ]
+    if fitted.truth_from_gold == 0.0:
+        header += [
+            "# No gold: the Dawid-Skene consensus stands in for the truth. It sides with the lure on",
+            "# misleading items, so those are hardly seen: the misleading shares above are a lower bound.",
+        ]
+    return "\n".join([*header, ""]) + tomli_w.dumps(fitted.population)
+
+
+def fitted_population(fitted: FittedCrowd) -> Population:
+    """The fitted crowd as a :class:`Population` (what ``run`` would simulate from the TOML)."""
+    return Population.from_dict(fitted.population, source=f"population fitted as {fitted.population['name']}")
+
+
+def known_workers(fitted: FittedCrowd) -> dict[Any, KnownWorker]:
+    """Each fitted annotator as a replay twin: archetype, P(right) and, for a fixed-answer spammer,
+    the code of the label they give."""
+    codes = {label: code for code, label in enumerate(fitted.labels)}
+    twins = {}
+    class_skills = fitted.skills.to_numpy()
+    preferences = fitted.preferences.to_numpy()
+    for row_number, (worker, row) in enumerate(fitted.workers.iterrows()):
+        archetype = str(row["archetype"])
+        label = codes.get(row["top_label"], -1) if archetype == "fixed_spammer" else -1
+        class_skill = tuple(float(x) for x in class_skills[row_number]) if archetype == "honest" else None
+        preference = (
+            tuple(float(x) for x in preferences[row_number]) if archetype == "uniform_spammer" else None
+        )
+        twins[worker] = KnownWorker(archetype, float(row["skill"]), int(label), class_skill, preference)
+    return twins

@@ -1,4 +1,4 @@
-"""Reading user tables (CSV or Parquet) and validating the answers/truth contracts where they enter."""
+"""Reading user tables (CSV or Parquet): every failure is one SandboxError naming the file."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pandas as pd
 from annotators.errors import SandboxError
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
-ANSWER_COLUMNS = ("task", "worker", "label")
 
 
 def read_table(path: str | Path, what: str) -> pd.DataFrame:
@@ -43,16 +42,3 @@ def require_columns(table: pd.DataFrame, columns: Sequence[str], source: str) ->
             f"{source}: missing column {missing[0]!r}; needs {', '.join(columns)}, "
             f"found {', '.join(map(str, table.columns))}"
         )
-
-
-def validate_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
-    """Check the answers contract (``task, worker, label``, no empty cells, at least one row)."""
-    require_columns(table, ANSWER_COLUMNS, source)
-    answers = table[list(ANSWER_COLUMNS)]
-    if answers.empty:
-        raise SandboxError(f"{source}: no answers")
-    empty = answers.isna().any(axis=1)
-    if empty.any():
-        row = int(empty.to_numpy().nonzero()[0][0])
-        raise SandboxError(f"{source}: row {row + 1} has an empty task, worker or label")
-    return answers.reset_index(drop=True)

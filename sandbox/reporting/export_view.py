@@ -17,10 +17,10 @@ import pandas as pd
 
 from annotators.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
-from sandbox.fitting.annotator_report import AnnotatorReport, PrecomputedAggregator, build_report
+from sandbox.fitting.annotator_report import AnnotatorReport, build_report
+from sandbox.io.answers import align_gold, read_gold
 from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.io.importers import ImportedAnswers, load_answers
-from sandbox.io.real_answers import read_gold
 
 UPLOAD_SUFFIXES = (".json", ".csv", ".parquet", ".pq")
 
@@ -59,14 +59,19 @@ def read_upload(answers: tuple[bytes, str], gold: tuple[bytes, str] | None, dire
     Every problem is a SandboxError naming the file."""
     imported = load_answers(_save(*answers, directory / "answers"))
     truth = read_gold(_save(*gold, directory / "gold")) if gold is not None else imported.gold
+    if truth is not None and len(truth):
+        truth = align_gold(
+            truth, imported.answers, gold[1] if gold is not None else f"{answers[1]} (its ground truth)"
+        )
     return Upload(Path(answers[1]).name, imported, truth if truth is not None and len(truth) else None)
 
 
 def analyse(upload: Upload, aggregator: str) -> tuple[AnnotatorReport, pd.DataFrame]:
     """The annotator report and the consensus table (``task, label, confidence``) of ``aggregator``."""
-    aggregation = aggregate(aggregator, upload.answers)
-    report = build_report(upload.answers, aggregator=PrecomputedAggregator(aggregation), gold=upload.gold)
-    return report, consensus_table(aggregation.labels, aggregation.probas)
+    consensus = aggregate(aggregator, upload.answers)
+    dawid_skene = consensus if consensus.confusion is not None else aggregate("ds", upload.answers)
+    report = build_report(upload.answers, consensus=consensus, dawid_skene=dawid_skene, gold=upload.gold)
+    return report, consensus_table(consensus.labels, consensus.probas)
 
 
 def predictions_json(upload: Upload, consensus: pd.DataFrame, aggregator: str) -> str | None:

@@ -1,15 +1,26 @@
-"""Turning outcomes into what the CLI prints: JSON-ready dicts (NaN/inf → null) and aligned tables."""
+"""What the CLI prints: JSON-ready dicts (NaN/inf → null) and tables of outcomes, comparisons and
+annotator reports."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from sandbox.experiment.compare import Comparison
-from sandbox.experiment.experiment import AggregatorScore, Outcome
-from sandbox.metrics.labels import ban_precision_recall
+from sandbox.fitting.annotator_report import AnnotatorReport
+from sandbox.fitting.validation import (
+    ACCURACY_TOLERANCE,
+    TVD_TOLERANCE,
+    WRONG_MAJORITY_TOLERANCE,
+    Validation,
+)
+from sandbox.metrics.outcome import AggregatorScore, Outcome
+from sandbox.metrics.workers import ban_precision_recall
+from sandbox.reporting.tables import format_cell, frame_table, table
 
 
 def finite_or_none(value: float | None) -> float | None:
@@ -61,39 +72,14 @@ def _score_json(score: AggregatorScore) -> dict[str, Any]:
         value = getattr(score, name)
         if value is not None:
             row[name] = finite_or_none(value)
+    for name, value in score.extra.items():
+        row[name] = finite_or_none(value)
     return row
 
 
 def dumps(document: Mapping[str, Any]) -> str:
     """Pretty, strict JSON (no NaN)."""
     return json.dumps(document, indent=2, allow_nan=False)
-
-
-def format_cell(value: Any, digits: int = 4) -> str:
-    """One table cell: floats to ``digits`` decimals, missing as '-'."""
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "-"
-        if math.isinf(value):
-            return "inf"
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """An aligned plain-text table (text left-aligned, numbers right-aligned)."""
-    cells = [[format_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    numeric = [all(isinstance(row.get(c), int | float) for row in rows) for c in columns]
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(
-            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)
-        ).rstrip()
-
-    return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)])
 
 
 def outcome_table(outcome: Outcome, title: str) -> str:
@@ -107,12 +93,14 @@ def outcome_table(outcome: Outcome, title: str) -> str:
             "coverage": s.coverage,
             "cost/correct": s.cost_per_correct_label,
             **{name: getattr(s, name) for name in optional},
+            **{name: s.extra.get(name) for name in outcome.table_extras},
             "seconds": s.seconds,
         }
         for s in outcome.scores
     ]
     columns = ["aggregator", "accuracy", "f1_macro", "coverage", "cost/correct"]
     columns += [n for n in optional if any(getattr(s, n) is not None for s in outcome.scores)]
+    columns += [n for n in outcome.table_extras if any(s.extra.get(n) is not None for s in outcome.scores)]
     columns.append("seconds")
     lines = [
         title,
@@ -187,3 +175,109 @@ def comparison_table(document: Mapping[str, Any]) -> str:
             f"\ndownstream model trained on true labels: {format_cell(document['downstream_accuracy_clean'])}"
         )
     return "\n".join(lines)
+
+
+def plain(value: Any) -> Any:
+    """JSON-friendly scalar: numpy → Python, NaN → None."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A DataFrame (index included) as JSON-friendly rows."""
+    return [{str(k): plain(v) for k, v in row.items()} for row in frame.reset_index().to_dict("records")]
+
+
+def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole annotator report as one JSON document; ``header`` joins the ``overall`` part."""
+    confusions = {
+        str(plain(w)): {
+            str(plain(t)): {str(plain(a)): float(p) for a, p in row.items()} for t, row in m.iterrows()
+        }
+        for w, m in report.confusions.items()
+    }
+    return {
+        "overall": {**{k: plain(v) for k, v in report.overall.items()}, **header},
+        "annotators": records(report.annotators),
+        "tasks": records(report.tasks),
+        "confusions": confusions,
+    }
+
+
+def report_table(report: AnnotatorReport, title: str) -> str:
+    """The annotator report for a terminal: overall figures, suspected spammers first, least confident
+    tasks."""
+    lines = [title]
+    for key, value in report.overall.items():
+        lines.append(f"  {key}: {f'{value:.4f}' if isinstance(value, float) else value}")
+    quality = "ds_accuracy" if "ds_accuracy" in report.annotators.columns else "agreement"
+    annotators = report.annotators.sort_values(["suspect", quality], ascending=[False, True])
+    lines += ["", "annotators (suspected spammers first):", frame_table(annotators)]
+    lines += ["", "least confident tasks:", frame_table(report.tasks.sort_values("confidence").head(10))]
+    return "\n".join(lines)
+
+
+def sweep_summary_table(summary: pd.DataFrame, params: list[str], metrics: list[str]) -> str:
+    """A sweep's summary (:func:`sandbox.sweep.summary.summarize`) with ``mean ± half-width`` per metric."""
+    rows = []
+    for record in summary.to_dict("records"):
+        row = {key: record[key] for key in ("role", *params, "aggregator", "seeds", "errors")}
+        for metric in metrics:
+            mean, half = record[f"{metric}_mean"], record[f"{metric}_ci95"]
+            row[metric] = (
+                "n/a"
+                if math.isnan(mean)
+                else f"{mean:.4g}"
+                if math.isnan(half)
+                else f"{mean:.4g} ± {half:.2g}"
+            )
+        rows.append(row)
+    return table(rows, ["role", *params, "aggregator", "seeds", "errors", *metrics])
+
+
+def validation_table(result: Validation) -> str:
+    """Real vs replica on the held-out tasks, one row per measure, with its tolerance and verdict."""
+    verdict = result.within_tolerance
+    real, replica = result.real, result.replica
+    rows = [
+        _measure("majority-vote accuracy", real.mv, replica.mv, f"±{ACCURACY_TOLERANCE:g}", verdict["mv"]),
+        _measure("Dawid–Skene accuracy", real.ds, replica.ds, f"±{ACCURACY_TOLERANCE:g}", verdict["ds"]),
+        _measure(
+            "share of wrong majorities",
+            real.wrong_majority_share,
+            replica.wrong_majority_share,
+            f"±{WRONG_MAJORITY_TOLERANCE:g}",
+            verdict["wrong_majority"],
+        ),
+        {
+            "measure": "majority-share histogram (TVD)",
+            "difference": result.tvd_majority_share,
+            "tolerance": f"<= {TVD_TOLERANCE:g}",
+            "verdict": "ok" if verdict["majority_share"] else "off",
+        },
+        {
+            "measure": "worker accuracy (KS statistic)",
+            "difference": result.ks_worker_accuracy,
+            "tolerance": "-",
+        },
+    ]
+    title = (
+        f"{result.dataset}: fitted on {result.n_tasks_fit} tasks, replayed on {result.n_tasks_test} held-out "
+        f"tasks ({result.seeds} split{'s' if result.seeds > 1 else ''}) — "
+        f"{'within tolerance' if verdict['all'] else 'outside tolerance'}"
+    )
+    return title + "\n\n" + table(rows, ["measure", "real", "replica", "difference", "tolerance", "verdict"])
+
+
+def _measure(name: str, real: float, replica: float, tolerance: str, ok: bool) -> dict[str, Any]:
+    return {
+        "measure": name,
+        "real": real,
+        "replica": replica,
+        "difference": replica - real,
+        "tolerance": tolerance,
+        "verdict": "ok" if ok else "off",
+    }

@@ -1,6 +1,6 @@
 """What the dashboard draws from a sweep results store: bands across seeds, references, frontier.
 
-A results directory of ``crowd-sandbox sweep`` (:mod:`sandbox.sweep.store`) holds ``sweep.toml``
+A results directory of ``crowd-sandbox sweep`` (:mod:`sandbox.sweep.store`) holds ``_sweep.toml``
 (the resolved spec; its ``[grid]`` keys are the swept parameters) and ``parts/*.parquet``: one row
 per cell and aggregator with ``cell, point, role``, the grid parameters, ``seed_index, seed,
 aggregator``, the metrics and ``error``. ``role`` is ``crowd`` for grid cells and ``reference`` for
@@ -56,7 +56,7 @@ def read_sweep(root: str | Path) -> Sweep:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SandboxError(f"{store.spec_path} cannot be read: {error}") from None
     if spec is None:
-        raise SandboxError(f"{str(root)!r} is not a sweep results directory (no sweep.toml in it)")
+        raise SandboxError(f"{str(root)!r} is not a sweep results directory (no _sweep.toml in it)")
     try:
         frame = read_results(root)
     except (OSError, ValueError, pa.ArrowException) as error:
@@ -171,3 +171,22 @@ def with_cheating_rate(results: pd.DataFrame, honest_share: str) -> pd.DataFrame
         raise SandboxError(f"the sweep has no column {honest_share!r}; it must vary the honest share")
     share = pd.to_numeric(results[honest_share], errors="coerce").astype(float)
     return results.assign(cheating_rate=(1.0 - share).round(6))
+
+
+#: The measures of :func:`accuracy_by_items`: column → what the chart calls it.
+ITEM_MEASURES = {"accuracy": "all items", "accuracy_misleading": "misleading items"}
+
+
+def accuracy_by_items(results: pd.DataFrame, x: str, aggregator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``aggregator``'s accuracy on all items and on the misleading ones as ``x`` grows (crowd rows:
+    ``items, <x>, mean, low, high, seeds``), and the reference's (``items, mean, low, high, seeds``).
+    SandboxError when the sweep has no misleading items (no ``accuracy_misleading`` column)."""
+    if "accuracy_misleading" not in results.columns:
+        raise SandboxError("the sweep has no misleading items (no accuracy_misleading column)")
+    chosen = results[results["aggregator"] == aggregator]
+    curves, references = [], []
+    for column, label in ITEM_MEASURES.items():
+        curve = bands(chosen, x, column).drop(columns="aggregator")
+        curves.append(curve.assign(items=label))
+        references.append(reference(chosen, column).drop(columns="aggregator").assign(items=label))
+    return pd.concat(curves, ignore_index=True), pd.concat(references, ignore_index=True)

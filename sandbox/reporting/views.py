@@ -15,9 +15,11 @@ import tomli_w
 
 from annotators.errors import SandboxError
 from annotators.population import Population
-from sandbox.experiment.experiment import Outcome
 from sandbox.metrics.labels import scored_pairs
+from sandbox.metrics.outcome import Outcome
 
+#: The pull of misleading items measured on real MTurk crowds (``paid_crowd.toml``).
+DEFAULT_PULL = 0.72
 #: Aggregators a run uses unless told otherwise (the CLI's default set).
 DEFAULT_AGGREGATORS = ("mv", "wawa", "ds")
 
@@ -136,6 +138,25 @@ def edit_population(
     if cost_per_label is not None:
         data["cost_per_label"] = float(cost_per_label)
     return Population.from_dict(data, source="edited population")
+
+
+def with_misleading_share(population: Population, share: float) -> Population:
+    """``population`` whose items are misleading with ``share`` for every class (its pull kept, or the
+    paid crowd's measured 0.72 when it had none); 0 means independent errors. Validated."""
+    data = population.to_dict()
+    items = dict(data.get("items", {}))
+    items["misleading_share"] = float(share)
+    items.setdefault("pull", DEFAULT_PULL)
+    if not items["pull"]:
+        items["pull"] = DEFAULT_PULL
+    data["items"] = items
+    return Population.from_dict(data, source="edited items")
+
+
+def misleading_share(population: Population) -> float:
+    """The population's share of misleading items (the first class's; 0 without items)."""
+    shares = population.items.misleading_share
+    return float(shares[0]) if shares and population.items.pull > 0 else 0.0
 
 
 def beta_from_mean(mean: float, strength: float) -> tuple[float, float]:

@@ -9,19 +9,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from annotators.archetypes import AnswerBatch, EarlierAnswers
+from annotators.items import NO_LURE
 from annotators.population import Population
 
 
 @dataclass(frozen=True)
 class Crowd:
     """The drawn pool, one entry per worker: member index (into ``population.members``), true
-    ``skill``, behaviour ``ability``, fixed ``label`` and ring ``group``."""
+    ``skill``, behaviour ``ability`` (and ``class_ability``, n_workers × K, per true class), fixed
+    ``label``, ring ``group`` and ``preference`` (n_workers × K: answer shares when ignoring items)."""
 
     member: NDArray[Any]
     skill: NDArray[Any]
     ability: NDArray[Any]
     label: NDArray[Any]
     group: NDArray[Any]
+    class_ability: NDArray[Any]
+    preference: NDArray[Any]
 
 
 @dataclass(frozen=True)
@@ -36,13 +40,21 @@ class Items:
 
 @dataclass(frozen=True)
 class TaskContext:
-    """What the answering needs to know of the tasks (per dataset row) and the campaign."""
+    """What the answering needs to know of the tasks (per dataset row) and the campaign.
+
+    ``task_data``: what the task kind shows of each task (``Dataset.task_context()``), passed on to
+    archetypes. ``lure``: per task, the class a misleading item pulls to (``NO_LURE`` for ordinary
+    items; None: no misleading items); ``pull``: the probability that a worker who tries answers it.
+    """
 
     truth: NDArray[Any]
     difficulty: NDArray[Any]
     confusion: NDArray[Any] | None
     class_prior: NDArray[Any]
     campaign_key: int
+    lure: NDArray[Any] | None = None
+    pull: float = 0.0
+    task_data: Any = None
 
     @property
     def n_classes(self) -> int:
@@ -53,13 +65,23 @@ def draw_crowd(
     population: Population, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
 ) -> Crowd:
     """Draw the pool: archetype counts by largest remainder, then each archetype's traits."""
-    parts: dict[str, list[NDArray[Any]]] = {k: [] for k in ("member", "skill", "ability", "label", "group")}
+    names = ("member", "skill", "ability", "label", "group", "class_ability", "preference")
+    parts: dict[str, list[NDArray[Any]]] = {k: [] for k in names}
     for index, (member, count) in enumerate(zip(population.members, population.worker_counts(), strict=True)):
         traits = member.archetype.draw_workers(int(count), n_classes, class_prior, rng)
+        ability = (traits.ability if traits.ability is not None else traits.skill).astype(float)
         parts["member"].append(np.full(count, index, dtype=np.int64))
         parts["skill"].append(traits.skill.astype(float))
-        parts["ability"].append(
-            (traits.ability if traits.ability is not None else traits.skill).astype(float)
+        parts["ability"].append(ability)
+        parts["class_ability"].append(
+            traits.class_ability.astype(float)
+            if traits.class_ability is not None
+            else np.repeat(ability[:, None], n_classes, axis=1)
+        )
+        parts["preference"].append(
+            traits.preference.astype(float)
+            if traits.preference is not None
+            else np.full((count, n_classes), 1.0 / n_classes)
         )
         parts["label"].append(traits.label)
         parts["group"].append(
@@ -89,7 +111,26 @@ def answer(
             if member.archetype.answers_last == last and mask.any():
                 batch = batch_for(items, mask, crowd, context, earlier)
                 labels[mask] = member.archetype.answer(batch, rng)
+        if not last and context.lure is not None:
+            _follow_lures(labels, items, member_of_item, population, context, rng)
     return labels, earlier
+
+
+def _follow_lures(
+    labels: NDArray[Any],
+    items: Items,
+    member_of_item: NDArray[Any],
+    population: Population,
+    context: TaskContext,
+    rng: np.random.Generator,
+) -> None:
+    """On misleading items, workers who try (honest archetypes) answer the lure with probability
+    ``context.pull`` (in place; copiers answer afterwards and copy what they see)."""
+    assert context.lure is not None
+    tries = np.array([m.archetype.honest for m in population.members])[member_of_item]
+    lure = context.lure[items.task]
+    pulled = tries & (lure != NO_LURE) & (rng.random(len(labels)) < context.pull)
+    labels[pulled] = lure[pulled]
 
 
 def with_answers(
@@ -107,11 +148,12 @@ def batch_for(
 ) -> AnswerBatch:
     """The AnswerBatch of the items selected by ``mask``."""
     task, worker = items.task[mask], items.worker[mask]
+    truth = context.truth[task]
     return AnswerBatch(
         task=task,
         worker=worker,
-        truth=context.truth[task],
-        ability=crowd.ability[worker],
+        truth=truth,
+        ability=crowd.class_ability[worker, truth],
         label=crowd.label[worker],
         group=crowd.group[worker],
         is_gold=items.is_gold[mask],
@@ -123,4 +165,6 @@ def batch_for(
         campaign_key=context.campaign_key,
         task_confusion=context.confusion,
         earlier=earlier,
+        worker_preference=crowd.preference,
+        context=context.task_data,
     )

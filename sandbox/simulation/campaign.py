@@ -19,15 +19,20 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from annotators.archetypes import EarlierAnswers
+from annotators.items import NO_LURE
 from annotators.population import Population
 from sandbox.datasets import Dataset
-from sandbox.randomness import SeedLike, make_rng
+from sandbox.randomness import SeedLike, make_rng, substream
 from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
 from sandbox.simulation.assignment import assign_slots, check_redundancy
 from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 
 MAX_ROUNDS = 200
+#: The random stream that decides which items are misleading (see ``sandbox.randomness.substream``).
+ITEM_STREAM = 0x17E5
+#: The random stream of the items' measured difficulty (shared by every population, like lures).
+DIFFICULTY_STREAM = 0xD1F
 
 
 @dataclass(frozen=True)
@@ -52,15 +57,19 @@ class Campaign:
     """What a campaign produced.
 
     ``answers``: kept answers ``task, worker, label`` (dataset task ids, worker ids 0..pool-1, class codes).
-    ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``admitted``,
+    ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``label`` (a
+    worker's fixed class or promoted item, -1 when none), ``admitted``,
     ``banned``, ``gold_answers``, ``gold_correct``.
     ``cost``: paid answers × cost per label + fixed cost.
+    ``lure``: per dataset row, the class a misleading item pulls to (``NO_LURE`` for ordinary items);
+    None when the population's items mislead nobody.
     """
 
     answers: pd.DataFrame
     workers: pd.DataFrame
     cost: float
     stats: CampaignStats
+    lure: NDArray[Any] | None = None
 
     @property
     def n_labels(self) -> int:
@@ -107,13 +116,24 @@ def run_campaign(
     crowd = draw_crowd(population, dataset.n_classes, prior, rng)
     weights = population.activity_weights(rng)
     if difficulty is None:
-        difficulty = task_difficulty(dataset, policy, rng)
+        difficulty = task_difficulty(
+            dataset, policy, rng, population.items, substream(seed, DIFFICULTY_STREAM)
+        )
+    truth = dataset.truth.to_numpy()
+    items = population.items
     context = TaskContext(
-        truth=dataset.truth.to_numpy(),
+        truth=truth,
         difficulty=difficulty.difficulty,
         confusion=difficulty.confusion,
         class_prior=prior,
         campaign_key=int(rng.integers(2**62)),
+        lure=(
+            items.draw(truth, dataset.n_classes, substream(seed, ITEM_STREAM), difficulty.confusion)
+            if items.misleading
+            else None
+        ),
+        pull=items.pull,
+        task_data=dataset.task_context(),
     )
     pool = population.pool_size
     state = _WorkerState(
@@ -124,7 +144,8 @@ def run_campaign(
         admitted=np.ones(pool, dtype=bool),
     )
     earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-    qualification_answers = _qualify(policy, crowd, population, context, state, earlier, rng)
+    gold_rows = dataset.gold_rows()
+    qualification_answers = _qualify(policy, crowd, population, context, state, earlier, gold_rows, rng)
 
     store = _Answers([], [], [])
     target = np.full(dataset.n_tasks, policy.redundancy, dtype=np.int64)
@@ -145,14 +166,14 @@ def run_campaign(
         if len(new_task) == 0:
             break  # nobody eligible is left for the tasks that still need answers
         rounds += 1
-        items = _interleave_gold(new_task, new_worker, policy.gold_rate, state, dataset.n_tasks, rng)
-        labels, earlier = answer(items, crowd, population, context, earlier, rng)
-        done = _apply_bans(items, labels, context.truth, policy, state)
-        real = done & ~items.is_gold
+        round_items = _interleave_gold(new_task, new_worker, policy.gold_rate, state, context, gold_rows, rng)
+        labels, earlier = answer(round_items, crowd, population, context, earlier, rng)
+        done = _apply_bans(round_items, labels, context.truth, policy, state)
+        real = done & ~round_items.is_gold
         labels_bought += int(real.sum())
-        gold_answers += int((done & items.is_gold).sum())
-        store.task.append(items.task[real])
-        store.worker.append(items.worker[real])
+        gold_answers += int((done & round_items.is_gold).sum())
+        store.task.append(round_items.task[real])
+        store.worker.append(round_items.worker[real])
         store.label.append(labels[real])
 
     task, worker, label = store.arrays()
@@ -169,7 +190,7 @@ def run_campaign(
         rounds=rounds,
     )
     cost = stats.paid_answers * population.cost_per_label + population.fixed_cost
-    return Campaign(answers, worker_table(population, crowd, state), cost, stats)
+    return Campaign(answers, worker_table(population, crowd, state), cost, stats, context.lure)
 
 
 def _qualify(
@@ -179,6 +200,7 @@ def _qualify(
     context: TaskContext,
     state: _WorkerState,
     earlier: EarlierAnswers,
+    gold_rows: NDArray[Any] | None,
     rng: np.random.Generator,
 ) -> int:
     """Every worker answers ``policy.qualification`` gold questions; those below the threshold are out."""
@@ -188,7 +210,7 @@ def _qualify(
     pool = len(crowd.member)
     worker = np.repeat(np.arange(pool), questions)
     items = Items(
-        task=rng.integers(0, len(context.truth), size=len(worker)),
+        task=gold_tasks(len(worker), context, gold_rows, rng),
         worker=worker,
         is_gold=np.ones(len(worker), dtype=bool),
         position=np.tile(np.arange(questions), pool),
@@ -205,7 +227,8 @@ def _interleave_gold(
     worker: NDArray[Any],
     gold_rate: float,
     state: _WorkerState,
-    n_tasks: int,
+    context: TaskContext,
+    gold_rows: NDArray[Any] | None,
     rng: np.random.Generator,
 ) -> Items:
     """Each worker's new tasks in task order, with Geometric(1 - gold_rate) gold questions before each
@@ -223,11 +246,27 @@ def _interleave_gold(
     offset = np.arange(n_gold) - np.repeat(np.cumsum(gold_before) - gold_before, gold_before)
     gold_position = np.repeat(real_position - gold_before, gold_before) + offset
     return Items(
-        task=np.concatenate([task, rng.integers(0, n_tasks, size=n_gold)]),
+        task=np.concatenate([task, gold_tasks(n_gold, context, gold_rows, rng)]),
         worker=np.concatenate([worker, gold_worker]),
         is_gold=np.concatenate([np.zeros(len(task), dtype=bool), np.ones(n_gold, dtype=bool)]),
         position=np.concatenate([real_position, gold_position]),
     )
+
+
+def gold_tasks(
+    count: int, context: TaskContext, gold_rows: NDArray[Any] | None, rng: np.random.Generator
+) -> NDArray[Any]:
+    """The tasks ``count`` gold questions are copies of: any task, or the dataset's gold pool
+    (``gold_rows``); never a misleading item (a requester picks clear cases for quality control)."""
+    pool = gold_rows
+    if context.lure is not None:
+        ordinary = np.flatnonzero(context.lure == NO_LURE)
+        clear = ordinary if pool is None else np.intersect1d(np.asarray(pool), ordinary)
+        if len(clear):  # when every item misleads, gold comes from where it can
+            pool = clear
+    if pool is None:
+        return rng.integers(0, len(context.truth), size=count)
+    return np.asarray(pool)[rng.integers(0, len(pool), size=count)]
 
 
 def _cumsum_within(groups: NDArray[Any], values: NDArray[Any]) -> NDArray[Any]:
@@ -291,6 +330,7 @@ def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> p
             "archetype": archetypes[crowd.member],
             "honest": honest[crowd.member],
             "skill": crowd.skill,
+            "label": crowd.label,
             "admitted": state.admitted,
             "banned": state.banned,
             "gold_answers": state.gold_seen,

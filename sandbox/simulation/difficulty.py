@@ -18,6 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from annotators.errors import SandboxError
+from annotators.items import ItemStructure
 from sandbox.datasets import Dataset
 from sandbox.simulation.policy import CampaignPolicy
 
@@ -31,6 +32,10 @@ class TaskDifficulty:
 
     difficulty: NDArray[Any]
     confusion: NDArray[Any] | None = None
+
+    def subset(self, rows: NDArray[Any]) -> TaskDifficulty:
+        """The difficulty of ``rows`` (positions) only."""
+        return TaskDifficulty(self.difficulty[rows], None if self.confusion is None else self.confusion[rows])
 
 
 def classifier_probabilities(features: NDArray[Any], truth: NDArray[Any], seed: int) -> NDArray[Any]:
@@ -71,11 +76,24 @@ def _fit_model_difficulty(dataset: Dataset, seed: int) -> TaskDifficulty:
     return TaskDifficulty(difficulty=difficulty, confusion=probabilities)
 
 
-def task_difficulty(dataset: Dataset, policy: CampaignPolicy, rng: np.random.Generator) -> TaskDifficulty:
-    """Resolve the policy's difficulty mode for ``dataset``."""
+def task_difficulty(
+    dataset: Dataset,
+    policy: CampaignPolicy,
+    rng: np.random.Generator,
+    items: ItemStructure | None = None,
+    items_rng: np.random.Generator | None = None,
+) -> TaskDifficulty:
+    """Resolve the policy's difficulty mode for ``dataset``. In ``auto`` mode a dataset without
+    features takes the population's measured item difficulty (``items.difficulty``, drawn from
+    ``items_rng`` so that every population meets the same items) when it has one, else a Beta."""
     mode = policy.difficulty
     if mode == "auto":
-        mode = "model" if dataset.features is not None else "beta"
+        if dataset.features is not None:
+            mode = "model"
+        elif items is not None and items.difficulty is not None:
+            return TaskDifficulty(items.draw_difficulty(dataset.n_tasks, items_rng or rng))
+        else:
+            mode = "beta"
     if mode == "none":
         return TaskDifficulty(np.zeros(dataset.n_tasks))
     if mode == "model":

@@ -4,16 +4,19 @@ task difficulty. Built from keyword values (CLI flags, TOML tables, sweep cells)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Annotated, Any, Literal, cast, get_args
 
-from annotators.errors import SandboxError
+from pydantic import Field, ValidationInfo, field_validator
 
-DIFFICULTY_MODES = ("auto", "none", "model", "beta")
+from annotators.config import ConfigModel, validate
+
+Difficulty = Literal["auto", "none", "model", "beta"]
+DIFFICULTY_MODES = cast(tuple[Difficulty, ...], get_args(Difficulty))
+
+Rate = Annotated[float, Field(ge=0, le=1)]
 
 
-@dataclass(frozen=True)
-class CampaignPolicy:
+class CampaignPolicy(ConfigModel):
     """Campaign settings (all optional; the defaults are a plain fixed-redundancy campaign).
 
     - ``redundancy``: answers per task (the start value ``k0`` when adaptive).
@@ -26,34 +29,55 @@ class CampaignPolicy:
       majority share is below ``confidence``, up to this many (``None`` = fixed redundancy).
     - ``difficulty``: ``auto`` (from a classifier when the dataset has features, else Beta),
       ``model``, ``beta`` (per task ~ Beta(difficulty_alpha, difficulty_beta)) or ``none``.
+
+    Construct with keywords (validated; SandboxError naming the key) or :meth:`from_dict`.
     """
 
-    redundancy: int = 5
-    gold_rate: float = 0.0
-    min_gold: int = 5
-    ban_threshold: float = 0.0
-    qualification: int = 0
-    qualification_threshold: float = 0.0
-    max_redundancy: int | None = None
-    confidence: float = 0.8
-    difficulty: str = "auto"
-    difficulty_alpha: float = 1.0
-    difficulty_beta: float = 6.0
+    redundancy: Annotated[int, Field(ge=1)] = Field(
+        5, description="answers per task (the start when adaptive)"
+    )
+    gold_rate: Rate = Field(0.0, description="share of a worker's items that are gold questions (below 1)")
+    min_gold: Annotated[int, Field(ge=1)] = Field(5, description="gold answers before a worker can be banned")
+    ban_threshold: Rate = Field(0.0, description="a worker whose gold accuracy falls below it is banned")
+    qualification: Annotated[int, Field(ge=0)] = Field(
+        0, description="gold questions every worker answers before starting (0 = no test)"
+    )
+    qualification_threshold: Rate = Field(0.0, description="pass mark of the qualification test")
+    max_redundancy: Annotated[int, Field(ge=1)] | None = Field(
+        None,
+        description="adaptive: buy answers up to this many per task (at least redundancy; unset = fixed)",
+    )
+    confidence: Rate = Field(0.8, description="adaptive: the majority share that stops buying answers")
+    difficulty: Difficulty = Field(
+        "auto", description="per-task difficulty: from a classifier (model), Beta (beta), auto or none"
+    )
+    difficulty_alpha: Annotated[float, Field(gt=0)] = Field(1.0, description="Beta α of task difficulty")
+    difficulty_beta: Annotated[float, Field(gt=0)] = Field(6.0, description="Beta β of task difficulty")
+
+    @field_validator("gold_rate")
+    @classmethod
+    def _some_real_items(cls, value: float) -> float:
+        if value >= 1:
+            raise ValueError("must be below 1 (all-gold yields no data)")
+        return value
+
+    @field_validator("max_redundancy")
+    @classmethod
+    def _at_least_redundancy(cls, value: int | None, info: ValidationInfo) -> int | None:
+        redundancy = info.data.get("redundancy")
+        if value is not None and redundancy is not None and value < redundancy:
+            raise ValueError(f"must be an integer >= {redundancy}, got {value!r}")
+        return value
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any], source: str = "policy") -> CampaignPolicy:
-        """Validate ``values`` (unknown keys and out-of-range values name the key and what is allowed)."""
-        allowed = [f.name for f in fields(cls)]
-        for key in values:
-            if key not in allowed:
-                raise SandboxError(f"{source}: unknown key {key!r}; allowed: {', '.join(allowed)}")
-        policy = cls(**dict(values))
-        policy.check(source)
-        return policy
+        """Validate ``values`` (unknown keys and out-of-range values name ``source``, the key and what
+        is allowed)."""
+        return validate(cls, values, source)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values (for JSON, sweeps and the results store)."""
-        return asdict(self)
+        return self.model_dump()
 
     @property
     def adaptive(self) -> bool:
@@ -64,30 +88,3 @@ class CampaignPolicy:
     def target_max(self) -> int:
         """The most answers any task may get."""
         return max(self.redundancy, self.max_redundancy or 0)
-
-    def check(self, source: str) -> None:
-        """Raise SandboxError naming the first out-of-range setting."""
-        _integer(self.redundancy, f"{source}: redundancy", 1)
-        _integer(self.min_gold, f"{source}: min_gold", 1)
-        _integer(self.qualification, f"{source}: qualification", 0)
-        if self.max_redundancy is not None:
-            _integer(self.max_redundancy, f"{source}: max_redundancy", self.redundancy)
-        for name in ("gold_rate", "ban_threshold", "qualification_threshold", "confidence"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-                raise SandboxError(f"{source}: {name} must be a number in [0, 1], got {value!r}")
-        if self.gold_rate >= 1:
-            raise SandboxError(f"{source}: gold_rate must be below 1 (all-gold yields no data)")
-        if self.difficulty not in DIFFICULTY_MODES:
-            raise SandboxError(
-                f"{source}: difficulty must be one of {', '.join(DIFFICULTY_MODES)}, got {self.difficulty!r}"
-            )
-        for name in ("difficulty_alpha", "difficulty_beta"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise SandboxError(f"{source}: {name} must be a number > 0, got {value!r}")
-
-
-def _integer(value: Any, where: str, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise SandboxError(f"{where} must be an integer >= {minimum}, got {value!r}")

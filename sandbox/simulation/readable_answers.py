@@ -11,15 +11,19 @@ import pandas as pd
 from annotators.population import Population
 from sandbox.datasets import Dataset
 from sandbox.randomness import SeedLike
-from sandbox.simulation.simulate import simulate
+from sandbox.simulation.campaign import run_campaign
+from sandbox.simulation.policy import CampaignPolicy
 
 
 def simulated_answers(
     dataset: Dataset, population: Population, redundancy: int, seed: SeedLike
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Simulate a campaign → (answers ``task, worker, label``, truth Series by task), label values
-    are ``str(dataset.classes[code])`` in both."""
-    campaign = simulate(dataset, population, redundancy, seed)
+    """Simulate a plain campaign (``redundancy`` answers per task, no quality control, no difficulty)
+    → (answers ``task, worker, label``, truth Series by task); label values are
+    ``str(dataset.classes[code])`` in both."""
+    campaign = run_campaign(
+        dataset, population, CampaignPolicy(redundancy=redundancy, difficulty="none"), seed
+    )
     names = [str(c) for c in dataset.classes]
     answers = pd.DataFrame(
         {

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import copy
 import importlib
-import traceback
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from annotators.errors import SandboxError
+from annotators.errors import SandboxError, describe_error
 
 CellFunction = Callable[[dict[str, Any], int], list[dict[str, Any]]]
 
@@ -102,15 +101,6 @@ def load_cell(reference: str) -> CellKind:
 @cache
 def _cached_cell(reference: str) -> CellKind:
     return load_cell(reference)
-
-
-def describe_error(error: BaseException) -> str:
-    """``"Type: message (at file.py:line)"`` — what an error row records."""
-    message = f"{type(error).__name__}: {error}"
-    last = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
-    if last:
-        message += f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})"
-    return message
 
 
 def execute(reference: str, scenario: dict[str, Any], seed: int) -> list[dict[str, Any]]:

@@ -20,11 +20,15 @@ from __future__ import annotations
 import copy
 import tomllib
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
+
+from annotators.config import is_number, validate_value
 from annotators.errors import SandboxError
 
 SHARE_TOLERANCE = 1e-9
+Share = Annotated[float, Field(ge=0, le=1)]
 
 
 def parse_value(text: str) -> Any:
@@ -95,10 +99,6 @@ def get_path(tree: Mapping[str, Any], path: str) -> Any:
     return node
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def set_path(
     tree: dict[str, Any], path: str, value: Any, *, open_tables: frozenset[str] = frozenset()
 ) -> None:
@@ -120,7 +120,7 @@ def set_path(
             raise SandboxError(f"unknown key {path!r}{where}; allowed: {allowed}")
         if last:
             old = node.get(part)
-            if _is_number(old) and not _is_number(value):
+            if is_number(old) and not is_number(value):
                 raise SandboxError(f"{path!r} must be a number (like {old!r}), got {value!r}")
             node[part] = copy.deepcopy(value)
             return
@@ -143,8 +143,7 @@ def share_target(path: str) -> tuple[str, str] | None:
 def rescale_shares(archetypes: dict[str, Any], pinned: Mapping[str, float], where: str) -> None:
     """Set pinned shares and rescale the others proportionally so all shares sum to 1 (in place)."""
     for name, share in pinned.items():
-        if not _is_number(share) or not 0.0 <= share <= 1.0:
-            raise SandboxError(f"{where}.{name}.share must be a number in [0, 1], got {share!r}")
+        validate_value(Share, share, f"{where}.{name}.share")
     pinned_total = float(sum(pinned.values()))
     free = {
         name: float(table.get("share", 0.0))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
 from annotators.errors import SandboxError
 from sandbox.sweep.cells import load_cell
 from sandbox.sweep.executor import run_cells, warm_up
 from sandbox.sweep.grid import expand
-from sandbox.sweep.progress import Progress
 from sandbox.sweep.spec import SweepSpec, deep_merge
 from sandbox.sweep.store import RESERVED_COLUMNS, ResultsStore
 
@@ -40,9 +39,12 @@ def run_sweep(
     workers: int | None = None,
     scheduler: str | None = None,
     resume: bool = False,
-    progress: TextIO | None = None,
+    progress: Callable[[int, int, bool], None] | None = None,
 ) -> SweepReport:
     """Run every cell of ``spec`` not yet in the store at ``out``; return what was done.
+
+    ``progress(total, done, failed)`` is called once before the first cell (``done`` = cells already
+    stored) and after every finished cell (``failed``: the cell recorded an error).
 
     Raises SandboxError before writing anything if the spec is invalid, the store holds a
     different sweep, or the scheduler cannot be reached.
@@ -61,7 +63,8 @@ def run_sweep(
     report = SweepReport(total=len(cells), skipped=len(cells) - len(todo))
     outcomes = run_cells(todo, spec.cell, workers=workers, scheduler=scheduler)
     store.save_spec(spec.to_dict())
-    bar = Progress(len(cells), progress, skipped=report.skipped) if progress else None
+    if progress:
+        progress(len(cells), report.skipped, False)
     try:
         for outcome in outcomes:
             if outcome.rows is None:
@@ -71,11 +74,9 @@ def run_sweep(
             report.computed += 1
             failed = any(row.get("error") for row in outcome.rows)
             report.failed += int(failed)
-            if bar:
-                bar.update(failed=failed)
+            if progress:
+                progress(len(cells), report.skipped + report.computed, failed)
     finally:
         outcomes.close()  # stops local processes or cancels Dask futures still in flight
-        if bar:
-            bar.close()
         store.harmonize()
     return report

@@ -5,7 +5,10 @@ Scenario dict::
     dataset = "snow_rte"               # registered name, synthetic:..., or a CSV/Parquet path
     population = "volunteers"          # preset name, TOML path, or a population table
     aggregators = ["mv", "wawa", "ds"]
-    engine = "fast"                    # or "crowdkit" (sandbox.aggregation.aggregate); sweepable like any key
+    engine = "fast"                    # or "crowdkit"; sweepable like any key
+    kind = "classification"            # or "pairwise": dataset, population and aggregators left at
+                                       # their defaults become that kind's (synthetic-pairs,
+                                       # pairwise_volunteers, bt/noisy_bt/win_rate/elo)
     [policy]                           # CampaignPolicy fields (redundancy, gold_rate, ...)
     redundancy = 5
 
@@ -26,17 +29,30 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from annotators.errors import SandboxError
-from sandbox.sweep.cells import CellKind, describe_error
+from sandbox.sweep.cells import CellKind
 
 if TYPE_CHECKING:
     from annotators.population import Population
+    from sandbox.aggregation.registry import Engine
     from sandbox.datasets import Dataset
-    from sandbox.experiment.experiment import Outcome
-    from sandbox.simulation.campaign import Campaign
+    from sandbox.metrics.outcome import Outcome
     from sandbox.simulation.policy import CampaignPolicy
 
-SCENARIO_KEYS = ("dataset", "population", "aggregators", "engine", "policy")
-SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds")
+SCENARIO_KEYS = ("dataset", "population", "aggregators", "engine", "policy", "kind")
+#: What ``dataset``, ``population`` and ``aggregators`` default to, per task kind.
+KIND_DEFAULTS: dict[str, dict[str, Any]] = {
+    "classification": {
+        "dataset": "snow_rte",
+        "population": "volunteers",
+        "aggregators": ["mv", "wawa", "ds"],
+    },
+    "pairwise": {
+        "dataset": "synthetic-pairs",
+        "population": "pairwise_volunteers",
+        "aggregators": ["bt", "noisy_bt", "win_rate", "elo"],
+    },
+}
+SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds", "extra")
 
 
 def default_scenario() -> dict[str, Any]:
@@ -44,13 +60,20 @@ def default_scenario() -> dict[str, Any]:
     from sandbox.simulation.policy import CampaignPolicy
 
     policy = {key: value for key, value in CampaignPolicy().to_dict().items() if value is not None}
-    return {
-        "dataset": "snow_rte",
-        "population": "volunteers",
-        "aggregators": ["mv", "wawa", "ds"],
-        "engine": "fast",
-        "policy": policy,
-    }
+    return {**KIND_DEFAULTS["classification"], "engine": "fast", "policy": policy, "kind": "classification"}
+
+
+def with_kind_defaults(scenario: dict[str, Any]) -> dict[str, Any]:
+    """``scenario`` with its dataset, population and aggregators, where still at the classification
+    defaults, replaced by the defaults of its ``kind``; SandboxError for an unknown kind."""
+    kind = scenario.get("kind", "classification")
+    if kind not in KIND_DEFAULTS:
+        raise SandboxError(f"unknown kind {kind!r}; allowed: {', '.join(KIND_DEFAULTS)}")
+    resolved = dict(scenario)
+    for key, value in KIND_DEFAULTS["classification"].items():
+        if resolved.get(key) == value:
+            resolved[key] = KIND_DEFAULTS[kind][key]
+    return resolved
 
 
 @lru_cache(maxsize=8)
@@ -80,7 +103,7 @@ def _policy(scenario: dict[str, Any]) -> CampaignPolicy:
 
 
 def _aggregators(scenario: dict[str, Any]) -> list[str]:
-    from sandbox.aggregation.aggregate import parse_aggregators
+    from sandbox.aggregation.registry import parse_aggregators
 
     names = scenario["aggregators"]
     if isinstance(names, str):
@@ -90,53 +113,32 @@ def _aggregators(scenario: dict[str, Any]) -> list[str]:
     return parse_aggregators(",".join(names))
 
 
-def _engine(scenario: dict[str, Any]) -> str:
-    from sandbox.aggregation.aggregate import check_engine
+def _engine(scenario: dict[str, Any]) -> Engine:
+    from sandbox.aggregation.registry import check_engine
 
     return check_engine(str(scenario.get("engine", "fast")))
 
 
-def _score_rows(
-    campaign: Campaign, dataset: Dataset, names: list[str], engine: str = "fast"
-) -> list[dict[str, Any]]:
-    """Score all aggregators at once; if that raises, score them one by one so that only the
-    failing ones become error rows."""
-    from sandbox.experiment.experiment import score_answers
-
-    def rows(chosen: list[str]) -> list[dict[str, Any]]:
-        outcome = score_answers(
-            campaign.answers, dataset.truth, chosen, campaign.cost, campaign.workers, dataset, engine
-        )
-        return _rows(outcome, campaign)
-
-    try:
-        return rows(names)
-    except Exception:
-        isolated: list[dict[str, Any]] = []
-        for name in names:
-            try:
-                isolated.extend(rows([name]))
-            except Exception as error:
-                isolated.append({"aggregator": name, "error": describe_error(error)})
-        return isolated
-
-
 def run_scenario_cell(scenario: dict[str, Any], seed: int) -> list[dict[str, Any]]:
-    """Simulate (``sandbox.simulation.campaign.run_campaign``), aggregate and score (``score_answers``) one
-    scenario, as ``sandbox.experiment.experiment.run_simulation`` does; one row per aggregator. An
-    aggregator that raises gets an error row; the others keep their scores."""
-    from sandbox.simulation.campaign import run_campaign
+    """Run one scenario as an :class:`~sandbox.experiment.experiment.Experiment`; one row per
+    aggregator. An aggregator that raises gets an error row; the others keep their scores."""
+    from sandbox.experiment.experiment import Experiment
 
-    dataset = _dataset(str(scenario["dataset"]))
-    population, policy = _population(scenario["population"]), _policy(scenario)
-    campaign = run_campaign(dataset, population, policy, seed)
-    if campaign.answers.empty:
-        raise SandboxError("the campaign produced no answers (every worker was banned or not admitted)")
-    return _score_rows(campaign, dataset, _aggregators(scenario), _engine(scenario))
+    scenario = with_kind_defaults(scenario)
+    experiment = Experiment(
+        dataset=_dataset(str(scenario["dataset"])),
+        population=_population(scenario["population"]),
+        policy=_policy(scenario),
+        aggregators=tuple(_aggregators(scenario)),
+        engine=_engine(scenario),
+        seed=seed,
+    )
+    return _rows(experiment.run(isolate_errors=True), experiment.aggregators)
 
 
-def _rows(outcome: Outcome, campaign: Campaign) -> list[dict[str, Any]]:
-    """One row per aggregator score of ``outcome``, with the campaign's columns."""
+def _rows(outcome: Outcome, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per aggregator in ``names`` order: its scores with the campaign's columns, or its error."""
+    assert outcome.campaign is not None  # a simulated outcome
     shared: dict[str, Any] = {
         "n_tasks": outcome.n_tasks,
         "n_workers": outcome.n_workers,
@@ -145,13 +147,15 @@ def _rows(outcome: Outcome, campaign: Campaign) -> list[dict[str, Any]]:
         "krippendorff_alpha": outcome.krippendorff_alpha,
         "downstream_accuracy_clean": outcome.downstream_accuracy_clean,
     }
-    shared.update(asdict(campaign.stats))
-    rows = []
+    shared.update(asdict(outcome.campaign.stats))
+    rows: dict[str, dict[str, Any]] = {
+        name: {"aggregator": name, "error": message} for name, message in outcome.errors.items()
+    }
     for score in outcome.scores:
         values = {f.name: getattr(score, f.name) for f in fields(score)}
         scores = {k: v for k, v in values.items() if k not in SCORE_FIELDS_LEFT_OUT}
-        rows.append({"aggregator": score.aggregator, **scores, **shared})
-    return rows
+        rows[score.aggregator] = {"aggregator": score.aggregator, **scores, **score.extra, **shared}
+    return [rows[name] for name in names]
 
 
 class ScenarioCell(CellKind):
@@ -172,14 +176,15 @@ class ScenarioCell(CellKind):
         """Every policy field may be written bare: ``gold_rate`` → ``policy.gold_rate``."""
         from sandbox.simulation.policy import CampaignPolicy
 
-        return {f.name: f"policy.{f.name}" for f in fields(CampaignPolicy)}
+        return {name: f"policy.{name}" for name in CampaignPolicy.model_fields}
 
     def expand(self, scenario: dict[str, Any], path: str) -> None:
-        """Load a population preset or file into its table before a ``population.*`` edit."""
+        """Load a population preset or file (the kind's default one when left at the default) into its
+        table before a ``population.*`` edit."""
         if path.startswith("population.") and not isinstance(scenario.get("population"), dict):
             from annotators.population import load_population_dict
 
-            data, _ = load_population_dict(str(scenario["population"]))
+            data, _ = load_population_dict(str(with_kind_defaults(scenario)["population"]))
             scenario["population"] = data
 
     def validate(self, scenario: dict[str, Any]) -> None:
@@ -187,6 +192,7 @@ class ScenarioCell(CellKind):
         unknown = sorted(set(scenario) - set(SCENARIO_KEYS))
         if unknown:
             raise SandboxError(f"unknown scenario key {unknown[0]!r}; allowed: {', '.join(SCENARIO_KEYS)}")
+        scenario = with_kind_defaults(scenario)
         _policy(scenario)
         _aggregators(scenario)
         _engine(scenario)

@@ -25,6 +25,8 @@ A bare key may be an alias declared by the cell (the scenario cell: every policy
 of exactly one top-level table; either way it is short for its full path (``redundancy`` →
 ``policy.redundancy``). Command-line ``--set``/``--grid``
 entries override the file's. See ``overrides`` for value typing and the archetype-share rule.
+The keys, their types and defaults are declared once, in :class:`SpecFile` (``crowd-sandbox schema
+sweep`` prints its JSON Schema); an optional ``schema_version = 1`` names the format's version.
 """
 
 from __future__ import annotations
@@ -33,15 +35,56 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
+from pydantic import AfterValidator, Field
+
+from annotators.config import SCHEMA_VERSION, ConfigModel, SchemaVersion, is_number, json_schema, validate
 from annotators.errors import SandboxError
 from sandbox.sweep.cells import DEFAULT_CELL, CellKind
 from sandbox.sweep.overrides import get_path, rescale_shares, set_path, share_target
 
-SPEC_KEYS = ("name", "description", "seed", "seeds", "cell", "scenario", "set", "grid", "reference")
 DEFAULT_SEED = 0
 DEFAULT_SEEDS = 3
+
+
+def _normalize_values(values: list[Any]) -> list[Any]:
+    """A grid list: a mix of ints and floats becomes all floats (stable ids and columns); no repeats."""
+    if any(isinstance(v, float) for v in values) and all(is_number(v) for v in values):
+        values = [float(v) for v in values]
+    if len({repr(v) for v in values}) != len(values):
+        raise ValueError(f"has repeated values: {values!r}")
+    return values
+
+
+GridValues = Annotated[list[Any], Field(min_length=1), AfterValidator(_normalize_values)]
+
+
+class SpecFile(ConfigModel):
+    """A sweep spec file: what to run (cell), on what ([scenario]), varied how ([grid], [set])."""
+
+    toml_keys: ClassVar[bool] = True
+
+    name: str | None = Field(None, description="name of the sweep (default: the file stem)")
+    description: str = Field("", description="one line saying what the sweep shows")
+    seed: Annotated[int, Field(ge=0)] = Field(
+        DEFAULT_SEED, description="sweep seed: every cell seed derives from it"
+    )
+    seeds: Annotated[int, Field(ge=1)] = Field(DEFAULT_SEEDS, description="repetitions of every grid point")
+    cell: str = Field(DEFAULT_CELL, description='what a cell runs, "package.module:ATTRIBUTE"')
+    scenario: dict[str, Any] = Field(
+        {}, description="base scenario, merged over the cell's defaults (dataset, population, policy, ...)"
+    )
+    settings: dict[str, Any] = Field(
+        {}, alias="set", description="fixed settings by dotted path, applied to every cell (like --set)"
+    )
+    grid: dict[str, GridValues] = Field(
+        {}, description="dotted path -> list of values; cells are the product of the lists (like --grid)"
+    )
+    reference: dict[str, Any] | None = Field(
+        None, description="reference cells: base + [set] + these, not crossed with the grid"
+    )
+    schema_version: SchemaVersion = Field(SCHEMA_VERSION, description="version of the file format")
 
 
 @dataclass(frozen=True)
@@ -87,26 +130,6 @@ def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _normalize_values(key: str, values: Any) -> list[Any]:
-    """Check a grid list; a mix of ints and floats becomes all floats (stable ids and columns)."""
-    if not isinstance(values, list) or not values:
-        raise SandboxError(f"grid {key!r}: expected a non-empty list of values, got {values!r}")
-    if any(isinstance(v, float) for v in values) and all(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in values
-    ):
-        values = [float(v) for v in values]
-    if len({repr(v) for v in values}) != len(values):
-        raise SandboxError(f"grid {key!r}: repeated values in {values!r}")
-    return list(values)
-
-
-def _int_setting(raw: Mapping[str, Any], key: str, default: int, minimum: int) -> int:
-    value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise SandboxError(f"spec {key!r} must be an integer >= {minimum}, got {value!r}")
-    return value
-
-
 def spec_from_dict(
     raw: Mapping[str, Any],
     *,
@@ -116,33 +139,32 @@ def spec_from_dict(
     seeds: int | None = None,
     seed: int | None = None,
 ) -> SweepSpec:
-    """Build a SweepSpec from a TOML dict plus command-line overrides (which win)."""
-    unknown = sorted(set(raw) - set(SPEC_KEYS))
-    if unknown:
-        raise SandboxError(f"{source}: unknown key {unknown[0]!r}; allowed: {', '.join(SPEC_KEYS)}")
-    for table in ("scenario", "set", "grid", "reference"):
-        if table in raw and not isinstance(raw[table], Mapping):
-            raise SandboxError(f"{source}: [{table}] must be a table, got {raw[table]!r}")
-    settings = {**flatten(raw.get("set", {})), **(sets or {})}
-    grid = {**raw.get("grid", {}), **(grids or {})}
-    grid = {key: _normalize_values(key, values) for key, values in grid.items()}
-    both = sorted(set(settings) & set(grid))
+    """Build a SweepSpec from a TOML dict plus command-line overrides (which win), validated as
+    :class:`SpecFile` (errors name ``source``, the key and what is allowed)."""
+    data = {**raw, **{k: v for k, v in {"seeds": seeds, "seed": seed}.items() if v is not None}}
+    if grids and isinstance(raw.get("grid", {}), Mapping):
+        data["grid"] = {**raw.get("grid", {}), **grids}
+    file = validate(SpecFile, data, source)
+    settings = {**flatten(file.settings), **(sets or {})}
+    both = sorted(set(settings) & set(file.grid))
     if both:
         raise SandboxError(f"{both[0]!r} is both set and varied; give it in --set or --grid only")
-    merged = {**raw, "seeds": raw.get("seeds", DEFAULT_SEEDS) if seeds is None else seeds}
-    merged["seed"] = raw.get("seed", DEFAULT_SEED) if seed is None else seed
-    reference = raw.get("reference")
     return SweepSpec(
-        scenario=dict(raw.get("scenario", {})),
+        scenario=dict(file.scenario),
         settings=settings,
-        grid=grid,
-        reference=flatten(reference) if reference is not None else None,
-        seeds=_int_setting(merged, "seeds", DEFAULT_SEEDS, 1),
-        seed=_int_setting(merged, "seed", DEFAULT_SEED, 0),
-        cell=str(raw.get("cell", DEFAULT_CELL)),
-        name=str(raw.get("name", Path(source).stem if source != "spec" else "sweep")),
-        description=str(raw.get("description", "")),
+        grid=dict(file.grid),
+        reference=flatten(file.reference) if file.reference is not None else None,
+        seeds=file.seeds,
+        seed=file.seed,
+        cell=file.cell,
+        name=file.name if file.name is not None else (Path(source).stem if source != "spec" else "sweep"),
+        description=file.description,
     )
+
+
+def spec_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a sweep spec file."""
+    return json_schema(SpecFile, "Crowd Sandbox sweep spec")
 
 
 def load_spec_file(path: Path) -> dict[str, Any]:

@@ -2,21 +2,19 @@
 
 Layout of ``DIR``::
 
-    DIR/sweep.toml               the resolved spec (re-runnable: crowd-sandbox sweep DIR/sweep.toml)
+    DIR/_sweep.toml              the resolved spec (re-runnable: crowd-sandbox sweep DIR/_sweep.toml)
     DIR/parts/<cell id>.parquet  rows of one cell: one per aggregator
 
 Each part is written to a hidden temporary name, synced, then renamed with ``os.replace`` (atomic),
 so a killed sweep never leaves a half-written part. A table row holds ``cell, point, role``, the
 grid parameters, ``seed_index, seed, aggregator``, every metric and ``error`` (null when the cell
-ran). The whole store reads as one table: :func:`read_results` with pandas, or DuckDB
-``SELECT * FROM read_parquet('DIR/**/*.parquet')`` (:meth:`ResultsStore.harmonize`, run at the
-end of every sweep, gives all parts one schema).
+ran). The whole store reads as one table: :func:`read_results`, ``pandas.read_parquet(DIR)``, or
+DuckDB ``SELECT * FROM read_parquet('DIR/**/*.parquet')`` (:meth:`ResultsStore.harmonize`, run at
+the end of every sweep, gives all parts one schema).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,9 +26,12 @@ import pyarrow.parquet as pq
 import tomli_w
 
 from annotators.errors import SandboxError
+from sandbox.io.atomic import write_atomically
 from sandbox.sweep.grid import Cell
 
-SPEC_FILE = "sweep.toml"
+#: The resolved spec. A leading underscore makes Parquet readers (pyarrow, pandas) skip it when they
+#: read the whole directory as one dataset.
+SPEC_FILE = "_sweep.toml"
 PARTS_DIR = "parts"
 KEY_COLUMNS = ("cell", "point", "role", "seed_index", "seed", "aggregator")
 RESERVED_COLUMNS = (*KEY_COLUMNS, "error")
@@ -38,23 +39,10 @@ RESERVED_COLUMNS = (*KEY_COLUMNS, "error")
 RESUMABLE_CHANGES = ("seeds", "description")
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _atomic_write_table(path: Path, table: pa.Table) -> None:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
-    _atomic_write_bytes(path, sink.getvalue().to_pybytes())
+    write_atomically(path, sink.getvalue().to_pybytes())
 
 
 def cell_table(cell: Cell, rows: list[dict[str, Any]]) -> pa.Table:
@@ -141,7 +129,7 @@ class ResultsStore:
             text = tomli_w.dumps(dict(spec))
         except (TypeError, ValueError) as error:
             raise SandboxError(f"the spec cannot be saved as TOML: {error}") from error
-        _atomic_write_bytes(self.spec_path, text.encode("utf-8"))
+        write_atomically(self.spec_path, text)
 
     def done(self) -> set[str]:
         """Ids of the cells that have a part."""

@@ -53,16 +53,3 @@ def summarize(results: pd.DataFrame, params: list[str], order: list[str] | None 
             record[f"{metric}_ci95"] = ci_half_width(ok[metric])
         records.append(record)
     return pd.DataFrame.from_records(records, columns=None if records else keys)
-
-
-def format_summary(summary: pd.DataFrame, params: list[str], metrics: list[str]) -> str:
-    """Text table with ``mean ± half-width`` per metric."""
-    table = summary[["role", *params, "aggregator", "seeds", "errors"]].copy()
-    for metric in metrics:
-        means = summary[f"{metric}_mean"]
-        halves = summary[f"{metric}_ci95"]
-        table[metric] = [
-            "n/a" if np.isnan(m) else (f"{m:.4g}" if np.isnan(h) else f"{m:.4g} ± {h:.2g}")
-            for m, h in zip(means, halves, strict=True)
-        ]
-    return table.to_string(index=False, na_rep="-")

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from annotators.archetypes import ARCHETYPES
-from sandbox.simulation.simulate import simulate
-from tests.conftest import make_population, uniform_classes
+from tests.conftest import make_population, simulate, uniform_classes
 
 N_TASKS = 6000
 

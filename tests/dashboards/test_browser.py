@@ -70,7 +70,7 @@ def server(browser_path: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     port = free_port()
     log = (tmp_path_factory.mktemp("dashboard") / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox.cli.main", "dashboard", "--port", str(port)],
+        [sys.executable, "-m", "sandbox.cli", "dashboard", "--port", str(port)],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=log,
@@ -198,3 +198,11 @@ def test_your_export(page: Any, server: str) -> None:
     alert.wait_for()
     assert "missing column 'label'" in alert.inner_text()
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_preferences(page: Any, server: str) -> None:
+    page.goto(f"{server}/preferences")
+    page.get_by_text("Ranking quality as cheaters join").wait_for()
+    settle(page)
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+    check_page(page, "preferences")

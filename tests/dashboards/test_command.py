@@ -63,7 +63,7 @@ def outside_address() -> str | None:
 def test_the_command_serves_the_app_on_loopback_only() -> None:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox.cli.main", "dashboard", "--port", str(port)],
+        [sys.executable, "-m", "sandbox.cli", "dashboard", "--port", str(port)],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.PIPE,

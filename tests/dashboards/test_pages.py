@@ -2,11 +2,13 @@
 
 Expected numbers come from formulas and shipped files: paid curation's skill Beta(40, 2) (mean
 40/42) and price 0.50 (``paid_curation.toml``); on a task of difficulty d a worker is right with
-chance + (skill − chance)(1 − d), and the default difficulty is Beta(1, 6) (mean 1/7, ``CampaignPolicy``),
-so binary curation is right with 0.5 + (40/42 − 0.5)(6/7) ≈ 0.8878 on average; majority vote of
-5 independent answers each right with probability 0.7 is right with probability 0.83692 (binomial
-tail); the volunteers' price 0.01
-(``volunteers.toml``); snow_rte's published majority-vote accuracy 0.9187 (datasets README).
+chance + (skill − chance)(1 − d); the presets' items (``paid_curation.toml``) have difficulty
+Beta(0.006, 0.246) (mean 0.006/0.252) and 4.5 % misleading items on which an expert answers the
+other class with probability 0.36 first, so binary curation is right with q = 0.5 + (40/42 − 0.5)
+(1 − 0.006/0.252) on an ordinary item and (1 − 0.36) q on a misleading one, ≈ 0.9264 on average;
+majority vote of 5 independent answers each right with probability 0.7 is right with probability
+0.83692 (binomial tail); the volunteers' price 0.01 (``volunteers.toml``); snow_rte's published
+majority-vote accuracy 0.9187 (datasets README).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ REPO = Path(__file__).resolve().parents[2]
 DASHBOARDS = REPO / "dashboards"
 SNOW_RTE = REPO / "datasets" / "snow_rte"
 CURATION_SKILL = 40 / 42
-CURATION_WITH_DIFFICULTY = 0.5 + (CURATION_SKILL - 0.5) * (1 - 1 / 7)
+CURATION_ON_ITEMS = 0.5 + (CURATION_SKILL - 0.5) * (1 - 0.006 / 0.252)
+CURATION_WITH_ITEMS = (1 - 0.045) * CURATION_ON_ITEMS + 0.045 * (1 - 0.36) * CURATION_ON_ITEMS
 MV_BINOMIAL_07_5 = 0.83692
 SNOW_RTE_MV = 0.9187
 
@@ -48,20 +51,23 @@ def test_router_opens_the_overview() -> None:
 def test_overview_shows_curation_against_the_crowd() -> None:
     app = page("overview").run()
     assert not app.exception
-    # 800 items, 8 experts with skill ~ Beta(40, 2), default task difficulty: within 0.05 of the formula.
-    assert float(metric(app, "paid curation accuracy")) == pytest.approx(CURATION_WITH_DIFFICULTY, abs=0.05)
+    # 800 items, 8 experts with skill ~ Beta(40, 2), the presets' items: within 0.05 of the formula.
+    assert float(metric(app, "paid curation accuracy")) == pytest.approx(CURATION_WITH_ITEMS, abs=0.05)
     assert metric(app, "paid curation cost per item") == "0.50"
     worst = float(metric(app, "best crowd accuracy at 60% cheaters"))
     assert worst < float(metric(app, "paid curation accuracy"))
     app.slider(key="target").set_value(0.75).run()
     assert not app.exception
     assert any("Cost to reach 75% accuracy" in m.value for m in app.markdown)
+    assert any("More answers cannot fix misleading items" in h.value for h in app.subheader)
 
 
 def test_playground_majority_vote_follows_the_binomial_tail() -> None:
     app = page("playground").run()
     assert not app.exception
-    app.selectbox(key="difficulty").set_value("none").run()  # every task equally hard: the formulas hold
+    # every task equally hard and none misleading: answers are independent and the formulas hold
+    app.selectbox(key="difficulty").set_value("none").run()
+    app.slider(key="misleading_volunteers").set_value(0.0).run()
     assert float(metric(app, "paid curation accuracy")) == pytest.approx(CURATION_SKILL, abs=0.05)
     app.selectbox(key="dataset").set_value("synthetic").run()
     app.number_input(key="n_tasks").set_value(2000)
@@ -152,3 +158,10 @@ def test_your_export_explains_a_bad_upload() -> None:
     app.file_uploader(key="answers").set_value(("broken.csv", b"task,worker\n1,2\n", "text/csv")).run()
     assert not app.exception
     assert "missing column 'label'" in app.error[0].value
+
+
+def test_preferences_page_runs_and_says_what_a_ring_does() -> None:
+    app = page("preferences").run()
+    assert not app.exception
+    caption = " ".join(c.value for c in app.caption)
+    assert "paid curation" in caption and "top 3" in caption

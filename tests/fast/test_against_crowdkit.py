@@ -15,7 +15,7 @@ import pytest
 from crowdkit import aggregation as ck
 
 from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
-from sandbox.aggregation.fast import FAST_AGGREGATORS
+from sandbox.aggregation.registry import FAST_METHODS, fast_class
 from tests.fast._crowds import DATASET_NAMES, accuracy, load_answers, load_gold, spammer_crowd
 
 # crowd-kit runs only where it is affordable in CI (seconds measured on the project's 2-core box).
@@ -58,7 +58,7 @@ def crowdkit_model(name: str) -> Any:
 
 def compare(method: str, answers: pd.DataFrame, truth: pd.Series) -> float:
     """Assert the agreement criteria; return the largest posterior difference."""
-    fast = FAST_AGGREGATORS[method]().fit(answers)
+    fast = fast_class(method)().fit(answers)
     reference = crowdkit_model(method)
     with quiet_crowdkit():  # also restores numpy's global state, which crowd-kit's KOS seeds
         reference_labels = reference.fit_predict(answers).reindex(fast.labels_.index)
@@ -80,7 +80,7 @@ def compare(method: str, answers: pd.DataFrame, truth: pd.Series) -> float:
 
 CASES = [
     pytest.param(method, dataset, id=f"{method}-{dataset}")
-    for method in FAST_AGGREGATORS
+    for method in FAST_METHODS
     for dataset in DATASET_NAMES
     if dataset not in SLOW.get(method, set())
     and not (method in BINARY_ONLY and load_answers(dataset)["label"].nunique() != 2)
@@ -93,7 +93,7 @@ def test_real_dataset_matches_crowdkit(method: str, dataset: str) -> None:
     print(f"{method} {dataset}: largest posterior difference {difference:.3g}")
 
 
-@pytest.mark.parametrize("method", list(FAST_AGGREGATORS))
+@pytest.mark.parametrize("method", list(FAST_METHODS))
 @pytest.mark.parametrize(("seed", "n_labels", "n_tasks"), [(1, 2, 400), (2, 4, 200)])
 def test_spammer_crowd_matches_crowdkit(method: str, seed: int, n_labels: int, n_tasks: int) -> None:
     if method in BINARY_ONLY and n_labels != 2:

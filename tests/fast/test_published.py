@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.aggregation.fast import FAST_AGGREGATORS
+from sandbox.aggregation.registry import fast_class
 from tests.fast._crowds import accuracy, load_answers, load_gold
 
 PUBLISHED = {
@@ -38,11 +38,11 @@ def _case(dataset: str, method: str) -> object:
     [_case(dataset, method) for dataset, figures in PUBLISHED.items() for method in figures],
 )
 def test_published_accuracy(dataset: str, method: str) -> None:
-    labels = FAST_AGGREGATORS[method]().fit_predict(load_answers(dataset))
+    labels = fast_class(method)().fit_predict(load_answers(dataset))
     assert accuracy(labels, load_gold(dataset)) == pytest.approx(PUBLISHED[dataset][method], abs=0.005)
 
 
 @pytest.mark.parametrize(("dataset", "method"), sorted(CROWDKIT_142))
 def test_crowdkit_142_accuracy_where_published_differs(dataset: str, method: str) -> None:
-    labels = FAST_AGGREGATORS[method]().fit_predict(load_answers(dataset))
+    labels = fast_class(method)().fit_predict(load_answers(dataset))
     assert accuracy(labels, load_gold(dataset)) == pytest.approx(CROWDKIT_142[(dataset, method)], abs=0.005)

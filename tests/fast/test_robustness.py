@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from annotators.errors import SandboxError
-from sandbox.aggregation.fast import FAST_AGGREGATORS
 from sandbox.aggregation.fast._base import FastAggregator
+from sandbox.aggregation.registry import FAST_METHODS, fast_class
 from sandbox.randomness import make_rng
 from tests.fast._crowds import load_answers
 
-METHODS = list(FAST_AGGREGATORS)
+METHODS = list(FAST_METHODS)
 
 
 def _frame(rows: list[tuple[object, object, object]]) -> pd.DataFrame:
@@ -53,7 +53,7 @@ def test_degenerate_input_gives_finite_output(method: str, case: str) -> None:
     data = DEGENERATE[case]
     if method == "kos" and data["label"].nunique() > 2:
         pytest.skip("KOS is for binary labels only")
-    model = FAST_AGGREGATORS[method]().fit(data)
+    model = fast_class(method)().fit(data)
     _check_outputs(model, data["task"].nunique(), data["label"].nunique())
 
 
@@ -62,9 +62,7 @@ def test_class_nobody_chose(method: str) -> None:
     """Label code 2 exists (n_labels=3) but no answer uses it: it must get ~0, not NaN."""
     if method == "kos":
         pytest.skip("KOS is for binary labels only")
-    model = FAST_AGGREGATORS[method]().fit_arrays(
-        [0, 0, 1, 1, 2], [0, 1, 0, 1, 1], [0, 0, 1, 1, 0], n_labels=3
-    )
+    model = fast_class(method)().fit_arrays([0, 0, 1, 1, 2], [0, 1, 0, 1, 1], [0, 0, 1, 1, 0], n_labels=3)
     _check_outputs(model, 3, 3)
     assert (model.labels_ != 2).all()
     assert model.probas_[2].max() < 0.5
@@ -74,15 +72,15 @@ def test_class_nobody_chose(method: str) -> None:
 def test_unanimous_crowd_is_followed(method: str) -> None:
     n_labels = 2 if method == "kos" else 3
     rows = [(t, w, t % n_labels) for t in range(30) for w in range(4)]
-    model = FAST_AGGREGATORS[method]().fit(_frame(rows))  # type: ignore[arg-type]
+    model = fast_class(method)().fit(_frame(rows))  # type: ignore[arg-type]
     assert (model.labels_.to_numpy() == np.arange(30) % n_labels).all()
 
 
 @pytest.mark.parametrize("method", METHODS)
 def test_deterministic(method: str) -> None:
     data = load_answers("zheng_duck")
-    first = FAST_AGGREGATORS[method]().fit(data)
-    second = FAST_AGGREGATORS[method]().fit(data)
+    first = fast_class(method)().fit(data)
+    second = fast_class(method)().fit(data)
     pd.testing.assert_frame_equal(first.probas_, second.probas_)
     assert first.n_iter_ == second.n_iter_
 
@@ -90,11 +88,11 @@ def test_deterministic(method: str) -> None:
 @pytest.mark.parametrize("method", METHODS)
 def test_fit_arrays_equals_fit_on_frame(method: str) -> None:
     data = load_answers("snow_temp")
-    on_frame = FAST_AGGREGATORS[method]().fit(data)
+    on_frame = fast_class(method)().fit(data)
     task, tasks = pd.factorize(data["task"], sort=True)
     worker, _ = pd.factorize(data["worker"], sort=True)
     label, _ = pd.factorize(data["label"], sort=True)
-    on_arrays = FAST_AGGREGATORS[method]().fit_arrays(task, worker, label)
+    on_arrays = fast_class(method)().fit_arrays(task, worker, label)
     assert np.allclose(on_arrays.posteriors_, on_frame.probas_.to_numpy(), atol=1e-12)
     assert (on_frame.labels_.to_numpy() == on_arrays.labels_.to_numpy()).all()
     assert (on_frame.labels_.index == tasks).all()
@@ -107,7 +105,7 @@ def test_majority_vote_matches_binomial_tail() -> None:
     task = np.repeat(np.arange(n_tasks), k)
     correct = rng.random(task.size) < 0.7
     label = np.where(correct, 1, 0)  # truth is 1 for every task
-    model = FAST_AGGREGATORS["mv"]().fit_arrays(task, np.tile(np.arange(k), n_tasks), label)
+    model = fast_class("mv")().fit_arrays(task, np.tile(np.arange(k), n_tasks), label)
     observed = float((model.labels_.to_numpy() == 1).mean())
     sigma = math.sqrt(0.83692 * (1 - 0.83692) / n_tasks)
     assert abs(observed - 0.83692) < 4 * sigma
@@ -115,14 +113,14 @@ def test_majority_vote_matches_binomial_tail() -> None:
 
 def test_majority_vote_ties_break_to_smallest_label() -> None:
     data = _frame([("a", "w1", 2), ("a", "w2", 1), ("b", "w1", 0), ("b", "w2", 1)])
-    assert FAST_AGGREGATORS["mv"]().fit_predict(data).to_dict() == {"a": 1, "b": 0}
+    assert fast_class("mv")().fit_predict(data).to_dict() == {"a": 1, "b": 0}
 
 
 @pytest.mark.parametrize("method", ["ds", "onecoin_ds", "glad"])
 def test_convergence_is_reported(method: str) -> None:
-    model = FAST_AGGREGATORS[method]().fit(load_answers("zheng_sentiment"))
+    model = fast_class(method)().fit(load_answers("zheng_sentiment"))
     assert model.converged_ and 1 <= model.n_iter_ < 100
-    capped = FAST_AGGREGATORS[method](n_iter=1).fit(load_answers("zheng_sentiment"))  # type: ignore[call-arg]
+    capped = fast_class(method)(n_iter=1).fit(load_answers("zheng_sentiment"))  # type: ignore[call-arg]
     assert capped.n_iter_ == 1 and not capped.converged_
 
 
@@ -136,19 +134,19 @@ def test_convergence_is_reported(method: str) -> None:
 )
 def test_bad_answers_raise_sandbox_error(data: pd.DataFrame, message: str) -> None:
     with pytest.raises(SandboxError, match=message):
-        FAST_AGGREGATORS["ds"]().fit(data)
+        fast_class("ds")().fit(data)
 
 
 def test_bad_codes_raise_sandbox_error() -> None:
     with pytest.raises(SandboxError, match="label code"):
-        FAST_AGGREGATORS["ds"]().fit_arrays([0, 1], [0, 0], [0, 5], n_labels=2)
+        fast_class("ds")().fit_arrays([0, 1], [0, 0], [0, 5], n_labels=2)
     with pytest.raises(SandboxError, match=">= 0"):
-        FAST_AGGREGATORS["ds"]().fit_arrays([0, -1], [0, 0], [0, 1])
+        fast_class("ds")().fit_arrays([0, -1], [0, 0], [0, 1])
 
 
 def test_kos_rejects_more_than_two_labels() -> None:
     with pytest.raises(SandboxError, match="binary"):
-        FAST_AGGREGATORS["kos"]().fit(load_answers("zheng_dog"))
+        fast_class("kos")().fit(load_answers("zheng_dog"))
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -156,7 +154,7 @@ def test_codes_without_answers_are_harmless(method: str) -> None:
     """fit_arrays with task 2 and worker 5 unused: finite output, no numpy warnings."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        model = FAST_AGGREGATORS[method]().fit_arrays(
+        model = fast_class(method)().fit_arrays(
             [0, 0, 1, 1, 3], [0, 1, 0, 1, 4], [0, 0, 1, 1, 0], n_tasks=4, n_workers=6
         )
     _check_outputs(model, 4, 2)

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from annotators.errors import SandboxError
-from sandbox.io.importers import align_gold, detect_format, load_answers
+from sandbox.io.answers import align_gold
+from sandbox.io.importers import detect_format, load_answers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

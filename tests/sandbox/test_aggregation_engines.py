@@ -7,16 +7,22 @@ import pytest
 from crowdkit import aggregation as ck
 
 from annotators.errors import SandboxError
-from sandbox.aggregation.aggregate import AGGREGATORS, aggregate, engine_used, make_aggregator
-from sandbox.aggregation.fast import FAST_AGGREGATORS
+from sandbox.aggregation.aggregate import aggregate
+from sandbox.aggregation.registry import (
+    FAST_METHODS,
+    aggregator_names,
+    engine_used,
+    fast_class,
+    make_aggregator,
+)
 from sandbox.datasets import load_dataset
 
 
-@pytest.mark.parametrize("name", list(AGGREGATORS))
+@pytest.mark.parametrize("name", aggregator_names("classification"))
 def test_make_aggregator_picks_the_engine(name: str) -> None:
     fast = make_aggregator(name)
-    if name in FAST_AGGREGATORS:
-        assert isinstance(fast, FAST_AGGREGATORS[name])
+    if name in FAST_METHODS:
+        assert isinstance(fast, fast_class(name))
     else:
         assert type(fast).__module__.startswith("crowdkit")
     assert type(make_aggregator(name, engine="crowdkit")).__module__.startswith("crowdkit")

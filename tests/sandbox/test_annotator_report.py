@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from crowdkit.aggregation import MajorityVote
 
 from annotators.errors import SandboxError
-from sandbox.fitting.annotator_report import build_report
+from sandbox.fitting.annotator_report import annotator_report
 from sandbox.randomness import make_rng
 
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
@@ -32,7 +31,7 @@ def planted_crowd() -> tuple[pd.DataFrame, pd.Series]:
 
 def test_planted_spammers_are_flagged_with_reasons() -> None:
     answers, truth = planted_crowd()
-    report = build_report(answers, aggregator=MajorityVote(), gold=truth)
+    report = annotator_report(answers, aggregator="mv", gold=truth)
     table = report.annotators
     assert table.loc["fixed", "archetype"] == "fixed_spammer"
     assert "answers 1 in 100% of answers" in table.loc["fixed", "reason"]
@@ -54,7 +53,7 @@ def test_planted_spammers_are_flagged_with_reasons() -> None:
 def test_real_dataset_overall_figures() -> None:
     answers = pd.read_csv(DATASETS / "snow_rte" / "labels.csv")
     gold = pd.read_csv(DATASETS / "snow_rte" / "gold.csv").set_index("task")["label"]
-    report = build_report(answers, aggregator=MajorityVote(), gold=gold)
+    report = annotator_report(answers, aggregator="mv", gold=gold)
     # majority vote on snow_rte: 0.9187 in the shared data README (ties to the smallest label)
     assert report.overall["consensus_accuracy_on_gold"] == pytest.approx(0.9187, abs=5e-5)
     assert report.overall["gold_tasks"] == 800
@@ -66,11 +65,11 @@ def test_real_dataset_overall_figures() -> None:
 def test_empty_answers_are_an_error() -> None:
     empty = pd.DataFrame(columns=["task", "worker", "label"])
     with pytest.raises(SandboxError, match="no answers"):
-        build_report(empty, aggregator=MajorityVote())
+        annotator_report(empty, aggregator="mv")
 
 
 def test_single_answer_per_task_leaves_krippendorff_alpha_undefined() -> None:
     """Nothing is pairable when every task has one answer: alpha is NaN, not a crash."""
     answers = pd.DataFrame({"task": [1, 2, 3], "worker": ["a", "b", "a"], "label": [0, 1, 1]})
-    report = build_report(answers, aggregator=MajorityVote())
+    report = annotator_report(answers, aggregator="mv")
     assert pd.isna(report.overall["krippendorff_alpha"])

@@ -11,7 +11,8 @@ from annotators.errors import SandboxError
 from annotators.population import load_population
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
-from sandbox.metrics.labels import accuracy, ban_precision_recall
+from sandbox.metrics.labels import accuracy
+from sandbox.metrics.workers import ban_precision_recall
 from sandbox.simulation.campaign import run_campaign
 from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import balanced_binary, make_population

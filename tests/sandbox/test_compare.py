@@ -32,10 +32,10 @@ def test_target_accuracy_finds_the_cheapest_configuration_that_reaches_it() -> N
         load_population("paid_curation"),
         "mv",
         seed=0,
-        target_accuracy=0.9,
+        target_accuracy=0.85,  # the refitted paid crowd (22 % spam) does not reach 0.9 on iris with k <= 9
     )
     for side in (result.crowd, result.curation):
-        assert side.reached and side.accuracy >= 0.9
+        assert side.reached and side.accuracy >= 0.85
     # Curation answers once per task at 0.50; the crowd pays 0.05 per answer for several answers.
     assert result.curation.cost == pytest.approx(result.curation.n_labels * 0.5)
 

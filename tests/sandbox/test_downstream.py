@@ -8,7 +8,7 @@ import numpy as np
 
 from annotators.population import load_population
 from sandbox.datasets import load_dataset
-from sandbox.experiment.experiment import run_simulation
+from sandbox.experiment.experiment import Experiment
 from sandbox.simulation.difficulty import model_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import make_population
@@ -16,9 +16,9 @@ from tests.conftest import make_population
 
 def test_true_labels_train_a_model_at_least_as_good_as_noisy_ones() -> None:
     digits = load_dataset("digits")
-    outcome = run_simulation(
-        digits, load_population("volunteers"), CampaignPolicy(redundancy=3), ["mv"], seed=1
-    )
+    outcome = Experiment(
+        digits, load_population("volunteers"), CampaignPolicy(redundancy=3), ("mv",), seed=1
+    ).run()
     clean = outcome.downstream_accuracy_clean
     noisy = outcome.score("mv").downstream_accuracy
     assert clean is not None and noisy is not None
@@ -40,7 +40,7 @@ def test_difficulty_driven_confusions_follow_the_classifier() -> None:
     confused_pairs = classifier > 0
     population = make_population({"honest": {"share": 1.0, "skill": 0.3}}, pool_size=50)
     policy = CampaignPolicy(redundancy=10, difficulty="model")
-    answers = run_simulation(digits, population, policy, ["mv"], seed=3).campaign.answers  # type: ignore[union-attr]
+    answers = Experiment(digits, population, policy, ("mv",), seed=3).simulate().answers
     true_of_answer = digits.truth.loc[answers["task"]].to_numpy()
     wrong = answers["label"].to_numpy() != true_of_answer
     simulated = np.zeros((10, 10))

@@ -14,8 +14,7 @@ from annotators.population import load_population
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
 from sandbox.metrics.labels import accuracy
-from sandbox.simulation.simulate import simulate
-from tests.conftest import balanced_binary, make_population
+from tests.conftest import balanced_binary, make_population, simulate
 
 
 def test_each_task_gets_redundancy_distinct_workers() -> None:

@@ -105,7 +105,7 @@ def test_frontier_marks_undominated_points() -> None:
 
 def write_store(root: Path, frame: pd.DataFrame) -> None:
     (root / "parts").mkdir(parents=True)
-    (root / "sweep.toml").write_text(
+    (root / "_sweep.toml").write_text(
         f'[grid]\n"{SHARE}" = [1.0, 0.5]\nredundancy = [1, 3]\n', encoding="utf-8"
     )
     half = len(frame) // 2
@@ -123,9 +123,9 @@ def test_read_sweep_reads_parts_and_drops_error_rows(tmp_path: Path) -> None:
 
 
 def test_read_sweep_errors_name_the_directory(tmp_path: Path) -> None:
-    with pytest.raises(SandboxError, match=r"no sweep\.toml"):
+    with pytest.raises(SandboxError, match=r"no _sweep\.toml"):
         read_sweep(tmp_path)
-    (tmp_path / "sweep.toml").write_text("[grid]\n", encoding="utf-8")
+    (tmp_path / "_sweep.toml").write_text("[grid]\n", encoding="utf-8")
     with pytest.raises(SandboxError, match="no results yet"):
         read_sweep(tmp_path)
 

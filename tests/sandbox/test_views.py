@@ -11,7 +11,7 @@ import pytest
 from annotators.errors import SandboxError
 from annotators.population import load_population
 from sandbox.datasets.dataset import truth_series
-from sandbox.experiment.experiment import run_simulation
+from sandbox.experiment.experiment import Experiment
 from sandbox.reporting.views import (
     beta_from_mean,
     confusion_table,
@@ -79,9 +79,9 @@ def test_skill_points_and_scores_of_a_simulated_run() -> None:
     population = make_population(
         {"honest": {"share": 0.5, "skill": 0.9}, "uniform_spammer": {"share": 0.5}}, pool_size=20
     )
-    outcome = run_simulation(
-        balanced_binary(400), population, CampaignPolicy(redundancy=5), ["mv", "ds"], seed=3
-    )
+    outcome = Experiment(
+        balanced_binary(400), population, CampaignPolicy(redundancy=5), ("mv", "ds"), seed=3
+    ).run()
     points = skill_points(outcome, "ds")
     assert set(points["archetype"]) == {"honest", "uniform_spammer"}
     spam = points[points["archetype"] == "uniform_spammer"]
@@ -97,6 +97,6 @@ def test_skill_points_and_scores_of_a_simulated_run() -> None:
 
 def test_skill_points_rejects_an_aggregator_not_run() -> None:
     population = make_population({"honest": {"share": 1.0, "skill": 0.8}}, pool_size=10)
-    outcome = run_simulation(balanced_binary(50), population, CampaignPolicy(redundancy=3), ["mv"], seed=0)
+    outcome = Experiment(balanced_binary(50), population, CampaignPolicy(redundancy=3), ("mv",), seed=0).run()
     with pytest.raises(SandboxError, match="'ds' was not run"):
         skill_points(outcome, "ds")

@@ -3,41 +3,32 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from annotators.population import Population, load_population
-from sandbox.aggregation.aggregate import ENGINES, aggregate
-from sandbox.aggregation.crowdkit_adapter import confusion_skills
+from sandbox.aggregation.aggregate import aggregate
+from sandbox.aggregation.registry import ENGINES
+from sandbox.aggregation.skills import confusion_skills
 from sandbox.datasets import load_dataset
-from sandbox.experiment.experiment import run_simulation
-from sandbox.fitting.annotator_report import PrecomputedAggregator, build_report
+from sandbox.experiment.experiment import Experiment
+from sandbox.fitting.annotator_report import build_report
 from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import balanced_binary, make_population
 
 
-def _errors(rows: dict[tuple[str, int], list[float]]) -> pd.DataFrame:
-    index = pd.MultiIndex.from_tuples(list(rows), names=["worker", "label"])
-    return pd.DataFrame(list(rows.values()), index=index, columns=[0, 1])
-
-
 def test_a_label_never_given_is_never_right_and_a_class_never_met_is_left_out() -> None:
-    # P(answered | true): "fixed" only ever answers 0; "honest" answers both, right 90 % / 80 %;
-    # "narrow" only met tasks of class 0 (its class-1 column carries no information).
-    errors = _errors(
-        {
-            ("fixed", 0): [1.0, 1.0],
-            ("honest", 0): [0.9, 0.2],
-            ("honest", 1): [0.1, 0.8],
-            ("narrow", 0): [0.95, 1.0],
-        }
-    )
-    priors = pd.Series([0.6, 0.4], index=[0, 1])
-    mass = pd.DataFrame([[10.0, 10.0], [10.0, 10.0], [12.0, 0.1]], index=["fixed", "honest", "narrow"])
-    skills = confusion_skills(errors, priors, mass)
-    assert skills["fixed"] == pytest.approx(0.6 * 1.0 + 0.4 * 0.0)
-    assert skills["honest"] == pytest.approx(0.6 * 0.9 + 0.4 * 0.8)
-    assert skills["narrow"] == pytest.approx(0.95)
+    # Rows (worker, answered label) of P(answered | true class 0, 1). Worker 0 only ever answers 0;
+    # worker 1 answers both, right 90 % / 80 %; worker 2 only met tasks of class 0 (its class-1
+    # column carries no information).
+    worker = np.array([0, 1, 1, 2])
+    answered = np.array([0, 0, 1, 0])
+    errors = np.array([[1.0, 1.0], [0.9, 0.2], [0.1, 0.8], [0.95, 1.0]])
+    priors = np.array([0.6, 0.4])
+    mass = np.array([[10.0, 10.0], [10.0, 10.0], [12.0, 0.1]])
+    skills = confusion_skills(worker=worker, answered=answered, errors=errors, priors=priors, mass=mass)
+    assert skills[0] == pytest.approx(0.6 * 1.0 + 0.4 * 0.0)
+    assert skills[1] == pytest.approx(0.6 * 0.9 + 0.4 * 0.8)
+    assert skills[2] == pytest.approx(0.95)
 
 
 def _spammer_crowd() -> Population:
@@ -53,9 +44,9 @@ def _spammer_crowd() -> Population:
 @pytest.mark.parametrize("engine", ENGINES)
 def test_fixed_answer_spammers_score_at_chance_on_a_balanced_binary_crowd(engine: str) -> None:
     dataset = balanced_binary(4000)
-    outcome = run_simulation(
-        dataset, _spammer_crowd(), CampaignPolicy(redundancy=5, difficulty="none"), ["ds"], 0, engine
-    )
+    outcome = Experiment(
+        dataset, _spammer_crowd(), CampaignPolicy(redundancy=5, difficulty="none"), ("ds",), engine, 0
+    ).run()
     assert outcome.campaign is not None
     workers = outcome.campaign.workers
     skills = outcome.aggregations["ds"].skills
@@ -70,12 +61,13 @@ def test_fixed_answer_spammers_score_at_chance_on_a_balanced_binary_crowd(engine
 
 def test_the_annotator_report_rates_fixed_answer_spammers_at_chance() -> None:
     dataset = balanced_binary(2000)
-    outcome = run_simulation(
-        dataset, _spammer_crowd(), CampaignPolicy(redundancy=5, difficulty="none"), ["ds"], 1
-    )
+    outcome = Experiment(
+        dataset, _spammer_crowd(), CampaignPolicy(redundancy=5, difficulty="none"), ("ds",), seed=1
+    ).run()
     assert outcome.campaign is not None
     answers = outcome.campaign.answers
-    report = build_report(answers, aggregator=PrecomputedAggregator(outcome.aggregations["ds"]))
+    ds = outcome.aggregations["ds"]
+    report = build_report(answers, consensus=ds, dawid_skene=ds)
     spammers = report.annotators["ds_accuracy"][outcome.campaign.workers["archetype"] == "fixed_spammer"]
     assert np.abs(spammers - 0.5).max() < 0.03
 
@@ -84,9 +76,9 @@ def test_the_annotator_report_rates_fixed_answer_spammers_at_chance() -> None:
 def test_ds_tells_cheaters_apart_as_well_as_one_coin_ds(engine: str) -> None:
     """The issue's case: paid_crowd (uniform and fixed-answer spammers) on 20,000 binary tasks."""
     dataset = load_dataset("synthetic:n_tasks=20000,n_classes=2")
-    outcome = run_simulation(
-        dataset, load_population("paid_crowd"), CampaignPolicy(), ["ds", "onecoin_ds"], 0, engine
-    )
+    outcome = Experiment(
+        dataset, load_population("paid_crowd"), CampaignPolicy(), ("ds", "onecoin_ds"), engine, 0
+    ).run()
     ds, onecoin = outcome.score("ds"), outcome.score("onecoin_ds")
     assert ds.cheater_auc is not None and onecoin.cheater_auc is not None
     assert abs(ds.cheater_auc - onecoin.cheater_auc) <= 0.02

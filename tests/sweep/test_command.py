@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.cli.sweep import main
+from sandbox.cli.main import main
 from tests.sweep.cells import REF
 
 
@@ -25,7 +25,7 @@ def test_sweep_prints_a_summary_and_resume_computes_nothing(
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert lines[0].split()[:4] == ["role", "redundancy", "aggregator", "seeds"]
-    assert len(lines) == 1 + 2 * 2  # header + (2 points x 2 aggregators)
+    assert len(lines) == 2 + 2 * 2  # header, its rule, (2 points x 2 aggregators)
     assert "±" in captured.out
     assert "4 cells: 0 already stored, 4 computed" in captured.err
     assert main([*args, "--seeds", "2", "--out", out, "--workers", "1", "--resume"]) == 0
@@ -35,10 +35,10 @@ def test_sweep_prints_a_summary_and_resume_computes_nothing(
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--set", "polcy.redundancy=3"], "error: unknown key 'polcy.redundancy'"),
-        (["--grid", "redundancy"], "error: --grid 'redundancy': expected KEY=VALUE"),
-        (["--grid", "redundancy=1,x"], "error: 'policy.redundancy' must be a number"),
-        (["--workers", "0"], "error: --workers must be >= 1, got 0"),
+        (["--set", "polcy.redundancy=3"], "crowd-sandbox: error: unknown key 'polcy.redundancy'"),
+        (["--grid", "redundancy"], "crowd-sandbox: error: --grid 'redundancy': expected KEY=VALUE"),
+        (["--grid", "redundancy=1,x"], "crowd-sandbox: error: 'policy.redundancy' must be a number"),
+        (["--workers", "0"], "crowd-sandbox: error: --workers must be >= 1, got 0"),
     ],
 )
 def test_bad_requests_exit_2_with_one_line_and_write_nothing(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sandbox.cli.sweep import main
+from sandbox.cli.main import main
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import load_spec_file, spec_from_dict
 from sandbox.sweep.store import ResultsStore, read_results
@@ -36,7 +36,7 @@ def test_killed_then_resumed_equals_uninterrupted(tmp_path: Path, repo_env: dict
     spec_path = tmp_path / "spec.toml"
     spec_path.write_text(SPEC)
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "sandbox.cli.sweep", "sweep", str(spec_path)]
+    command = [sys.executable, "-m", "sandbox.cli", "sweep", str(spec_path)]
     child = subprocess.Popen(
         [*command, "--out", str(out), "--workers", "2"],
         cwd=REPO,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from annotators.errors import SandboxError
-from sandbox.cli.sweep import main
+from sandbox.cli.main import main
 from sandbox.sweep.grid import expand
 from sandbox.sweep.scenario_cell import SCENARIO_CELL
 from sandbox.sweep.spec import load_spec_file, spec_from_dict

@@ -44,6 +44,9 @@ def test_error_parts_get_the_full_schema_for_duckdb(tmp_path: Path) -> None:
     frame = read_results(tmp_path)
     assert list(frame.columns[:4]) == ["cell", "point", "role", "k"]
     assert frame["k"].dtype == pd.Int64Dtype()
+    # The root reads as one Parquet dataset too: the resolved spec beside the parts is skipped.
+    whole = pd.read_parquet(tmp_path).sort_values("seed_index")
+    assert whole["accuracy"].tolist()[1] == 0.75 and len(whole) == 2
 
 
 def test_failed_cells_are_recorded_and_do_not_stop_the_sweep(tmp_path: Path) -> None:

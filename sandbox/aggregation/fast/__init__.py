@@ -4,6 +4,7 @@ Every class follows crowd-kit's estimator convention (``fit(data) -> self``, ``l
 ``probas_``, ``fit_predict``, ``fit_predict_proba``), reports convergence (``n_iter_``,
 ``converged_``, ``loglikelihood_``) and has ``fit_arrays`` for integer-coded inputs too large for a
 DataFrame. Each one is validated against crowd-kit 1.4.2 on real crowd data (``tests/fast``).
+The registry (:mod:`sandbox.aggregation.registry`) names them and pairs them with crowd-kit's.
 """
 
 from __future__ import annotations
@@ -19,19 +20,7 @@ from sandbox.aggregation.fast.onecoin_ds import OneCoinDawidSkene
 from sandbox.aggregation.fast.wawa import Wawa
 from sandbox.aggregation.fast.zbs import ZeroBasedSkill
 
-FAST_AGGREGATORS: dict[str, type[FastAggregator]] = {
-    "mv": MajorityVote,
-    "wawa": Wawa,
-    "ds": DawidSkene,
-    "onecoin_ds": OneCoinDawidSkene,
-    "glad": GLAD,
-    "mace": MACE,
-    "zbs": ZeroBasedSkill,
-    "kos": KOS,
-}
-
 __all__ = [
-    "FAST_AGGREGATORS",
     "GLAD",
     "KOS",
     "MACE",

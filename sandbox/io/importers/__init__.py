@@ -21,18 +21,20 @@ from typing import Any
 import pandas as pd
 
 from annotators.errors import SandboxError
-from sandbox.io.importers.base import (
+from sandbox.io.export_formats import (
     DUPLICATE_POLICIES,
+    FORMATS,
     MULTI_CHOICE_POLICIES,
     DuplicatePolicy,
-    ImportedAnswers,
     MultiChoicePolicy,
+)
+from sandbox.io.importers.base import (
+    ImportedAnswers,
     ProgressCallback,
-    align_gold,
     check_choice,
     finish,
 )
-from sandbox.io.importers.detect import FORMATS, detect_format
+from sandbox.io.importers.detect import detect_format
 from sandbox.io.importers.label_config import pick_control, read_label_config
 from sandbox.io.importers.labelstudio_flat import (
     collect_flat,
@@ -51,7 +53,6 @@ __all__ = [
     "DuplicatePolicy",
     "ImportedAnswers",
     "MultiChoicePolicy",
-    "align_gold",
     "detect_format",
     "load_answers",
 ]

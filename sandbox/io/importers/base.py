@@ -10,22 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
 
 import pandas as pd
 
 from annotators.errors import SandboxError
-
-DuplicatePolicy = Literal["keep_all", "keep_last", "drop_conflicting"]
-DUPLICATE_POLICIES: tuple[str, ...] = get_args(DuplicatePolicy)
-
-MultiChoicePolicy = Literal["error", "skip"]
-MULTI_CHOICE_POLICIES: tuple[str, ...] = get_args(MultiChoicePolicy)
+from sandbox.io.answers import align_gold, validate_answers
+from sandbox.io.export_formats import DUPLICATE_POLICIES, DuplicatePolicy
 
 #: ``progress(done_bytes, total_bytes)``; called now and then while a file is read.
 ProgressCallback = Callable[[int, int], None]
-
-ANSWER_COLUMNS = ["task", "worker", "label"]
 
 
 @dataclass(frozen=True)
@@ -80,22 +73,6 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def align_gold(gold: pd.Series, answers: pd.DataFrame) -> pd.Series:
-    """Gold whose task ids have the answers' type: text ids from an export (``"12"``) and numbers
-    from a gold file (``12``) name the same task."""
-    tasks = answers["task"]
-    if gold.empty or tasks.empty:
-        return gold
-    text_tasks = tasks.map(lambda t: isinstance(t, str)).all()
-    text_gold = all(isinstance(t, str) for t in gold.index)
-    aligned = gold.copy()
-    if text_tasks and not text_gold:
-        aligned.index = pd.Index([str(t) for t in gold.index], name="task")
-    elif not text_tasks and text_gold and all(str(t).lstrip("-").isdigit() for t in gold.index):
-        aligned.index = pd.Index([int(t) for t in gold.index], name="task")
-    return aligned
-
-
 def apply_duplicate_policy(
     answers: pd.DataFrame, policy: DuplicatePolicy, skipped: dict[str, int]
 ) -> pd.DataFrame:
@@ -137,7 +114,7 @@ def finish(
     if rows.empty:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items())) or "none found"
         raise SandboxError(f"{source}: no usable answers (skipped — {reasons})")
-    answers = rows[ANSWER_COLUMNS].reset_index(drop=True)
+    answers = validate_answers(rows, source)
     if labels is not None:
         allowed = tuple(labels)
         outside = sorted({str(v) for v in answers["label"]} - {str(v) for v in allowed})
@@ -151,8 +128,7 @@ def finish(
     answers = apply_duplicate_policy(answers, duplicates, skipped)
     gold_series: pd.Series | None = None
     if gold is not None and len(gold):
-        gold_series = pd.Series(gold, name="label")
-        gold_series.index.name = "task"
+        gold_series = align_gold(pd.Series(gold, name="label"), answers, source, require_overlap=False)
     return ImportedAnswers(
         answers=answers,
         gold=gold_series,

@@ -8,14 +8,7 @@ import io
 from pathlib import Path
 
 from annotators.errors import SandboxError
-
-FORMATS: tuple[str, ...] = (
-    "labelstudio_json",
-    "labelstudio_json_min",
-    "labelstudio_csv",
-    "long",
-    "mturk",
-)
+from sandbox.io.export_formats import FORMATS
 
 
 def detect_format(path: Path) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sandbox.io.tables import read_table, validate_answers
+from sandbox.io.answers import validate_answers
+from sandbox.io.tables import read_table
 
 
 def read_long(path: Path) -> pd.DataFrame:

@@ -1,0 +1,158 @@
+"""Integer coding of pairwise answers, shared by the fast pairwise aggregators.
+
+A :class:`CodedPairs` is a :class:`~sandbox.aggregation.fast._coding.CodedAnswers` (task, worker and
+the answered side as ``label``: 0 = left, 1 = right, 2 = tie) plus the two items of every answer as
+item codes. Items and workers are coded in sorted order of their ids, as crowd-kit's pairwise
+methods code them (``np.unique``), so that a method that starts from random values gives each item
+and worker the same start under both engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from annotators.errors import SandboxError
+from sandbox.aggregation.fast._coding import CodedAnswers, IntArray
+
+LEFT, RIGHT, TIE = 0, 1, 2
+SIDE_NAMES = ("left", "right", "tie")
+
+
+@dataclass(frozen=True)
+class CodedPairs(CodedAnswers):
+    """Pairwise answers as codes: ``left[i]``/``right[i]`` item codes of answer ``i``, ``label[i]`` its
+    side code (0 left, 1 right, 2 tie); ``item_names`` the sorted item ids."""
+
+    left: IntArray
+    right: IntArray
+    item_names: pd.Index
+
+    @property
+    def n_items(self) -> int:
+        return len(self.item_names)
+
+    def decided(self) -> CodedPairs:
+        """The answers that are not ties (Bradley–Terry models have no tie outcome)."""
+        keep = self.label != TIE
+        return CodedPairs(
+            task=self.task[keep],
+            worker=self.worker[keep],
+            label=self.label[keep],
+            task_names=self.task_names,
+            worker_names=self.worker_names,
+            label_names=self.label_names,
+            left=self.left[keep],
+            right=self.right[keep],
+            item_names=self.item_names,
+        )
+
+    def winners(self) -> IntArray:
+        """The winning item code of each decided answer (left where the label is LEFT)."""
+        winners: IntArray = np.where(self.label == LEFT, self.left, self.right)
+        return winners
+
+
+def encode_pairs(answers: pd.DataFrame) -> CodedPairs:
+    """Code a validated pairwise answers table (``task, worker, left, right, label`` with label
+    ``left``/``right``/``tie``)."""
+    items, item_codes = np.unique(
+        np.concatenate([answers["left"].to_numpy(), answers["right"].to_numpy()]), return_inverse=True
+    )
+    n = len(answers)
+    task_codes, tasks = pd.factorize(answers["task"], sort=True)
+    workers, worker_codes = np.unique(answers["worker"].to_numpy(), return_inverse=True)
+    sides = pd.Index(SIDE_NAMES).get_indexer(pd.Index(answers["label"]))
+    if (sides < 0).any():
+        bad = answers["label"].to_numpy()[sides < 0][0]
+        raise SandboxError(f"pairwise label {bad!r} is not one of {', '.join(SIDE_NAMES)}")
+    return CodedPairs(
+        task=task_codes.astype(np.intp),
+        worker=worker_codes.astype(np.intp),
+        label=sides.astype(np.intp),
+        task_names=pd.Index(tasks, name="task"),
+        worker_names=pd.Index(workers, name="worker"),
+        label_names=pd.Index(SIDE_NAMES, name="label"),
+        left=item_codes[:n].astype(np.intp),
+        right=item_codes[n:].astype(np.intp),
+        item_names=pd.Index(items, name="item"),
+    )
+
+
+def pairs_from_codes(
+    left: ArrayLike,
+    right: ArrayLike,
+    side: ArrayLike,
+    worker: ArrayLike | None = None,
+    *,
+    n_items: int | None = None,
+) -> CodedPairs:
+    """Wrap integer arrays (items ``0 .. n_items - 1``, sides 0/1/2, workers ``0 ..``) without a
+    DataFrame: the entry for inputs of tens of millions of comparisons."""
+    left_codes = np.asarray(left, dtype=np.intp)
+    right_codes = np.asarray(right, dtype=np.intp)
+    sides = np.asarray(side, dtype=np.intp)
+    workers = np.zeros(len(sides), dtype=np.intp) if worker is None else np.asarray(worker, dtype=np.intp)
+    if not (left_codes.shape == right_codes.shape == sides.shape == workers.shape) or left_codes.ndim != 1:
+        raise SandboxError("left, right, side and worker arrays must be 1-d and of one length")
+    if len(sides) == 0:
+        raise SandboxError("no comparisons to aggregate")
+    top = int(max(left_codes.max(), right_codes.max())) + 1
+    size = top if n_items is None else n_items
+    if size < top or min(int(left_codes.min()), int(right_codes.min())) < 0:
+        raise SandboxError(f"item codes must lie in 0..{size - 1}")
+    n_workers = int(workers.max()) + 1
+    return CodedPairs(
+        task=np.arange(len(sides), dtype=np.intp),
+        worker=workers,
+        label=sides,
+        task_names=pd.RangeIndex(len(sides), name="task"),
+        worker_names=pd.RangeIndex(n_workers, name="worker"),
+        label_names=pd.Index(SIDE_NAMES, name="label"),
+        left=left_codes,
+        right=right_codes,
+        item_names=pd.RangeIndex(size, name="item"),
+    )
+
+
+def from_crowdkit_frame(data: pd.DataFrame) -> CodedPairs:
+    """crowd-kit's pairwise input (``worker, left, right, label`` with label = the winning item) as
+    codes; a label that names neither item is an error."""
+    missing = [c for c in ("worker", "left", "right", "label") if c not in data.columns]
+    if missing:
+        raise SandboxError(f"pairwise data lacks column(s) {missing}; needs worker, left, right, label")
+    side = np.where(
+        data["label"] == data["left"], "left", np.where(data["label"] == data["right"], "right", "")
+    )
+    if (side == "").any():
+        raise SandboxError("every label must be the left or the right item of its row")
+    frame = data.assign(task=np.arange(len(data)), label=side)
+    return encode_pairs(frame[["task", "worker", "left", "right", "label"]])
+
+
+class FastPairwise:
+    """Base of the fast pairwise aggregators: ``fit_coded(codes)`` sets ``scores_`` (one float per
+    item code, higher = better; NaN for an item the method could not score), ``n_iter_`` and
+    ``converged_``. ``fit``/``fit_predict`` take crowd-kit's DataFrame (``worker, left, right,
+    label``) and give scores as a Series by item, as crowd-kit does."""
+
+    scores_: NDArray[np.float64]
+    n_iter_: int
+    converged_: bool
+    item_names_: pd.Index
+
+    def fit_coded(self, coded: CodedPairs) -> FastPairwise:
+        raise NotImplementedError
+
+    def fit(self, data: pd.DataFrame) -> FastPairwise:
+        """Fit on crowd-kit's pairwise DataFrame."""
+        return self.fit_coded(from_crowdkit_frame(data))
+
+    def fit_predict(self, data: pd.DataFrame) -> pd.Series:
+        """Fit and return the scores: a Series indexed by item (items that got a score)."""
+        self.fit(data)
+        scores = pd.Series(self.scores_, index=self.item_names_, name="score")
+        return scores.dropna()

@@ -1,0 +1,22 @@
+"""The fast engine's pairwise aggregators (crowd-kit's ``worker, left, right, label`` convention,
+``scores_`` by item): Bradley–Terry (crowd-kit's two-step estimate and the converged fit),
+noisy Bradley–Terry, win rate and online Elo. Validated against crowd-kit in ``tests/fast``."""
+
+from __future__ import annotations
+
+from sandbox.aggregation.fast._pairs import CodedPairs, FastPairwise, encode_pairs, pairs_from_codes
+from sandbox.aggregation.fast.bt import BradleyTerry, BradleyTerryMLE
+from sandbox.aggregation.fast.noisy_bt import NoisyBradleyTerry
+from sandbox.aggregation.fast.pairwise_reference import Elo, WinRate
+
+__all__ = [
+    "BradleyTerry",
+    "BradleyTerryMLE",
+    "CodedPairs",
+    "Elo",
+    "FastPairwise",
+    "NoisyBradleyTerry",
+    "WinRate",
+    "encode_pairs",
+    "pairs_from_codes",
+]

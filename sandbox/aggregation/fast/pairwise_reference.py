@@ -1,0 +1,54 @@
+"""Two reference rankings without a model of the raters: win rate and online Elo.
+
+- :class:`WinRate`: an item's share of its comparisons won, a tie counting half a win for each side.
+- :class:`Elo`: online Elo in the order the answers are given (everyone starts at 1000; the expected
+  score of i against j is 1 / (1 + 10^((r_j − r_i) / 400)); after each comparison both ratings move
+  by ``k`` × (actual − expected), a tie scoring 1/2). The order matters: that is Elo's known weakness
+  for leaderboards built from votes, and why Bradley–Terry replaced it there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sandbox.aggregation.fast._pairs import LEFT, TIE, CodedPairs, FastPairwise
+
+
+class WinRate(FastPairwise):
+    """Share of comparisons won (ties: half a win). ``scores_`` in [0, 1]."""
+
+    def fit_coded(self, coded: CodedPairs) -> WinRate:
+        n = coded.n_items
+        left_points = np.where(coded.label == LEFT, 1.0, np.where(coded.label == TIE, 0.5, 0.0))
+        points = np.bincount(coded.left, left_points, n) + np.bincount(coded.right, 1.0 - left_points, n)
+        played = np.bincount(coded.left, minlength=n) + np.bincount(coded.right, minlength=n)
+        self.scores_ = np.divide(points, played, out=np.full(n, np.nan), where=played > 0)
+        self.item_names_ = coded.item_names
+        self.n_iter_, self.converged_ = 1, True
+        return self
+
+
+class Elo(FastPairwise):
+    """Online Elo (see the module docstring). ``scores_``: final ratings."""
+
+    def __init__(self, k: float = 32.0, initial: float = 1000.0, scale: float = 400.0) -> None:
+        self.k = k
+        self.initial = initial
+        self.scale = scale
+
+    def fit_coded(self, coded: CodedPairs) -> Elo:
+        ratings = [self.initial] * coded.n_items
+        k, scale = self.k, self.scale
+        left_points = np.where(coded.label == LEFT, 1.0, np.where(coded.label == TIE, 0.5, 0.0))
+        for i, j, actual in zip(coded.left.tolist(), coded.right.tolist(), left_points.tolist(), strict=True):
+            expected = 1.0 / (1.0 + 10.0 ** ((ratings[j] - ratings[i]) / scale))
+            step = k * (actual - expected)
+            ratings[i] += step
+            ratings[j] -= step
+        played = np.bincount(coded.left, minlength=coded.n_items) + np.bincount(
+            coded.right, minlength=coded.n_items
+        )
+        self.scores_ = np.where(played > 0, np.asarray(ratings, dtype=float), np.nan)
+        self.item_names_ = coded.item_names
+        self.n_iter_, self.converged_ = 1, True
+        return self

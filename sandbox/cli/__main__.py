@@ -1,0 +1,5 @@
+"""``python -m sandbox.cli``: the command line."""
+
+from sandbox.cli.main import main
+
+raise SystemExit(main())

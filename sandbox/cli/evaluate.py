@@ -1,0 +1,70 @@
+"""``evaluate``: aggregate real answers (a bundled dataset's, or any export) and score them against gold."""
+
+from __future__ import annotations
+
+import argparse
+
+from sandbox.cli.options import (
+    add_aggregators,
+    add_engine,
+    add_format,
+    add_gold,
+    add_import_options,
+    aggregators_for,
+    read_export_kind,
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``evaluate (--dataset D | --answers FILE [--gold G]) [--aggregators] [--engine] [--format]``."""
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dataset", help="bundled dataset with real answers")
+    source.add_argument(
+        "--answers",
+        help="answers: any export (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV)",
+    )
+    add_gold(parser)
+    add_import_options(parser, positional=False)
+    add_aggregators(parser)
+    add_engine(parser)
+    parser.add_argument("--cost-per-label", type=float, default=0.0, help="price of one answer (default 0)")
+    add_format(parser)
+    parser.set_defaults(handler=evaluate)
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Aggregate real answers and score them against gold."""
+    from annotators.errors import SandboxError
+    from sandbox.aggregation.registry import check_engine
+    from sandbox.experiment import real_answers
+    from sandbox.experiment.scoring import score_answers
+    from sandbox.reporting.render import dumps, outcome_json, outcome_table
+
+    engine = check_engine(args.engine)
+    if args.cost_per_label < 0:
+        raise SandboxError(f"--cost-per-label must be >= 0, got {args.cost_per_label}")
+    if args.dataset is not None:
+        if args.gold is not None:
+            raise SandboxError("--gold goes with --answers; a bundled dataset brings its own gold")
+        kind, real = "classification", real_answers.from_dataset(args.dataset)
+    else:
+        kind, imported = read_export_kind(args, "answers")
+        real = real_answers.FROM_EXPORT[kind](imported, args.answers, args.gold)
+    aggregators = aggregators_for(kind, args.aggregators)
+    outcome = score_answers(
+        real.answers,
+        real.gold,
+        aggregators,
+        cost=len(real.answers) * args.cost_per_label,
+        dataset=real.dataset,
+        engine=engine,
+    )
+    if args.format == "json":
+        print(dumps(outcome_json(outcome, {"dataset": real.source})))
+    else:
+        print(
+            outcome_table(
+                outcome, f"real answers of {real.source}, scored on {real.gold_size} gold {real.gold_unit}"
+            )
+        )
+    return 0

@@ -1,0 +1,70 @@
+"""``labelstudio pull|push``: a live Label Studio server (API key in ``LABEL_STUDIO_API_KEY``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from sandbox.cli.options import add_gold, add_import_options, add_seed, gold_of, read_export
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``labelstudio pull ...`` and ``labelstudio push ...``."""
+    actions = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
+    pull = actions.add_parser("pull", help="download a project's export")
+    pull.add_argument("--url", required=True)
+    pull.add_argument("--project", type=int, required=True, help="project id")
+    pull.add_argument("--export-type", choices=("JSON", "JSON_MIN", "CSV"), default="JSON")
+    pull.add_argument("--out", required=True, help="file to write")
+    pull.set_defaults(handler=run_pull)
+    push = actions.add_parser(
+        "push", help="create a project with an export's answers, or a simulated crowd's, one user each"
+    )
+    add_import_options(push, export_optional=True)  # a simulated crowd needs no EXPORT
+    push.add_argument("--dataset", help="simulate a crowd on this dataset instead of reading EXPORT")
+    push.add_argument("--population", help="population preset or TOML (with --dataset)")
+    push.add_argument("--redundancy", type=int, default=5, help="answers per task (default 5)")
+    add_seed(push)
+    push.add_argument("--with-gold", action="store_true", help="push the truth as ground truth")
+    push.add_argument("--url", required=True)
+    push.add_argument("--title", default="crowd-sandbox answers", help="project title")
+    add_gold(push)
+    push.set_defaults(handler=run_push)
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    """Download a project's export."""
+    from pathlib import Path
+
+    from sandbox.io.labelstudio_client import pull
+
+    out = pull(args.url, args.project, Path(args.out), export_type=args.export_type)
+    print(f"wrote project {args.project}'s {args.export_type} export to {out}")
+    return 0
+
+
+def run_push(args: argparse.Namespace) -> int:
+    """Create a project from an answers file (a simulated crowd or any export)."""
+    from annotators.errors import SandboxError
+    from annotators.population import load_population
+    from sandbox.datasets import load_dataset
+    from sandbox.io.labelstudio_client import push
+    from sandbox.simulation.readable_answers import simulated_answers
+
+    if (args.export is None) == (args.dataset is None):
+        raise SandboxError("push needs either an EXPORT file or --dataset with --population (not both)")
+    if args.dataset is not None:
+        if args.population is None:
+            raise SandboxError("--dataset needs --population (a preset name or a population TOML)")
+        answers, truth = simulated_answers(
+            load_dataset(args.dataset), load_population(args.population), args.redundancy, args.seed
+        )
+        gold = truth if args.with_gold else None
+    else:
+        imported = read_export(args)
+        answers, gold = imported.answers, gold_of(args, imported)
+    result = push(args.url, answers, title=args.title, gold=gold)
+    print(
+        f"created project {result.project_id}: {result.n_tasks} tasks, {result.n_annotations} "
+        f"answers by {len(result.users)} annotators"
+    )
+    return 0

@@ -1,0 +1,143 @@
+"""``run``, ``compare`` and ``demo``: simulated campaigns, aggregated and scored."""
+
+from __future__ import annotations
+
+import argparse
+
+from sandbox.cli.options import (
+    add_aggregator,
+    add_aggregators,
+    add_engine,
+    add_format,
+    add_policy,
+    add_seed,
+    aggregator_for,
+    aggregators_for,
+    policy_from_args,
+)
+
+
+def configure_run(parser: argparse.ArgumentParser) -> None:
+    """``run --dataset D --population P [policy] [--aggregators] [--seed] [--engine] [--format]``."""
+    parser.add_argument(
+        "--dataset", required=True, help="registered name, synthetic:..., or CSV/Parquet path"
+    )
+    parser.add_argument("--population", required=True, help="preset name or population TOML path")
+    add_policy(parser)
+    add_aggregators(parser)
+    add_seed(parser)
+    add_engine(parser)
+    add_format(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Simulate a population on a dataset, aggregate, score."""
+    from annotators.population import load_population
+    from sandbox.aggregation.registry import check_engine
+    from sandbox.datasets import load_dataset
+    from sandbox.experiment.experiment import Experiment
+    from sandbox.reporting.render import dumps, outcome_json, outcome_table
+
+    engine = check_engine(args.engine)
+    dataset = load_dataset(args.dataset)
+    aggregators = aggregators_for(dataset.kind, args.aggregators)
+    population = load_population(args.population)
+    policy = policy_from_args(args)
+    outcome = Experiment(dataset, population, policy, tuple(aggregators), engine, args.seed).run()
+    if args.format == "json":
+        header = {
+            "dataset": dataset.name,
+            "population": population.name,
+            "seed": args.seed,
+            "policy": policy.to_dict(),
+        }
+        print(dumps(outcome_json(outcome, header)))
+    else:
+        title = f"{population.name} on {dataset.name}, {args.redundancy} answers per task, seed {args.seed}"
+        print(outcome_table(outcome, title))
+    return 0
+
+
+def configure_compare(parser: argparse.ArgumentParser) -> None:
+    """``compare --dataset D --crowd P --curation P (--budget B | --target-accuracy A)``."""
+    parser.add_argument(
+        "--dataset", required=True, help="registered name, synthetic:..., or CSV/Parquet path"
+    )
+    parser.add_argument("--crowd", required=True, help="crowd population (preset or TOML)")
+    parser.add_argument("--curation", required=True, help="curation population (preset or TOML)")
+    question = parser.add_mutually_exclusive_group(required=True)
+    question.add_argument("--budget", type=float, help="money available to each side")
+    question.add_argument("--target-accuracy", type=float, help="accuracy each side must reach")
+    add_aggregator(parser, what="aggregator both sides use")
+    add_seed(parser)
+    add_engine(parser)
+    add_format(parser)
+    parser.set_defaults(handler=compare)
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Crowd vs paid curation at a budget, or the cost of reaching a target accuracy."""
+    from annotators.population import load_population
+    from sandbox.aggregation.registry import check_engine
+    from sandbox.datasets import load_dataset
+    from sandbox.experiment.compare import compare as compare_sides
+    from sandbox.reporting.render import comparison_json, comparison_table, dumps
+
+    dataset = load_dataset(args.dataset)
+    aggregator = aggregator_for(dataset.kind, args.aggregator)
+    crowd, curation = load_population(args.crowd), load_population(args.curation)
+    result = compare_sides(
+        dataset,
+        crowd,
+        curation,
+        aggregator,
+        args.seed,
+        budget=args.budget,
+        target_accuracy=args.target_accuracy,
+        engine=check_engine(args.engine),
+    )
+    header = {
+        "dataset": dataset.name,
+        "aggregator": aggregator,
+        "seed": args.seed,
+        **({"budget": args.budget} if args.budget is not None else {"target_accuracy": args.target_accuracy}),
+    }
+    document = comparison_json(result, header)
+    print(dumps(document) if args.format == "json" else comparison_table(document))
+    return 0
+
+
+def configure_demo(parser: argparse.ArgumentParser) -> None:
+    """``demo [--seed S]``."""
+    add_seed(parser)
+    parser.set_defaults(handler=demo)
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Volunteers, a paid crowd and paid curation side by side on a real dataset, then on preferences."""
+    from sandbox.experiment.demo import DEMOS, run_demo
+    from sandbox.reporting.tables import table
+
+    for number, demo in enumerate(DEMOS):
+        rows = []
+        for side in run_demo(demo, seed=args.seed):
+            for score in side.outcome.scores:
+                rows.append(
+                    {
+                        "population": side.population,
+                        "answers/task": side.redundancy,
+                        "aggregator": score.aggregator,
+                        "accuracy": score.accuracy,
+                        **{name: score.extra.get(name) for name in demo.extra_columns},
+                        "cost": side.outcome.cost,
+                        "cost/correct": score.cost_per_correct_label,
+                    }
+                )
+        columns = ["population", "answers/task", "aggregator", "accuracy", *demo.extra_columns]
+        print(
+            ("\n" if number else "")
+            + f"{demo.title}, aggregators {', '.join(demo.aggregators)}, seed {args.seed}\n"
+        )
+        print(table(rows, [*columns, "cost", "cost/correct"]))
+    return 0

@@ -1,0 +1,64 @@
+"""Scoring answers: every aggregator run on the answers and scored by the task kind's scorer, with the
+answers' size, cost and agreement. Pure: data in, data out; simulated and real answers alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from annotators.errors import describe_error
+from sandbox.aggregation.aggregate import Aggregation
+from sandbox.datasets import Dataset
+from sandbox.kinds import ScoringInputs, task_kind
+from sandbox.metrics.agreement import krippendorff_alpha
+from sandbox.metrics.outcome import AggregatorScore, Outcome
+
+
+def score_answers(
+    answers: pd.DataFrame,
+    truth: pd.Series,
+    aggregators: Sequence[str],
+    cost: float,
+    workers: pd.DataFrame | None = None,
+    dataset: Dataset | None = None,
+    engine: str = "fast",
+    isolate_errors: bool = False,
+    misleading: pd.Series | None = None,
+) -> Outcome:
+    """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
+    aggregation entry and the scorer of the dataset's task kind (classification without a dataset).
+
+    ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
+    with features enables downstream scores and sets the task count for coverage. With
+    ``isolate_errors`` an aggregator that raises is recorded in ``Outcome.errors`` and the others
+    are still scored; without it the error propagates.
+    """
+    kind = task_kind(dataset.kind if dataset is not None else "classification")
+    scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset, misleading))
+    scores: list[AggregatorScore] = []
+    aggregations: dict[str, Aggregation] = {}
+    errors: dict[str, str] = {}
+    for name in aggregators:
+        try:
+            result = kind.aggregate(name, answers, engine)
+            score = scorer.score(result)
+        except Exception as error:
+            if not isolate_errors:
+                raise
+            errors[name] = describe_error(error)
+            continue
+        aggregations[name] = result
+        scores.append(score)
+    return Outcome(
+        n_tasks=int(answers["task"].nunique()),
+        n_workers=int(answers["worker"].nunique()),
+        n_labels=len(answers),
+        cost=cost,
+        krippendorff_alpha=krippendorff_alpha(answers) if len(answers) else float("nan"),
+        scores=scores,
+        aggregations=aggregations,
+        downstream_accuracy_clean=scorer.downstream_accuracy_clean,
+        errors=errors,
+        table_extras=kind.table_extras,
+    )

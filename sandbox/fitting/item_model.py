@@ -1,0 +1,275 @@
+"""Items fitted by EM: how hard each item is, which items mislead the crowd, where, how strongly.
+
+Model (truth known, e.g. gold): every item has an easiness ``e`` drawn from a distribution over the
+grid ``EASINESS`` (weights ``easiness``); it is misleading with probability ``m[c]`` for its true class
+``c``, and a misleading item has a lure ``l`` drawn from ``lure[c]``. A worker who tries answers right
+with probability ``chance + (skill[w, c] - chance) * e`` (their class-conditional skill on an easy
+item, less on hard ones: the project's task difficulty is ``1 - e``), else a wrong class drawn from
+``mistakes[c]``; on a misleading item they first answer the lure with probability ``pull``. Workers
+who do not try (spammers, adversaries) answer alike on every item, so only the answers of workers
+who try tell items apart.
+
+:func:`fit_items` maximises the likelihood by EM over each item's (kind, lure, easiness): the E-step
+weighs every combination per item; the M-step updates shares, lures and the easiness weights in
+closed form, the pull by a one-dimensional search and the skills by a few Newton steps. Skills are
+shrunk towards their class mean with ``SKILL_PRIOR`` pseudo answers, so that workers with few
+answers are not judged on noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import minimize_scalar
+from scipy.special import logsumexp
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: Easiness grid: 0 (a hopeless item, everyone at chance) to 1 (a worker's full skill).
+EASINESS = np.linspace(0.0, 1.0, 11)
+#: Pseudo answers at the class mean added to each worker's class-conditional skill.
+SKILL_PRIOR = 4.0
+#: Pseudo items that keep a class's misleading share away from 0 and 1 exactly.
+SHARE_PRIOR = 1.0
+#: Skills are stated at the easiness of the median item (items at least this easy hold half of all).
+ANCHOR_SHARE = 0.5
+MAX_ITERATIONS = 100
+TOLERANCE = 1e-6
+NEWTON_STEPS = 3
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class ItemFit:
+    """The fitted items and skills (class codes 0..K-1, worker codes 0..W-1).
+
+    ``misleading_share`` (K), ``lure`` (K × K, rows sum to 1, 0 on the diagonal), ``pull``,
+    ``easiness`` (weights over :data:`EASINESS`), ``skill`` (W × K: P(right) on an easy ordinary
+    item), ``mistakes`` (K × K: where wrong answers go), ``posterior`` (per item: P(misleading)),
+    ``loglikelihood``, ``n_iter``.
+    """
+
+    misleading_share: FloatArray
+    lure: FloatArray
+    pull: float
+    easiness: FloatArray
+    skill: FloatArray
+    mistakes: FloatArray
+    posterior: FloatArray
+    loglikelihood: float
+    n_iter: int
+
+    def difficulty_values(self, count: int = 100) -> list[float]:
+        """``count`` equally likely item difficulties (``1 - e``), quantiles of the fitted weights."""
+        cumulative = np.cumsum(self.easiness[::-1])  # difficulty ascending
+        points = (np.arange(count) + 0.5) / count
+        grid = (1.0 - EASINESS)[::-1]
+        return [round(float(grid[min(np.searchsorted(cumulative, p), len(grid) - 1)]), 6) for p in points]
+
+
+@dataclass(frozen=True)
+class _Answers:
+    """The answers of workers who try, coded: task, worker, answer, true class, correct."""
+
+    t: IntArray
+    w: IntArray
+    a: IntArray
+    c: IntArray
+    right: NDArray[np.bool_]
+
+
+def fit_items(
+    task: IntArray,
+    worker: IntArray,
+    answer: IntArray,
+    truth: IntArray,
+    tries: NDArray[np.bool_],
+    n_classes: int,
+) -> ItemFit:
+    """Fit the model (module docstring) to integer-coded answers.
+
+    ``task``, ``worker``, ``answer``: one entry per answer; ``truth``: per task code, its class;
+    ``tries``: per worker code, whether they try (honest archetypes). Returns an :class:`ItemFit`.
+    """
+    k, n_tasks, n_workers = n_classes, len(truth), len(tries)
+    keep = tries[worker]
+    data = _Answers(
+        task[keep], worker[keep], answer[keep], truth[task[keep]], answer[keep] == truth[task[keep]]
+    )
+    class_counts = np.bincount(truth, minlength=k).astype(float)
+    answered = np.bincount(data.t, minlength=n_tasks)
+    rate = np.bincount(data.t, weights=data.right, minlength=n_tasks) / np.maximum(answered, 1)
+    start = (rate < 0.5) & (answered > 0)  # items most answers get wrong: misleading, to begin with
+    share = (np.bincount(truth, weights=start, minlength=k) + SHARE_PRIOR / 2) / (class_counts + SHARE_PRIOR)
+    lure = _normalise_rows(np.ones((k, k)) - np.eye(k))
+    pull = 0.8
+    easiness: FloatArray = np.full(len(EASINESS), 1.0 / len(EASINESS))
+    weight = np.where(start[data.t], 0.0, 1.0)[:, None] * np.ones(len(EASINESS)) / len(EASINESS)
+    skill = _newton_skills(data, weight, np.full((n_workers, k), 0.8), n_workers, k)
+    mistakes = _mistakes(data, weight.sum(axis=1), k)
+    previous, iteration, mis = -np.inf, 0, start.astype(float)
+    loglik = -np.inf
+    while iteration < MAX_ITERATIONS:
+        iteration += 1
+        p_ord = _p_ordinary(skill, mistakes, data, k)  # answers × easiness
+        ordinary, lured, loglik = _e_step(data, truth, p_ord, share, lure, pull, easiness, n_tasks, k)
+        mis = lured.sum(axis=(1, 2))
+        share = (np.bincount(truth, weights=mis, minlength=k) + SHARE_PRIOR / 2) / (
+            class_counts + SHARE_PRIOR
+        )
+        lure_mass = np.zeros((k, k))
+        np.add.at(lure_mass, truth, lured.sum(axis=2))
+        lure = _normalise_rows(lure_mass + EPS * (1 - np.eye(k)))
+        easiness = (ordinary.sum(axis=0) + lured.sum(axis=(0, 1)) + EPS) / (n_tasks + EPS * len(EASINESS))
+        pull = _best_pull(data, p_ord, lured)
+        weight = _ordinary_weight(data, p_ord, ordinary, lured, pull)
+        skill = _newton_skills(data, weight, skill, n_workers, k)
+        mistakes = _mistakes(data, weight.sum(axis=1), k)
+        if loglik - previous < TOLERANCE * max(1.0, abs(loglik)):
+            break
+        previous = loglik
+    easiness, skill = _anchor_easiest(easiness, skill, k)
+    return ItemFit(share, lure, pull, easiness, skill, mistakes, mis, loglik, iteration)
+
+
+def _anchor_easiest(easiness: FloatArray, skill: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
+    """State skills at the median item's easiness, which becomes 1 (easier items count as that easy).
+    A skill and an easiness shared by all items trade off exactly (chance + (s − chance) e), so
+    without an anchor the split between them drifts along that ridge."""
+    held = np.cumsum(easiness[::-1])[::-1]  # share of items at least this easy
+    top = EASINESS[np.flatnonzero(held >= ANCHOR_SHARE).max()]
+    if top >= 1.0 or top <= 0.0:
+        return easiness, skill
+    chance = 1.0 / k
+    anchored: FloatArray = np.zeros_like(easiness)
+    nearest = np.abs(np.minimum(EASINESS / top, 1.0)[:, None] - EASINESS[None, :]).argmin(axis=1)
+    np.add.at(anchored, nearest, easiness)
+    return anchored, chance + (skill - chance) * top
+
+
+def _normalise_rows(matrix: FloatArray) -> FloatArray:
+    out: FloatArray = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), EPS)
+    return out
+
+
+def _p_correct(skill: FloatArray, k: int) -> FloatArray:
+    """P(right) for skills (any shape) on each easiness of the grid (a last axis)."""
+    chance = 1.0 / k
+    out: FloatArray = chance + (skill[..., None] - chance) * EASINESS
+    return np.clip(out, EPS, 1 - EPS)
+
+
+def _p_ordinary(skill: FloatArray, mistakes: FloatArray, data: _Answers, k: int) -> FloatArray:
+    """P(answer | ordinary item of each easiness): answers × easiness grid."""
+    q = _p_correct(skill[data.w, data.c], k)
+    wrong = (1.0 - q) * mistakes[data.c, data.a][:, None]
+    p: FloatArray = np.where(data.right[:, None], q, wrong)
+    return np.maximum(p, EPS)
+
+
+def _per_task(t: IntArray, values: FloatArray, n_tasks: int) -> FloatArray:
+    """Sum ``values`` (answers × columns) per task: n_tasks × columns."""
+    out = np.empty((n_tasks, values.shape[1]))
+    for column in range(values.shape[1]):
+        out[:, column] = np.bincount(t, weights=values[:, column], minlength=n_tasks)
+    return out
+
+
+def _e_step(
+    data: _Answers,
+    truth: IntArray,
+    p_ord: FloatArray,
+    share: FloatArray,
+    lure: FloatArray,
+    pull: float,
+    easiness: FloatArray,
+    n_tasks: int,
+    k: int,
+) -> tuple[FloatArray, FloatArray, float]:
+    """Posteriors per item of (ordinary, easiness) — n_tasks × G — and of (lure, easiness) —
+    n_tasks × K × G — and the log-likelihood."""
+    g = len(EASINESS)
+    log_ordinary = _per_task(data.t, np.log(p_ord), n_tasks)
+    log_lured = np.empty((n_tasks, k, g))
+    for lure_class in range(k):
+        p = pull * (data.a == lure_class)[:, None] + (1.0 - pull) * p_ord
+        log_lured[:, lure_class, :] = _per_task(data.t, np.log(np.maximum(p, EPS)), n_tasks)
+    with np.errstate(divide="ignore"):
+        log_easiness = np.log(easiness)
+        ordinary = np.log(1.0 - share[truth])[:, None] + log_easiness + log_ordinary
+        lured = (
+            np.log(share[truth])[:, None, None] + np.log(lure[truth])[:, :, None] + log_easiness + log_lured
+        )
+    lured[np.arange(n_tasks), truth, :] = -np.inf  # an item never lures to its own class
+    total = logsumexp(np.concatenate([ordinary, lured.reshape(n_tasks, k * g)], axis=1), axis=1)
+    return np.exp(ordinary - total[:, None]), np.exp(lured - total[:, None, None]), float(total.sum())
+
+
+def _best_pull(data: _Answers, p_ord: FloatArray, lured: FloatArray) -> float:
+    """The pull that maximises the expected log-likelihood of the answers on misleading items."""
+    per_answer = lured[data.t]  # answers × K × G
+    is_lure = per_answer[np.arange(len(data.a)), data.a, :]  # answers × G: the answer is the lure
+    not_lure = per_answer.sum(axis=1) - is_lure
+    if per_answer.sum() <= EPS:
+        return 0.0
+
+    def negative(pull: float) -> float:
+        hit = np.log(pull + (1.0 - pull) * p_ord)
+        miss = np.log((1.0 - pull) * p_ord)
+        return -float((is_lure * hit).sum() + (not_lure * miss).sum())
+
+    return float(minimize_scalar(negative, bounds=(1e-4, 1 - 1e-4), method="bounded").x)
+
+
+def _ordinary_weight(
+    data: _Answers, p_ord: FloatArray, ordinary: FloatArray, lured: FloatArray, pull: float
+) -> FloatArray:
+    """P(an answer came from the ordinary behaviour on an item of each easiness): answers × G."""
+    per_answer = lured[data.t]
+    is_lure = per_answer[np.arange(len(data.a)), data.a, :]
+    not_lure = per_answer.sum(axis=1) - is_lure
+    not_pulled = (1.0 - pull) * p_ord / (pull + (1.0 - pull) * p_ord)
+    out: FloatArray = ordinary[data.t] + not_lure + is_lure * not_pulled
+    return out
+
+
+def _newton_skills(
+    data: _Answers, weight: FloatArray, skill: FloatArray, n_workers: int, k: int
+) -> FloatArray:
+    """Class-conditional skills maximising the weighted likelihood of the answers (Newton steps on
+    every (worker, class) at once), then shrunk to the class mean with ``SKILL_PRIOR`` answers."""
+    chance = 1.0 / k
+    cell = data.w * k + data.c
+    y = data.right[:, None].astype(float)
+    s = skill.reshape(-1).copy()
+    for _ in range(NEWTON_STEPS):
+        q = np.clip(chance + (s[cell][:, None] - chance) * EASINESS, EPS, 1 - EPS)
+        dq = EASINESS  # dq/ds
+        gradient = weight * (y / q - (1 - y) / (1 - q)) * dq
+        curvature = weight * (y / q**2 + (1 - y) / (1 - q) ** 2) * dq**2
+        g = np.bincount(cell, weights=gradient.sum(axis=1), minlength=n_workers * k)
+        h = np.bincount(cell, weights=curvature.sum(axis=1), minlength=n_workers * k)
+        s = np.clip(s + np.where(h > EPS, g / np.maximum(h, EPS), 0.0), chance * 0.5, 1 - 1e-6)
+    amount = np.bincount(cell, weights=weight.sum(axis=1), minlength=n_workers * k).reshape(n_workers, k)
+    fitted = s.reshape(n_workers, k)
+    mean = (fitted * amount).sum(axis=0) / np.maximum(amount.sum(axis=0), EPS)
+    shrunk: FloatArray = (fitted * amount + SKILL_PRIOR * mean) / (amount + SKILL_PRIOR)
+    return np.clip(shrunk, EPS, 1 - EPS)
+
+
+def _mistakes(data: _Answers, weight: FloatArray, k: int) -> FloatArray:
+    """Where wrong answers go, per true class (K × K, rows sum to 1, uniform where none was seen)."""
+    wrong = np.zeros((k, k))
+    np.add.at(wrong, (data.c, data.a), weight * ~data.right)
+    empty = wrong.sum(axis=1) <= EPS
+    wrong[empty] = 1.0
+    np.fill_diagonal(wrong, 0.0)
+    return _normalise_rows(wrong)
+
+
+def shares_of(fit: ItemFit) -> list[float]:
+    """The misleading shares, rounded for a TOML file."""
+    return [round(float(x), 6) for x in fit.misleading_share]

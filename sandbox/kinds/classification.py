@@ -1,0 +1,96 @@
+"""Classification: each task has one true class; an answer is a class label.
+
+Answers table ``task, worker, label`` (see :mod:`sandbox.io.answers`). Scores: accuracy and macro-F1
+over the tasks with truth, coverage, money per correct label; in simulations the Spearman correlation
+of estimated vs true worker skill and the ROC AUC of the skills for telling honest workers from the
+rest, and — when items mislead — accuracy on the misleading and on the ordinary tasks
+(``accuracy_misleading``, ``accuracy_ordinary``); for datasets with features, a downstream classifier
+trained on the aggregated labels (and on the posteriors) tested on a clean split, with the one
+trained on the truth as the ceiling.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sandbox.aggregation.aggregate import Aggregation, aggregate
+from sandbox.datasets import Dataset
+from sandbox.io.answers import ANSWER_COLUMNS, validate_answers
+from sandbox.kinds.base import ScoringInputs, TaskKind
+from sandbox.metrics.downstream import clean_accuracy, label_accuracy, posterior_accuracy, split_tasks
+from sandbox.metrics.labels import accuracy, cost_per_correct_label, coverage, f1_macro, n_correct
+from sandbox.metrics.outcome import AggregatorScore
+from sandbox.metrics.workers import cheater_detection_auc, skill_rank_correlation
+
+
+class ClassificationScorer:
+    """Scores aggregations of one answers table (the downstream split is drawn once)."""
+
+    def __init__(self, inputs: ScoringInputs) -> None:
+        self.inputs = inputs
+        dataset = inputs.dataset
+        self.split = split_tasks(dataset) if dataset is not None and dataset.features is not None else None
+        self.n_total = dataset.n_tasks if dataset is not None else int(inputs.answers["task"].nunique())
+        self.downstream_accuracy_clean = (
+            clean_accuracy(dataset, self.split) if dataset is not None and self.split is not None else None
+        )
+
+    def score(self, result: Aggregation) -> AggregatorScore:
+        """How ``result`` did against the truth (see the module docstring)."""
+        truth, workers, dataset, split = (
+            self.inputs.truth,
+            self.inputs.workers,
+            self.inputs.dataset,
+            self.split,
+        )
+        skill_correlation = cheater_auc = downstream = weighted = None
+        if workers is not None and result.skills is not None:
+            skill_correlation = skill_rank_correlation(result.skills, workers["skill"])
+            cheater_auc = cheater_detection_auc(result.skills, workers["honest"])
+        if dataset is not None and split is not None:
+            downstream = label_accuracy(dataset, result.labels, split)
+            if result.probas is not None:
+                weighted = posterior_accuracy(dataset, result.probas, split)
+        extra = {}
+        if self.inputs.misleading is not None:
+            misleading = self.inputs.misleading
+            extra = {
+                "accuracy_misleading": accuracy(
+                    result.labels, truth[misleading.reindex(truth.index, fill_value=False)]
+                ),
+                "accuracy_ordinary": accuracy(
+                    result.labels, truth[~misleading.reindex(truth.index, fill_value=True)]
+                ),
+            }
+        return AggregatorScore(
+            aggregator=result.aggregator,
+            accuracy=accuracy(result.labels, truth),
+            f1_macro=f1_macro(result.labels, truth),
+            coverage=coverage(result.labels, self.n_total),
+            cost_per_correct_label=cost_per_correct_label(self.inputs.cost, n_correct(result.labels, truth)),
+            seconds=result.seconds,
+            skill_correlation=skill_correlation,
+            cheater_auc=cheater_auc,
+            downstream_accuracy=downstream,
+            downstream_accuracy_weighted=weighted,
+            extra=extra,
+        )
+
+
+def campaign_answers(answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """A campaign's answers are already classification answers (class codes as labels)."""
+    return answers
+
+
+CLASSIFICATION = TaskKind(
+    name="classification",
+    summary="choose the class of an item",
+    answer_columns=ANSWER_COLUMNS,
+    validate_answers=validate_answers,
+    scorer=ClassificationScorer,
+    aggregate=aggregate,
+    from_campaign=campaign_answers,
+    default_aggregators=("mv", "wawa", "ds"),
+    default_aggregator="ds",
+    table_extras=("accuracy_misleading", "accuracy_ordinary"),
+)

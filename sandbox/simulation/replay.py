@@ -1,0 +1,121 @@
+"""Replaying a crowd: a population answers a given (task, worker) structure, e.g. a real export's.
+
+Each worker id of the structure is one simulated worker: a known worker keeps the archetype and
+traits fitted to them (a digital twin), any other is drawn from the population. Items get the
+population's item structure (how hard each is, which mislead and where they pull) from the seed,
+never from the real answers. The answering is the campaign's (:func:`sandbox.simulation.answering.answer`), so
+a replica behaves exactly like a simulated campaign on the same items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from annotators.archetypes import EarlierAnswers
+from annotators.errors import SandboxError
+from annotators.population import Population
+from sandbox.randomness import SeedLike, make_rng, substream
+from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
+from sandbox.simulation.campaign import DIFFICULTY_STREAM, ITEM_STREAM
+
+
+@dataclass(frozen=True)
+class KnownWorker:
+    """A worker whose archetype (a name in the population) and traits were fitted: ``skill`` (the
+    behaviour's number, e.g. P(right), or 1 − malice for an adversary), ``label`` (a fixed
+    spammer's class code, -1 otherwise), ``class_skill`` (P(right) per true class, if fitted) and
+    ``preference`` (answer shares of a worker who ignores the item, if fitted)."""
+
+    archetype: str
+    skill: float
+    label: int = -1
+    class_skill: tuple[float, ...] | None = None
+    preference: tuple[float, ...] | None = None
+
+
+def replay(
+    population: Population,
+    structure: pd.DataFrame,
+    truth: pd.Series,
+    seed: SeedLike,
+    known: Mapping[object, KnownWorker] | None = None,
+    n_classes: int | None = None,
+) -> pd.DataFrame:
+    """Answers of ``population`` on ``structure`` (``task, worker``; its rows keep their order).
+
+    ``truth``: Series task → class code (0..K-1; ``n_classes`` = K, by default ``truth.max() + 1``),
+    indexing every task of the structure. ``known``: fitted workers by id. Returns
+    ``task, worker, label`` (label: class code). Raises SandboxError when a task has no truth or a
+    known archetype is not in the population.
+    """
+    rng = make_rng(seed)
+    tasks = pd.Index(pd.unique(structure["task"]))
+    if not tasks.isin(truth.index).all():
+        missing = tasks[~tasks.isin(truth.index)][:5].tolist()
+        raise SandboxError(f"tasks without truth cannot be replayed: {missing}")
+    codes = truth.reindex(tasks).to_numpy(dtype=np.int64)
+    n_classes = n_classes or int(max(codes.max(), truth.max())) + 1
+    prior = np.bincount(codes, minlength=n_classes) / len(codes)
+    workers = pd.Index(pd.unique(structure["worker"]))
+    crowd = _crowd(population, workers, known or {}, n_classes, prior, rng)
+    items = population.items
+    context = TaskContext(
+        truth=codes,
+        difficulty=items.draw_difficulty(len(tasks), substream(seed, DIFFICULTY_STREAM)),
+        confusion=None,
+        class_prior=prior,
+        campaign_key=int(rng.integers(2**62)),
+        lure=items.draw(codes, n_classes, substream(seed, ITEM_STREAM)) if items.misleading else None,
+        pull=items.pull,
+    )
+    task_rows = tasks.get_indexer(pd.Index(structure["task"]))
+    worker_rows = workers.get_indexer(pd.Index(structure["worker"]))
+    positions = pd.Series(worker_rows).groupby(worker_rows).cumcount().to_numpy()
+    questions = Items(
+        task=task_rows.astype(np.int64),
+        worker=worker_rows.astype(np.int64),
+        is_gold=np.zeros(len(structure), dtype=bool),
+        position=positions.astype(np.int64),
+    )
+    earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    labels, _ = answer(questions, crowd, population, context, earlier, rng)
+    return pd.DataFrame(
+        {"task": structure["task"].to_numpy(), "worker": structure["worker"].to_numpy(), "label": labels}
+    )
+
+
+def _crowd(
+    population: Population,
+    workers: pd.Index,
+    known: Mapping[object, KnownWorker],
+    n_classes: int,
+    prior: NDArray[np.float64],
+    rng: np.random.Generator,
+) -> Crowd:
+    """One simulated worker per id: fitted traits for known ones, population draws for the others."""
+    drawn = draw_crowd(population, n_classes, prior, rng)
+    pick = rng.integers(0, len(drawn.member), size=len(workers))
+    names = ("member", "skill", "ability", "label", "group", "class_ability", "preference")
+    crowd = {name: getattr(drawn, name)[pick].copy() for name in names}
+    member_of = {m.archetype.name: i for i, m in enumerate(population.members)}
+    for row, worker in enumerate(workers):
+        fitted = known.get(worker)
+        if fitted is None:
+            continue
+        if fitted.archetype not in member_of:
+            raise SandboxError(
+                f"worker {worker!r} was fitted as {fitted.archetype}, which the population does not have"
+            )
+        crowd["member"][row] = member_of[fitted.archetype]
+        crowd["skill"][row] = crowd["ability"][row] = fitted.skill
+        crowd["class_ability"][row] = fitted.class_skill if fitted.class_skill is not None else fitted.skill
+        crowd["label"][row] = fitted.label
+        crowd["group"][row] = -1
+        if fitted.preference is not None:
+            crowd["preference"][row] = fitted.preference
+    return Crowd(**crowd)
