@@ -43,9 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fast_engine import in_child, synthetic_crowd
 
-from sandbox.aggregation.aggregate import make_aggregator
 from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
-from sandbox.aggregation.fast import FAST_AGGREGATORS, encode
+from sandbox.aggregation.fast import encode
+from sandbox.aggregation.registry import FAST_METHODS, fast_class, make_aggregator
 from sandbox.randomness import make_rng
 
 N_WORKERS = 2_000
@@ -146,7 +146,7 @@ def run_fast(crowd: Crowd, method: str) -> Result:
         coded = encode(crowd.frame)
         middle = time.perf_counter()
         if method != CODING:
-            model = FAST_AGGREGATORS[method]().fit_coded(coded)
+            model = fast_class(method)().fit_coded(coded)
         end = time.perf_counter()
         coding, fit = min(coding, middle - start), min(fit, end - middle)
         if run == 1:
@@ -267,7 +267,7 @@ def benchmark(
 ) -> None:
     warm = build_crowd(1_000, 2, "int")
     for method in methods:
-        FAST_AGGREGATORS[method]().fit(warm.frame)
+        fast_class(method)().fit(warm.frame)
     skip: dict[tuple[object, ...], str] = {}
     for size in sizes:
         for n_labels in labels:
@@ -281,9 +281,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--labels", type=int, nargs="+", default=[2, 5], help="numbers of classes")
     parser.add_argument("--ids", nargs="+", default=["int", "str"], choices=["int", "str"])
-    parser.add_argument(
-        "--methods", nargs="+", default=list(FAST_AGGREGATORS), choices=list(FAST_AGGREGATORS)
-    )
+    parser.add_argument("--methods", nargs="+", default=list(FAST_METHODS), choices=list(FAST_METHODS))
     parser.add_argument("--crowdkit", action="store_true", help="also time crowd-kit")
     parser.add_argument("--limit", type=float, default=300.0, help="crowd-kit time limit, s")
     args = parser.parse_args()

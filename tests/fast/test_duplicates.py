@@ -14,7 +14,7 @@ import pytest
 from crowdkit import aggregation as ck
 
 from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
-from sandbox.aggregation.fast import FAST_AGGREGATORS
+from sandbox.aggregation.registry import FAST_METHODS, fast_class
 from tests.fast._crowds import spammer_crowd
 from tests.fast.test_against_crowdkit import BINARY_ONLY, compare
 
@@ -30,7 +30,7 @@ def _with_repeats(seed: int, n_labels: int) -> tuple[pd.DataFrame, pd.Series]:
 CASES = [(3, 2), (4, 3)]
 
 
-@pytest.mark.parametrize("method", list(FAST_AGGREGATORS))
+@pytest.mark.parametrize("method", list(FAST_METHODS))
 @pytest.mark.parametrize(("seed", "n_labels"), CASES)
 def test_repeated_answers_match_crowdkit(method: str, seed: int, n_labels: int) -> None:
     if method in BINARY_ONLY and n_labels != 2:
@@ -52,7 +52,7 @@ SKILLS = {
 @pytest.mark.parametrize(("seed", "n_labels"), CASES)
 def test_worker_skills_with_repeated_answers_match_crowdkit(method: str, seed: int, n_labels: int) -> None:
     answers, _ = _with_repeats(seed, n_labels)
-    fast = FAST_AGGREGATORS[method]().fit(answers)
+    fast = fast_class(method)().fit(answers)
     reference = SKILLS[method]()
     with quiet_crowdkit():
         reference.fit(answers)
