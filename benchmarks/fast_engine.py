@@ -23,8 +23,9 @@ import resource
 import sys
 import time
 import tracemalloc
-from multiprocessing.connection import Connection
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -36,15 +37,25 @@ from sandbox.aggregation.registry import FAST_METHODS, fast_class, make_aggregat
 from sandbox.randomness import make_rng
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+T = TypeVar("T")
 REPEATS = 3  # best of three (as timeit) for any run shorter than REPEAT_BELOW seconds, either engine
 REPEAT_BELOW = 5.0
 
 
 def synthetic_codes(n_answers: int, *, per_task: int = 5, n_labels: int = 2, seed: int = 0) -> Arrays:
     """Integer-coded crowd: ``n_answers / per_task`` tasks, each answered by distinct workers."""
+    codes, _ = synthetic_crowd(n_answers, per_task=per_task, n_labels=n_labels, seed=seed)
+    return codes
+
+
+def synthetic_crowd(
+    n_answers: int, *, per_task: int = 5, n_labels: int = 2, seed: int = 0, n_workers: int | None = None
+) -> tuple[Arrays, np.ndarray]:
+    """``(codes, true label code per task)``; ``n_workers`` defaults to ``n_tasks / 20`` in [50, 20,000]."""
     rng = make_rng(seed)
     n_tasks = n_answers // per_task
-    n_workers = int(min(max(50, n_tasks // 20), 20_000))
+    if n_workers is None:
+        n_workers = int(min(max(50, n_tasks // 20), 20_000))
     spammer = rng.random(n_workers) < 0.2
     skill = np.where(spammer, 1.0 / n_labels, rng.beta(8.0, 3.0, n_workers))
     truth = rng.integers(0, n_labels, n_tasks)
@@ -54,14 +65,15 @@ def synthetic_codes(n_answers: int, *, per_task: int = 5, n_labels: int = 2, see
     correct = rng.random(task.size) < skill[worker]
     wrong = (truth[task] + rng.integers(1, max(n_labels, 2), task.size)) % n_labels
     label = np.where(correct, truth[task], wrong)
-    return task, worker.astype(np.intp), label.astype(np.intp)
+    return (task, worker.astype(np.intp), label.astype(np.intp)), truth
 
 
 def _peak_kib() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def _child(conn: Connection, engine: str, method: str, codes: Arrays) -> None:
+def _run(engine: str, method: str, codes: Arrays) -> tuple[float, float]:
+    """Best time of up to three runs and the peak memory above the start, MiB."""
     import warnings
 
     warnings.simplefilter("ignore")
@@ -82,15 +94,19 @@ def _child(conn: Connection, engine: str, method: str, codes: Arrays) -> None:
         best = min(best, elapsed)
         if elapsed > REPEAT_BELOW:
             break
-    conn.send((best, (_peak_kib() - before) / 1024))
-    conn.close()
+    return best, (_peak_kib() - before) / 1024
 
 
-def measure(engine: str, method: str, codes: Arrays, limit: float) -> tuple[float, float] | None:
-    """``(seconds, peak MiB)`` in a forked child, or ``None`` if it ran past ``limit`` seconds."""
+def in_child(work: Callable[[], T], limit: float) -> T | None:
+    """``work()`` run in a forked child process, or ``None`` if it ran past ``limit`` seconds."""
     context = mp.get_context("fork")
     parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(child, engine, method, codes))
+
+    def target() -> None:
+        child.send(work())
+        child.close()
+
+    process = context.Process(target=target)
     process.start()
     child.close()
     ready = parent.poll(limit)
@@ -99,12 +115,17 @@ def measure(engine: str, method: str, codes: Arrays, limit: float) -> tuple[floa
         process.join()
         return None
     try:
-        result: tuple[float, float] = parent.recv()
+        result: T = parent.recv()
     except EOFError as exc:
-        raise RuntimeError(f"{engine} {method} failed in its child process") from exc
+        raise RuntimeError("the measurement failed in its child process") from exc
     finally:
         process.join()
     return result
+
+
+def measure(engine: str, method: str, codes: Arrays, limit: float) -> tuple[float, float] | None:
+    """``(seconds, peak MiB)`` in a forked child, or ``None`` if it ran past ``limit`` seconds."""
+    return in_child(lambda: _run(engine, method, codes), limit)
 
 
 def warm_up(methods: list[str], n_labels: int) -> None:

@@ -15,7 +15,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from threadpoolctl import ThreadpoolController
 
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, encode, from_codes, row_argmax
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, encode, from_codes
+from sandbox.aggregation.fast._rows import row_argmax
 
 
 @cache

@@ -2,7 +2,16 @@
 
 ``encode(data)`` turns the ``task, worker, label`` DataFrame into dense integer codes;
 ``from_codes(...)`` wraps arrays that are already coded (the entry for huge inputs, which never
-builds a DataFrame). Labels are coded in sorted order, so "first maximum" means "smallest label".
+builds a DataFrame). Every column is coded in sorted order of its values, so "first maximum" means
+"smallest label" and outputs indexed by task come out sorted by task.
+
+How a column is coded (all give the codes ``pd.factorize(column, sort=True)`` gives):
+
+* integers whose range spans at most about as many values as there are answers: through a table
+  of the value range (which values occur, then their ranks), without a sort over the answers;
+* strings: hashing (pyarrow dictionary encoding for arrow-backed columns, ``pd.factorize`` for
+  object columns), then a pyarrow sort of the distinct strings only;
+* anything else (and integers with a very wide range): ``pd.factorize(sort=True)``.
 """
 
 from __future__ import annotations
@@ -11,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import ArrayLike, NDArray
 
 from annotators.errors import SandboxError
@@ -19,6 +30,10 @@ IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
 
 REQUIRED_COLUMNS = ("task", "worker", "label")
+# An integer column is coded through a table of its value range when the range is at most this many
+# times the number of answers (plus a constant, for tiny tables): memory stays within the codes' own.
+RANGE_PER_ANSWER = 1
+RANGE_SLACK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -26,7 +41,8 @@ class CodedAnswers:
     """Answers as integer codes plus the original names of tasks, workers and labels.
 
     ``task[i]``, ``worker[i]``, ``label[i]`` describe answer ``i``; codes are dense
-    (``0 .. n_tasks - 1`` etc.). ``label_names`` is sorted ascending.
+    (``0 .. n_tasks - 1`` etc.) and follow the sorted order of the names: ``task_names``,
+    ``worker_names`` and ``label_names`` are sorted ascending.
     """
 
     task: IntArray
@@ -52,26 +68,114 @@ class CodedAnswers:
     def n_labels(self) -> int:
         return len(self.label_names)
 
-    def task_label_counts(self) -> FloatArray:
-        """Number of answers per (task, label): a ``n_tasks × n_labels`` float array."""
-        flat = np.bincount(self.task * self.n_labels + self.label, minlength=self.n_tasks * self.n_labels)
-        return flat.reshape(self.n_tasks, self.n_labels).astype(np.float64)
+
+def _missing(column: str, count: int) -> SandboxError:
+    return SandboxError(
+        f"answers column {column!r} has {count} missing values; "
+        "every answer needs a task, a worker and a label"
+    )
 
 
-def _factorize(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
-    if values.isna().any():
-        raise SandboxError(
-            f"answers column {column!r} has {int(values.isna().sum())} missing values; "
-            "every answer needs a task, a worker and a label"
-        )
+def _by_value_range(values: NDArray[np.integer], column: str) -> tuple[IntArray, pd.Index] | None:
+    """Sorted dense codes of an integer array through a table of its value range, or ``None`` when
+    the range is too wide for that."""
+    low, high = int(values.min()), int(values.max())
+    limit = RANGE_PER_ANSWER * values.size + RANGE_SLACK
+    if high - low + 1 > limit or high > np.iinfo(np.intp).max:
+        return None
+    base = 0 if 0 <= low and high < limit else low  # index the table by the values themselves if possible
+    position = (
+        np.ascontiguousarray(values, dtype=np.intp) if base == 0 else np.subtract(values, base, dtype=np.intp)
+    )
+    present = np.zeros(high - base + 1, dtype=bool)
+    present[position] = True
+    count = int(np.count_nonzero(present))
+    if count == high - low + 1:  # every value of the range occurs: codes are the values minus the lowest
+        codes = position if low == base else position - (low - base)
+        names: IntArray = np.arange(low, high + 1, dtype=np.intp)
+    else:
+        rank = np.cumsum(present, dtype=np.intp)
+        rank -= 1
+        codes = rank[position]
+        names = np.flatnonzero(present) + base
+    return codes, pd.Index(names.astype(values.dtype, copy=False), name=column)
+
+
+def _rank(order: IntArray) -> IntArray:
+    """Inverse permutation: ``rank[order[i]] = i``."""
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    return rank
+
+
+def _string_order(distinct: pa.Array) -> IntArray | None:
+    """Positions that sort ``distinct`` (UTF-8 byte order, which is Python's code point order), or
+    ``None`` unless it is an arrow string array."""
+    if not isinstance(distinct, pa.Array) or not (
+        pa.types.is_string(distinct.type) or pa.types.is_large_string(distinct.type)
+    ):
+        return None
+    order: IntArray = pc.sort_indices(distinct).to_numpy().astype(np.intp, copy=False)
+    return order
+
+
+def _by_arrow_dictionary(values: pd.Series, column: str) -> tuple[IntArray, pd.Index] | None:
+    """Sorted dense codes of an arrow-backed string column by pyarrow dictionary encoding."""
+    array = pa.array(values)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return None
+    if array.null_count:
+        raise _missing(column, array.null_count)
+    encoded = array.dictionary_encode()
+    order = _string_order(encoded.dictionary)
+    if order is None:
+        return None
+    codes = _rank(order)[encoded.indices.to_numpy()]
+    names = pd.array(encoded.dictionary.take(order), dtype=values.dtype)  # type: ignore[call-overload]
+    return codes, pd.Index(names, name=column)
+
+
+def _by_hash_then_sorted_strings(values: pd.Series, column: str) -> tuple[IntArray, pd.Index] | None:
+    """Sorted dense codes of an object column of strings: pandas' hash factorization, then a pyarrow
+    sort of the distinct strings only; ``None`` if the distinct values are not all strings."""
+    codes, uniques = pd.factorize(values.to_numpy())
+    if codes.size and int(codes.min()) < 0:  # pandas codes missing values as -1
+        raise _missing(column, int(np.count_nonzero(codes < 0)))
+    try:
+        order = _string_order(pa.array(uniques))
+    except (pa.ArrowException, UnicodeError):
+        return None  # mixed types or unencodable text: pandas decides (and explains)
+    if order is None:
+        return None
+    return _rank(order)[codes], pd.Index(uniques.take(order), dtype=values.dtype, name=column)
+
+
+def _by_pandas(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
+    missing = int(values.isna().sum())
+    if missing:
+        raise _missing(column, missing)
     try:
         codes, uniques = pd.factorize(values, sort=True)
     except TypeError as exc:
         raise SandboxError(
             f"answers column {column!r} mixes values that cannot be ordered ({exc}); use one type per column"
         ) from exc
-    index = pd.Index(uniques, name=column)
-    return codes.astype(np.intp, copy=False), index
+    return codes.astype(np.intp, copy=False), pd.Index(uniques, name=column)
+
+
+def _factorize(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
+    """Codes (``0 ..``, in sorted order of the values) and the sorted distinct values of a column."""
+    dtype = values.dtype
+    coded: tuple[IntArray, pd.Index] | None = None
+    if isinstance(dtype, pd.StringDtype | pd.ArrowDtype):
+        coded = _by_arrow_dictionary(values, column)
+    elif isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.integer):
+        coded = _by_value_range(values.to_numpy(), column)
+    elif isinstance(dtype, np.dtype) and dtype == np.dtype(object):  # not categoricals: their order is theirs
+        coded = _by_hash_then_sorted_strings(values, column)
+    return _by_pandas(values, column) if coded is None else coded
 
 
 def encode(data: pd.DataFrame) -> CodedAnswers:
@@ -139,47 +243,3 @@ def from_codes(
         pd.RangeIndex(n_w, name="worker"),
         pd.RangeIndex(n_y, name="label"),
     )
-
-
-# numpy reduces an (n, K) array along a short axis slowly (~25x slower than below for K = 2):
-# these helpers reduce column by column or through BLAS instead.
-
-
-def row_max(values: FloatArray) -> FloatArray:
-    """Maximum of each row of an ``n × K`` array."""
-    top = values[:, 0].copy()
-    for column in range(1, values.shape[1]):
-        np.maximum(top, values[:, column], out=top)
-    return top
-
-
-def row_argmax(values: FloatArray) -> IntArray:
-    """Column of each row's first maximum (so ties go to the smallest label code)."""
-    top = values[:, 0].copy()
-    best = np.zeros(values.shape[0], dtype=np.intp)
-    for column in range(1, values.shape[1]):
-        higher = values[:, column] > top
-        best[higher] = column
-        np.maximum(top, values[:, column], out=top)
-    return best
-
-
-def row_sums(values: FloatArray) -> FloatArray:
-    """Sum of each row of an ``n × K`` array."""
-    sums: FloatArray = values @ np.ones(values.shape[1])
-    return sums
-
-
-def column_sums(values: FloatArray) -> FloatArray:
-    """Sum of each column of an ``n × K`` array."""
-    sums: FloatArray = np.ones(values.shape[0]) @ values
-    return sums
-
-
-def softmax_rows(logits: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Row-wise softmax in log space. Returns ``(probabilities, log_sum_exp per row)``."""
-    top = row_max(logits)
-    shifted = np.exp(logits - top[:, None])
-    total = row_sums(shifted)
-    shifted /= total[:, None]
-    return shifted, np.log(total) + top

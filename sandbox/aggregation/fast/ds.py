@@ -1,4 +1,4 @@
-"""Dawid–Skene EM over a sparse task × (worker, label) incidence matrix.
+"""Dawid–Skene EM over the sparse task × (worker, label) incidence matrix.
 
 Same model, initialisation and stopping rule as crowd-kit's ``DawidSkene``: start from majority-vote
 posteriors, M-step counts ``A.T @ posteriors`` clipped at 1e-10 and normalised per worker and true
@@ -8,44 +8,50 @@ stop when the per-answer evidence lower bound gains less than ``tol``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from sandbox.aggregation.fast._base import FastAggregator
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, column_sums, softmax_rows
-from sandbox.aggregation.fast.mv import vote_posteriors
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast._incidence import Incidence
+from sandbox.aggregation.fast._rows import add_per_column, column_sums, softmax_rows
+from sandbox.aggregation.fast.mv import vote_shares
 
 EPS = 1e-10
+_CHUNK = 1 << 16  # elements per block where a reduction needs temporaries (they stay in cache)
+
+
+def clipped_entropy_sum(post: FloatArray) -> float:
+    """``sum p log p`` over all entries, each ``p`` clipped below at 1e-10 (as crowd-kit does)."""
+    flat = post.ravel()
+    total = 0.0
+    for start in range(0, flat.size, _CHUNK):
+        clipped = np.maximum(flat[start : start + _CHUNK], EPS)
+        total += float(np.dot(clipped, np.log(clipped)))
+    return total
 
 
 class EMProblem:
-    """Arrays shared by the E- and M-steps: ``A`` is tasks × (worker·K + label) answer counts."""
+    """What the E- and M-steps share: the incidence ``A`` (tasks × worker·K + label) and counts."""
 
     def __init__(self, coded: CodedAnswers) -> None:
-        self.n_tasks, self.n_workers, self.n_labels = (
-            coded.n_tasks,
-            coded.n_workers,
-            coded.n_labels,
-        )
+        self.incidence = Incidence(coded)
+        self.n_tasks, self.n_workers, self.n_labels = coded.n_tasks, coded.n_workers, coded.n_labels
         self.n_answers = coded.n_answers
-        cells = self.n_workers * self.n_labels
-        column = coded.worker * self.n_labels + coded.label
-        ones = np.ones(coded.n_answers, dtype=np.float64)
-        self.matrix = sp.csr_matrix((ones, (coded.task, column)), shape=(self.n_tasks, cells))
-        self.matrix.sum_duplicates()
-        self.matrix_t = self.matrix.T.tocsr()
-        self.answers_per_cell = np.bincount(column, minlength=cells).astype(np.float64)
+        self.answers_per_cell = self.incidence.answers_per_cell
         self.observed = self.answers_per_cell > 0
-        self.answers_per_task = np.bincount(coded.task, minlength=self.n_tasks).astype(np.float64)
+        self.answers_per_task = self.incidence.task_sums(np.ones(self.incidence.n_cells))
 
     def cell_counts(self, post: FloatArray) -> FloatArray:
         """Expected counts ``(worker·K + label) × true class`` under the posteriors."""
-        return np.asarray(self.matrix_t @ post)
+        return self.incidence.cell_sums(post)
 
     def e_step(self, priors: FloatArray, log_errors: FloatArray) -> tuple[FloatArray, float]:
         """Posteriors and the log-likelihood ``sum_t log sum_c p(c) p(answers_t | c)``."""
-        logits = np.asarray(self.matrix @ log_errors) + np.log(np.maximum(priors, EPS))
+        logits = self.incidence.task_sums(log_errors)
+        add_per_column(logits, np.log(np.maximum(priors, EPS)))
         post, log_norm = softmax_rows(logits)
         return post, float(log_norm.sum())
 
@@ -54,8 +60,17 @@ class EMProblem:
         priors = np.maximum(column_sums(post) / post.shape[0], EPS)
         joint = float((counts * log_errors).sum())
         joint += float((self.answers_per_task @ post) @ np.log(priors))
-        clipped = np.maximum(post, EPS).ravel()
-        return joint - float(np.dot(clipped, np.log(clipped)))
+        return joint - clipped_entropy_sum(post)
+
+
+@dataclass(frozen=True)
+class EMFit:
+    """Where EM stopped: posteriors, class priors, expected cell counts and log confusion matrices."""
+
+    post: FloatArray
+    priors: FloatArray
+    counts: FloatArray
+    log_errors: FloatArray
 
 
 class DawidSkene(FastAggregator):
@@ -84,35 +99,42 @@ class DawidSkene(FastAggregator):
         errors[~problem.observed] = 1.0  # never read: no answer uses these cells
         return errors
 
-    def _fit(self, coded: CodedAnswers) -> FloatArray:
-        problem = EMProblem(coded)
-        post = vote_posteriors(coded)
+    def _em(self, problem: EMProblem) -> EMFit:
+        """EM from majority-vote posteriors; sets the convergence report (``n_iter_`` etc.)."""
+        post = vote_shares(problem.incidence.votes())
         counts = problem.cell_counts(post)
         log_errors = np.log(self._errors(problem, counts))
         priors = column_sums(post) / post.shape[0]
         loss = -np.inf
-        self.loss_history_ = []
-        self.converged_ = False
-        self.n_iter_ = 0
+        history: list[float] = []
+        converged = False
+        loglikelihood = None
         for _ in range(self.n_iter):
-            post, self.loglikelihood_ = problem.e_step(priors, log_errors)
+            del post  # the E-step makes new posteriors: free the old ones first (memory)
+            post, loglikelihood = problem.e_step(priors, log_errors)
             priors = column_sums(post) / post.shape[0]
             counts = problem.cell_counts(post)
             log_errors = np.log(self._errors(problem, counts))
             new_loss = problem.elbo(counts, log_errors, post) / problem.n_answers
-            self.loss_history_.append(new_loss)
-            self.n_iter_ += 1
+            history.append(new_loss)
             if new_loss - loss < self.tol:
-                self.converged_ = True
+                converged = True
                 break
             loss = new_loss
-        self._store_parameters(coded, problem, priors, log_errors)
-        return post
+        self.loss_history_ = history
+        self.n_iter_ = len(history)
+        self.converged_ = converged
+        self.loglikelihood_ = loglikelihood
+        return EMFit(post, priors, counts, log_errors)
 
-    def _store_parameters(
-        self, coded: CodedAnswers, problem: EMProblem, priors: FloatArray, log_errors: FloatArray
-    ) -> None:
-        self.priors_ = pd.Series(priors, index=coded.label_names, name="prior")
+    def _fit(self, coded: CodedAnswers) -> FloatArray:
+        problem = EMProblem(coded)
+        fit = self._em(problem)
+        self._store_parameters(coded, problem, fit)
+        return fit.post
+
+    def _store_parameters(self, coded: CodedAnswers, problem: EMProblem, fit: EMFit) -> None:
+        self.priors_ = pd.Series(fit.priors, index=coded.label_names, name="prior")
         cells = np.flatnonzero(problem.observed)
         index = pd.MultiIndex.from_arrays(
             [
@@ -121,4 +143,4 @@ class DawidSkene(FastAggregator):
             ],
             names=["worker", "label"],
         )
-        self.errors_ = pd.DataFrame(np.exp(log_errors[cells]), index=index, columns=coded.label_names)
+        self.errors_ = pd.DataFrame(np.exp(fit.log_errors[cells]), index=index, columns=coded.label_names)

@@ -35,24 +35,30 @@ class KOS(FastAggregator):
                 f"{list(coded.label_names)}"
             )
         first_label = coded.label[0]
-        sign = np.where(coded.label == first_label, 1.0, -1.0)
+        sign = np.where(coded.label == first_label, 1, -1).astype(np.int8)
         rng = np.random.RandomState(self.random_state)  # crowd-kit's draw, seeded locally
         reliability = rng.normal(loc=1.0, scale=1.0, size=coded.n_answers)
+        own = np.empty(coded.n_answers)
+        total = np.empty(coded.n_answers)
         self.n_iter_ = 0
         self.converged_ = True  # KOS has no convergence test: it runs n_iter rounds or overflows
         for _ in range(self.n_iter):
-            own = sign * reliability
-            total = np.bincount(coded.task, weights=own, minlength=coded.n_tasks)[coded.task]
-            if (np.abs(total) > _MAX).any():
+            # Messages are updated in place; each answer leaves out its own message.
+            np.multiply(sign, reliability, out=own)
+            sums = np.bincount(coded.task, weights=own, minlength=coded.n_tasks)
+            if (np.abs(sums) > _MAX).any():  # the totals every answer would see
                 break
-            inferred = total - own
-            own = sign * inferred
-            total = np.bincount(coded.worker, weights=own, minlength=coded.n_workers)[coded.worker]
-            if (np.abs(total) > _MAX).any():
+            np.take(sums, coded.task, out=total, mode="clip")  # codes are in range
+            total -= own  # the inferred labels
+            np.multiply(sign, total, out=own)
+            sums = np.bincount(coded.worker, weights=own, minlength=coded.n_workers)
+            if (np.abs(sums) > _MAX).any():
                 break
-            reliability = total - own
+            np.take(sums, coded.worker, out=reliability, mode="clip")
+            reliability -= own
             self.n_iter_ += 1
         self.n_iter_ = max(self.n_iter_, 1)
+        del own, total
         score = np.bincount(coded.task, weights=sign * reliability, minlength=coded.n_tasks)
         # A tie goes to the smallest label (code 0).
         first_wins = score >= 0 if first_label == 0 else score > 0

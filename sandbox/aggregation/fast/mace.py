@@ -21,19 +21,46 @@ from scipy.special import digamma
 
 from annotators.errors import SandboxError
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray, softmax_rows
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray
+from sandbox.aggregation.fast._incidence import Incidence
+from sandbox.aggregation.fast._rows import softmax_rows
 
 _TINY = 1e-300
 
 
 def _first_appearance_rank(codes: IntArray, size: int) -> IntArray:
     """``rank[c]`` = position of code ``c`` in order of first appearance (pd.factorize order)."""
-    first = np.full(size, codes.size, dtype=np.intp)  # codes nobody used go last
-    seen, index = np.unique(codes, return_index=True)
-    first[seen] = index
+    seen = pd.unique(codes)  # hash-based, in order of first appearance
     rank = np.empty(size, dtype=np.intp)
-    rank[np.argsort(first, kind="stable")] = np.arange(size)
+    rank[seen] = np.arange(seen.size)
+    rank[np.setdiff1d(np.arange(size), seen)] = np.arange(seen.size, size)  # codes nobody used go last
     return rank
+
+
+def _e_step(
+    incidence: Incidence, spam: FloatArray, theta: FloatArray
+) -> tuple[FloatArray, float, FloatArray, FloatArray]:
+    """Posteriors, log marginal likelihood, strategy counts (W × K), knowing counts (W × 2).
+
+    Every answer in cell ``(w, y)`` has the same likelihoods, so the sums over answers are sums over
+    cells weighted by the incidence: ``P(y | spam) = spam_w theta_wy`` and ``P(y | truth y) =
+    spam_w theta_wy + know_w``; per cell, the expected number of answers given while knowing is
+    ``(1 - share) * sum of P(truth = y)`` over the cell's answers, ``share`` being the spamming share.
+    """
+    k = incidence.n_labels
+    by_strategy = np.maximum(spam[:, :1] * theta, _TINY).ravel()  # cell order: worker·K + label
+    either = by_strategy + np.repeat(spam[:, 1], k)
+    log_strategy = np.log(by_strategy)
+    cell_logits = np.repeat(log_strategy[:, None], k, axis=1)
+    cell_logits.ravel()[incidence.cell_label_flat] = np.log(either)
+    logits = incidence.task_sums(cell_logits)
+    logits -= np.log(k)
+    post, log_norm = softmax_rows(logits)
+    right = incidence.cell_sums(post).ravel()[incidence.cell_label_flat]
+    knew = right * (1.0 - by_strategy / either)
+    strategy = (incidence.answers_per_cell - knew).reshape(-1, k)
+    knowing = np.stack([strategy.sum(axis=1), knew.reshape(-1, k).sum(axis=1)], axis=1)
+    return post, float(log_norm.sum()), strategy, knowing
 
 
 def _variational_normalize(counts: FloatArray, prior: float) -> FloatArray:
@@ -80,36 +107,6 @@ class MACE(FastAggregator):
         self.tol = tol
         self.crowdkit_order = crowdkit_order
 
-    def _e_step(
-        self, coded: CodedAnswers, spam: FloatArray, theta: FloatArray
-    ) -> tuple[FloatArray, float, FloatArray, FloatArray]:
-        """Posteriors, log marginal likelihood, strategy counts (W × K), knowing counts (W × 2)."""
-        w, y, k = coded.worker, coded.label, coded.n_labels
-        by_strategy = np.maximum(spam[w, 0] * theta[w, y], _TINY)
-        knows = spam[w, 1]
-        log_strategy = np.log(by_strategy)
-        log_either = np.log(by_strategy + knows)
-        base = np.bincount(coded.task, weights=log_strategy, minlength=coded.n_tasks)
-        bonus = np.bincount(
-            coded.task * k + y, weights=log_either - log_strategy, minlength=coded.n_tasks * k
-        ).reshape(coded.n_tasks, k)
-        post, log_norm = softmax_rows(bonus + base[:, None] - np.log(k))
-        right = post[coded.task, y]
-        share = by_strategy / (by_strategy + knows)
-        spammed = (1.0 - right) + right * share
-        knew = right * (1.0 - share)
-        strategy: FloatArray = np.bincount(w * k + y, weights=spammed, minlength=coded.n_workers * k).astype(
-            np.float64
-        )
-        knowing: FloatArray = np.stack(
-            [
-                np.bincount(w, weights=spammed, minlength=coded.n_workers),
-                np.bincount(w, weights=knew, minlength=coded.n_workers),
-            ],
-            axis=1,
-        )
-        return post, float(log_norm.sum()), strategy.reshape(coded.n_workers, k), knowing
-
     def _fit(self, coded: CodedAnswers) -> FloatArray:
         if self.method not in ("vb", "em"):
             raise SandboxError(f"MACE method {self.method!r} is unknown; allowed: 'vb', 'em'")
@@ -122,8 +119,9 @@ class MACE(FastAggregator):
         theta_init = 1.0 + (1.0 + self.default_noise) * rng.uniform(size=(n_w, k))
         spam = (spam_init / spam_init.sum(axis=1, keepdims=True))[worker_rank]
         theta = (theta_init / theta_init.sum(axis=1, keepdims=True))[np.ix_(worker_rank, label_rank)]
-        post, loglik, strategy, knowing = self._e_step(coded, spam, theta)
-        self.loss_history_ = []
+        incidence = Incidence(coded)
+        post, loglik, strategy, knowing = _e_step(incidence, spam, theta)
+        history: list[float] = []
         previous = -np.inf
         for _ in range(self.n_iter):
             if self.method == "vb":
@@ -135,8 +133,10 @@ class MACE(FastAggregator):
             if self.crowdkit_order:
                 theta = theta[np.ix_(worker_rank, label_rank)]
             previous = loglik
-            post, loglik, strategy, knowing = self._e_step(coded, spam, theta)
-            self.loss_history_.append(loglik)
+            del post  # the E-step makes new posteriors: free the old ones first (memory)
+            post, loglik, strategy, knowing = _e_step(incidence, spam, theta)
+            history.append(loglik)
+        self.loss_history_ = history
         self.n_iter_ = self.n_iter
         self.converged_ = abs(loglik - previous) / coded.n_answers < self.tol
         self.loglikelihood_ = loglik

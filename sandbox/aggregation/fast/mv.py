@@ -2,57 +2,26 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray, row_argmax, row_sums
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast._incidence import Incidence
+from sandbox.aggregation.fast._rows import divide_per_row, row_argmax, row_sums
 
 
-def vote_posteriors(coded: CodedAnswers, weights: FloatArray | None = None) -> FloatArray:
-    """Share of (weighted) votes per task and label, ``n_tasks × n_labels``.
+def vote_shares(votes: FloatArray) -> FloatArray:
+    """Each task's (weighted) votes divided by their total, ``n_tasks × n_labels``, in place.
 
     Duplicate answers count as separate votes. A task whose votes all weigh 0 gets a uniform row.
     """
-    k = coded.n_labels
-    flat = np.bincount(coded.task * k + coded.label, weights=weights, minlength=coded.n_tasks * k)
-    scores = flat.reshape(coded.n_tasks, k).astype(np.float64)
-    total = row_sums(scores)
+    total = row_sums(votes)
     empty = total <= 0
-    scores[empty] = 1.0
-    total[empty] = k
-    shares: FloatArray = scores / total[:, None]
-    return shares
-
-
-class DistinctAnswers:
-    """The distinct ``(task, worker, label)`` triples: crowd-kit's ``get_accuracy`` counts a
-    repeated identical answer once when it scores workers against aggregated labels."""
-
-    def __init__(self, coded: CodedAnswers) -> None:
-        key = (coded.task * coded.n_workers + coded.worker) * coded.n_labels + coded.label
-        unique_key = np.unique(key)
-        self.label = unique_key % coded.n_labels
-        rest = unique_key // coded.n_labels
-        self.worker = rest % coded.n_workers
-        self.task = rest // coded.n_workers
-        self.n_workers = coded.n_workers
-        self.answered = np.maximum(np.bincount(self.worker, minlength=coded.n_workers), 1)
-
-    def agreement(self, task_labels: IntArray) -> FloatArray:
-        """Per-worker share of distinct answers equal to ``task_labels`` (label codes by task)."""
-        hits = np.bincount(
-            self.worker,
-            weights=(self.label == task_labels[self.task]).astype(np.float64),
-            minlength=self.n_workers,
-        )
-        shares: FloatArray = hits / self.answered
-        return shares
-
-
-def agreement_with(coded: CodedAnswers, task_labels: IntArray) -> FloatArray:
-    """Per-worker share of answers equal to ``task_labels`` (coded), as crowd-kit scores it."""
-    return DistinctAnswers(coded).agreement(task_labels)
+    if empty.any():
+        votes[empty] = 1.0
+        total[empty] = votes.shape[1]
+    divide_per_row(votes, total)
+    return votes
 
 
 class MajorityVote(FastAggregator):
@@ -61,8 +30,9 @@ class MajorityVote(FastAggregator):
     skills_: pd.Series
 
     def _fit(self, coded: CodedAnswers) -> FloatArray:
-        post = vote_posteriors(coded)
-        self.skills_ = worker_series(agreement_with(coded, row_argmax(post)), coded, "skill")
+        incidence = Incidence(coded)
+        post = vote_shares(incidence.votes())
+        self.skills_ = worker_series(incidence.agreement(row_argmax(post)), coded, "skill")
         self.n_iter_ = 1
         self.converged_ = True
         return post

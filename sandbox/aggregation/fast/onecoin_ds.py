@@ -15,6 +15,16 @@ from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
 from sandbox.aggregation.fast.ds import EPS, DawidSkene, EMProblem
 
 
+def one_coin_skills(problem: EMProblem, counts: FloatArray) -> FloatArray:
+    """Per worker: expected share of its answers that equal the true class."""
+    k = problem.n_labels
+    cube = counts.reshape(problem.n_workers, k, k)
+    hits = np.einsum("wkk->w", cube)
+    answered = problem.answers_per_cell.reshape(problem.n_workers, k).sum(axis=1)
+    skills: FloatArray = hits / np.maximum(answered, 1.0)
+    return skills
+
+
 class OneCoinDawidSkene(DawidSkene):
     """One-coin Dawid–Skene, crowd-kit defaults. Adds ``skills_`` (Series by worker)."""
 
@@ -22,11 +32,7 @@ class OneCoinDawidSkene(DawidSkene):
 
     def _errors(self, problem: EMProblem, counts: FloatArray) -> FloatArray:
         k = problem.n_labels
-        cube = counts.reshape(problem.n_workers, k, k)
-        hits = np.einsum("wkk->w", cube)
-        answered = problem.answers_per_cell.reshape(problem.n_workers, k).sum(axis=1)
-        skills = hits / np.maximum(answered, 1.0)
-        self._skills = skills
+        skills = one_coin_skills(problem, counts)
         off = (1.0 - skills) / max(k - 1, 1)
         errors = np.broadcast_to(off[:, None, None], (problem.n_workers, k, k)).copy()
         diagonal = np.arange(k)
@@ -34,6 +40,8 @@ class OneCoinDawidSkene(DawidSkene):
         return np.clip(errors.reshape(-1, k), EPS, 1.0 - EPS)
 
     def _fit(self, coded: CodedAnswers) -> FloatArray:
-        post = super()._fit(coded)
-        self.skills_ = worker_series(self._skills, coded, "skill")
-        return post
+        problem = EMProblem(coded)
+        fit = self._em(problem)
+        self._store_parameters(coded, problem, fit)
+        self.skills_ = worker_series(one_coin_skills(problem, fit.counts), coded, "skill")
+        return fit.post

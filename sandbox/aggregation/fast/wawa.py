@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, row_argmax
-from sandbox.aggregation.fast.mv import agreement_with, vote_posteriors
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast._incidence import Incidence
+from sandbox.aggregation.fast._rows import row_argmax
+from sandbox.aggregation.fast.mv import vote_shares
 
 
 class Wawa(FastAggregator):
@@ -16,8 +18,9 @@ class Wawa(FastAggregator):
     skills_: pd.Series
 
     def _fit(self, coded: CodedAnswers) -> FloatArray:
-        skills = agreement_with(coded, row_argmax(vote_posteriors(coded)))
+        incidence = Incidence(coded)
+        skills = incidence.agreement(row_argmax(vote_shares(incidence.votes())))
         self.skills_ = worker_series(skills, coded, "skill")
         self.n_iter_ = 1
         self.converged_ = True
-        return vote_posteriors(coded, weights=skills[coded.worker])
+        return vote_shares(incidence.votes(skills))

@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, row_argmax
-from sandbox.aggregation.fast.mv import DistinctAnswers, vote_posteriors
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast._incidence import Incidence
+from sandbox.aggregation.fast._rows import row_argmax
+from sandbox.aggregation.fast.mv import vote_shares
 
 
 class ZeroBasedSkill(FastAggregator):
@@ -39,16 +41,17 @@ class ZeroBasedSkill(FastAggregator):
     def _fit(self, coded: CodedAnswers) -> FloatArray:
         skills = np.full(coded.n_workers, 1.0 / coded.n_labels + self.eps)
         rate = self.lr_init
-        distinct = DistinctAnswers(coded)
+        incidence = Incidence(coded)
+        distinct = incidence.distinct()
         step = np.inf
         for iteration in range(1, self.n_iter + 1):
             if iteration % self.lr_steps_to_reduce == 0:
                 rate *= self.lr_reduce_factor
-            votes = row_argmax(vote_posteriors(coded, weights=skills[coded.worker]))
-            move = rate * (distinct.agreement(votes) - skills)
+            votes = row_argmax(vote_shares(incidence.votes(skills)))
+            move = rate * (incidence.agreement(votes, distinct) - skills)
             skills = skills + move
             step = float(np.abs(move).max())
         self.n_iter_ = self.n_iter
         self.converged_ = step < self.tol
         self.skills_ = worker_series(skills, coded, "skill")
-        return vote_posteriors(coded, weights=skills[coded.worker])
+        return vote_shares(incidence.votes(skills))
