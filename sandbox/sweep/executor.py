@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotators.errors import SandboxError
+from sandbox.io import cluster
 from sandbox.sweep.cells import execute, load_cell
 from sandbox.sweep.grid import Cell
 
-CONNECT_TIMEOUT = "20s"  # how long to try reaching a Dask scheduler
+CONNECT_TIMEOUT = cluster.CONNECT_TIMEOUT  # how long to try reaching a Dask scheduler
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,7 @@ def run_dask(cells: Sequence[Cell], cell_ref: str, address: str) -> Generator[Ou
     The workers must be able to import the cell function (this package, or the module named by
     the spec's ``cell``).
     """
-    import distributed
-
-    try:
-        client = distributed.Client(address, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as error:
-        raise SandboxError(f"--scheduler {address!r}: cannot connect ({error})") from error
-    return _stream_dask(client, cells, cell_ref)
+    return _stream_dask(cluster.connect(address, CONNECT_TIMEOUT), cells, cell_ref)
 
 
 def _stream_dask(client: Any, cells: Sequence[Cell], cell_ref: str) -> Generator[Outcome, None, None]:

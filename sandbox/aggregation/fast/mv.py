@@ -16,7 +16,13 @@ def vote_posteriors(coded: CodedAnswers, weights: FloatArray | None = None) -> F
     """
     k = coded.n_labels
     flat = np.bincount(coded.task * k + coded.label, weights=weights, minlength=coded.n_tasks * k)
-    scores = flat.reshape(coded.n_tasks, k).astype(np.float64)
+    return vote_shares(flat.reshape(coded.n_tasks, k).astype(np.float64))
+
+
+def vote_shares(scores: FloatArray) -> FloatArray:
+    """Rows of (weighted) vote counts ``n_tasks × n_labels`` as shares; an all-zero row becomes
+    uniform. ``scores`` is overwritten."""
+    k = scores.shape[1]
     total = row_sums(scores)
     empty = total <= 0
     scores[empty] = 1.0
