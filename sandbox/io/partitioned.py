@@ -61,7 +61,10 @@ def _hidden(relative: Path) -> bool:
 
 
 def _kind(kind: pa.DataType) -> str | None:
-    """``integer`` or ``text`` for a usable column type, else None."""
+    """``integer`` or ``text`` for a usable column type, ``empty`` for an all-null one (an empty
+    partition written by pandas), else None."""
+    if pa.types.is_null(kind):
+        return "empty"
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
@@ -96,15 +99,22 @@ def column_kinds(paths: Sequence[Path]) -> dict[str, str]:
             kinds[column] = kind
         if first is None:
             first = (path, kinds)
-        elif kinds != first[1]:
-            differ = [c for c in ANSWER_COLUMNS if kinds[c] != first[1][c]]
+            continue
+        reference = first[1]
+        differ = [
+            c for c in ANSWER_COLUMNS if "empty" not in (kinds[c], reference[c]) and kinds[c] != reference[c]
+        ]
+        if differ:
             raise SandboxError(
                 f"{path}: schema differs from {first[0].name}'s: column {differ[0]!r} is "
-                f"{kinds[differ[0]]} there and {first[1][differ[0]]} in {first[0].name}; "
+                f"{kinds[differ[0]]} there and {reference[differ[0]]} in {first[0].name}; "
                 "every partition needs the same schema"
             )
+        for column in ANSWER_COLUMNS:  # an empty partition's null columns say nothing
+            if reference[column] == "empty":
+                reference[column] = kinds[column]
     assert first is not None, "discover() returns at least one file"
-    return first[1]
+    return {c: "text" if k == "empty" else k for c, k in first[1].items()}
 
 
 def _normalised(values: pa.Array, kind: str, column: str, path: Path) -> pa.Array:
@@ -129,7 +139,10 @@ def _batches(path: Path, kinds: dict[str, str], batch_rows: int) -> Iterator[dic
     """The answers columns of one partition, batch by batch, normalised."""
     try:
         dataset = pds.dataset(str(path), format="parquet")
-        for batch in dataset.to_batches(columns=list(ANSWER_COLUMNS), batch_size=batch_rows):
+        scan = dataset.to_batches(
+            columns=list(ANSWER_COLUMNS), batch_size=batch_rows, batch_readahead=1, fragment_readahead=1
+        )
+        for batch in scan:
             if batch.num_rows:
                 yield {c: _normalised(batch.column(c), kinds[c], c, path) for c in ANSWER_COLUMNS}
     except (pa.ArrowInvalid, OSError) as error:
@@ -159,9 +172,33 @@ class Dictionaries:
         return pd.Index(array, name=column)
 
     def code(self, column: str, values: pa.Array) -> IntArray:
-        """Codes of ``values`` (a normalised column of a batch) in this column's dictionary."""
-        codes = pc.index_in(values, value_set=getattr(self, f"{column}s"))
-        return np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.intp)
+        """Codes of ``values`` (a normalised column of a batch) in this column's dictionary: a
+        lookup table for integers spanning at most 4× as many values as there are, else a binary
+        search; a hash lookup for text."""
+        if self.kinds[column] == "text":
+            codes = pc.index_in(values, value_set=getattr(self, f"{column}s"))
+            return np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.intp)
+        numbers = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64)
+        low, table, sorted_values = self._integer_lookup(column)
+        if table is not None:
+            return table[numbers - low]
+        return np.searchsorted(sorted_values, numbers).astype(np.intp, copy=False)
+
+    def _integer_lookup(self, column: str) -> tuple[int, IntArray | None, NDArray[np.int64]]:
+        """(smallest value, value − smallest → code table or None, sorted values), made once."""
+        cache: dict[str, tuple[int, IntArray | None, NDArray[np.int64]]] = self.__dict__.setdefault(
+            "_lookups", {}
+        )
+        if column not in cache:
+            dictionary: pa.Array = getattr(self, f"{column}s")
+            sorted_values = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=np.int64)
+            low, span = int(sorted_values[0]), int(sorted_values[-1]) - int(sorted_values[0]) + 1
+            table = None
+            if span <= 4 * len(sorted_values):
+                table = np.zeros(span, dtype=np.intp)
+                table[sorted_values - low] = np.arange(len(sorted_values), dtype=np.intp)
+            cache[column] = (low, table, sorted_values)
+        return cache[column]
 
 
 class _Distinct:
