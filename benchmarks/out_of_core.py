@@ -112,7 +112,8 @@ def phase(name: str, directory: Path, out: Path) -> dict[str, Any]:
 
 def child(name: str, directory: Path, out: Path) -> dict[str, Any]:
     command = [sys.executable, __file__, "--phase", name, "--directory", str(directory), "--out", str(out)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{name} failed:\n{done.stderr}")
@@ -140,9 +141,11 @@ def main() -> None:
         generate(data, args.answers, args.partition_answers, args.classes)
         on_disk = sum(p.stat().st_size for p in data.glob("*.parquet"))
         n = args.answers
-        print(f"{n:,} answers, {args.classes} classes, {len(list(data.glob('*.parquet')))} partitions, "
-              f"{on_disk / 1e6:.1f} MB on disk = {on_disk / n:.2f} bytes/answer "
-              f"(generated in {time.perf_counter() - start:.1f} s)")
+        print(
+            f"{n:,} answers, {args.classes} classes, {len(list(data.glob('*.parquet')))} partitions, "
+            f"{on_disk / 1e6:.1f} MB on disk = {on_disk / n:.2f} bytes/answer "
+            f"(generated in {time.perf_counter() - start:.1f} s)"
+        )
         results: dict[str, dict[str, Any]] = {}
         for name in args.engines.split(","):
             results[name] = report = child(name, data, out)
@@ -150,8 +153,9 @@ def main() -> None:
             workers = report.get("worker_peak_rss_mb")
             extra += f", worker peak RSS {[round(w) for w in workers]} MB" if workers else ""
             print(
-                f"{name:>6}: read/dictionaries {report['read_seconds']:.1f} s, DS {report['fit_seconds']:.1f} s "
-                f"= {n / report['fit_seconds']:,.0f} answers/s, peak RSS {report['peak_rss_mb']:.0f} MB{extra}"
+                f"{name:>6}: read/dictionaries {report['read_seconds']:.1f} s, "
+                f"DS {report['fit_seconds']:.1f} s = {n / report['fit_seconds']:,.0f} answers/s, "
+                f"peak RSS {report['peak_rss_mb']:.0f} MB{extra}"
             )
         if "memory" in results:
             reference = np.load(out / "memory.npy")
@@ -173,7 +177,8 @@ def main() -> None:
             per_answer = on_disk / n
             print(
                 f"passes per EM iteration: 2 (+2 to start; {iterations} iterations here); streamed "
-                f"{bandwidth / 1e6:.0f} MB/s of Parquet ({n * passes / ooc['fit_seconds']:,.0f} answers/s per pass)"
+                f"{bandwidth / 1e6:.0f} MB/s of Parquet "
+                f"({n * passes / ooc['fit_seconds']:,.0f} answers/s per pass)"
             )
             billion = 1e9 * per_answer * passes / bandwidth
             print(
