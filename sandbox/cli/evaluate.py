@@ -22,7 +22,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--dataset", help="bundled dataset with real answers")
     source.add_argument(
         "--answers",
-        help="answers: any export (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV)",
+        help="answers: any export (Label Studio JSON/JSON_MIN/CSV, long CSV/Parquet, MTurk CSV), or a "
+        "directory or glob of long Parquet partitions (aggregated out of core: mv, ds)",
+    )
+    parser.add_argument(
+        "--scheduler", help="Dask scheduler address: partitioned --answers are reduced on its workers"
     )
     add_gold(parser)
     add_import_options(parser, positional=False)
@@ -41,9 +45,16 @@ def evaluate(args: argparse.Namespace) -> int:
     from sandbox.aggregation.registry import check_engine
     from sandbox.experiment import real_answers
     from sandbox.experiment.scoring import score_answers
+    from sandbox.io.partitioned import is_partitioned
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
     engine = check_engine(args.engine)
+    if args.answers is not None and is_partitioned(args.answers):
+        from sandbox.cli.evaluate_partitioned import evaluate_partitioned
+
+        return evaluate_partitioned(args)
+    if args.scheduler:
+        raise SandboxError("--scheduler goes with partitioned --answers (a directory or a glob)")
     if args.dataset is not None:
         if args.gold is not None:
             raise SandboxError("--gold goes with --answers; a bundled dataset brings its own gold")

@@ -9,8 +9,8 @@ function raises comes back as error rows (see ``cells.execute``); a cell lost by
 Local worker processes die with the sweep, however it ends: closed early (an interrupt, SIGTERM),
 they are terminated; killed (``kill -9``), each worker's parent watch
 (:func:`sandbox.machine.die_with_parent`) ends it within a second, and the forkserver and resource
-tracker follow. A Dask scheduler address is
-probed before use (:func:`probe_scheduler`): a refused port, a peer that accepts but never sends
+tracker follow. A Dask scheduler address is probed before use
+(:func:`sandbox.io.cluster.probe_scheduler`): a refused port, a peer that accepts but never sends
 Dask's handshake, or an HTTP server fail within seconds with the cause named.
 """
 
@@ -18,23 +18,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import socket
-import struct
 from collections.abc import Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
-from annotators.errors import SandboxError, first_line
+from annotators.errors import SandboxError
+from sandbox.io import cluster
 from sandbox.machine import die_with_parent
 from sandbox.sweep.cells import execute, load_cell
 from sandbox.sweep.grid import Cell
 
-CONNECT_TIMEOUT = "10s"  # how long Dask may take to connect once the probe has passed
-#: Seconds the probe waits for the TCP connection, then for the scheduler's handshake.
-PROBE_SECONDS = 3.0
-#: A Dask handshake is a few hundred bytes; a length prefix beyond this is not Dask speaking.
-_HANDSHAKE_MAX_BYTES = 1 << 20
+CONNECT_TIMEOUT = cluster.CONNECT_TIMEOUT  # how long Dask may take to connect once the probe has passed
 
 
 @dataclass(frozen=True)
@@ -96,7 +91,7 @@ def warm_up(cell_ref: str, *, workers: int | None, scheduler: str | None) -> Non
     """Probe the scheduler, or start the forkserver (and its imports of the cell's modules) now so
     that it overlaps the caller's validation of the sweep, when the sweep will run locally."""
     if scheduler:
-        probe_scheduler(scheduler)
+        cluster.probe_scheduler(scheduler)
         return
     count = default_workers() if workers is None else workers
     if count <= 1:
@@ -142,90 +137,13 @@ def _stop(processes: list[Any]) -> None:
             process.join(timeout=5)
 
 
-def _scheduler_host_port(address: str) -> tuple[str, str, int]:
-    """(protocol, host, port) of a scheduler address (``tcp://host:port`` or ``host:port``)."""
-    from distributed.comm.addressing import parse_address, parse_host_port
-
-    try:
-        protocol, location = parse_address(address)
-        host, port = parse_host_port(location)
-    except (ValueError, TypeError) as error:
-        raise SandboxError(
-            f"--scheduler {address!r} is not an address like tcp://HOST:8786 ({error})"
-        ) from None
-    if protocol not in ("tcp", "tls"):
-        raise SandboxError(
-            f"--scheduler {address!r}: protocol {protocol!r} is not supported; use tcp://HOST:PORT"
-        )
-    return protocol, host, int(port)
-
-
-def probe_scheduler(address: str, seconds: float = PROBE_SECONDS) -> None:
-    """Check that a Dask scheduler answers at ``address`` before handing it to Dask (whose own
-    connection retries for its whole timeout, and which reads an HTTP reply as a frame length of
-    exabytes). SandboxError naming the cause within about ``2 × seconds``."""
-    protocol, host, port = _scheduler_host_port(address)
-    where = f"--scheduler {address!r}"
-    try:
-        connection = socket.create_connection((host, port), timeout=seconds)
-    except ConnectionRefusedError:
-        raise SandboxError(f"{where}: connection refused (nothing listens on {host}:{port})") from None
-    except socket.gaierror as error:
-        raise SandboxError(f"{where}: unknown host {host!r} ({first_line(error)})") from None
-    except TimeoutError:
-        raise SandboxError(f"{where}: no answer from {host}:{port} within {seconds:g} s") from None
-    except OSError as error:
-        raise SandboxError(f"{where}: cannot connect ({first_line(error)})") from None
-    with connection:
-        if protocol != "tcp":
-            return  # TLS: Dask's own handshake follows the TLS one
-        connection.settimeout(seconds)
-        try:
-            head = connection.recv(8, socket.MSG_WAITALL)
-        except TimeoutError:
-            head = b""
-            if _answers_http(connection):
-                raise SandboxError(
-                    f"{where}: an HTTP server answers there, not a Dask scheduler (the scheduler's "
-                    "port is usually 8786; 8787 is its dashboard)"
-                ) from None
-            raise SandboxError(
-                f"{where}: accepts connections but sent no Dask handshake within {seconds:g} s; "
-                "is it a Dask scheduler?"
-            ) from None
-        except OSError as error:
-            raise SandboxError(f"{where}: the connection failed ({first_line(error)})") from None
-    if len(head) < 8:
-        raise SandboxError(f"{where}: closed the connection without a Dask handshake")
-    (length,) = struct.unpack("<Q", head)
-    if head.startswith(b"HTTP/") or not 0 < length <= _HANDSHAKE_MAX_BYTES:
-        raise SandboxError(f"{where}: does not speak the Dask protocol (it sent {head!r})")
-
-
-def _answers_http(connection: socket.socket) -> bool:
-    """After a silence: whether the peer answers a bare HTTP request like an HTTP server."""
-    try:
-        connection.sendall(b"HEAD / HTTP/1.0\r\n\r\n")
-        connection.settimeout(1.0)
-        return connection.recv(5) == b"HTTP/"
-    except OSError:
-        return False
-
-
 def run_dask(cells: Sequence[Cell], cell_ref: str, address: str) -> Generator[Outcome, None, None]:
     """Run cells on the Dask scheduler at ``address`` (e.g. ``tcp://127.0.0.1:8786``).
 
     The workers must be able to import the cell function (this package, or the module named by
     the spec's ``cell``).
     """
-    import distributed
-
-    probe_scheduler(address)
-    try:
-        client = distributed.Client(address, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as error:
-        raise SandboxError(f"--scheduler {address!r}: cannot connect ({first_line(error)})") from None
-    return _stream_dask(client, cells, cell_ref)
+    return _stream_dask(cluster.connect(address, CONNECT_TIMEOUT), cells, cell_ref)
 
 
 def _stream_dask(client: Any, cells: Sequence[Cell], cell_ref: str) -> Generator[Outcome, None, None]:

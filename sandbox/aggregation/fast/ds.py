@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from sandbox.aggregation.fast._base import FastAggregator
 from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
@@ -56,11 +57,31 @@ class EMProblem:
         return post, float(log_norm.sum())
 
     def elbo(self, counts: FloatArray, log_errors: FloatArray, post: FloatArray) -> float:
-        """crowd-kit's evidence lower bound (posteriors clipped at 1e-10 in the entropy)."""
-        priors = np.maximum(column_sums(post) / post.shape[0], EPS)
-        joint = float((counts * log_errors).sum())
-        joint += float((self.answers_per_task @ post) @ np.log(priors))
-        return joint - clipped_entropy_sum(post)
+        """crowd-kit's evidence lower bound (see :func:`evidence_lower_bound`)."""
+        return evidence_lower_bound(counts, log_errors, post, self.answers_per_task)
+
+
+def evidence_lower_bound(
+    counts: FloatArray, log_errors: FloatArray, post: FloatArray, answers_per_task: FloatArray
+) -> float:
+    """crowd-kit's evidence lower bound (posteriors clipped at 1e-10 in the entropy)."""
+    priors = np.maximum(column_sums(post) / post.shape[0], EPS)
+    joint = float((counts * log_errors).sum())
+    joint += float((answers_per_task @ post) @ np.log(priors))
+    return joint - clipped_entropy_sum(post)
+
+
+def confusion_errors(
+    counts: FloatArray, observed: NDArray[np.bool_], n_workers: int, n_labels: int
+) -> FloatArray:
+    """M-step: per-worker confusion ``P(label | true class)`` as a (W·K) × K array from the expected
+    counts; ``observed`` marks the (worker·K + label) cells some answer uses."""
+    k = n_labels
+    errors = np.where(observed[:, None], np.maximum(counts, EPS), 0.0)
+    cube = errors.reshape(n_workers, k, k)
+    cube /= np.maximum(cube.sum(axis=1, keepdims=True), EPS)  # 0 only for a worker with no answer
+    errors[~observed] = 1.0  # never read: no answer uses these cells
+    return errors
 
 
 @dataclass(frozen=True)
@@ -92,12 +113,7 @@ class DawidSkene(FastAggregator):
 
     def _errors(self, problem: EMProblem, counts: FloatArray) -> FloatArray:
         """M-step: per-worker confusion ``P(label | true class)`` as a (W·K) × K array."""
-        k = problem.n_labels
-        errors = np.where(problem.observed[:, None], np.maximum(counts, EPS), 0.0)
-        cube = errors.reshape(problem.n_workers, k, k)
-        cube /= np.maximum(cube.sum(axis=1, keepdims=True), EPS)  # 0 only for a worker with no answer
-        errors[~problem.observed] = 1.0  # never read: no answer uses these cells
-        return errors
+        return confusion_errors(counts, problem.observed, problem.n_workers, problem.n_labels)
 
     def _em(self, problem: EMProblem) -> EMFit:
         """EM from majority-vote posteriors; sets the convergence report (``n_iter_`` etc.)."""

@@ -1,0 +1,268 @@
+"""Answers split over many Parquet files (a directory or a glob), read batch by batch, never whole.
+
+A partitioned answers set is a directory (every ``*.parquet`` below it; names starting with ``.``
+or ``_`` are skipped) or a glob (``*?[``). Every partition has the columns ``task, worker, label``
+with the same value kind per column: integers (any integer type, or floats holding integers) or
+text. A first pass builds the sorted dictionaries of distinct tasks, workers and labels
+(:func:`build_dictionaries`); then :func:`coded_batches` streams the answers as integer codes into
+those dictionaries, one record batch at a time. Codes follow sorted order, as the in-memory
+engine's (``pd.factorize(sort=True)``), so both number tasks, workers and labels alike.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pds
+import pyarrow.parquet as pq
+from numpy.typing import NDArray
+
+from annotators.errors import SandboxError
+from sandbox.io.answers import ANSWER_COLUMNS
+
+GLOB_CHARACTERS = "*?["
+#: Rows per record batch: large enough that per-batch work over task/worker state stays small.
+BATCH_ROWS = 1 << 20
+
+IntArray = NDArray[np.intp]
+#: One batch of answers as codes: ``(task, worker, label)`` arrays of equal length.
+CodedBatch = tuple[IntArray, IntArray, IntArray]
+
+
+def is_partitioned(answers: str) -> bool:
+    """Whether ``--answers`` names a partitioned set: a directory, or a pattern with ``*?[``."""
+    return any(c in answers for c in GLOB_CHARACTERS) or Path(answers).is_dir()
+
+
+def discover(answers: str) -> list[Path]:
+    """The partition files of a directory or glob, sorted; SandboxError when nothing matches."""
+    root = Path(answers)
+    if root.is_dir():
+        found = [p for p in root.rglob("*.parquet") if not _hidden(p.relative_to(root))]
+    else:
+        found = [Path(p) for p in glob.glob(answers, recursive=True)]
+    files = sorted(p for p in found if p.is_file())
+    if not files:
+        what = "directory" if root.is_dir() else "pattern"
+        raise SandboxError(f"--answers {answers!r}: the {what} matches no Parquet file")
+    return files
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith((".", "_")) for part in relative.parts)
+
+
+def _kind(kind: pa.DataType) -> str | None:
+    """``integer`` or ``text`` for a usable column type, ``empty`` for an all-null one (an empty
+    partition written by pandas), else None."""
+    if pa.types.is_null(kind):
+        return "empty"
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return "integer"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return "text"
+    return None
+
+
+def column_kinds(paths: Sequence[Path]) -> dict[str, str]:
+    """The value kind (``integer``/``text``) of each answers column, the same in every partition;
+    SandboxError naming the partition that lacks a column or differs."""
+    first: tuple[Path, dict[str, str]] | None = None
+    for path in paths:
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowException, OSError) as error:
+            raise SandboxError(f"{path}: cannot be read as Parquet ({error})") from None
+        missing = [c for c in ANSWER_COLUMNS if c not in schema.names]
+        if missing:
+            raise SandboxError(
+                f"{path}: missing column(s) {', '.join(missing)}; every partition needs task, worker, label"
+            )
+        kinds: dict[str, str] = {}
+        for column in ANSWER_COLUMNS:
+            kind = _kind(schema.field(column).type)
+            if kind is None:
+                raise SandboxError(
+                    f"{path}: column {column!r} is {schema.field(column).type}; "
+                    "out-of-core answers need integer or text columns"
+                )
+            kinds[column] = kind
+        if first is None:
+            first = (path, kinds)
+            continue
+        reference = first[1]
+        differ = [
+            c for c in ANSWER_COLUMNS if "empty" not in (kinds[c], reference[c]) and kinds[c] != reference[c]
+        ]
+        if differ:
+            raise SandboxError(
+                f"{path}: schema differs from {first[0].name}'s: column {differ[0]!r} is "
+                f"{kinds[differ[0]]} there and {reference[differ[0]]} in {first[0].name}; "
+                "every partition needs the same schema"
+            )
+        for column in ANSWER_COLUMNS:  # an empty partition's null columns say nothing
+            if reference[column] == "empty":
+                reference[column] = kinds[column]
+    assert first is not None, "discover() returns at least one file"
+    return {c: "text" if k == "empty" else k for c, k in first[1].items()}
+
+
+def _normalised(values: pa.Array, kind: str, column: str, path: Path) -> pa.Array:
+    """A column of one batch as int64 or large text; SandboxError for empty cells or fractions."""
+    if values.null_count:
+        raise SandboxError(
+            f"{path}: column {column!r} has {values.null_count} empty cell(s); "
+            "every answer needs a task, a worker and a label"
+        )
+    if kind == "text":
+        return pc.cast(values, pa.large_string())
+    try:
+        return pc.cast(values, pa.int64())  # a safe cast: refuses 2.5, accepts 2.0
+    except pa.ArrowInvalid:
+        raise SandboxError(
+            f"{path}: column {column!r} holds numbers that are not integers; "
+            "out-of-core answers need integer or text ids and labels"
+        ) from None
+
+
+def _batches(path: Path, kinds: dict[str, str], batch_rows: int) -> Iterator[dict[str, pa.Array]]:
+    """The answers columns of one partition, batch by batch, normalised."""
+    try:
+        dataset = pds.dataset(str(path), format="parquet")
+        scan = dataset.to_batches(
+            columns=list(ANSWER_COLUMNS), batch_size=batch_rows, batch_readahead=1, fragment_readahead=1
+        )
+        for batch in scan:
+            if batch.num_rows:
+                yield {c: _normalised(batch.column(c), kinds[c], c, path) for c in ANSWER_COLUMNS}
+    except (pa.ArrowInvalid, OSError) as error:
+        raise SandboxError(f"{path}: cannot be read as Parquet ({error})") from None
+
+
+@dataclass(frozen=True)
+class Dictionaries:
+    """Sorted distinct tasks, workers and labels of a partitioned set, and its size.
+
+    ``tasks[c]`` is the task with code ``c`` (likewise workers, labels); ``kinds``: each column's
+    value kind; ``n_answers``: number of answers over all partitions.
+    """
+
+    tasks: pa.Array
+    workers: pa.Array
+    labels: pa.Array
+    kinds: dict[str, str]
+    n_answers: int
+
+    def names(self, column: str) -> pd.Index:
+        """The distinct values of ``column`` (``task``, ``worker``, ``label``) in code order."""
+        values: pa.Array = getattr(self, f"{column}s")
+        array: Any = values.to_numpy(zero_copy_only=False)
+        if self.kinds[column] == "text":
+            array = array.astype(object)
+        return pd.Index(array, name=column)
+
+    def code(self, column: str, values: pa.Array) -> IntArray:
+        """Codes of ``values`` (a normalised column of a batch) in this column's dictionary: a
+        lookup table for integers spanning at most 4× as many values as there are, else a binary
+        search; a hash lookup for text."""
+        if self.kinds[column] == "text":
+            codes = pc.index_in(values, value_set=getattr(self, f"{column}s"))
+            return np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.intp)
+        numbers = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64)
+        low, table, sorted_values = self._integer_lookup(column)
+        if table is not None:
+            return table[numbers - low]
+        return np.searchsorted(sorted_values, numbers).astype(np.intp, copy=False)
+
+    def _integer_lookup(self, column: str) -> tuple[int, IntArray | None, NDArray[np.int64]]:
+        """(smallest value, value − smallest → code table or None, sorted values), made once."""
+        cache: dict[str, tuple[int, IntArray | None, NDArray[np.int64]]] = self.__dict__.setdefault(
+            "_lookups", {}
+        )
+        if column not in cache:
+            dictionary: pa.Array = getattr(self, f"{column}s")
+            sorted_values = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=np.int64)
+            low, span = int(sorted_values[0]), int(sorted_values[-1]) - int(sorted_values[0]) + 1
+            table = None
+            if span <= 4 * len(sorted_values):
+                table = np.zeros(span, dtype=np.intp)
+                table[sorted_values - low] = np.arange(len(sorted_values), dtype=np.intp)
+            cache[column] = (low, table, sorted_values)
+        return cache[column]
+
+
+class _Distinct:
+    """Distinct values of one column, merged batch by batch (memory: the distinct values)."""
+
+    def __init__(self) -> None:
+        self.merged: pa.Array | None = None
+        self.pending: list[pa.Array] = []
+        self.pending_rows = 0
+
+    def add(self, values: pa.Array) -> None:
+        unique = pc.unique(values)
+        self.pending.append(unique)
+        self.pending_rows += len(unique)
+        if self.pending_rows > 2 * (0 if self.merged is None else len(self.merged)) + BATCH_ROWS:
+            self._merge()
+
+    def _merge(self) -> None:
+        parts = ([] if self.merged is None else [self.merged]) + self.pending
+        self.merged = pc.unique(pa.concat_arrays(parts))
+        self.pending, self.pending_rows = [], 0
+
+    def sorted(self) -> pa.Array:
+        self._merge()
+        assert self.merged is not None
+        return self.merged.take(pc.array_sort_indices(self.merged))
+
+
+def build_dictionaries(paths: Sequence[Path], batch_rows: int = BATCH_ROWS) -> Dictionaries:
+    """First pass over the partitions: the sorted distinct tasks, workers and labels."""
+    kinds = column_kinds(paths)
+    distinct = {c: _Distinct() for c in ANSWER_COLUMNS}
+    n_answers = 0
+    for path in paths:
+        for columns in _batches(path, kinds, batch_rows):
+            n_answers += len(columns["task"])
+            for column, values in columns.items():
+                distinct[column].add(values)
+    if n_answers == 0:
+        raise SandboxError(f"{paths[0].parent}: the partitions hold no answers")
+    return Dictionaries(
+        distinct["task"].sorted(),
+        distinct["worker"].sorted(),
+        distinct["label"].sorted(),
+        kinds,
+        n_answers,
+    )
+
+
+def partition_batches(
+    path: Path, dictionaries: Dictionaries, batch_rows: int = BATCH_ROWS
+) -> Iterator[CodedBatch]:
+    """The answers of one partition as coded batches."""
+    for columns in _batches(path, dictionaries.kinds, batch_rows):
+        yield (
+            dictionaries.code("task", columns["task"]),
+            dictionaries.code("worker", columns["worker"]),
+            dictionaries.code("label", columns["label"]),
+        )
+
+
+def coded_batches(
+    paths: Sequence[Path], dictionaries: Dictionaries, batch_rows: int = BATCH_ROWS
+) -> Iterator[CodedBatch]:
+    """The answers of every partition, in order, as coded batches (one pass)."""
+    for path in paths:
+        yield from partition_batches(path, dictionaries, batch_rows)
