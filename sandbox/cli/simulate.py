@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sandbox.cli.options import (
     add_aggregator,
@@ -15,6 +16,9 @@ from sandbox.cli.options import (
     aggregators_for,
     policy_from_args,
 )
+
+#: ``run`` shows a progress bar on stderr once it has taken this many seconds.
+PROGRESS_AFTER = 3.0
 
 
 def configure_run(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from sandbox.aggregation.registry import check_engine
     from sandbox.datasets import load_dataset
     from sandbox.experiment.experiment import Experiment
+    from sandbox.reporting.progress import LateProgress
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
     engine = check_engine(args.engine)
@@ -44,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     aggregators = aggregators_for(dataset.kind, args.aggregators)
     population = load_population(args.population)
     policy = policy_from_args(args)
-    outcome = Experiment(dataset, population, policy, tuple(aggregators), engine, args.seed).run()
+    experiment = Experiment(dataset, population, policy, tuple(aggregators), engine, args.seed)
+    with LateProgress(experiment.steps, sys.stderr, after=PROGRESS_AFTER) as bar:
+        outcome = experiment.run(progress=bar.step)
     if args.format == "json":
         header = {
             "dataset": dataset.name,

@@ -7,6 +7,7 @@ the same experiment (same seed) gives the same outcome.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -72,7 +73,18 @@ class Experiment:
         """The dataset rows the campaign labels (all of them, or ``rows``)."""
         return self.dataset if self.rows is None else self.dataset.subset(self.rows)
 
-    def score(self, campaign: Campaign, isolate_errors: bool = False) -> Outcome:
+    @property
+    def steps(self) -> int:
+        """Steps :meth:`run` reports to its ``progress`` callback: the campaign, the scorer's set-up
+        (agreement, the clean downstream model), one per aggregator."""
+        return 2 + len(self.aggregators)
+
+    def score(
+        self,
+        campaign: Campaign,
+        isolate_errors: bool = False,
+        progress: Callable[[str], None] | None = None,
+    ) -> Outcome:
         """Aggregate and score ``campaign``'s answers (see :func:`score_answers`), in the answers table
         of the dataset's task kind."""
         answers = task_kind(self.dataset.kind).from_campaign(campaign.answers, self.dataset)
@@ -89,12 +101,16 @@ class Experiment:
             self.engine,
             isolate_errors,
             misleading,
+            progress,
         )
         return replace(outcome, campaign=campaign)
 
-    def run(self, isolate_errors: bool = False) -> Outcome:
-        """Simulate, then score; SandboxError when the campaign produced no answers."""
+    def run(self, isolate_errors: bool = False, progress: Callable[[str], None] | None = None) -> Outcome:
+        """Simulate, then score; SandboxError when the campaign produced no answers. ``progress(stage)``
+        is called after each of :attr:`steps` stages."""
         campaign = self.simulate()
+        if progress is not None:
+            progress("campaign")
         if campaign.answers.empty:
             raise SandboxError("the campaign produced no answers (every worker was banned or not admitted)")
-        return self.score(campaign, isolate_errors)
+        return self.score(campaign, isolate_errors, progress)
