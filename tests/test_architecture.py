@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 ALLOWED: dict[str, set[str]] = {
     "annotators": set(),
     "sandbox.randomness": set(),
+    "sandbox.fixed_costs": set(),
     "sandbox.io": {"annotators"},
     "sandbox.aggregation": {"annotators"},
     "sandbox.datasets": {"annotators", "sandbox.io"},
@@ -24,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "sandbox.metrics": {"sandbox.aggregation", "sandbox.datasets", "sandbox.simulation"},
     "sandbox.kinds": {
         "annotators",
+        "sandbox.fixed_costs",
         "sandbox.io",
         "sandbox.aggregation",
         "sandbox.datasets",
