@@ -3,7 +3,7 @@ and without them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -50,16 +50,23 @@ def test_a_sweep_gives_the_same_table_with_and_without_the_cache(
 
 
 def test_cached_values_are_kept_per_dataset_object_and_setting() -> None:
-    calls: list[str] = []
+    calls: list[int] = []
 
     class Owner:
         pass
 
+    def compute(value: int) -> Callable[[], int]:
+        def run() -> int:
+            calls.append(value)
+            return value
+
+        return run
+
     first, second = Owner(), Owner()
-    assert fixed_costs.per_dataset(first, "a", lambda: calls.append("1") or 1) == 1
-    assert fixed_costs.per_dataset(first, "a", lambda: calls.append("2") or 2) == 1  # kept
-    assert fixed_costs.per_dataset(first, "b", lambda: calls.append("3") or 3) == 3  # other setting
-    assert fixed_costs.per_dataset(second, "a", lambda: calls.append("4") or 4) == 4  # other dataset
+    assert fixed_costs.per_dataset(first, "a", compute(1)) == 1
+    assert fixed_costs.per_dataset(first, "a", compute(2)) == 1  # kept
+    assert fixed_costs.per_dataset(first, "b", compute(3)) == 3  # other setting
+    assert fixed_costs.per_dataset(second, "a", compute(4)) == 4  # other dataset
     fixed_costs.set_enabled(False)
-    assert fixed_costs.per_dataset(first, "a", lambda: calls.append("5") or 5) == 5
-    assert calls == ["1", "3", "4", "5"]
+    assert fixed_costs.per_dataset(first, "a", compute(5)) == 5
+    assert calls == [1, 3, 4, 5]
