@@ -25,8 +25,12 @@ def uniform_other_class(truth: NDArray[Any], n_classes: int, rng: np.random.Gene
 def off_diagonal_draw(rows: NDArray[Any], truth: NDArray[Any], rng: np.random.Generator) -> NDArray[Any]:
     """A class different from ``truth`` per entry, in proportion to ``rows`` (N × K) off the true class.
 
-    Rows with no mass off the true class fall back to uniform over the other classes.
+    Rows with no mass off the true class fall back to uniform over the other classes. With two
+    classes the draw is :func:`sample_categorical`'s worked out (same random numbers, same result).
     """
+    if rows.shape[1] == 2:  # the other class, unless the uniform draw is exactly 0 on a class-0 row
+        draws = rng.random(len(truth))
+        return ((truth == 0) & (draws > 0)).astype(np.int64)
     rows = rows.astype(float, copy=True)
     rows[np.arange(len(truth)), truth] = 0.0
     empty = rows.sum(axis=1) <= 0

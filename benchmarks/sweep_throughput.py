@@ -8,6 +8,8 @@ and the ratio to serial. Target: local parallel on 2 cores >= 1.7x serial.
     python benchmarks/sweep_throughput.py SPEC.toml [--set K=V] [--grid K=V1,V2] [--seeds N]
     python benchmarks/sweep_throughput.py --cell tests.sweep.cells:ONE_COIN \\
         --set n_tasks=200000 --grid redundancy=1,3,5,7 --seeds 30
+    python benchmarks/sweep_throughput.py --no-cache   # serial without, then with, the per-process
+                                                       # caches of fixed costs (sandbox/fixed_costs.py)
 """
 
 from __future__ import annotations
@@ -63,6 +65,32 @@ def timed(spec: SweepSpec, out: Path, **where: object) -> tuple[float, pd.DataFr
     return report.computed / elapsed, frame
 
 
+def cache_ratio(spec: SweepSpec) -> int:
+    """Serial cells/s without and with the per-process fixed-cost caches, side by side."""
+    from sandbox import fixed_costs
+    from sandbox.sweep.cells import execute, load_cell
+    from sandbox.sweep.grid import expand
+    from sandbox.sweep.runner import resolve_spec
+
+    first = expand(resolve_spec(spec), load_cell(spec.cell))[0]
+    execute(spec.cell, first.scenario, first.seed)  # imports and dataset loading, before either timing
+    rates: dict[str, float] = {}
+    frames: list[pd.DataFrame] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, enabled in (("serial, no cache", False), ("serial, cached", True)):
+            fixed_costs.set_enabled(enabled)
+            rates[label], frame = timed(spec, Path(tmp) / label.replace(" ", "_"), workers=1)
+            frames.append(frame)
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    cells = len(frames[0]["cell"].unique())
+    print(f"sweep: {spec.name} ({spec.cell})  grid={spec.grid}  seeds={spec.seeds}  cells={cells}")
+    print(f"{'run':<28}{'cells/s':>10}{'x no cache':>12}")
+    for label, rate in rates.items():
+        print(f"{label:<28}{rate:>10.2f}{rate / rates['serial, no cache']:>12.2f}")
+    print("tables identical with and without the cache: yes")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("spec", nargs="?", type=Path, default=STANDARD, help="sweep spec (TOML)")
@@ -71,12 +99,19 @@ def main() -> int:
     parser.add_argument("--grid", dest="grids", action="append", default=[])
     parser.add_argument("--seeds", type=int)
     parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="only serial: without the fixed-cost caches, then with them (tables must be identical)",
+    )
     args = parser.parse_args()
     raw = {"cell": args.cell} if args.cell else load_spec_file(args.spec)
     sets = dict(parse_set(text) for text in args.sets)
     grids = dict(parse_grid(text) for text in args.grids)
     spec = spec_from_dict(raw, sets=sets, grids=grids, seeds=args.seeds)
 
+    if args.no_cache:
+        return cache_ratio(spec)
     import distributed
 
     load_before = os.getloadavg()[0]

@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 ALLOWED: dict[str, set[str]] = {
     "annotators": set(),
     "sandbox.randomness": set(),
+    "sandbox.fixed_costs": set(),
     "sandbox.machine": {"annotators"},
     "sandbox.io": {"annotators", "sandbox.machine"},
     "sandbox.aggregation": {"annotators", "sandbox.machine"},
@@ -25,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "sandbox.metrics": {"sandbox.aggregation", "sandbox.datasets", "sandbox.simulation"},
     "sandbox.kinds": {
         "annotators",
+        "sandbox.fixed_costs",
         "sandbox.io",
         "sandbox.aggregation",
         "sandbox.datasets",

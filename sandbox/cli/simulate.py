@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from sandbox.cli.options import (
     add_aggregator,
@@ -18,10 +17,9 @@ from sandbox.cli.options import (
     finite_float,
     policy_from_args,
 )
-from sandbox.reporting.progress import Progress
 
-#: Runs buying at least this many answers show their progress on stderr.
-LONG_RUN_ANSWERS = 1_000_000
+#: ``run`` shows a progress bar on stderr once it has taken this many seconds.
+PROGRESS_AFTER = 3.0
 
 
 def configure_run(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from sandbox.aggregation.registry import check_engine
     from sandbox.datasets import load_dataset
     from sandbox.experiment.experiment import Experiment
+    from sandbox.reporting.progress import LateProgress
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
     engine = check_engine(args.engine)
@@ -52,23 +51,8 @@ def run(args: argparse.Namespace) -> int:
     population = load_population(args.population)
     policy = policy_from_args(args)
     experiment = Experiment(dataset, population, policy, tuple(aggregators), engine, args.seed)
-    if dataset.n_tasks * policy.target_max < LONG_RUN_ANSWERS:
-        outcome = experiment.run()
-    else:  # a long run: the simulation, then each aggregator, as steps on stderr
-        bar: list[Progress] = []
-        start = time.monotonic()
-
-        def step(done: int, total: int) -> None:
-            if not bar:  # shown once the campaign ran: a refused run prints only its error
-                bar.append(Progress(total, sys.stderr, unit="steps", quiet_interval=0.0))
-                bar[0].start = start
-            bar[0].update(done - bar[0].done)
-
-        try:
-            outcome = experiment.run(progress=step)
-        finally:
-            if bar:
-                bar[0].close()
+    with LateProgress(experiment.steps, sys.stderr, after=PROGRESS_AFTER) as bar:
+        outcome = experiment.run(progress=bar.step)
     if args.format == "json":
         header = {
             "dataset": dataset.name,

@@ -73,11 +73,17 @@ class Experiment:
         """The dataset rows the campaign labels (all of them, or ``rows``)."""
         return self.dataset if self.rows is None else self.dataset.subset(self.rows)
 
+    @property
+    def steps(self) -> int:
+        """Steps :meth:`run` reports to its ``progress`` callback: the campaign, the scorer's set-up
+        (agreement, the clean downstream model), one per aggregator."""
+        return 2 + len(self.aggregators)
+
     def score(
         self,
         campaign: Campaign,
         isolate_errors: bool = False,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> Outcome:
         """Aggregate and score ``campaign``'s answers (see :func:`score_answers`), in the answers table
         of the dataset's task kind."""
@@ -99,19 +105,12 @@ class Experiment:
         )
         return replace(outcome, campaign=campaign)
 
-    def run(
-        self, isolate_errors: bool = False, progress: Callable[[int, int], None] | None = None
-    ) -> Outcome:
-        """Simulate, then score; SandboxError when the campaign produced no answers.
-
-        ``progress(done, total)`` is called after the simulation and after each aggregator
-        (``total`` = 1 + the number of aggregators), for long runs.
-        """
+    def run(self, isolate_errors: bool = False, progress: Callable[[str], None] | None = None) -> Outcome:
+        """Simulate, then score; SandboxError when the campaign produced no answers. ``progress(stage)``
+        is called after each of :attr:`steps` stages."""
         campaign = self.simulate()
-        total = 1 + len(self.aggregators)
         if progress is not None:
-            progress(1, total)
+            progress("campaign")
         if campaign.answers.empty:
             raise SandboxError("the campaign produced no answers (every worker was banned or not admitted)")
-        stages = None if progress is None else (lambda done, _: progress(1 + done, total))
-        return self.score(campaign, isolate_errors, stages)
+        return self.score(campaign, isolate_errors, progress)

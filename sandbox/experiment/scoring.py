@@ -25,7 +25,7 @@ def score_answers(
     engine: str = "fast",
     isolate_errors: bool = False,
     misleading: pd.Series | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
     aggregation entry and the scorer of the dataset's task kind (classification without a dataset).
@@ -33,15 +33,18 @@ def score_answers(
     ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
     with features enables downstream scores and sets the task count for coverage. With
     ``isolate_errors`` an aggregator that raises is recorded in ``Outcome.errors`` and the others
-    are still scored; without it the error propagates. ``progress(done, total)`` is called after
-    each aggregator.
+    are still scored; without it the error propagates. ``progress(stage)`` is called once the scorer
+    is set up and after each aggregator.
     """
     kind = task_kind(dataset.kind if dataset is not None else "classification")
     scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset, misleading))
     scores: list[AggregatorScore] = []
     aggregations: dict[str, Aggregation] = {}
     errors: dict[str, str] = {}
-    for done, name in enumerate(aggregators, start=1):
+    alpha = krippendorff_alpha(answers) if len(answers) else float("nan")
+    if progress is not None:
+        progress("scoring set-up")
+    for name in aggregators:
         try:
             result = kind.aggregate(name, answers, engine)
             score = scorer.score(result)
@@ -49,18 +52,19 @@ def score_answers(
             if not isolate_errors:
                 raise
             errors[name] = describe_error(error)
-            continue
-        finally:
             if progress is not None:
-                progress(done, len(aggregators))
+                progress(name)
+            continue
         aggregations[name] = result
         scores.append(score)
+        if progress is not None:
+            progress(name)
     return Outcome(
         n_tasks=int(answers["task"].nunique()),
         n_workers=int(answers["worker"].nunique()),
         n_labels=len(answers),
         cost=cost,
-        krippendorff_alpha=krippendorff_alpha(answers) if len(answers) else float("nan"),
+        krippendorff_alpha=alpha,
         scores=scores,
         aggregations=aggregations,
         downstream_accuracy_clean=scorer.downstream_accuracy_clean,

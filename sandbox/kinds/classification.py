@@ -15,9 +15,16 @@ import pandas as pd
 
 from sandbox.aggregation.aggregate import Aggregation, aggregate
 from sandbox.datasets import Dataset
+from sandbox.fixed_costs import per_dataset
 from sandbox.io.answers import ANSWER_COLUMNS, validate_answers
 from sandbox.kinds.base import ScoringInputs, TaskKind
-from sandbox.metrics.downstream import clean_accuracy, label_accuracy, posterior_accuracy, split_tasks
+from sandbox.metrics.downstream import (
+    Split,
+    clean_accuracy,
+    label_accuracy,
+    posterior_accuracy,
+    split_tasks,
+)
 from sandbox.metrics.labels import accuracy, cost_per_correct_label, coverage, f1_macro, n_correct
 from sandbox.metrics.outcome import AggregatorScore
 from sandbox.metrics.workers import cheater_detection_auc, skill_rank_correlation
@@ -29,11 +36,13 @@ class ClassificationScorer:
     def __init__(self, inputs: ScoringInputs) -> None:
         self.inputs = inputs
         dataset = inputs.dataset
-        self.split = split_tasks(dataset) if dataset is not None and dataset.features is not None else None
+        self.split = self.downstream_accuracy_clean = None
+        if dataset is not None and dataset.features is not None:
+            # the split and the model trained on the truth depend on the dataset alone
+            self.split, self.downstream_accuracy_clean = per_dataset(
+                dataset, "downstream", lambda: _clean_model(dataset)
+            )
         self.n_total = dataset.n_tasks if dataset is not None else int(inputs.answers["task"].nunique())
-        self.downstream_accuracy_clean = (
-            clean_accuracy(dataset, self.split) if dataset is not None and self.split is not None else None
-        )
 
     def score(self, result: Aggregation) -> AggregatorScore:
         """How ``result`` did against the truth (see the module docstring)."""
@@ -75,6 +84,12 @@ class ClassificationScorer:
             downstream_accuracy_weighted=weighted,
             extra=extra,
         )
+
+
+def _clean_model(dataset: Dataset) -> tuple[Split, float]:
+    """The dataset's downstream split and the accuracy of the model trained on its true labels."""
+    split = split_tasks(dataset)
+    return split, clean_accuracy(dataset, split)
 
 
 def campaign_answers(answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:

@@ -1,8 +1,10 @@
 """A progress bar for long runs (sweeps, large files, big simulations): rich on a terminal, a plain
-status line now and then elsewhere (logs, CI), so that output stays readable wherever it goes."""
+status line now and then elsewhere (logs, CI), so that output stays readable wherever it goes.
+:class:`LateProgress` shows one only when the work outlasts a few seconds (``run`` at scale)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from types import TracebackType
 from typing import TextIO
@@ -110,6 +112,55 @@ class Progress:
             self._print_line()
 
     def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class LateProgress:
+    """A :class:`Progress` that appears only once the work has run ``after`` seconds (0: at once), so
+    that quick runs print nothing on ``stream``. Steps counted before it appears show when it does."""
+
+    def __init__(self, total: int, stream: TextIO, *, after: float, unit: str = "steps") -> None:
+        self.total = total
+        self.stream = stream
+        self.unit = unit
+        self.done = 0
+        self.shown: Progress | None = None
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+        if after <= 0:
+            self._show()
+        else:
+            self.timer = threading.Timer(after, self._show)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _show(self) -> None:
+        with self.lock:
+            if self.shown is None and self.done < self.total:
+                self.shown = Progress(self.total, self.stream, unit=self.unit, skipped=0, quiet_interval=5.0)
+                self.shown.update(self.done)
+
+    def step(self, name: str = "") -> None:
+        """One step finished (``name``: what it was; unused, for callers that report stages)."""
+        with self.lock:
+            self.done += 1
+            if self.shown is not None:
+                self.shown.update()
+
+    def close(self) -> None:
+        """Stop the timer; finish the bar if it appeared."""
+        if self.timer is not None:
+            self.timer.cancel()
+        with self.lock:
+            if self.shown is not None:
+                self.shown.close()
+
+    def __enter__(self) -> LateProgress:
         return self
 
     def __exit__(

@@ -104,7 +104,7 @@ def answer(
     member_of_item = crowd.member[items.worker]
     copies = np.array([m.archetype.answers_last for m in population.members])
     for last in (False, True):
-        if last:
+        if last and copies.any():  # only copiers read earlier answers: no copier, nothing to gather
             earlier = with_answers(earlier, items, labels, ~copies[member_of_item] & ~items.is_gold)
         for index, member in enumerate(population.members):
             mask = member_of_item == index

@@ -48,12 +48,15 @@ def assign_slots(
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     with np.errstate(divide="ignore"):
         inverse_weight = np.where(weights > 0, 1.0 / np.maximum(weights, 1e-300), np.inf)
+    uniform = bool(np.all(inverse_weight == 1.0))  # multiplying by 1.0 changes nothing
     row_of_task = np.full(len(need), -1, dtype=np.int64)
     tasks_out, workers_out = [], []
     block = max(1, KEYS_PER_BLOCK // pool_size)
     for start in range(0, len(rows), block):
         block_rows = rows[start : start + block]
-        keys = rng.exponential(size=(len(block_rows), pool_size)) * inverse_weight
+        keys = rng.exponential(size=(len(block_rows), pool_size))
+        if not uniform:
+            keys *= inverse_weight  # in place: one block-sized array, not two
         row_of_task[block_rows] = np.arange(len(block_rows))
         used = row_of_task[answered_task] >= 0 if len(answered_task) else np.zeros(0, dtype=bool)
         keys[row_of_task[answered_task[used]], answered_worker[used]] = np.inf

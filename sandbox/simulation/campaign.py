@@ -261,7 +261,7 @@ def _interleave_gold(
 ) -> Items:
     """Each worker's new tasks in task order, with Geometric(1 - gold_rate) gold questions before each
     (so gold is ``gold_rate`` of a worker's items on average); positions continue the worker's count."""
-    order = np.lexsort((task, worker))
+    order = _by_worker_then_task(task, worker)
     task, worker = task[order], worker[order]
     gold_before = (
         rng.negative_binomial(1, 1.0 - gold_rate, size=len(task)) if gold_rate else np.zeros_like(task)
@@ -279,6 +279,15 @@ def _interleave_gold(
         is_gold=np.concatenate([np.zeros(len(task), dtype=bool), np.ones(n_gold, dtype=bool)]),
         position=np.concatenate([real_position, gold_position]),
     )
+
+
+def _by_worker_then_task(task: NDArray[Any], worker: NDArray[Any]) -> NDArray[Any]:
+    """The order of ``np.lexsort((task, worker))``; when ``task`` is already sorted (as assignments
+    come), a stable sort on the worker alone gives it, with narrow worker codes for a radix sort."""
+    if len(task) < 2 or np.any(task[1:] < task[:-1]):
+        return np.lexsort((task, worker))
+    narrow = worker.astype(np.uint16) if worker.max() < 2**16 and worker.min() >= 0 else worker
+    return np.argsort(narrow, kind="stable")
 
 
 def gold_tasks(

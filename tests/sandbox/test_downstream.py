@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from annotators.population import load_population
 from sandbox.datasets import load_dataset
 from sandbox.experiment.experiment import Experiment
+from sandbox.metrics import downstream
 from sandbox.simulation.difficulty import model_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import make_population
@@ -64,3 +66,13 @@ def test_model_difficulty_is_high_where_the_classifier_fails() -> None:
     predicted = model.confusion.argmax(axis=1)
     missed = predicted != digits.truth.to_numpy()
     assert model.difficulty[missed].mean() > 0.5 > model.difficulty[~missed].mean()
+
+
+def test_large_datasets_train_on_a_bounded_seeded_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    digits = load_dataset("digits")
+    full = downstream.split_tasks(digits)
+    monkeypatch.setattr(downstream, "MAX_TRAIN_TASKS", 500)
+    bounded = downstream.split_tasks(digits)
+    assert len(bounded.train) == 500 and set(bounded.train) <= set(full.train)
+    assert np.array_equal(bounded.test, full.test)  # tested on the whole held-out share
+    assert np.array_equal(bounded.train, downstream.split_tasks(digits).train)  # the same sample each run

@@ -14,7 +14,6 @@ import pytest
 from annotators.errors import SandboxError
 from sandbox.aggregation import crowdkit_adapter
 from sandbox.aggregation.aggregate import aggregate
-from sandbox.cli import simulate
 from sandbox.cli.main import main
 from sandbox.datasets.toy import make_synthetic, parse_synthetic
 from sandbox.machine import memory_budget, parse_size
@@ -142,15 +141,6 @@ def test_a_sweep_cell_whose_pool_cannot_serve_it_is_refused_at_validation() -> N
         spec = resolve_spec(spec_from_dict({"seeds": 1, "set": settings}))
         with pytest.raises(SandboxError, match=message):
             expand(spec, load_cell(spec.cell))
-
-
-def test_a_long_run_shows_its_steps(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(simulate, "LONG_RUN_ANSWERS", 1)
-    assert main(["run", "--dataset", "iris", "--population", "volunteers", "--aggregators", "mv,ds"]) == 0
-    steps = [line for line in capsys.readouterr().err.splitlines() if " steps " in line]
-    assert [line.split()[0] for line in steps] == ["1/3", "2/3", "3/3"]
 
 
 def test_free_text_labels_are_refused_before_fitting() -> None:
