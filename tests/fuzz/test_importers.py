@@ -157,3 +157,15 @@ def test_any_file_read_as_pairwise_keeps_the_contract_or_is_refused(
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
     assert peak <= BYTES_PER_FILE_BYTE * len(data) + MARGIN_BYTES, (peak, len(data))
+
+
+def test_a_pairwise_result_that_is_not_a_list_is_one_line(tmp_path: Path) -> None:
+    """Found by the fuzz suite: ``"result": 1`` crashed the pairwise Label Studio reader."""
+    path = tmp_path / "export.json"
+    path.write_text('[{"id": 0, "data": {}, "annotations": [{"completed_by": 1, "result": 1}]}]')
+    try:
+        load_pairwise_answers(path, format="labelstudio_json")
+    except SandboxError as error:
+        assert "result must be a list of objects" in one_line(error)
+    else:
+        raise AssertionError("a result of 1 was accepted")

@@ -257,11 +257,14 @@ def _json_annotation(
     if annotation.get("was_cancelled") or annotation.get("skipped"):
         _skip(skipped, "cancelled")
         return
+    regions = annotation.get("result")
+    regions = [] if regions is None else regions
+    if not isinstance(regions, list) or not all(isinstance(r, dict) for r in regions):
+        raise SandboxError(f"{where}: an annotation's result must be a list of objects, got {regions!r:.80}")
     results = [
         r
-        for r in annotation.get("result") or []
-        if isinstance(r, dict)
-        and str(r.get("type", "")).lower() == "pairwise"
+        for r in regions
+        if str(r.get("type", "")).lower() == "pairwise"
         and (from_name is None or r.get("from_name") == from_name)
     ]
     if not results:
