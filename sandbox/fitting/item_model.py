@@ -37,9 +37,16 @@ SHARE_PRIOR = 1.0
 #: Skills are stated at the easiness of the median item (items at least this easy hold half of all).
 ANCHOR_SHARE = 0.5
 MAX_ITERATIONS = 100
+#: Above this many answers of workers who try, EM runs on a sample of the tasks (see fit_items).
+MAX_EM_ANSWERS = 100_000
+#: Rounds over all answers that refine skills, mistakes and posteriors after a sampled EM.
+REFINE_ROUNDS = 3
+SAMPLE_SEED = 0
 TOLERANCE = 1e-6
 NEWTON_STEPS = 3
 EPS = 1e-9
+#: Answers whose item lures to them with a posterior below this weigh nothing in the pull's search.
+LURE_WEIGHT_FLOOR = 1e-12
 
 
 @dataclass(frozen=True)
@@ -88,17 +95,28 @@ def fit_items(
     truth: IntArray,
     tries: NDArray[np.bool_],
     n_classes: int,
+    *,
+    max_em_answers: int | None = None,
 ) -> ItemFit:
     """Fit the model (module docstring) to integer-coded answers.
 
     ``task``, ``worker``, ``answer``: one entry per answer; ``truth``: per task code, its class;
     ``tries``: per worker code, whether they try (honest archetypes). Returns an :class:`ItemFit`.
+
+    When the workers who try gave more than ``max_em_answers`` answers (default
+    :data:`MAX_EM_ANSWERS`), EM runs on a seeded sample of the tasks holding about that many, and
+    the item parameters it finds (shares, lures, pull, easiness) are kept while every worker's skill,
+    the mistakes and every item's posterior are refined on all answers (:data:`REFINE_ROUNDS`
+    rounds). Smaller inputs (every bundled dataset) are fitted on all answers throughout.
     """
+    cap = MAX_EM_ANSWERS if max_em_answers is None else max_em_answers
     k, n_tasks, n_workers = n_classes, len(truth), len(tries)
     keep = tries[worker]
     data = _Answers(
         task[keep], worker[keep], answer[keep], truth[task[keep]], answer[keep] == truth[task[keep]]
     )
+    if len(data.t) > cap:
+        return _fit_on_a_sample(task, worker, answer, truth, tries, k, data, cap)
     class_counts = np.bincount(truth, minlength=k).astype(float)
     answered = np.bincount(data.t, minlength=n_tasks)
     rate = np.bincount(data.t, weights=data.right, minlength=n_tasks) / np.maximum(answered, 1)
@@ -133,6 +151,37 @@ def fit_items(
         previous = loglik
     easiness, skill = _anchor_easiest(easiness, skill, k)
     return ItemFit(share, lure, pull, easiness, skill, mistakes, mis, loglik, iteration)
+
+
+def _fit_on_a_sample(
+    task: IntArray,
+    worker: IntArray,
+    answer: IntArray,
+    truth: IntArray,
+    tries: NDArray[np.bool_],
+    k: int,
+    data: _Answers,
+    cap: int,
+) -> ItemFit:
+    """EM on a seeded sample of the tasks, then skills, mistakes and posteriors on all answers."""
+    n_tasks, n_workers = len(truth), len(tries)
+    sampled = np.random.default_rng(SAMPLE_SEED).random(n_tasks) < cap / len(data.t)
+    code = np.full(n_tasks, -1, dtype=np.int64)
+    code[sampled] = np.arange(int(sampled.sum()))
+    rows = sampled[task]
+    sample = fit_items(
+        code[task[rows]], worker[rows], answer[rows], truth[sampled], tries, k, max_em_answers=len(task)
+    )
+    share, lure, pull, easiness = sample.misleading_share, sample.lure, sample.pull, sample.easiness
+    skill, mistakes = sample.skill, sample.mistakes
+    for _ in range(REFINE_ROUNDS):
+        p_ord = _p_ordinary(skill, mistakes, data, k)
+        ordinary, lured, loglik = _e_step(data, truth, p_ord, share, lure, pull, easiness, n_tasks, k)
+        weight = _ordinary_weight(data, p_ord, ordinary, lured, pull)
+        skill = _newton_skills(data, weight, skill, n_workers, k)
+        mistakes = _mistakes(data, weight.sum(axis=1), k)
+    posterior = lured.sum(axis=(1, 2))
+    return ItemFit(share, lure, pull, easiness, skill, mistakes, posterior, loglik, sample.n_iter)
 
 
 def _anchor_easiest(easiness: FloatArray, skill: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
@@ -171,7 +220,7 @@ def _p_ordinary(skill: FloatArray, mistakes: FloatArray, data: _Answers, k: int)
 
 
 def _per_task(t: IntArray, values: FloatArray, n_tasks: int) -> FloatArray:
-    """Sum ``values`` (answers × columns) per task: n_tasks × columns."""
+    """Sum ``values`` (answers × columns) per task (or any code ``t`` < ``n_tasks``): n_tasks × columns."""
     out = np.empty((n_tasks, values.shape[1]))
     for column in range(values.shape[1]):
         out[:, column] = np.bincount(t, weights=values[:, column], minlength=n_tasks)
@@ -193,10 +242,17 @@ def _e_step(
     n_tasks × K × G — and the log-likelihood."""
     g = len(EASINESS)
     log_ordinary = _per_task(data.t, np.log(p_ord), n_tasks)
+    # On an item luring to l, an answer other than l is (1 - pull) p; an answer l is pull + (1 - pull) p:
+    # one sum per item for the first, then per lure class a correction over the answers equal to it.
+    missed = np.log(np.maximum((1.0 - pull) * p_ord, EPS))
+    hit_gain = np.log(np.maximum(pull + (1.0 - pull) * p_ord, EPS)) - missed
+    log_missed = _per_task(data.t, missed, n_tasks)
     log_lured = np.empty((n_tasks, k, g))
     for lure_class in range(k):
-        p = pull * (data.a == lure_class)[:, None] + (1.0 - pull) * p_ord
-        log_lured[:, lure_class, :] = _per_task(data.t, np.log(np.maximum(p, EPS)), n_tasks)
+        answered_lure = data.a == lure_class
+        log_lured[:, lure_class, :] = log_missed + _per_task(
+            data.t[answered_lure], hit_gain[answered_lure], n_tasks
+        )
     with np.errstate(divide="ignore"):
         log_easiness = np.log(easiness)
         ordinary = np.log(1.0 - share[truth])[:, None] + log_easiness + log_ordinary
@@ -208,18 +264,29 @@ def _e_step(
     return np.exp(ordinary - total[:, None]), np.exp(lured - total[:, None, None]), float(total.sum())
 
 
+def _lure_weights(data: _Answers, lured: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Per answer and easiness: the posterior that its item lures to the answer given, and that it
+    lures elsewhere (answers × G each)."""
+    is_lure: FloatArray = lured[data.t, data.a, :]
+    not_lure: FloatArray = lured.sum(axis=1)[data.t] - is_lure
+    return is_lure, not_lure
+
+
 def _best_pull(data: _Answers, p_ord: FloatArray, lured: FloatArray) -> float:
-    """The pull that maximises the expected log-likelihood of the answers on misleading items."""
-    per_answer = lured[data.t]  # answers × K × G
-    is_lure = per_answer[np.arange(len(data.a)), data.a, :]  # answers × G: the answer is the lure
-    not_lure = per_answer.sum(axis=1) - is_lure
-    if per_answer.sum() <= EPS:
+    """The pull that maximises the expected log-likelihood of the answers on misleading items.
+
+    ``not_lure · log((1 - pull) p)`` splits into ``log(1 - pull) Σ not_lure`` plus a constant, and
+    answers whose item is (almost) surely not misleading towards them weigh nothing in the rest, so
+    each evaluation of the search is one pass over the few answers that may be lure answers."""
+    is_lure, not_lure = _lure_weights(data, lured)
+    if is_lure.sum() + not_lure.sum() <= EPS:
         return 0.0
+    candidates = is_lure.max(axis=1) > LURE_WEIGHT_FLOOR
+    weights, p = is_lure[candidates], p_ord[candidates]
+    missed_mass = float(not_lure.sum())
 
     def negative(pull: float) -> float:
-        hit = np.log(pull + (1.0 - pull) * p_ord)
-        miss = np.log((1.0 - pull) * p_ord)
-        return -float((is_lure * hit).sum() + (not_lure * miss).sum())
+        return -float((weights * np.log(pull + (1.0 - pull) * p)).sum() + missed_mass * np.log(1.0 - pull))
 
     return float(minimize_scalar(negative, bounds=(1e-4, 1 - 1e-4), method="bounded").x)
 
@@ -228,9 +295,7 @@ def _ordinary_weight(
     data: _Answers, p_ord: FloatArray, ordinary: FloatArray, lured: FloatArray, pull: float
 ) -> FloatArray:
     """P(an answer came from the ordinary behaviour on an item of each easiness): answers × G."""
-    per_answer = lured[data.t]
-    is_lure = per_answer[np.arange(len(data.a)), data.a, :]
-    not_lure = per_answer.sum(axis=1) - is_lure
+    is_lure, not_lure = _lure_weights(data, lured)
     not_pulled = (1.0 - pull) * p_ord / (pull + (1.0 - pull) * p_ord)
     out: FloatArray = ordinary[data.t] + not_lure + is_lure * not_pulled
     return out
@@ -243,17 +308,18 @@ def _newton_skills(
     every (worker, class) at once), then shrunk to the class mean with ``SKILL_PRIOR`` answers."""
     chance = 1.0 / k
     cell = data.w * k + data.c
-    y = data.right[:, None].astype(float)
+    n_cells = n_workers * k
+    # q depends on (cell, easiness) only: sum the weights of right and wrong answers per cell first.
+    right_weight = _per_task(cell[data.right], weight[data.right], n_cells)  # cells × G
+    wrong_weight = _per_task(cell[~data.right], weight[~data.right], n_cells)
     s = skill.reshape(-1).copy()
     for _ in range(NEWTON_STEPS):
-        q = np.clip(chance + (s[cell][:, None] - chance) * EASINESS, EPS, 1 - EPS)
-        dq = EASINESS  # dq/ds
-        gradient = weight * (y / q - (1 - y) / (1 - q)) * dq
-        curvature = weight * (y / q**2 + (1 - y) / (1 - q) ** 2) * dq**2
-        g = np.bincount(cell, weights=gradient.sum(axis=1), minlength=n_workers * k)
-        h = np.bincount(cell, weights=curvature.sum(axis=1), minlength=n_workers * k)
+        q = np.clip(chance + (s[:, None] - chance) * EASINESS, EPS, 1 - EPS)
+        gradient = (right_weight / q - wrong_weight / (1 - q)) * EASINESS
+        curvature = (right_weight / q**2 + wrong_weight / (1 - q) ** 2) * EASINESS**2
+        g, h = gradient.sum(axis=1), curvature.sum(axis=1)
         s = np.clip(s + np.where(h > EPS, g / np.maximum(h, EPS), 0.0), chance * 0.5, 1 - 1e-6)
-    amount = np.bincount(cell, weights=weight.sum(axis=1), minlength=n_workers * k).reshape(n_workers, k)
+    amount = (right_weight.sum(axis=1) + wrong_weight.sum(axis=1)).reshape(n_workers, k)
     fitted = s.reshape(n_workers, k)
     mean = (fitted * amount).sum(axis=0) / np.maximum(amount.sum(axis=0), EPS)
     shrunk: FloatArray = (fitted * amount + SKILL_PRIOR * mean) / (amount + SKILL_PRIOR)

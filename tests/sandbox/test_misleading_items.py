@@ -69,6 +69,26 @@ def test_fit_recovers_planted_misleading_shares_and_pull() -> None:
     assert honest == pytest.approx(0.85, abs=0.03)
 
 
+def test_a_large_crowd_is_fitted_on_a_sample_of_its_items_and_all_of_its_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above the EM cap, shares, lures and pull come from a sampled EM (here a quarter of the
+    answers) and still recover the planted values; every worker and every item is still fitted."""
+    from sandbox.fitting import item_model
+
+    planted = ItemStructure(misleading_share=(0.06, 0.18), pull=0.75)
+    population = _honest(0.85, 80, planted)
+    dataset = balanced_binary(6000)
+    campaign = simulate(dataset, population, 7, 11)
+    monkeypatch.setattr(item_model, "MAX_EM_ANSWERS", len(campaign.answers) // 4)
+    fitted = fit_population(campaign.answers, name="planted", gold=dataset.truth)
+    assert fitted.misleading_share.to_numpy() == pytest.approx([0.06, 0.18], abs=0.04)
+    assert fitted.pull == pytest.approx(0.75, abs=0.1)
+    assert fitted.workers["skill"].mean() == pytest.approx(0.85, abs=0.03)
+    assert len(fitted.skills) == campaign.answers["worker"].nunique()
+    assert fitted.skills.std().min() > 0  # workers outside the sample are refined, not left at a mean
+
+
 def test_a_fitted_population_reproduces_its_crowd_with_run() -> None:
     """fit → TOML dict → Population → a campaign on the same dataset: MV and DS within 3 points of
     the real crowd's (snow_rte: MV .9187, shared data README)."""
