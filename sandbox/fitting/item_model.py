@@ -40,7 +40,7 @@ MAX_ITERATIONS = 100
 #: Above this many answers of workers who try, EM runs on a sample of the tasks (see fit_items).
 MAX_EM_ANSWERS = 100_000
 #: Rounds over all answers that refine skills, mistakes and posteriors after a sampled EM.
-REFINE_ROUNDS = 3
+REFINE_ROUNDS = 1
 SAMPLE_SEED = 0
 TOLERANCE = 1e-6
 NEWTON_STEPS = 3

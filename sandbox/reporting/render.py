@@ -194,19 +194,24 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str, Any]:
     """The whole annotator report as one JSON document; ``header`` joins the ``overall`` part."""
-    confusions = {
-        str(plain(w)): {
-            str(plain(t)): {str(plain(a)): float(p) for a, p in row.items()}
-            for t, row in m.to_dict("index").items()
+    confusions: dict[str, dict[str, dict[str, float]]] = {}
+    for worker, matrix in report.confusions.items():  # one small frame per worker: read as arrays
+        rows = [str(plain(t)) for t in matrix.index]
+        columns = [str(plain(a)) for a in matrix.columns]
+        confusions[str(plain(worker))] = {
+            row: dict(zip(columns, values, strict=True))
+            for row, values in zip(rows, matrix.to_numpy(dtype=float).tolist(), strict=True)
         }
-        for w, m in report.confusions.items()
-    }
     return {
         "overall": {**{k: plain(v) for k, v in report.overall.items()}, **header},
         "annotators": records(report.annotators),
         "tasks": records(report.tasks),
         "confusions": confusions,
     }
+
+
+#: The most annotators the terminal report lists (suspected spammers and the least accurate first).
+TABLE_ANNOTATORS = 100
 
 
 def report_table(report: AnnotatorReport, title: str) -> str:
@@ -217,7 +222,12 @@ def report_table(report: AnnotatorReport, title: str) -> str:
         lines.append(f"  {key}: {f'{value:.4f}' if isinstance(value, float) else value}")
     quality = "ds_accuracy" if "ds_accuracy" in report.annotators.columns else "agreement"
     annotators = report.annotators.sort_values(["suspect", quality], ascending=[False, True])
-    lines += ["", "annotators (suspected spammers first):", frame_table(annotators)]
+    lines += ["", "annotators (suspected spammers first):", frame_table(annotators.head(TABLE_ANNOTATORS))]
+    if len(annotators) > TABLE_ANNOTATORS:
+        lines.append(
+            f"  … the first {TABLE_ANNOTATORS} of {len(annotators)} annotators; "
+            "--format csv or json lists them all"
+        )
     lines += ["", "least confident tasks:", frame_table(report.tasks.sort_values("confidence").head(10))]
     return "\n".join(lines)
 
