@@ -95,37 +95,30 @@ class AggregatorSpec:
         return other, self.engines[other]
 
 
-def crowdkit(class_name: str, **params: Any) -> Factory:
-    """A factory of crowd-kit's ``class_name`` with ``params`` (crowd-kit imported when called)."""
+def _imported(module_name: str, class_name: str, params: dict[str, Any]) -> Factory:
+    """A factory of ``module_name``'s ``class_name`` built with ``params`` (the module is imported
+    when the factory is called, so that listing the registry imports no engine)."""
 
     def build() -> Aggregator:
-        module = importlib.import_module("crowdkit.aggregation")
-        model: Aggregator = getattr(module, class_name)(**params)
+        model: Aggregator = getattr(importlib.import_module(module_name), class_name)(**params)
         return model
 
     return build
+
+
+def crowdkit(class_name: str, **params: Any) -> Factory:
+    """A factory of crowd-kit's ``class_name`` with ``params``."""
+    return _imported("crowdkit.aggregation", class_name, params)
 
 
 def fast(class_name: str) -> Factory:
-    """A factory of :mod:`sandbox.aggregation.fast`'s ``class_name`` (imported when called)."""
-
-    def build() -> Aggregator:
-        module = importlib.import_module("sandbox.aggregation.fast")
-        model: Aggregator = getattr(module, class_name)()
-        return model
-
-    return build
+    """A factory of :mod:`sandbox.aggregation.fast`'s ``class_name``."""
+    return _imported("sandbox.aggregation.fast", class_name, {})
 
 
 def fast_pairwise(class_name: str) -> Factory:
-    """A factory of :mod:`sandbox.aggregation.fast.pairwise`'s ``class_name`` (imported when called)."""
-
-    def build() -> Aggregator:
-        module = importlib.import_module("sandbox.aggregation.fast.pairwise")
-        model: Aggregator = getattr(module, class_name)()
-        return model
-
-    return build
+    """A factory of :mod:`sandbox.aggregation.fast.pairwise`'s ``class_name``."""
+    return _imported("sandbox.aggregation.fast.pairwise", class_name, {})
 
 
 def _mmsr_guard(coded: CodedAnswers) -> None:

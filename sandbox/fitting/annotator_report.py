@@ -59,6 +59,15 @@ class AnnotatorReport:
     priors: pd.Series | None = None
 
 
+def add_verdicts(annotators: pd.DataFrame, flags: list[tuple[str, str]]) -> None:
+    """Write each annotator's ``archetype``, ``suspect`` (not honest) and ``reason`` columns from
+    ``flags`` (one ``(archetype, reason)`` per row) and name the index ``worker``."""
+    annotators["archetype"] = [archetype for archetype, _ in flags]
+    annotators["suspect"] = annotators["archetype"] != "honest"
+    annotators["reason"] = [reason for _, reason in flags]
+    annotators.index.name = "worker"
+
+
 def confusions_of(dawid_skene: Aggregation, labels: list[Any]) -> dict[Any, pd.DataFrame]:
     """Per-worker confusion (rows: true label, columns: answered label, rows sum to 1) from a
     Dawid–Skene aggregation's ``confusion`` (P(answered | true), answered labels on the rows)."""
@@ -195,10 +204,7 @@ def build_report(
             strict=True,
         )
     ]
-    annotators["archetype"] = [a for a, _ in flags]
-    annotators["suspect"] = annotators["archetype"] != "honest"
-    annotators["reason"] = [r for _, r in flags]
-    annotators.index.name = "worker"
+    add_verdicts(annotators, flags)
 
     overall: dict[str, Any] = {
         "tasks": int(tasks.shape[0]),

@@ -31,7 +31,7 @@ import pandas as pd
 
 from annotators.errors import SandboxError
 from sandbox.aggregation.pairwise import aggregate_pairs
-from sandbox.fitting.annotator_report import AnnotatorReport
+from sandbox.fitting.annotator_report import AnnotatorReport, add_verdicts
 from sandbox.fitting.fit_population import _shares, zipf_exponent
 from sandbox.metrics.agreement import krippendorff_alpha
 
@@ -99,10 +99,7 @@ def pairwise_report(
         annotators["gold_accuracy"] = right.mean().reindex(annotators.index)
         tasks["gold"] = gold.reindex(tasks.index)
     flags = [_flag(row) for row in annotators.to_dict("records")]
-    annotators["archetype"] = [a for a, _ in flags]
-    annotators["suspect"] = annotators["archetype"] != "honest"
-    annotators["reason"] = [r for _, r in flags]
-    annotators.index.name = "worker"
+    add_verdicts(annotators, flags)
     overall: dict[str, Any] = {
         "tasks": int(tasks.shape[0]),
         "items": len(consensus.scores),

@@ -297,7 +297,7 @@ def _flat_rows(
     right_field: str | None,
     skipped: dict[str, int],
 ) -> list[Row]:
-    from sandbox.io.importers.labelstudio_flat import columns_of, read_json_min, read_ls_csv
+    from sandbox.io.importers.labelstudio_flat import META_COLUMNS, columns_of, read_json_min, read_ls_csv
 
     records = read_json_min(path) if fmt == "labelstudio_json_min" else read_ls_csv(path)
     columns = columns_of(records)
@@ -308,17 +308,7 @@ def _flat_rows(
     if control not in columns:
         raise SandboxError(f"{source}: no column for the pairwise control {control!r}")
     if not (left_field and right_field):
-        meta = {
-            "id",
-            "annotator",
-            "annotation_id",
-            "created_at",
-            "updated_at",
-            "lead_time",
-            "agreement",
-            control,
-        }
-        data = [c for c in columns if c not in meta]
+        data = [c for c in columns if c not in META_COLUMNS and c != control]
         if len(data) != 2:
             raise SandboxError(
                 f"{source}: cannot tell which columns name the two items ({', '.join(map(str, data))}); "
