@@ -91,6 +91,47 @@ def cache_ratio(spec: SweepSpec) -> int:
     return 0
 
 
+AGAINST_CHILD = """
+import json, sys, tempfile, time
+from pathlib import Path
+from sandbox.sweep.overrides import parse_grid, parse_set
+from sandbox.sweep.runner import run_sweep
+from sandbox.sweep.spec import load_spec_file, spec_from_dict
+raw = json.loads(sys.argv[1])
+spec_raw = {"cell": raw["cell"]} if raw["cell"] else load_spec_file(Path(raw["spec"]))
+sets = dict(parse_set(text) for text in raw["sets"])
+grids = dict(parse_grid(text) for text in raw["grids"])
+with tempfile.TemporaryDirectory() as tmp:
+    run_sweep(spec_from_dict(spec_raw, sets=sets, grids=grids, seeds=1), Path(tmp) / "warm", workers=1)
+    spec = spec_from_dict(spec_raw, sets=sets, grids=grids, seeds=raw["seeds"])
+    start = time.perf_counter()
+    report = run_sweep(spec, Path(tmp) / "timed", workers=1)
+    print(report.computed / (time.perf_counter() - start))
+"""
+
+
+def against(tree: Path, settings: dict[str, object], rounds: int) -> int:
+    """Serial cells/s of the sweep in ``tree`` and in this checkout, fresh processes, alternating."""
+    import json
+    import subprocess
+
+    best = {tree: 0.0, ROOT: 0.0}
+    for _ in range(rounds):
+        for where in best:
+            environment = {**os.environ, "PYTHONPATH": str(where)}
+            command = [sys.executable, "-c", AGAINST_CHILD, json.dumps(settings)]
+            done = subprocess.run(command, cwd=where, env=environment, capture_output=True, text=True)
+            if done.returncode:
+                raise SystemExit(f"{where}: the sweep failed:\n{done.stderr[-2000:]}")
+            best[where] = max(best[where], float(done.stdout.split()[-1]))
+    what = settings["cell"] or settings["spec"]
+    print(f"sweep: {what}  sets={settings['sets']}  grids={settings['grids']}  seeds={settings['seeds']}")
+    print(f"{'checkout':<40}{'cells/s':>10}{'x other':>10}")
+    print(f"{tree!s:<40}{best[tree]:>10.2f}{1.0:>10.2f}")
+    print(f"{'this checkout':<40}{best[ROOT]:>10.2f}{best[ROOT] / best[tree]:>10.2f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("spec", nargs="?", type=Path, default=STANDARD, help="sweep spec (TOML)")
@@ -104,7 +145,18 @@ def main() -> int:
         action="store_true",
         help="only serial: without the fixed-cost caches, then with them (tables must be identical)",
     )
+    parser.add_argument("--against", type=Path, help="another checkout: serial rate there vs here")
+    parser.add_argument("--rounds", type=int, default=2, help="with --against: runs per checkout")
     args = parser.parse_args()
+    if args.against:
+        settings = {
+            "spec": str(args.spec.resolve()),
+            "cell": args.cell,
+            "sets": args.sets,
+            "grids": args.grids,
+            "seeds": args.seeds,
+        }
+        return against(args.against.resolve(), settings, args.rounds)
     raw = {"cell": args.cell} if args.cell else load_spec_file(args.spec)
     sets = dict(parse_set(text) for text in args.sets)
     grids = dict(parse_grid(text) for text in args.grids)

@@ -1,8 +1,10 @@
 """Downstream impact of labels: a model trained on aggregated labels, tested on clean held-out truth.
 
 Tasks are split once per dataset (stratified, 70 % train / 30 % test, fixed seed). The model is a
-standardised logistic regression. Hard labels train it directly; posteriors (when an aggregator gives
-them) train it with each task repeated once per class, weighted by the posterior.
+standardised logistic regression. Hard labels train scikit-learn's ``LogisticRegression``; posteriors
+(when an aggregator gives them) train the same model against the posterior as soft labels
+(:mod:`sandbox.metrics.soft_logistic`: the objective of each task repeated once per class, weighted by
+its posterior, without repeating the rows), standardised over the labelled training tasks.
 
 Above ``MAX_TRAIN_TASKS`` training tasks (datasets of more than ~285,000 tasks) the models train on a
 fixed random sample of that many training tasks (seed ``SPLIT_SEED``: the same sample for every run on
@@ -25,6 +27,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sandbox.datasets import Dataset
+from sandbox.metrics.soft_logistic import SoftLogisticRegression
 
 TEST_SHARE = 0.3
 SPLIT_SEED = 0
@@ -52,9 +55,7 @@ def split_tasks(dataset: Dataset) -> Split:
     return Split(train=np.sort(train), test=np.sort(test))
 
 
-def train_and_test(
-    dataset: Dataset, rows: NDArray[Any], targets: NDArray[Any], weights: NDArray[Any] | None, split: Split
-) -> float:
+def train_and_test(dataset: Dataset, rows: NDArray[Any], targets: NDArray[Any], split: Split) -> float:
     """Accuracy on the clean test rows of a model fitted on ``features[rows]`` → ``targets``."""
     assert dataset.features is not None
     truth_test = dataset.truth.to_numpy()[split.test]
@@ -63,19 +64,19 @@ def train_and_test(
     if len(np.unique(targets)) < 2:  # a single class: the model can only ever predict it
         return float(np.mean(truth_test == targets[0]))
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-    model.fit(dataset.features[rows], targets, logisticregression__sample_weight=weights)
+    model.fit(dataset.features[rows], targets)
     return float(np.mean(model.predict(dataset.features[split.test]) == truth_test))
 
 
 def clean_accuracy(dataset: Dataset, split: Split) -> float:
     """The same model trained on the true labels of the training rows (the ceiling)."""
-    return train_and_test(dataset, split.train, dataset.truth.to_numpy()[split.train], None, split)
+    return train_and_test(dataset, split.train, dataset.truth.to_numpy()[split.train], split)
 
 
 def label_accuracy(dataset: Dataset, labels: pd.Series, split: Split) -> float:
     """The model trained on aggregated hard labels of the training rows that received one."""
     rows, targets = _labelled_rows(dataset, labels, split)
-    return train_and_test(dataset, rows, targets, None, split)
+    return train_and_test(dataset, rows, targets, split)
 
 
 def posterior_accuracy(dataset: Dataset, probas: pd.DataFrame, split: Split) -> float:
@@ -84,13 +85,13 @@ def posterior_accuracy(dataset: Dataset, probas: pd.DataFrame, split: Split) -> 
     posterior = probas.reindex(train_tasks).dropna(how="all").fillna(0.0)
     if posterior.empty:
         return math.nan
+    assert dataset.features is not None
     rows = dataset.truth.index.get_indexer(posterior.index)
     classes = posterior.columns.to_numpy()
-    repeated_rows = np.repeat(rows, len(classes))
-    targets = np.tile(classes, len(rows)).astype(np.int64)
-    weights = posterior.to_numpy().reshape(-1)
-    keep = weights > 0
-    return train_and_test(dataset, repeated_rows[keep], targets[keep], weights[keep], split)
+    scaler = StandardScaler().fit(dataset.features[rows])
+    model = SoftLogisticRegression().fit(scaler.transform(dataset.features[rows]), posterior.to_numpy())
+    predicted = classes[model.predict(scaler.transform(dataset.features[split.test]))]
+    return float(np.mean(predicted == dataset.truth.to_numpy()[split.test]))
 
 
 def _labelled_rows(dataset: Dataset, labels: pd.Series, split: Split) -> tuple[NDArray[Any], NDArray[Any]]:

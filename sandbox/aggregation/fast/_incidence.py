@@ -44,6 +44,7 @@ class Incidence:
             shape=(self.n_tasks, self.n_cells),
         )
         del counted
+        self.transposed = self.matrix.T  # a CSC view of the same arrays, made once (not per product)
         self.n_distinct = int(self.matrix.nnz)
         every_task = np.ones(self.n_tasks)
         self.answers_per_cell = self.cell_sums(every_task)
@@ -62,7 +63,7 @@ class Incidence:
 
     def cell_sums(self, task_values: FloatArray) -> FloatArray:
         """``n_cells × m``: per cell, the sum of ``task_values`` (``n_tasks × m``) over its answers."""
-        return np.asarray(self.matrix.T @ task_values)
+        return np.asarray(self.transposed @ task_values)
 
     def by_label(self, cell_values: FloatArray) -> FloatArray:
         """``n_cells × K`` array holding ``cell_values[c]`` in the column of cell ``c``'s label."""
@@ -87,7 +88,11 @@ class Incidence:
     def agreement(self, task_labels: IntArray, distinct: sp.csr_array | None = None) -> FloatArray:
         """Per worker, the share of its distinct answers equal to ``task_labels`` (a label code per
         task): crowd-kit's ``get_accuracy`` counts a repeated identical answer once."""
-        matrix = (self.distinct() if distinct is None else distinct).T
+        matrix = (
+            self.transposed
+            if distinct is None and self.n_distinct == self.n_answers
+            else (self.distinct() if distinct is None else distinct).T
+        )
         chosen = np.empty(self.n_tasks)
         hits = np.zeros(self.n_cells)
         for label in range(self.n_labels):  # one label at a time: no n_tasks × K one-hot array
