@@ -18,6 +18,11 @@ import resource
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+from threadpoolctl import ThreadpoolController
 
 from annotators.errors import SandboxError
 
@@ -128,3 +133,18 @@ def _watch(parent: int, poll_seconds: float) -> None:
     while _alive(parent):
         time.sleep(poll_seconds)
     os._exit(1)
+
+
+@cache
+def _threadpools() -> ThreadpoolController:
+    """Loaded BLAS/OpenMP pools, found once (a fresh lookup costs ~5 ms)."""
+    return ThreadpoolController()
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS limited to one thread inside the block: for small products (a fit's vectors, a downstream
+    model's few thousand rows) threads only add spin-waiting, ~40x slower on a busy 2-core machine,
+    and a fixed thread count keeps dot products bit-for-bit stable."""
+    with _threadpools().limit(limits=1, user_api="blas"):
+        yield

@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "sandbox.aggregation": {"annotators", "sandbox.machine"},
     "sandbox.datasets": {"annotators", "sandbox.machine", "sandbox.io"},
     "sandbox.simulation": {"annotators", "sandbox.randomness", "sandbox.machine", "sandbox.datasets"},
-    "sandbox.metrics": {"sandbox.aggregation", "sandbox.datasets", "sandbox.simulation"},
+    "sandbox.metrics": {"sandbox.machine", "sandbox.aggregation", "sandbox.datasets", "sandbox.simulation"},
     "sandbox.kinds": {
         "annotators",
         "sandbox.fixed_costs",

@@ -28,11 +28,11 @@ from numpy.typing import NDArray
 
 from annotators.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
-from sandbox.aggregation.fast._base import _threadpools
 from sandbox.aggregation.fast._coding import FloatArray, IntArray
 from sandbox.aggregation.fast._rows import column_sums, row_argmax, softmax_rows
 from sandbox.aggregation.fast.ds import EPS, confusion_errors, evidence_lower_bound
 from sandbox.aggregation.fast.mv import vote_shares
+from sandbox.machine import one_blas_thread
 
 #: What a pass computes (see the module docstring).
 Reduction = Literal["counts", "expected", "logits"]
@@ -133,7 +133,7 @@ def _votes(reductions: Reductions) -> tuple[FloatArray, FloatArray]:
 
 def majority_vote(reductions: Reductions) -> StreamedFit:
     """Vote shares per task (one pass); ties go to the smallest label code."""
-    with _threadpools().limit(limits=1, user_api="blas"):
+    with one_blas_thread():
         scores, _ = _votes(reductions)
         return StreamedFit(vote_shares(scores), n_iter=1, converged=True)
 
@@ -142,7 +142,7 @@ def dawid_skene(reductions: Reductions, n_iter: int = 100, tol: float = 1e-5) ->
     """Dawid–Skene EM as the fast engine runs it: one pass for the vote, one for the first M-step,
     then two per iteration (E-step logits, M-step expected counts)."""
     sizes = reductions.sizes
-    with _threadpools().limit(limits=1, user_api="blas"):
+    with one_blas_thread():
         scores, per_cell = _votes(reductions)
         observed = per_cell > 0
         answers_per_task = scores.sum(axis=1)

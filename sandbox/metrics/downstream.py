@@ -9,7 +9,8 @@ its posterior, without repeating the rows), standardised over the labelled train
 Above ``MAX_TRAIN_TASKS`` training tasks (datasets of more than ~285,000 tasks) the models train on a
 fixed random sample of that many training tasks (seed ``SPLIT_SEED``: the same sample for every run on
 the dataset) and are still tested on the whole 30 %; unbounded, the three models took longer than
-Dawid–Skene itself at 10M answers. Smaller datasets are unaffected.
+Dawid–Skene itself at 10M answers. Smaller datasets are unaffected. The models train with one BLAS
+thread (a few thousand rows: threads only add spin-waiting, several times slower on a busy machine).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sandbox.datasets import Dataset
+from sandbox.machine import one_blas_thread
 from sandbox.metrics.soft_logistic import SoftLogisticRegression
 
 TEST_SHARE = 0.3
@@ -64,8 +66,9 @@ def train_and_test(dataset: Dataset, rows: NDArray[Any], targets: NDArray[Any], 
     if len(np.unique(targets)) < 2:  # a single class: the model can only ever predict it
         return float(np.mean(truth_test == targets[0]))
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-    model.fit(dataset.features[rows], targets)
-    return float(np.mean(model.predict(dataset.features[split.test]) == truth_test))
+    with one_blas_thread():
+        model.fit(dataset.features[rows], targets)
+        return float(np.mean(model.predict(dataset.features[split.test]) == truth_test))
 
 
 def clean_accuracy(dataset: Dataset, split: Split) -> float:
@@ -89,8 +92,9 @@ def posterior_accuracy(dataset: Dataset, probas: pd.DataFrame, split: Split) -> 
     rows = dataset.truth.index.get_indexer(posterior.index)
     classes = posterior.columns.to_numpy()
     scaler = StandardScaler().fit(dataset.features[rows])
-    model = SoftLogisticRegression().fit(scaler.transform(dataset.features[rows]), posterior.to_numpy())
-    predicted = classes[model.predict(scaler.transform(dataset.features[split.test]))]
+    with one_blas_thread():
+        model = SoftLogisticRegression().fit(scaler.transform(dataset.features[rows]), posterior.to_numpy())
+        predicted = classes[model.predict(scaler.transform(dataset.features[split.test]))]
     return float(np.mean(predicted == dataset.truth.to_numpy()[split.test]))
 
 

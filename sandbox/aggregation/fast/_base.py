@@ -8,21 +8,14 @@ Hyperparameters live in ``__init__``; ``fit(data)`` returns ``self`` and sets, f
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Self
 
 import pandas as pd
 from numpy.typing import ArrayLike
-from threadpoolctl import ThreadpoolController
 
 from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, encode, from_codes
 from sandbox.aggregation.fast._rows import row_argmax
-
-
-@cache
-def _threadpools() -> ThreadpoolController:
-    """Loaded BLAS/OpenMP pools, found once (a fresh lookup costs ~5 ms per fit)."""
-    return ThreadpoolController()
+from sandbox.machine import one_blas_thread
 
 
 class FastAggregator:
@@ -59,9 +52,7 @@ class FastAggregator:
     def fit_coded(self, coded: CodedAnswers) -> Self:
         """Fit on already coded answers; sets ``posteriors_``, ``probas_`` and ``labels_``."""
         self.loglikelihood_ = None
-        # One BLAS thread: the vectors are small, threads only add spin-waiting on a busy machine,
-        # and a fixed thread count keeps dot products (hence GLAD's CG path) bit-for-bit stable.
-        with _threadpools().limit(limits=1, user_api="blas"):
+        with one_blas_thread():  # also keeps dot products (hence GLAD's CG path) bit-for-bit stable
             post = self._fit(coded)
         self.posteriors_ = post
         self.probas_ = pd.DataFrame(post, index=coded.task_names, columns=coded.label_names)
