@@ -77,10 +77,16 @@ def confusion_errors(
     """M-step: per-worker confusion ``P(label | true class)`` as a (W·K) × K array from the expected
     counts; ``observed`` marks the (worker·K + label) cells some answer uses."""
     k = n_labels
-    errors = np.where(observed[:, None], np.maximum(counts, EPS), 0.0)
+    unobserved = np.flatnonzero(~observed)
+    errors = np.maximum(counts, EPS)
+    errors[unobserved] = 0.0
     cube = errors.reshape(n_workers, k, k)
-    cube /= np.maximum(cube.sum(axis=1, keepdims=True), EPS)  # 0 only for a worker with no answer
-    errors[~observed] = 1.0  # never read: no answer uses these cells
+    totals = cube[:, 0, :].copy()  # per worker and true class, the sum over labels (short axis: by hand)
+    for label in range(1, k):
+        totals += cube[:, label, :]
+    np.maximum(totals, EPS, out=totals)  # 0 only for a worker with no answer
+    cube /= totals[:, None, :]
+    errors[unobserved] = 1.0  # never read: no answer uses these cells
     return errors
 
 
