@@ -10,13 +10,17 @@ collapses to one term per answer, so each evaluation is O(answers).
 The answers are taken in task order from the incidence matrix (identical answers once, with their
 count as weight) and processed in blocks of whole tasks holding about ``_BLOCK`` answers, so the
 twenty-odd array passes of an evaluation run in cache (a conjugate-gradient M-step makes ~40
-evaluations) and no per-answer float array outlives a block.
+evaluations) in scratch arrays reused by every block, and no per-answer float array outlives a
+block. What stays constant through the fit is computed once: the blocks, and each answer's
+(task, label) slot within its block, from which its task's easiness and posterior are gathered.
+A block whose tasks all have the same few answers (fixed overlap, the usual design) is a
+tasks × answers matrix: easiness is repeated rather than gathered and per-task sums add columns.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,23 +28,13 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray
+from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
 from sandbox.aggregation.fast._incidence import Incidence
 from sandbox.aggregation.fast._rows import add_per_column, add_per_row, softmax_rows
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _BLOCK = 1 << 16
-
-
-def _log_sigmoid(z: FloatArray) -> FloatArray:
-    """``log sigmoid(z)``, stable for any ``z`` (``log sigmoid(-z)`` is this minus ``z``)."""
-    soft = np.abs(z)
-    np.negative(soft, out=soft)
-    np.exp(soft, out=soft)
-    np.log1p(soft, out=soft)
-    result = np.minimum(z, 0.0)
-    result -= soft
-    return result
+_COLUMNS = 16  # at most this many answers per task for a block's columns to be added one by one
 
 
 @dataclass(frozen=True)
@@ -54,82 +48,141 @@ class Responsibilities:
 
 @dataclass(frozen=True)
 class Block:
-    """Tasks ``first .. stop - 1`` and their answers ``answers``; ``task[i]`` is answer ``i``'s task
-    counted from ``first``."""
+    """Tasks ``first .. stop - 1`` and their answers ``begin .. end - 1``; ``per_task``: every task
+    of the block has that many answers (0: not all the same)."""
 
     first: int
     stop: int
-    answers: slice
-    task: IntArray
+    begin: int
+    end: int
+    per_task: int
+
+
+class Work:
+    """Scratch arrays sized for the largest block (``answers``, ``slots`` = tasks × K), reused by every
+    block and evaluation."""
+
+    def __init__(self, answers: int, slots: int) -> None:
+        self.worker = np.empty(answers, dtype=np.intp)
+        self.slot = np.empty(answers, dtype=np.intp)
+        self.task = np.empty(answers, dtype=np.intp)
+        self.z = np.empty(answers)
+        self.easy = np.empty(answers)
+        self.soft = np.empty(answers)
+        self.log_right = np.empty(answers)
+        self.right = np.empty(answers)
+        self.slot_easy = np.empty(slots)
 
 
 class GladProblem:
     """The distinct answers in task order, with the E-step and M-step objective over them.
 
-    Kept through the fit: each answer's worker and label (narrowest integer types) and where each
-    task's answers start; blocks of whole tasks holding about ``_BLOCK`` answers are cut from these.
+    Kept through the fit: each answer's worker and its ``slot``, ``task · K + label`` with the task
+    counted from its block's first (narrowest integer types), and the blocks (whole tasks, about
+    ``_BLOCK`` answers each). The sums run in the same order as the
+    ``np.bincount`` passes over task indices they replace, so results are the same to the bit.
     """
 
     def __init__(self, coded: CodedAnswers) -> None:
         matrix = Incidence(coded).matrix
         self.n_tasks, self.n_workers, self.n_labels = coded.n_tasks, coded.n_workers, coded.n_labels
         self.n_answers = coded.n_answers
-        worker_type, label_type = (np.min_scalar_type(-max(n, 1)) for n in (self.n_workers, self.n_labels))
-        self.worker = (matrix.indices // self.n_labels).astype(worker_type)
-        self.label = (matrix.indices % self.n_labels).astype(label_type)
-        self.starts = matrix.indptr
+        k = self.n_labels
+        self.worker = (matrix.indices // k).astype(np.min_scalar_type(-max(self.n_workers, 1)))
+        starts = matrix.indptr
         # Repeated identical answers: one entry weighted by its count (None: every weight is 1).
         self.weight: FloatArray | None = None if matrix.nnz == self.n_answers else matrix.data
-        self.log_others = math.log(self.n_labels - 1) if self.n_labels > 1 else 0.0
-        self.log_priors = np.full(self.n_labels, -math.log(self.n_labels))
-        cuts = np.searchsorted(self.starts, np.arange(0, matrix.nnz, _BLOCK), side="right") - 1
-        self.cuts = np.append(np.unique(cuts), self.n_tasks)
-
-    def blocks(self) -> Iterator[Block]:
-        """Consecutive blocks of whole tasks, about ``_BLOCK`` answers each."""
-        for first, stop in zip(self.cuts[:-1].tolist(), self.cuts[1:].tolist(), strict=True):
-            begin, end = int(self.starts[first]), int(self.starts[stop])
+        self.log_others = math.log(k - 1) if k > 1 else 0.0
+        self.log_priors = np.full(k, -math.log(k))
+        cuts = np.searchsorted(starts, np.arange(0, matrix.nnz, _BLOCK), side="right") - 1
+        self.blocks: list[Block] = []
+        for first, stop in itertools.pairwise(np.append(np.unique(cuts), self.n_tasks).tolist()):
+            begin, end = int(starts[first]), int(starts[stop])
             if end > begin:
-                counts = np.diff(self.starts[first : stop + 1])
-                task = np.repeat(np.arange(stop - first), counts)
-                yield Block(first, stop, slice(begin, end), task)
+                counts = np.diff(starts[first : stop + 1])
+                same = int(counts[0]) if (counts == counts[0]).all() and counts[0] <= _COLUMNS else 0
+                self.blocks.append(Block(first, stop, begin, end, same))
+        widest = max((block.stop - block.first for block in self.blocks), default=1)
+        self.slot = np.empty(matrix.nnz, dtype=np.min_scalar_type(widest * k - 1))
+        for block in self.blocks:
+            counts = np.diff(starts[block.first : block.stop + 1])
+            slot = np.repeat(np.arange(0, (block.stop - block.first) * k, k), counts)
+            slot += matrix.indices[block.begin : block.end] % k
+            self.slot[block.begin : block.end] = slot
+        most = max((block.end - block.begin for block in self.blocks), default=0)
+        self.work = Work(most, widest * k)
 
-    def _z(self, block: Block, alpha: FloatArray, easiness: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """``(alpha_w · exp(beta_t), exp(beta_t))`` of the answers in ``block``."""
-        e_i = easiness[block.first : block.stop].take(block.task)
-        z = alpha.take(self.worker[block.answers])
-        z *= e_i
-        return z, e_i
+    def _load(self, block: Block, alpha: FloatArray, beta: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Fill the scratch arrays for ``block``; return its answers' ``z = alpha_w · exp(beta_t)``
+        and ``exp(beta_t)``."""
+        work, n, k, span = self.work, block.end - block.begin, self.n_labels, block.stop - block.first
+        worker, slot = work.worker[:n], work.slot[:n]
+        np.copyto(worker, self.worker[block.begin : block.end], casting="unsafe")
+        np.copyto(slot, self.slot[block.begin : block.end], casting="unsafe")
+        if block.per_task:  # each task's easiness repeated: faster than a gather
+            easy: FloatArray = np.repeat(np.exp(beta[block.first : block.stop]), block.per_task)
+        else:
+            per_slot = work.slot_easy[: span * k].reshape(span, k)
+            np.exp(beta[block.first : block.stop], out=per_slot[:, 0])
+            for column in range(1, k):
+                per_slot[:, column] = per_slot[:, 0]
+            easy = per_slot.ravel().take(slot, out=work.easy[:n])
+        z = alpha.take(worker, out=work.z[:n])
+        z *= easy
+        return z, easy
+
+    def _log_sigmoid(self, z: FloatArray) -> FloatArray:
+        """``log sigmoid(z)`` (stable for any ``z``) in a scratch array; ``log sigmoid(-z)`` is this
+        minus ``z``."""
+        n = z.size
+        soft = np.abs(z, out=self.work.soft[:n])
+        np.negative(soft, out=soft)
+        np.exp(soft, out=soft)
+        np.log1p(soft, out=soft)
+        result = np.minimum(z, 0.0, out=self.work.log_right[:n])
+        result -= soft
+        return result
 
     def _right(self, block: Block, post: FloatArray) -> FloatArray:
-        """Per answer in ``block``: its weight × the posterior of the label it gave."""
-        slot = block.task * self.n_labels
-        slot += self.label[block.answers]
-        right: FloatArray = post[block.first : block.stop].ravel().take(slot)
+        """Per answer in ``block`` (after ``_load``): its weight × the posterior of the label it gave."""
+        n = block.end - block.begin
+        right = post[block.first : block.stop].ravel().take(self.work.slot[:n], out=self.work.right[:n])
         if self.weight is not None:
-            right *= self.weight[block.answers]
+            right *= self.weight[block.begin : block.end]
         return right
+
+    def _task_sums(self, block: Block, values: FloatArray, out: FloatArray) -> None:
+        """``out[t]`` = sum of ``values`` (per answer of ``block``, after ``_load``) over task ``t``'s
+        answers, added in answer order (as ``np.bincount`` adds)."""
+        if block.per_task:  # a tasks × answers matrix: add its columns
+            columns = values.reshape(-1, block.per_task)
+            np.copyto(out, columns[:, 0])
+            for column in range(1, block.per_task):
+                out += columns[:, column]
+            return
+        n = block.end - block.begin
+        task = np.floor_divide(self.work.slot[:n], self.n_labels, out=self.work.task[:n])
+        out[:] = np.bincount(task, weights=values, minlength=block.stop - block.first)
 
     def e_step(self, alpha: FloatArray, beta: FloatArray) -> tuple[FloatArray, float]:
         """Posteriors ``n_tasks × K`` and the log-likelihood of the answers."""
         k = self.n_labels
-        easiness = np.exp(beta)
         logits = np.zeros((self.n_tasks, k))
-        for block in self.blocks():
-            z, _ = self._z(block, alpha, easiness)
-            log_right = _log_sigmoid(z)
-            log_wrong = log_right - z
+        for block in self.blocks:
+            z, _ = self._load(block, alpha, beta)
+            log_right = self._log_sigmoid(z)
+            log_wrong = np.subtract(log_right, z, out=z)
             log_wrong -= self.log_others
             log_right -= log_wrong
             if self.weight is not None:
-                log_wrong *= self.weight[block.answers]
-                log_right *= self.weight[block.answers]
+                log_wrong *= self.weight[block.begin : block.end]
+                log_right *= self.weight[block.begin : block.end]
             span = block.stop - block.first
-            base = np.bincount(block.task, weights=log_wrong, minlength=span).astype(np.float64, copy=False)
-            slot = block.task * k
-            slot += self.label[block.answers]
-            bonus = np.bincount(slot, weights=log_right, minlength=span * k).astype(np.float64, copy=False)
-            bonus = bonus.reshape(span, k)
+            base = np.empty(span)
+            self._task_sums(block, log_wrong, base)
+            n = block.end - block.begin
+            sums = np.bincount(self.work.slot[:n], weights=log_right, minlength=span * k)
+            bonus: FloatArray = sums.astype(np.float64, copy=False).reshape(span, k)
             add_per_row(bonus, base)
             logits[block.first : block.stop] += bonus
         add_per_column(logits, self.log_priors)
@@ -138,7 +191,11 @@ class GladProblem:
 
     def responsibilities(self, post: FloatArray) -> Responsibilities:
         """What the M-step needs from the E-step's posteriors."""
-        right_total = sum(float(self._right(block, post).sum()) for block in self.blocks())
+        right_total = 0.0
+        for block in self.blocks:
+            n = block.end - block.begin
+            np.copyto(self.work.slot[:n], self.slot[block.begin : block.end], casting="unsafe")
+            right_total += float(self._right(block, post).sum())
         total = float(self.n_answers if self.weight is None else self.weight.sum())
         return Responsibilities(post, total - right_total)
 
@@ -149,38 +206,72 @@ class GladProblem:
         is ``w log σ(z) - w (1 - r) (z + log(K - 1))``; its derivative in ``z`` is ``w (r - σ(z))``.
         """
         alpha, beta = x[: self.n_workers], x[self.n_workers :]
-        easiness = np.exp(beta)
         gradient = np.zeros(x.size)
         grad_alpha, grad_beta = gradient[: self.n_workers], gradient[self.n_workers :]
         q = -self.log_others * resp.wrong_total
-        for block in self.blocks():
-            z, e_i = self._z(block, alpha, easiness)
-            log_right = _log_sigmoid(z)
+        for block in self.blocks:
+            z, easy = self._load(block, alpha, beta)
+            log_right = self._log_sigmoid(z)
             right = self._right(block, resp.post)
             if self.weight is None:
                 q += float(log_right.sum()) - float(z.sum())
             else:
-                weight = self.weight[block.answers]
+                weight = self.weight[block.begin : block.end]
                 q += float(np.dot(weight, log_right)) - float(np.dot(weight, z))
             q += float(np.dot(right, z))
             residual = np.exp(log_right, out=log_right)  # sigmoid(z)
             if self.weight is not None:
-                residual *= self.weight[block.answers]
+                residual *= self.weight[block.begin : block.end]
             np.subtract(right, residual, out=residual)
             z *= residual
-            residual *= e_i
-            grad_alpha += np.bincount(self.worker[block.answers], weights=residual, minlength=self.n_workers)
-            grad_beta[block.first : block.stop] += np.bincount(
-                block.task, weights=z, minlength=block.stop - block.first
-            )
-        np.subtract(beta, 1.0, out=easiness)  # reused for beta - 1 (the Gaussian prior's gradient)
-        alpha_off = alpha - 1.0
-        q -= 0.5 * (float(np.dot(alpha_off, alpha_off)) + float(np.dot(easiness, easiness)))
+            residual *= easy
+            n = block.end - block.begin
+            grad_alpha += np.bincount(self.work.worker[:n], weights=residual, minlength=self.n_workers)
+            self._task_sums(block, z, grad_beta[block.first : block.stop])
+        alpha_off, beta_off = alpha - 1.0, beta - 1.0
+        q -= 0.5 * (float(np.dot(alpha_off, alpha_off)) + float(np.dot(beta_off, beta_off)))
         q -= _HALF_LOG_2PI * x.size
         grad_alpha -= alpha_off
-        grad_beta -= easiness
+        grad_beta -= beta_off
         np.negative(gradient, out=gradient)
         return -q, gradient
+
+
+class Objective:
+    """``GladProblem.q_and_gradient`` as scipy's separate ``fun`` and ``jac``: each evaluation keeps
+    its gradient for the ``jac`` call at the same point (``jac=True`` would compare and copy ``x``
+    twice more per evaluation; scipy passes each call a fresh copy of ``x``). The value at ``start``
+    is kept too: CG evaluates there first."""
+
+    def __init__(self, problem: GladProblem, resp: Responsibilities, start: FloatArray) -> None:
+        self.problem, self.resp = problem, resp
+        self.start: FloatArray | None = start
+        self.at_start: float | None = None
+        self.x: FloatArray | None = None
+        self.last_gradient: FloatArray | None = None
+
+    def value(self, x: FloatArray) -> float:
+        """Minus Q at ``x``; the gradient is kept for ``gradient(x)``."""
+        q, self.last_gradient = self.problem.q_and_gradient(x, self.resp)
+        self.x = x
+        if self.start is not None and np.array_equal(x, self.start):
+            self.start, self.at_start = None, q
+        return q
+
+    def gradient(self, x: FloatArray) -> FloatArray:
+        """The gradient of minus Q at ``x`` (evaluated again unless ``x`` was the last point)."""
+        if self.x is None or not np.array_equal(x, self.x):
+            self.value(x)
+        assert self.last_gradient is not None
+        return self.last_gradient
+
+    def start_value(self) -> float:
+        """Minus Q at ``start``."""
+        if self.at_start is None:
+            assert self.start is not None
+            self.value(self.start)
+        assert self.at_start is not None
+        return self.at_start
 
 
 class GLAD(FastAggregator):
@@ -208,30 +299,33 @@ class GLAD(FastAggregator):
         problem = GladProblem(coded)
         n_w = coded.n_workers
         x: FloatArray = np.ones(n_w + coded.n_tasks)
-        post, _ = problem.e_step(x[:n_w], x[n_w:])
+        post, start_loglikelihood = problem.e_step(x[:n_w], x[n_w:])
         rows = coded.n_answers * coded.n_labels
-        q = -problem.q_and_gradient(x, problem.responsibilities(post))[0]
         history: list[float] = []
         converged = False
         loglikelihood = None
-        for _ in range(self.n_iter):
-            last_q = q
-            del post  # the E-step makes new posteriors: free the old ones first (memory)
-            post, loglikelihood = problem.e_step(x[:n_w], x[n_w:])
+        q = math.nan
+        for iteration in range(self.n_iter):
+            if iteration == 0:  # x has not moved since the E-step above
+                loglikelihood = start_loglikelihood
+            else:
+                del post  # the E-step makes new posteriors: free the old ones first (memory)
+                post, loglikelihood = problem.e_step(x[:n_w], x[n_w:])
             resp = problem.responsibilities(post)
+            objective = Objective(problem, resp, x)
             result = minimize(
-                problem.q_and_gradient,
+                objective.value,
                 x,
-                args=(resp,),
                 method="CG",
-                jac=True,
+                jac=objective.gradient,
                 tol=self.m_step_tol,
                 options={"disp": False, "maxiter": self.m_step_max_iter},
             )
+            # The first gain is measured from the unscaled Q at the start (as crowd-kit does).
+            last_q = -objective.start_value() if iteration == 0 else q
             x = np.asarray(result.x, dtype=np.float64)
-            del result  # its gradient copy would otherwise live through the next M-step
-            q = -problem.q_and_gradient(x, resp)[0] / rows
-            del resp  # it holds the posteriors too
+            q = -float(result.fun) / rows  # CG's value at its last point, which is result.x
+            del result, objective, resp  # gradients and posteriors: not kept through the next E-step
             history.append(q)
             if not q - last_q >= self.tol:
                 converged = True
