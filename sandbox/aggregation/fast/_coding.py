@@ -17,6 +17,7 @@ How a column is coded (all give the codes ``pd.factorize(column, sort=True)`` gi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,7 +97,8 @@ def _by_value_range(values: NDArray[np.integer], column: str) -> tuple[IntArray,
     else:
         # ranks in the narrowest type that holds them: the gather below is a random read of this
         # table, and a table half the size misses the cache less (~25 % faster at 10M answers)
-        rank = np.cumsum(present, dtype=np.int32 if count < 2**31 else np.intp)
+        rank_type: type[np.signedinteger[Any]] = np.int32 if count < 2**31 else np.intp
+        rank: NDArray[np.signedinteger[Any]] = np.cumsum(present, dtype=rank_type)
         rank -= 1
         codes = rank[position].astype(np.intp, copy=False)
         names = np.flatnonzero(present) + base
