@@ -25,7 +25,7 @@ from sandbox.datasets import Dataset
 from sandbox.machine import check_memory, check_work
 from sandbox.randomness import SeedLike, make_rng, substream
 from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
-from sandbox.simulation.assignment import assign_slots, check_redundancy
+from sandbox.simulation.assignment import SEQUENTIAL_TASKS, assign_slots, check_redundancy
 from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 
@@ -46,13 +46,16 @@ ASSIGNMENT_KEY_LIMIT = 1e9
 def check_campaign(n_tasks: int, pool_size: int, policy: CampaignPolicy) -> None:
     """Refuse a campaign the machine cannot run, estimated before anything is allocated: a task
     cannot get more distinct workers than the pool has; the answers and the pool must fit in
-    memory; the first round's assignment draws one random key per task and worker."""
+    memory; up to ``SEQUENTIAL_TASKS`` tasks the first round's assignment draws one random key per
+    task and worker (above, a few draws per answer: the memory check bounds them)."""
     check_redundancy(policy.redundancy, pool_size)
     answers = n_tasks * policy.target_max / (1.0 - policy.gold_rate) + pool_size * policy.qualification
     what = f"a campaign of {n_tasks} tasks × {policy.target_max} answers with a pool of {pool_size} workers"
     check_memory(
         answers * BYTES_PER_ANSWER + pool_size * BYTES_PER_WORKER, what, "give fewer tasks or a smaller pool"
     )
+    if n_tasks > SEQUENTIAL_TASKS:
+        return
     check_work(
         float(n_tasks) * pool_size,
         ASSIGNMENT_KEY_LIMIT,
