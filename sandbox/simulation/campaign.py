@@ -279,8 +279,9 @@ def _interleave_gold(
     (so gold is ``gold_rate`` of a worker's items on average); positions continue the worker's count."""
     order = _by_worker_then_task(task, worker)
     task, worker = task[order], worker[order]
-    if not gold_rate:
-        position = state.items_done[worker] + _cumsum_within(worker, np.ones_like(task)) - 1
+    if not gold_rate:  # the k-th item of a worker's run is at items_done + k: index - run start + items_done
+        sizes = np.bincount(worker, minlength=len(state.items_done))
+        position = np.arange(len(task)) - (np.cumsum(sizes) - sizes - state.items_done)[worker]
         return Items(task=task, worker=worker, is_gold=np.zeros(len(task), dtype=bool), position=position)
     gold_before = rng.negative_binomial(1, 1.0 - gold_rate, size=len(task))
     steps = gold_before + 1
