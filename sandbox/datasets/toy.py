@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from sklearn import datasets as sk_datasets
-from sklearn.datasets import make_classification
+from sklearn.utils.random import sample_without_replacement
 
 from annotators.errors import SandboxError
 from sandbox.datasets.dataset import Dataset, truth_series
@@ -109,17 +109,12 @@ def make_synthetic(options: dict[str, float]) -> Dataset:
     n_informative = min(n_features, max(2, int(np.ceil(np.log2(n_classes))) + 1))
     if n_classes > 2**n_informative:
         raise SandboxError(f"synthetic: n_features={n_features} is too few for {n_classes} classes")
-    features, target = make_classification(
-        n_samples=n_tasks,
-        n_features=n_features,
-        n_informative=n_informative,
-        n_redundant=0,
-        n_repeated=0,
-        n_classes=n_classes,
-        n_clusters_per_class=1,
-        weights=class_proportions(n_classes, imbalance).tolist(),
-        flip_y=0.0,
-        random_state=int(options["seed"]),
+    features, target = classification_features(
+        n_tasks,
+        n_features,
+        n_informative,
+        class_proportions(n_classes, imbalance).tolist(),
+        int(options["seed"]),
     )
     label = ",".join(f"{k}={v:g}" for k, v in options.items())
     return Dataset(
@@ -129,6 +124,47 @@ def make_synthetic(options: dict[str, float]) -> Dataset:
         classes=tuple(f"class_{k}" for k in range(n_classes)),
         features=features,
     )
+
+
+def classification_features(
+    n_samples: int, n_features: int, n_informative: int, weights: list[float], seed: int
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Features (n_samples × n_features) and classes of scikit-learn's ``make_classification(
+    n_samples, n_features, n_informative, n_redundant=0, n_repeated=0, n_classes=len(weights),
+    n_clusters_per_class=1, weights=weights, flip_y=0.0, random_state=seed)``, bit for bit: the same
+    draws in the same order, but the rows and columns are shuffled by one gather, not three copies
+    of the matrix (2M tasks × 10 features: 1.9 s -> 1.3 s). Checked against scikit-learn in the tests."""
+    generator = np.random.RandomState(seed)
+    n_classes = len(weights)
+    sizes = [int(n_samples * weight) for weight in weights]
+    for i in range(n_samples - sum(sizes)):
+        sizes[i % n_classes] += 1
+    corners = sample_without_replacement(2**n_informative, n_classes, random_state=generator)
+    bits = np.unpackbits(corners.astype(">u4").view(">u1")).reshape(-1, 32)[:, -n_informative:]
+    centroids = bits.astype(float) * 2.0 - 1.0  # vertices of the hypercube, class_sep = 1
+    informative = generator.standard_normal(size=(n_samples, n_informative))
+    target = np.zeros(n_samples, dtype=int)
+    stop = 0
+    for k, centroid in enumerate(centroids):
+        start, stop = stop, stop + sizes[k]
+        target[start:stop] = k
+        cluster = informative[start:stop]
+        covariance = 2 * generator.uniform(size=(n_informative, n_informative)) - 1
+        cluster[...] = np.dot(cluster, covariance)
+        cluster += centroid
+    noise = generator.standard_normal(size=(n_samples, n_features - n_informative))
+    generator.randint(n_classes, size=int((generator.uniform(size=n_samples) < 0.0).sum()))  # flip_y = 0
+    rows = np.arange(n_samples)
+    generator.shuffle(rows)
+    columns = np.arange(n_features)
+    generator.shuffle(columns)
+    unshuffled = np.empty((n_samples, n_features))
+    for position, column in enumerate(columns):
+        source = informative if column < n_informative else noise
+        unshuffled[:, position] = source[:, column if column < n_informative else column - n_informative]
+    unshuffled += 0.0  # scikit-learn's shift and scale (-0.0 becomes 0.0, as there)
+    unshuffled *= 1.0
+    return unshuffled[rows], target[rows]
 
 
 def parse_synthetic(spec: str) -> dict[str, float]:

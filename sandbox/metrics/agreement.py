@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+
+#: Integer ids spanning at most this many values per answer (plus a little) are coded through a
+#: lookup table instead of a sort; (task, label) cells are counted in a dense table up to as many.
+DENSE_PER_ANSWER = 4
 
 
 def krippendorff_alpha(answers: pd.DataFrame) -> float:
@@ -15,25 +21,56 @@ def krippendorff_alpha(answers: pd.DataFrame) -> float:
     ``AnnotationTask.alpha``: tasks in sorted order, disagreement summed task by task), so the result
     is bit-identical to it. NaN when undefined: no task has two answers, or every answer is the same class.
     """
-    task_codes, _ = pd.factorize(answers["task"], sort=True)
-    label_codes, labels = pd.factorize(answers["label"])
-    if len(labels) < 2:
+    task_codes, n_tasks = _sorted_codes(answers["task"])
+    label_codes, n_labels = _sorted_codes(answers["label"])
+    if n_labels < 2:
         return math.nan
-    per_task = np.bincount(task_codes)
-    if not (per_task >= 2).any():
+    cells = task_codes * n_labels
+    cells += label_codes
+    pairs, counts = _cell_counts(cells, n_tasks * n_labels, len(answers))
+    task_of_pair, label_of_pair = np.divmod(pairs, n_labels)
+    # counts are integers: their float sums are exact, whatever the order
+    per_task = np.bincount(task_of_pair, weights=counts, minlength=n_tasks)
+    answered = per_task >= 2  # tasks with one answer are left out
+    if not answered.any():
         return math.nan
-    valid = per_task[task_codes] >= 2  # tasks with one answer are left out
-    pairs, counts = np.unique(task_codes[valid] * len(labels) + label_codes[valid], return_counts=True)
-    task_of_pair = pairs // len(labels)
-    squares = np.bincount(task_of_pair, weights=counts.astype(np.float64) ** 2, minlength=len(per_task))
-    answered = per_task >= 2
-    n = per_task[answered].astype(np.float64)
+    squares = np.bincount(task_of_pair, weights=counts.astype(np.float64) ** 2, minlength=n_tasks)
+    n = per_task[answered]
     same = squares[answered]
     disagreement = (n * n - same) / (n * (n - 1.0)) * n
     observed_total = float(np.cumsum(disagreement)[-1])  # sequential, as NLTK adds them
-    label_totals = np.bincount(label_codes[valid], minlength=len(labels))
+    kept = answered[task_of_pair]
+    label_totals = np.bincount(label_of_pair[kept], weights=counts[kept], minlength=n_labels)
     if np.count_nonzero(label_totals) == 1:
         return 1.0
     total = float(label_totals.sum())
-    expected = (total * total - float(np.sum(label_totals.astype(np.float64) ** 2))) / (total * (total - 1.0))
+    expected = (total * total - float(np.sum(label_totals**2))) / (total * (total - 1.0))
     return 1.0 - (observed_total / total) / expected
+
+
+def _sorted_codes(values: pd.Series) -> tuple[NDArray[Any], int]:
+    """``pd.factorize(values, sort=True)``'s codes (0..n-1 in the sorted order of the distinct
+    values) and n. Integers of a narrow range go through a lookup table: no hashing, no sort."""
+    array = values.to_numpy()
+    if array.dtype.kind in "iu" and len(array):
+        low, high = int(array.min()), int(array.max())
+        if high - low < DENSE_PER_ANSWER * len(array) + 1024:
+            offset = array - array.dtype.type(low) if low else array
+            present = np.zeros(high - low + 1, dtype=bool)
+            present[offset] = True
+            if present.all():  # the values are low, low + 1, ..., high: codes are the offsets
+                return offset.astype(np.intp, copy=False), len(present)
+            code_of = np.cumsum(present) - 1
+            return code_of[offset], int(code_of[-1]) + 1
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes, len(uniques)
+
+
+def _cell_counts(cells: NDArray[Any], n_cells: int, n_answers: int) -> tuple[NDArray[Any], NDArray[Any]]:
+    """The distinct values of ``cells`` (codes below ``n_cells``) in ascending order, and how often
+    each occurs: by a dense count when the table is small next to the answers, else by a sort."""
+    if n_cells < DENSE_PER_ANSWER * n_answers + 1024:
+        table = np.bincount(cells, minlength=n_cells)
+        present = np.flatnonzero(table)
+        return present, table[present]
+    return np.unique(cells, return_counts=True)

@@ -25,7 +25,7 @@ from sandbox.datasets import Dataset
 from sandbox.machine import check_memory, check_work
 from sandbox.randomness import SeedLike, make_rng, substream
 from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
-from sandbox.simulation.assignment import assign_slots, check_redundancy
+from sandbox.simulation.assignment import SEQUENTIAL_TASKS, assign_slots, check_redundancy
 from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 
@@ -46,13 +46,16 @@ ASSIGNMENT_KEY_LIMIT = 1e9
 def check_campaign(n_tasks: int, pool_size: int, policy: CampaignPolicy) -> None:
     """Refuse a campaign the machine cannot run, estimated before anything is allocated: a task
     cannot get more distinct workers than the pool has; the answers and the pool must fit in
-    memory; the first round's assignment draws one random key per task and worker."""
+    memory; up to ``SEQUENTIAL_TASKS`` tasks the first round's assignment draws one random key per
+    task and worker (above, a few draws per answer: the memory check bounds them)."""
     check_redundancy(policy.redundancy, pool_size)
     answers = n_tasks * policy.target_max / (1.0 - policy.gold_rate) + pool_size * policy.qualification
     what = f"a campaign of {n_tasks} tasks × {policy.target_max} answers with a pool of {pool_size} workers"
     check_memory(
         answers * BYTES_PER_ANSWER + pool_size * BYTES_PER_WORKER, what, "give fewer tasks or a smaller pool"
     )
+    if n_tasks > SEQUENTIAL_TASKS:
+        return
     check_work(
         float(n_tasks) * pool_size,
         ASSIGNMENT_KEY_LIMIT,
@@ -121,10 +124,14 @@ class _Answers:
     label: list[NDArray[Any]]
 
     def arrays(self) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+        """Every answer so far as three arrays (concatenated once: later calls reuse them)."""
         if not self.task:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, empty
-        return np.concatenate(self.task), np.concatenate(self.worker), np.concatenate(self.label)
+        for parts in (self.task, self.worker, self.label):
+            if len(parts) > 1:
+                parts[:] = [np.concatenate(parts)]
+        return self.task[0], self.worker[0], self.label[0]
 
 
 def run_campaign(
@@ -180,11 +187,11 @@ def run_campaign(
     labels_bought = gold_answers = rounds = 0
     while rounds < MAX_ROUNDS:
         task, worker, label = store.arrays()
-        kept = ~state.banned[worker]
-        have = np.bincount(task[kept], minlength=dataset.n_tasks)
+        kept_task, kept_label = _kept(state, worker, task, label)
+        have = np.bincount(kept_task, minlength=dataset.n_tasks)
         need = np.maximum(target - have, 0)
         if not need.any():
-            grown = _grow_uncertain(policy, target, have, task[kept], label[kept], dataset.n_classes)
+            grown = _grow_uncertain(policy, target, have, kept_task, kept_label, dataset.n_classes)
             if not grown.any():
                 break
             target += grown
@@ -205,9 +212,9 @@ def run_campaign(
         store.label.append(labels[real])
 
     task, worker, label = store.arrays()
-    kept = ~state.banned[worker]
-    answers = pd.DataFrame(
-        {"task": dataset.truth.index.to_numpy()[task[kept]], "worker": worker[kept], "label": label[kept]}
+    task, worker, label = _kept(state, worker, task, worker, label)
+    answers = pd.DataFrame(  # one block per column, not one copy into a 2-D block
+        {"task": dataset.truth.index.to_numpy()[task], "worker": worker, "label": label}, copy=False
     )
     stats = CampaignStats(
         labels_bought=labels_bought,
@@ -219,6 +226,15 @@ def run_campaign(
     )
     cost = stats.paid_answers * population.cost_per_label + population.fixed_cost
     return Campaign(answers, worker_table(population, crowd, state), cost, stats, context.lure)
+
+
+def _kept(state: _WorkerState, worker: NDArray[Any], *columns: NDArray[Any]) -> tuple[NDArray[Any], ...]:
+    """``columns`` (one entry per answer by ``worker``) without the answers of banned workers (the
+    arrays themselves when nobody is banned)."""
+    if not state.banned.any():
+        return columns
+    kept = ~state.banned[worker]
+    return tuple(column[kept] for column in columns)
 
 
 def _qualify(
@@ -263,9 +279,11 @@ def _interleave_gold(
     (so gold is ``gold_rate`` of a worker's items on average); positions continue the worker's count."""
     order = _by_worker_then_task(task, worker)
     task, worker = task[order], worker[order]
-    gold_before = (
-        rng.negative_binomial(1, 1.0 - gold_rate, size=len(task)) if gold_rate else np.zeros_like(task)
-    )
+    if not gold_rate:  # the k-th item of a worker's run is at items_done + k: index - run start + items_done
+        sizes = np.bincount(worker, minlength=len(state.items_done))
+        position = np.arange(len(task)) - (np.cumsum(sizes) - sizes - state.items_done)[worker]
+        return Items(task=task, worker=worker, is_gold=np.zeros(len(task), dtype=bool), position=position)
+    gold_before = rng.negative_binomial(1, 1.0 - gold_rate, size=len(task))
     steps = gold_before + 1
     within = _cumsum_within(worker, steps)
     real_position = state.items_done[worker] + within - 1
@@ -307,11 +325,14 @@ def gold_tasks(
 
 
 def _cumsum_within(groups: NDArray[Any], values: NDArray[Any]) -> NDArray[Any]:
-    """Cumulative sum of ``values`` restarting at each new value of the sorted ``groups``."""
+    """Cumulative sum of ``values`` restarting at each new value of ``groups`` (sorted worker ids,
+    non-negative integers: each group's first position comes from a count, not a comparison)."""
     total = np.cumsum(values)
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    before_group = np.repeat(total[starts] - values[starts], np.diff(np.r_[starts, len(groups)]))
-    return total - before_group
+    if len(groups) == 0:
+        return total
+    sizes = np.bincount(groups)
+    first = np.minimum(np.cumsum(sizes) - sizes, len(groups) - 1)  # empty groups: any valid index
+    return total - (total[first] - values[first])[groups]
 
 
 def _apply_bans(

@@ -7,10 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from sklearn.datasets import make_classification
 
 from annotators.errors import SandboxError
 from sandbox.datasets import dataset_names, list_datasets, load_dataset
-from sandbox.datasets.toy import class_proportions
+from sandbox.datasets.toy import class_proportions, classification_features
 from tests.conftest import SHARED_CROWD
 
 # From the shared README: tasks, workers, answers, classes.
@@ -121,3 +124,35 @@ def test_bad_user_files(tmp_path: Path, content: str, expected: str) -> None:
 def test_unknown_dataset_lists_registered_names() -> None:
     with pytest.raises(SandboxError, match="unknown dataset 'mnist'; registered: snow_rte"):
         load_dataset("mnist")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n_samples=st.integers(2, 3000),
+    n_features=st.integers(1, 40),
+    n_classes=st.integers(2, 9),
+    imbalance=st.floats(1.0, 20.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_synthetic_features_are_scikit_learns_make_classification_bit_for_bit(
+    n_samples: int, n_features: int, n_classes: int, imbalance: float, seed: int
+) -> None:
+    """The generator draws what make_classification draws (the reference), shuffled the same way."""
+    n_informative = min(n_features, max(2, int(np.ceil(np.log2(n_classes))) + 1))
+    assume(n_classes <= 2**n_informative and n_classes <= n_samples)
+    weights = class_proportions(n_classes, imbalance).tolist()
+    expected = make_classification(
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=n_informative,
+        n_redundant=0,
+        n_repeated=0,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        weights=weights,
+        flip_y=0.0,
+        random_state=seed,
+    )
+    got = classification_features(n_samples, n_features, n_informative, weights, seed)
+    for reference, ours in zip(expected, got, strict=True):
+        assert ours.dtype == reference.dtype and np.array_equal(ours, reference)

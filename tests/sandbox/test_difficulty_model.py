@@ -10,6 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from sandbox.simulation import difficulty
 
@@ -51,3 +52,14 @@ def test_above_the_cap_each_fold_trains_on_a_sample_and_predicts_its_whole_fold(
     rows = np.arange(len(truth))
     assert np.corrcoef(sampled[rows, truth], full[rows, truth])[0, 1] > 0.9
     assert np.array_equal(sampled, difficulty.classifier_probabilities(features, truth, 3))  # seeded
+
+
+def test_above_the_cap_the_callers_blas_threads_do_not_matter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sampled fits run with one BLAS thread whatever the caller set: the same probabilities."""
+    features, truth = _data(5_000, 2)
+    monkeypatch.setattr(difficulty, "MAX_FOLD_TRAIN_TASKS", 800)
+    with threadpool_limits(2, user_api="blas"):
+        threaded = difficulty.classifier_probabilities(features, truth, 3)
+    with threadpool_limits(1, user_api="blas"):
+        single = difficulty.classifier_probabilities(features, truth, 3)
+    assert np.array_equal(threaded, single)
