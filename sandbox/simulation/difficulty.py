@@ -7,10 +7,10 @@ say which classes a task is mistaken for, so honest mistakes follow the classifi
 Above ``MAX_FOLD_TRAIN_TASKS`` training tasks per fold (datasets of more than 250,000 tasks) each
 fold's model trains on a seeded sample of that many of its training tasks and still predicts every
 task of its held-out fold; unbounded, the five fits took longer than Dawid–Skene on the same crowd
-at 10M answers. There the fits run with one BLAS thread: threads on a few features only spin-wait
-(2M tasks: 4.5 s -> 2 s), and a fixed thread count gives the same result on every machine (it
-moves by ~5e-14 from a multi-threaded BLAS's). Smaller datasets are unaffected
-(``cross_val_predict``'s result, bit for bit).
+at 10M answers. Smaller datasets get ``cross_val_predict``'s result. The fits run with one BLAS
+thread: threads on a few features only spin-wait (200,000 tasks: 3.0 s -> 0.7 s; 2M tasks: 4.5 s
+-> 2 s), and a fixed thread count gives the same result on every machine (it moves by ~5e-14 from
+a multi-threaded BLAS's).
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from annotators.errors import SandboxError
 from annotators.items import ItemStructure
 from sandbox.datasets import Dataset
+from sandbox.machine import one_blas_thread
 from sandbox.simulation.policy import CampaignPolicy
 
 CV_FOLDS = 5
@@ -59,12 +59,12 @@ def classifier_probabilities(features: NDArray[Any], truth: NDArray[Any], seed: 
         raise SandboxError("difficulty = 'model' needs at least 2 tasks of every class")
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    if len(truth) * (folds - 1) / folds <= MAX_FOLD_TRAIN_TASKS:
-        probabilities = cross_val_predict(model, features, truth, cv=splitter, method="predict_proba")
-        return np.asarray(probabilities, dtype=float)
-    rng = np.random.default_rng(seed)
-    out = np.zeros((len(truth), n_classes))
-    with threadpool_limits(1, user_api="blas"):
+    with one_blas_thread():
+        if len(truth) * (folds - 1) / folds <= MAX_FOLD_TRAIN_TASKS:
+            probabilities = cross_val_predict(model, features, truth, cv=splitter, method="predict_proba")
+            return np.asarray(probabilities, dtype=float)
+        rng = np.random.default_rng(seed)
+        out = np.zeros((len(truth), n_classes))
         for train, test in splitter.split(features, truth):
             sample = np.sort(rng.choice(train, MAX_FOLD_TRAIN_TASKS, replace=False))
             fitted = clone(model).fit(features[sample], truth[sample])

@@ -54,10 +54,12 @@ def test_above_the_cap_each_fold_trains_on_a_sample_and_predicts_its_whole_fold(
     assert np.array_equal(sampled, difficulty.classifier_probabilities(features, truth, 3))  # seeded
 
 
-def test_above_the_cap_the_callers_blas_threads_do_not_matter(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The sampled fits run with one BLAS thread whatever the caller set: the same probabilities."""
+@pytest.mark.parametrize("cap", [800, None], ids=["sampled folds", "cross_val_predict"])
+def test_the_callers_blas_threads_do_not_matter(monkeypatch: pytest.MonkeyPatch, cap: int | None) -> None:
+    """The fits run with one BLAS thread whatever the caller set: the same probabilities."""
     features, truth = _data(5_000, 2)
-    monkeypatch.setattr(difficulty, "MAX_FOLD_TRAIN_TASKS", 800)
+    if cap is not None:
+        monkeypatch.setattr(difficulty, "MAX_FOLD_TRAIN_TASKS", cap)
     with threadpool_limits(2, user_api="blas"):
         threaded = difficulty.classifier_probabilities(features, truth, 3)
     with threadpool_limits(1, user_api="blas"):
