@@ -7,10 +7,16 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import spearmanr
+from scipy.stats import rankdata, spearmanr
 from sklearn.metrics import roc_auc_score
 
-from sandbox.metrics.workers import cheater_detection_auc, roc_auc, skill_rank_correlation, spearman
+from sandbox.metrics.workers import (
+    average_ranks,
+    cheater_detection_auc,
+    roc_auc,
+    skill_rank_correlation,
+    spearman,
+)
 
 # few distinct values, so that ties are common
 scores = st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9, 1.0, -3.0]), min_size=2, max_size=40)
@@ -44,3 +50,9 @@ def test_series_are_aligned_by_worker() -> None:
     )
     honest = pd.Series([False, True, True, True], index=["a", "b", "c", "d"])
     assert cheater_detection_auc(estimated, honest) == pytest.approx(1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scores)
+def test_average_ranks_are_scipys(values: list[float]) -> None:
+    assert np.array_equal(average_ranks(np.asarray(values)), rankdata(values))

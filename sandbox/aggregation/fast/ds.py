@@ -158,11 +158,12 @@ class DawidSkene(FastAggregator):
     def _store_parameters(self, coded: CodedAnswers, problem: EMProblem, fit: EMFit) -> None:
         self.priors_ = pd.Series(fit.priors, index=coded.label_names, name="prior")
         cells = np.flatnonzero(problem.observed)
-        index = pd.MultiIndex.from_arrays(
-            [
-                coded.worker_names.take(cells // problem.n_labels),
-                coded.label_names.take(cells % problem.n_labels),
-            ],
+        # from the (unique, sorted) names and the cells' codes: no factorization of the pairs
+        # (pandas-stubs types levels and codes as plain sequences; Index and arrays are what pandas takes)
+        index = pd.MultiIndex(
+            levels=[coded.worker_names, coded.label_names],  # type: ignore[list-item]
+            codes=[cells // problem.n_labels, cells % problem.n_labels],  # type: ignore[list-item]
             names=["worker", "label"],
+            verify_integrity=False,
         )
         self.errors_ = pd.DataFrame(np.exp(fit.log_errors[cells]), index=index, columns=coded.label_names)
