@@ -161,6 +161,9 @@ def _array(values: Any, size: int) -> np.ndarray[Any, np.dtype[np.float64]]:
 
 def _posteriors(model: Any, coded: CodedAnswers) -> np.ndarray[Any, np.dtype[np.float64]]:
     """The model's posteriors as an ``n_tasks × K`` array in code order (0 where it says nothing)."""
+    if isinstance(model, FastAggregator):  # fitted on the codes: already that array
+        fast: np.ndarray[Any, np.dtype[np.float64]] = model.posteriors_
+        return fast
     probas = model.probas_.reindex(index=range(coded.n_tasks), columns=range(coded.n_labels))
     return np.asarray(probas.fillna(0.0).to_numpy(dtype=float), dtype=float)
 
