@@ -61,6 +61,7 @@ def run_sweep(
     cells = expand(spec, load_cell(spec.cell))
     check_output_directory("--out", out)
     store = ResultsStore(out)
+    store.check_folder()
     with store.locked():
         store.check(spec.to_dict(), resume=resume)
         store.remove_temporaries()

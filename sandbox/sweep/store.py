@@ -132,6 +132,20 @@ class ResultsStore:
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise SandboxError(f"{str(self.spec_path)!r} cannot be read: {first_line(error)}") from None
 
+    def check_folder(self) -> None:
+        """Refuse a folder that holds other files than a sweep's (checked before the lock file is
+        made in it): a sweep writes into a new or empty folder, or into its own results."""
+        if not self.root.is_dir() or self.spec_path.exists():
+            return
+        others = sorted(
+            entry.name for entry in self.root.iterdir() if entry.name not in (LOCK_FILE, PARTS_DIR)
+        )
+        if others:  # e.g. an empty --out, which means the current directory
+            raise SandboxError(
+                f"--out {str(self.root)!r} is a folder holding other files ({others[0]!r}, ...); "
+                "a sweep writes into a new or empty folder, or its own results folder with --resume"
+            )
+
     def check(self, spec: Mapping[str, Any], *, resume: bool) -> None:
         """Refuse to mix sweeps: an existing store needs ``resume`` and the same spec."""
         saved = self.saved_spec()

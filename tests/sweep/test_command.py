@@ -50,3 +50,23 @@ def test_bad_requests_exit_2_with_one_line_and_write_nothing(
     assert err.startswith(message)
     assert err.count("\n") == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize("out", ["", ".", "absolute"])
+def test_a_folder_holding_other_files_is_refused_and_left_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    """An empty --out means the current folder: a sweep must not scatter its store among other files."""
+    spec = _spec(tmp_path, "[set]\nn_tasks = 50\n")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    monkeypatch.chdir(folder)
+    before = sorted(path.name for path in folder.iterdir())
+    assert main(["sweep", spec, "--out", str(folder) if out == "absolute" else out, "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "holding other files ('notes.txt'" in err
+    assert sorted(path.name for path in folder.iterdir()) == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["sweep", spec, "--out", str(empty), "--workers", "1"]) == 0  # an empty folder is fine
