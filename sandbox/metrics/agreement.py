@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-#: Integer ids spanning at most this many values per answer (plus a little) are coded through a
-#: lookup table instead of a sort; (task, label) cells are counted in a dense table up to as many.
+from sandbox.aggregation.fast import code_column
+
+#: (task, label) cells are counted in a dense table when there are at most this many per answer
+#: (plus a little); otherwise by a sort.
 DENSE_PER_ANSWER = 4
 
 
@@ -21,8 +23,12 @@ def krippendorff_alpha(answers: pd.DataFrame) -> float:
     ``AnnotationTask.alpha``: tasks in sorted order, disagreement summed task by task), so the result
     is bit-identical to it. NaN when undefined: no task has two answers, or every answer is the same class.
     """
-    task_codes, n_tasks = _sorted_codes(answers["task"])
-    label_codes, n_labels = _sorted_codes(answers["label"])
+    if len(answers) == 0:
+        return math.nan
+    # codes in the sorted order of the ids (integers of a narrow range through a lookup table)
+    task_codes, task_names = code_column(answers["task"], "task")
+    label_codes, label_names = code_column(answers["label"], "label")
+    n_tasks, n_labels = len(task_names), len(label_names)
     if n_labels < 2:
         return math.nan
     cells = task_codes * n_labels
@@ -46,24 +52,6 @@ def krippendorff_alpha(answers: pd.DataFrame) -> float:
     total = float(label_totals.sum())
     expected = (total * total - float(np.sum(label_totals**2))) / (total * (total - 1.0))
     return 1.0 - (observed_total / total) / expected
-
-
-def _sorted_codes(values: pd.Series) -> tuple[NDArray[Any], int]:
-    """``pd.factorize(values, sort=True)``'s codes (0..n-1 in the sorted order of the distinct
-    values) and n. Integers of a narrow range go through a lookup table: no hashing, no sort."""
-    array = values.to_numpy()
-    if array.dtype.kind in "iu" and len(array):
-        low, high = int(array.min()), int(array.max())
-        if high - low < DENSE_PER_ANSWER * len(array) + 1024:
-            offset = array - array.dtype.type(low) if low else array
-            present = np.zeros(high - low + 1, dtype=bool)
-            present[offset] = True
-            if present.all():  # the values are low, low + 1, ..., high: codes are the offsets
-                return offset.astype(np.intp, copy=False), len(present)
-            code_of = np.cumsum(present) - 1
-            return code_of[offset], int(code_of[-1]) + 1
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes, len(uniques)
 
 
 def _cell_counts(cells: NDArray[Any], n_cells: int, n_answers: int) -> tuple[NDArray[Any], NDArray[Any]]:

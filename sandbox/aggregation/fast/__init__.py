@@ -10,7 +10,7 @@ The registry (:mod:`sandbox.aggregation.registry`) names them and pairs them wit
 from __future__ import annotations
 
 from sandbox.aggregation.fast._base import FastAggregator
-from sandbox.aggregation.fast._coding import CodedAnswers, encode, from_codes
+from sandbox.aggregation.fast._coding import CodedAnswers, code_column, encode, from_codes
 from sandbox.aggregation.fast.ds import DawidSkene
 from sandbox.aggregation.fast.glad import GLAD
 from sandbox.aggregation.fast.kos import KOS
@@ -31,6 +31,7 @@ __all__ = [
     "OneCoinDawidSkene",
     "Wawa",
     "ZeroBasedSkill",
+    "code_column",
     "encode",
     "from_codes",
 ]

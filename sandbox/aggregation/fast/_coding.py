@@ -169,7 +169,7 @@ def _by_pandas(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
     return codes.astype(np.intp, copy=False), pd.Index(uniques, name=column)
 
 
-def _factorize(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
+def code_column(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
     """Codes (``0 ..``, in sorted order of the values) and the sorted distinct values of a column."""
     dtype = values.dtype
     coded: tuple[IntArray, pd.Index] | None = None
@@ -196,9 +196,9 @@ def encode(data: pd.DataFrame) -> CodedAnswers:
         )
     if len(data) == 0:
         raise SandboxError("answers table is empty; aggregation needs at least one answer")
-    task, task_names = _factorize(data["task"], "task")
-    worker, worker_names = _factorize(data["worker"], "worker")
-    label, label_names = _factorize(data["label"], "label")
+    task, task_names = code_column(data["task"], "task")
+    worker, worker_names = code_column(data["worker"], "worker")
+    label, label_names = code_column(data["label"], "label")
     return CodedAnswers(task, worker, label, task_names, worker_names, label_names)
 
 
