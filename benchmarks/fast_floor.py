@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fast_engine import in_child, synthetic_crowd
 
 from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
-from sandbox.aggregation.fast import encode
+from sandbox.aggregation.fast.coding import encode
 from sandbox.aggregation.registry import FAST_METHODS, fast_class, make_aggregator
 from sandbox.randomness import make_rng
 

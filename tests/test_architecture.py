@@ -61,7 +61,8 @@ ALLOWED["dashboards"] = {"annotators", *CORE, "sandbox.sweep", "sandbox.reportin
 
 
 def package_of(module: str) -> str | None:
-    """``sandbox.aggregation.fast.ds`` → ``sandbox.aggregation``; other projects' modules → None."""
+    """``sandbox.aggregation.fast.classification.ds`` → ``sandbox.aggregation``; other projects'
+    modules → None."""
     parts = module.split(".")
     if parts[0] in ("annotators", "dashboards"):
         return parts[0]

@@ -17,8 +17,8 @@ import pandas as pd
 
 from annotators.errors import SandboxError, describe_error
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed, quiet_crowdkit
-from sandbox.aggregation.fast._base import FastAggregator
-from sandbox.aggregation.fast._coding import CodedAnswers, encode
+from sandbox.aggregation.fast.classification.base import FastAggregator
+from sandbox.aggregation.fast.coding import CodedAnswers, encode
 from sandbox.aggregation.registry import AggregatorSpec, Engine, aggregator_spec, check_engine
 from sandbox.machine import check_memory, check_work
 

@@ -19,7 +19,7 @@ from annotators.errors import SandboxError
 from sandbox.machine import check_work, gigabytes, memory_budget
 
 if TYPE_CHECKING:
-    from sandbox.aggregation.fast._coding import CodedAnswers, IntArray
+    from sandbox.aggregation.fast.coding import CodedAnswers, IntArray
 
 #: MMSR's sign step builds a dense square matrix over workers + positively correlated worker pairs.
 MMSR_MEMORY_LIMIT_BYTES = 2 * 1024**3

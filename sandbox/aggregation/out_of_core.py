@@ -8,10 +8,10 @@ per-batch array whose size depends only on the tasks, workers and labels —
 - ``logits``: per task and class, the summed log confusion of its answers (``A · log errors``).
 
 :class:`Reductions` is where a pass runs: :class:`StreamedReductions` here (batches read one after
-another), or on a Dask cluster (``sandbox.experiment.dask_reductions``). The EM is the fast engine's
-(``sandbox.aggregation.fast.ds``) step for step — MV initialisation, M-step, E-step, crowd-kit's
-ELBO stopping rule, ``n_iter=100, tol=1e-5`` — so results agree with it up to floating-point
-summation order (well within 1e-8). Memory: task posteriors (n_tasks × K), confusions
+another), or on a Dask cluster (``sandbox.experiment.dask_reductions``). The EM is the fast
+engine's (``sandbox.aggregation.fast.classification.ds``) step for step — MV initialisation,
+M-step, E-step, crowd-kit's ELBO stopping rule, ``n_iter=100, tol=1e-5`` — so results agree with
+it up to floating-point summation order (well within 1e-8). Memory: task posteriors (n_tasks × K), confusions
 (n_workers × K × K) and one batch.
 """
 
@@ -28,10 +28,10 @@ from numpy.typing import NDArray
 
 from annotators.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
-from sandbox.aggregation.fast._coding import FloatArray, IntArray
-from sandbox.aggregation.fast._rows import column_sums, row_argmax, softmax_rows
-from sandbox.aggregation.fast.ds import EPS, confusion_errors, evidence_lower_bound
-from sandbox.aggregation.fast.mv import vote_shares
+from sandbox.aggregation.fast.classification.ds import EPS, confusion_errors, evidence_lower_bound
+from sandbox.aggregation.fast.classification.mv import vote_shares
+from sandbox.aggregation.fast.coding import FloatArray, IntArray
+from sandbox.aggregation.fast.rows import column_sums, row_argmax, softmax_rows
 from sandbox.machine import one_blas_thread
 
 #: What a pass computes (see the module docstring).

@@ -19,7 +19,8 @@ import pandas as pd
 from annotators.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed, quiet_crowdkit
-from sandbox.aggregation.fast._pairs import TIE, CodedPairs, FastPairwise, encode_pairs
+from sandbox.aggregation.fast.pairwise.base import FastPairwise
+from sandbox.aggregation.fast.pairwise.coding import TIE, CodedPairs, encode_pairs
 from sandbox.aggregation.registry import aggregator_names, aggregator_spec, check_engine
 
 

@@ -21,8 +21,8 @@ from sandbox.aggregation import skills
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sandbox.aggregation.fast._base import FastAggregator
-    from sandbox.aggregation.fast._coding import CodedAnswers
+    from sandbox.aggregation.fast.classification.base import FastAggregator
+    from sandbox.aggregation.fast.coding import CodedAnswers
 
 Engine = Literal["fast", "crowdkit"]
 ENGINES: tuple[Engine, ...] = ("fast", "crowdkit")
@@ -113,7 +113,7 @@ def crowdkit(class_name: str, **params: Any) -> Factory:
 
 def fast(class_name: str) -> Factory:
     """A factory of :mod:`sandbox.aggregation.fast`'s ``class_name``."""
-    return _imported("sandbox.aggregation.fast", class_name, {})
+    return _imported("sandbox.aggregation.fast.classification", class_name, {})
 
 
 def fast_pairwise(class_name: str) -> Factory:

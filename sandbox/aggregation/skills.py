@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from sandbox.aggregation.fast._coding import CodedAnswers
+    from sandbox.aggregation.fast.coding import CodedAnswers
 
 FloatArray = NDArray[np.float64]
 SkillReader = Callable[[Any, "CodedAnswers", FloatArray | None], FloatArray]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sandbox.aggregation.fast._coding import FloatArray
+from sandbox.aggregation.fast.coding import FloatArray
 from sandbox.aggregation.out_of_core import Reduction, Sizes, reduce_batch
 from sandbox.io.partitioned import BATCH_ROWS, Dictionaries, partition_batches
 

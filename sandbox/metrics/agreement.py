@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sandbox.aggregation.fast import code_column
+from sandbox.aggregation.fast.coding import code_column
 
 #: (task, label) cells are counted in a dense table when there are at most this many per answer
 #: (plus a little); otherwise by a sort.

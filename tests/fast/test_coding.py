@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from annotators.errors import SandboxError
-from sandbox.aggregation.fast import encode
+from sandbox.aggregation.fast.coding import encode
 from sandbox.randomness import make_rng
 
 

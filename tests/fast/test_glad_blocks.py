@@ -12,8 +12,8 @@ import math
 import numpy as np
 import pytest
 
-from sandbox.aggregation.fast import glad
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, from_codes
+from sandbox.aggregation.fast.classification import glad
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, from_codes
 from sandbox.randomness import make_rng
 
 

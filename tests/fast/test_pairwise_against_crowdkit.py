@@ -75,7 +75,7 @@ def test_converged_bradley_terry_satisfies_the_likelihood_equations() -> None:
 
 
 def test_win_rate_counts_ties_as_half_a_win() -> None:
-    from sandbox.aggregation.fast._pairs import pairs_from_codes
+    from sandbox.aggregation.fast.pairwise.coding import pairs_from_codes
 
     coded = pairs_from_codes([0, 0, 1], [1, 2, 2], [0, 2, 1])  # 0 beats 1, 0 ties 2, 2 beats 1
     scores = WinRate().fit_coded(coded).scores_

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from annotators.errors import SandboxError
-from sandbox.aggregation.fast._base import FastAggregator
+from sandbox.aggregation.fast.classification.base import FastAggregator
 from sandbox.aggregation.registry import FAST_METHODS, fast_class
 from sandbox.randomness import make_rng
 from tests.fast._crowds import load_answers

@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
-from sandbox.aggregation.fast._incidence import Incidence
-from sandbox.aggregation.fast._rows import add_per_column, add_per_row, softmax_rows
+from sandbox.aggregation.fast.classification._incidence import Incidence
+from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast.rows import add_per_column, add_per_row, softmax_rows
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _BLOCK = 1 << 16

@@ -20,10 +20,10 @@ import pandas as pd
 from scipy.special import digamma
 
 from annotators.errors import SandboxError
-from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray
-from sandbox.aggregation.fast._incidence import Incidence
-from sandbox.aggregation.fast._rows import softmax_rows
+from sandbox.aggregation.fast.classification._incidence import Incidence
+from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, IntArray
+from sandbox.aggregation.fast.rows import softmax_rows
 
 _TINY = 1e-300
 

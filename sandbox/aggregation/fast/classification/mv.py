@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
-from sandbox.aggregation.fast._incidence import Incidence
-from sandbox.aggregation.fast._rows import divide_per_row, row_argmax, row_sums
+from sandbox.aggregation.fast.classification._incidence import Incidence
+from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast.rows import divide_per_row, row_argmax, row_sums
 
 
 def vote_shares(votes: FloatArray) -> FloatArray:

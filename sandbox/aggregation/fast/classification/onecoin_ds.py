@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sandbox.aggregation.fast._base import worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
-from sandbox.aggregation.fast.ds import EPS, DawidSkene, EMProblem
+from sandbox.aggregation.fast.classification.base import worker_series
+from sandbox.aggregation.fast.classification.ds import EPS, DawidSkene, EMProblem
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
 
 
 def one_coin_skills(problem: EMProblem, counts: FloatArray) -> FloatArray:

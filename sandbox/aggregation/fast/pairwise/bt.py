@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sandbox.aggregation.fast._pairs import CodedPairs, FastPairwise
+from sandbox.aggregation.fast.pairwise.base import FastPairwise
+from sandbox.aggregation.fast.pairwise.coding import CodedPairs
 
 FloatArray = NDArray[np.float64]
 

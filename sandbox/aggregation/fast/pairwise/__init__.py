@@ -4,10 +4,11 @@ noisy Bradley–Terry, win rate and online Elo. Validated against crowd-kit in `
 
 from __future__ import annotations
 
-from sandbox.aggregation.fast._pairs import CodedPairs, FastPairwise, encode_pairs, pairs_from_codes
-from sandbox.aggregation.fast.bt import BradleyTerry, BradleyTerryMLE
-from sandbox.aggregation.fast.noisy_bt import NoisyBradleyTerry
-from sandbox.aggregation.fast.pairwise_reference import Elo, WinRate
+from sandbox.aggregation.fast.pairwise.base import FastPairwise
+from sandbox.aggregation.fast.pairwise.bt import BradleyTerry, BradleyTerryMLE
+from sandbox.aggregation.fast.pairwise.coding import CodedPairs, encode_pairs, pairs_from_codes
+from sandbox.aggregation.fast.pairwise.noisy_bt import NoisyBradleyTerry
+from sandbox.aggregation.fast.pairwise.reference import Elo, WinRate
 
 __all__ = [
     "BradleyTerry",

@@ -26,7 +26,8 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from sandbox.aggregation.fast._pairs import LEFT, CodedPairs, FastPairwise
+from sandbox.aggregation.fast.pairwise.base import FastPairwise
+from sandbox.aggregation.fast.pairwise.coding import LEFT, CodedPairs
 
 FloatArray = NDArray[np.float64]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sandbox.aggregation.fast._coding import FloatArray, IntArray
+from sandbox.aggregation.fast.coding import FloatArray, IntArray
 
 # numpy reduces an (n, K) array along a short axis slowly (~25x slower than below for K = 2), and
 # broadcasts a length-n vector across K columns 3-6x slower than K column passes: these helpers work

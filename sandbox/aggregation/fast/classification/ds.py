@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sandbox.aggregation.fast._base import FastAggregator
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
-from sandbox.aggregation.fast._incidence import Incidence
-from sandbox.aggregation.fast._rows import add_per_column, column_sums, softmax_rows
-from sandbox.aggregation.fast.mv import vote_shares
+from sandbox.aggregation.fast.classification._incidence import Incidence
+from sandbox.aggregation.fast.classification.base import FastAggregator
+from sandbox.aggregation.fast.classification.mv import vote_shares
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast.rows import add_per_column, column_sums, softmax_rows
 
 EPS = 1e-10
 _CHUNK = 1 << 16  # elements per block where a reduction needs temporaries (they stay in cache)

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, IntArray
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, IntArray
 
 
 class Incidence:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from annotators.errors import SandboxError
-from sandbox.aggregation.fast._base import FastAggregator
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast.classification.base import FastAggregator
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
 
 _MAX = 1e300
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sandbox.aggregation.fast._pairs import LEFT, TIE, CodedPairs, FastPairwise
+from sandbox.aggregation.fast.pairwise.base import FastPairwise
+from sandbox.aggregation.fast.pairwise.coding import LEFT, TIE, CodedPairs
 
 
 class WinRate(FastPairwise):

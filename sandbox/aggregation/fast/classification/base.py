@@ -13,8 +13,8 @@ from typing import Self
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray, encode, from_codes
-from sandbox.aggregation.fast._rows import row_argmax
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, encode, from_codes
+from sandbox.aggregation.fast.rows import row_argmax
 from sandbox.machine import one_blas_thread
 
 

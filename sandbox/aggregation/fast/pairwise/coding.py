@@ -1,6 +1,6 @@
 """Integer coding of pairwise answers, shared by the fast pairwise aggregators.
 
-A :class:`CodedPairs` is a :class:`~sandbox.aggregation.fast._coding.CodedAnswers` (task, worker and
+A :class:`CodedPairs` is a :class:`~sandbox.aggregation.fast.coding.CodedAnswers` (task, worker and
 the answered side as ``label``: 0 = left, 1 = right, 2 = tie) plus the two items of every answer as
 item codes. Items and workers are coded in sorted order of their ids, as crowd-kit's pairwise
 methods code them (``np.unique``), so that a method that starts from random values gives each item
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from annotators.errors import SandboxError
-from sandbox.aggregation.fast._coding import CodedAnswers, IntArray
+from sandbox.aggregation.fast.coding import CodedAnswers, IntArray
 
 LEFT, RIGHT, TIE = 0, 1, 2
 SIDE_NAMES = ("left", "right", "tie")
@@ -131,28 +131,3 @@ def from_crowdkit_frame(data: pd.DataFrame) -> CodedPairs:
         raise SandboxError("every label must be the left or the right item of its row")
     frame = data.assign(task=np.arange(len(data)), label=side)
     return encode_pairs(frame[["task", "worker", "left", "right", "label"]])
-
-
-class FastPairwise:
-    """Base of the fast pairwise aggregators: ``fit_coded(codes)`` sets ``scores_`` (one float per
-    item code, higher = better; NaN for an item the method could not score), ``n_iter_`` and
-    ``converged_``. ``fit``/``fit_predict`` take crowd-kit's DataFrame (``worker, left, right,
-    label``) and give scores as a Series by item, as crowd-kit does."""
-
-    scores_: NDArray[np.float64]
-    n_iter_: int
-    converged_: bool
-    item_names_: pd.Index
-
-    def fit_coded(self, coded: CodedPairs) -> FastPairwise:
-        raise NotImplementedError
-
-    def fit(self, data: pd.DataFrame) -> FastPairwise:
-        """Fit on crowd-kit's pairwise DataFrame."""
-        return self.fit_coded(from_crowdkit_frame(data))
-
-    def fit_predict(self, data: pd.DataFrame) -> pd.Series:
-        """Fit and return the scores: a Series indexed by item (items that got a score)."""
-        self.fit(data)
-        scores = pd.Series(self.scores_, index=self.item_names_, name="score")
-        return scores.dropna()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sandbox.aggregation.fast._base import FastAggregator, worker_series
-from sandbox.aggregation.fast._coding import CodedAnswers, FloatArray
-from sandbox.aggregation.fast._incidence import Incidence
-from sandbox.aggregation.fast._rows import row_argmax
-from sandbox.aggregation.fast.mv import vote_shares
+from sandbox.aggregation.fast.classification._incidence import Incidence
+from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
+from sandbox.aggregation.fast.classification.mv import vote_shares
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
+from sandbox.aggregation.fast.rows import row_argmax
 
 
 class Wawa(FastAggregator):
