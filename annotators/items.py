@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from annotators.errors import SandboxError
 from annotators.parameters import Distribution
 from annotators.sampling import off_diagonal_draw
+from foundation.errors import SandboxError
 
 NO_LURE = -1
 

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Discriminator, Field, Tag
 
-from annotators.config import Allowed, ConfigModel, ParsedFrom
+from foundation.config import Allowed, ConfigModel, ParsedFrom
 
 #: A probability: a number in [0, 1].
 Probability = Annotated[float, Field(ge=0, le=1), Allowed("a number between 0 and 1")]

@@ -33,10 +33,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from annotators.archetypes import ARCHETYPES_BY_KIND, Archetype
-from annotators.config import validate
-from annotators.errors import SandboxError
 from annotators.items import ItemStructure
 from annotators.population_file import DEFAULT_KIND, MemberTable, members, population_model
+from foundation.config import validate
+from foundation.errors import SandboxError
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 from pydantic import ConfigDict, Discriminator, Field, Tag, create_model, model_validator
 
 from annotators.archetypes import ARCHETYPES_BY_KIND, Archetype
-from annotators.config import SCHEMA_VERSION, Allowed, ConfigModel, SchemaVersion, json_schema
 from annotators.parameters import Probability, SkillLike, StochasticMatrix
+from foundation.config import SCHEMA_VERSION, Allowed, ConfigModel, SchemaVersion, json_schema
 
 DEFAULT_KIND = "classification"
 SHARE_TOLERANCE = 1e-6

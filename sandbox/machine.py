@@ -24,7 +24,7 @@ from functools import cache
 
 from threadpoolctl import ThreadpoolController
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 #: Share of physical memory one command may plan to use (the machine is shared).
 MEMORY_SHARE = 0.5

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError, printable
+from foundation.errors import SandboxError, printable
 from sandbox.cli.main import main
 from sandbox.io.atomic import umask, write_all_atomically, write_atomically
 from sandbox.io.labelstudio_client import pull, redact

@@ -13,8 +13,8 @@ from numpy.typing import NDArray
 from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
-from annotators.errors import SandboxError
 from annotators.parameters import ArchetypeParameters, ClassIndex
+from foundation.errors import SandboxError
 
 #: Salt mixed into the campaign key so the ring's answer table is its own random stream.
 RING_STREAM = 0x51B11

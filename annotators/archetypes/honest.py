@@ -9,7 +9,6 @@ from numpy.typing import NDArray
 from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
-from annotators.errors import SandboxError
 from annotators.parameters import ArchetypeParameters, Probability, SkillLike, StochasticMatrix, toml_default
 from annotators.sampling import (
     confused_class,
@@ -18,6 +17,7 @@ from annotators.sampling import (
     task_mistakes,
     uniform_other_class,
 )
+from foundation.errors import SandboxError
 
 
 def honest_mistakes(

@@ -9,9 +9,9 @@ from numpy.typing import NDArray
 from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
-from annotators.errors import SandboxError
 from annotators.parameters import ArchetypeParameters, ClassIndex, Probability
 from annotators.sampling import sample_categorical
+from foundation.errors import SandboxError
 
 
 class UniformSpammerParameters(ArchetypeParameters):

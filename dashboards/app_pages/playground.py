@@ -7,9 +7,9 @@ import time
 import streamlit as st
 
 from annotators.archetypes import ARCHETYPES
-from annotators.errors import SandboxError
 from annotators.population import preset_names
 from dashboards import charts, loaders
+from foundation.errors import SandboxError
 from sandbox.aggregation.registry import ENGINES, aggregator_names
 from sandbox.datasets import dataset_names
 from sandbox.reporting.views import (

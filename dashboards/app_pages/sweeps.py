@@ -5,8 +5,8 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from annotators.errors import SandboxError
 from dashboards import charts, loaders, paths
+from foundation.errors import SandboxError
 from sandbox.reporting.sweep_views import bands, frontier, reference
 
 st.header("Sweeps")

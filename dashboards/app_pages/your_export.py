@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from annotators.errors import SandboxError
 from annotators.population import Population
 from dashboards import loaders
+from foundation.errors import SandboxError
 from sandbox.aggregation.registry import aggregator_names
 from sandbox.fitting.fit_population import fit_population
 from sandbox.io.outputs import spreadsheet_csv

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError, describe_error
+from foundation.errors import SandboxError, describe_error
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed, quiet_crowdkit
 from sandbox.aggregation.fast.classification.base import FastAggregator
 from sandbox.aggregation.fast.coding import CodedAnswers, encode

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.machine import check_work, gigabytes, memory_budget
 
 if TYPE_CHECKING:

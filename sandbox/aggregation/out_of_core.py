@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.fast.classification.ds import EPS, confusion_errors, evidence_lower_bound
 from sandbox.aggregation.fast.classification.mv import vote_shares

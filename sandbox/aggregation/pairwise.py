@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed, quiet_crowdkit
 from sandbox.aggregation.fast.pairwise.base import FastPairwise

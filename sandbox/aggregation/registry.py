@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation import skills
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from types import FrameType
 
-from annotators.errors import SandboxError, first_line
+from foundation.errors import SandboxError, first_line
 from sandbox.machine import die_with_parent
 
 DEFAULT_PORT = 8501

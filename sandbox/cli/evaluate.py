@@ -41,7 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def evaluate(args: argparse.Namespace) -> int:
     """Aggregate real answers and score them against gold."""
-    from annotators.errors import SandboxError
+    from foundation.errors import SandboxError
     from sandbox.aggregation.registry import check_engine
     from sandbox.experiment import real_answers
     from sandbox.experiment.scoring import score_answers

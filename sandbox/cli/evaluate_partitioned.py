@@ -11,7 +11,7 @@ IN_MEMORY_ONLY = ("input_format", "from_name", "label_config", "task_field", "le
 
 def evaluate_partitioned(args: argparse.Namespace) -> int:
     """Aggregate and score a directory or glob of long Parquet partitions."""
-    from annotators.errors import SandboxError
+    from foundation.errors import SandboxError
     from sandbox.experiment.partitioned import evaluate_partitioned as run
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 

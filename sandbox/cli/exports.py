@@ -100,7 +100,7 @@ def aggregate(args: argparse.Namespace) -> int:
     """Consensus of an export as CSV or Label Studio predictions JSON."""
     from pathlib import Path
 
-    from annotators.errors import SandboxError, printable
+    from foundation.errors import SandboxError, printable
     from sandbox.io.outputs import check_outputs
 
     out = Path(args.out)
@@ -116,7 +116,7 @@ def aggregate(args: argparse.Namespace) -> int:
 
 
 def _control(args: argparse.Namespace, imported: ImportedAnswers) -> tuple[str, str]:
-    from annotators.errors import SandboxError
+    from foundation.errors import SandboxError
 
     from_name = imported.control
     to_name = args.to_name or imported.to_name
@@ -202,7 +202,7 @@ def fit(args: argparse.Namespace) -> int:
     """A population fitted from an export, as a population TOML file."""
     from pathlib import Path
 
-    from annotators.errors import printable
+    from foundation.errors import printable
     from sandbox.io.atomic import write_all_atomically
     from sandbox.io.outputs import check_outputs, spreadsheet_csv
     from sandbox.reporting.tables import frame_table

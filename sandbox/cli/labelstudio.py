@@ -42,7 +42,7 @@ def run_pull(args: argparse.Namespace) -> int:
     """Download a project's export."""
     from pathlib import Path
 
-    from annotators.errors import printable
+    from foundation.errors import printable
     from sandbox.io.labelstudio_client import pull
     from sandbox.io.outputs import check_outputs
 
@@ -54,8 +54,8 @@ def run_pull(args: argparse.Namespace) -> int:
 
 def run_push(args: argparse.Namespace) -> int:
     """Create a project from an answers file (a simulated crowd or any export)."""
-    from annotators.errors import SandboxError
     from annotators.population import load_population
+    from foundation.errors import SandboxError
     from sandbox.datasets import load_dataset
     from sandbox.io.labelstudio_client import push
     from sandbox.simulation.readable_answers import simulated_answers

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
 
-from annotators.errors import SandboxError, printable
+from foundation.errors import SandboxError, printable
 
 EXIT_USER_ERROR = 2
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotators.errors import printable
+from foundation.errors import printable
 from sandbox.aggregation.registry import AGGREGATORS, ENGINE_HELP, ENGINES
 from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_POLICIES
 
@@ -100,7 +100,7 @@ def add_aggregator(parser: argparse.ArgumentParser, what: str = "consensus") -> 
 def aggregators_for(kind: str, text: str | None) -> list[str]:
     """The ``--aggregators`` of ``kind`` (its defaults when not given); SandboxError naming the
     kind's methods when one belongs to another kind."""
-    from annotators.errors import SandboxError
+    from foundation.errors import SandboxError
     from sandbox.aggregation.registry import aggregator_names, aggregator_spec, parse_aggregators
     from sandbox.kinds import task_kind
 

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import json
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 #: Schema name → "module:function" returning its JSON Schema (imported only when printed).
 SCHEMAS: dict[str, str] = {

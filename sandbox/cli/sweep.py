@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.cli.options import non_negative_int, positive_int
 from sandbox.reporting.progress import Progress
 from sandbox.reporting.render import sweep_summary_table

@@ -25,7 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def validate(args: argparse.Namespace) -> int:
     """Fit on half of the tasks, replay the other half, compare real and replica there."""
-    from annotators.errors import SandboxError
+    from foundation.errors import SandboxError
     from sandbox.experiment import real_answers
     from sandbox.fitting.validation import validate as validate_crowd
     from sandbox.reporting.render import dumps, validation_table

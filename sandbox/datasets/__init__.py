@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.datasets.bundled import catalog, load_bundled
 from sandbox.datasets.dataset import Dataset
 from sandbox.datasets.pairwise import PairwiseDataset

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from pydantic import Field
 
-from annotators.config import ConfigModel, validate
+from foundation.config import ConfigModel, validate
 from sandbox.datasets.dataset import Dataset, class_codes, sorted_classes, truth_series
 
 

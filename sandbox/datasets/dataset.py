@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from annotators.archetypes.pairwise import LEFT, RIGHT, SIDES, TIE, PairContext
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.datasets.dataset import Dataset, truth_series
 
 NUISANCE = "length"

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn import datasets as sk_datasets
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.datasets.pairwise import NUISANCE, PairwiseDataset, make_pairwise, pair_keys, random_pairs
 from sandbox.io.tables import read_table, require_columns
 

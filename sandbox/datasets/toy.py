@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from sklearn import datasets as sk_datasets
 from sklearn.utils.random import sample_without_replacement
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.datasets.dataset import Dataset, truth_series
 from sandbox.machine import check_memory
 

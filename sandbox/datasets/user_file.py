@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from numpy.typing import NDArray
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.datasets.dataset import Dataset, class_codes, sorted_classes, truth_series
 from sandbox.io.tables import read_table, require_columns
 

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from annotators.errors import SandboxError
 from annotators.population import Population
+from foundation.errors import SandboxError
 from sandbox.aggregation.registry import Engine
 from sandbox.datasets import Dataset
 from sandbox.experiment.experiment import Experiment

@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 from numpy.typing import NDArray
 
-from annotators.errors import SandboxError
 from annotators.items import NO_LURE
 from annotators.population import Population
+from foundation.errors import SandboxError
 from sandbox.aggregation.registry import Engine, aggregator_names, aggregator_spec
 from sandbox.datasets import Dataset
 from sandbox.experiment.scoring import score_answers

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.datasets import Dataset, PairwiseDataset, load_dataset
 from sandbox.datasets.bundled import catalog
 from sandbox.io.answers import align_gold, read_gold

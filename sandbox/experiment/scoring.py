@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from annotators.errors import describe_error
+from foundation.errors import describe_error
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.datasets import Dataset
 from sandbox.kinds import ScoringInputs, task_kind

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation, aggregate
 from sandbox.metrics.agreement import krippendorff_alpha
 

@@ -28,8 +28,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from annotators.errors import SandboxError, printable
 from annotators.population import Population
+from foundation.errors import SandboxError, printable
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.fitting.annotator_report import build_report
 from sandbox.fitting.item_model import ItemFit, fit_items, shares_of

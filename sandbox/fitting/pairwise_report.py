@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.pairwise import aggregate_pairs
 from sandbox.fitting.annotator_report import AnnotatorReport, add_verdicts
 from sandbox.fitting.fit_population import _shares, zipf_exponent

@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import ks_2samp
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.fitting.fit_population import FittedCrowd, fit_population, fitted_population, known_workers
 from sandbox.randomness import make_rng

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.tables import read_table, require_columns
 
 ANSWER_COLUMNS = ("task", "worker", "label")

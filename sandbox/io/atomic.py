@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from annotators.errors import SandboxError, first_line
+from foundation.errors import SandboxError, first_line
 
 
 def umask() -> int:

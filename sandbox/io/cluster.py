@@ -11,7 +11,7 @@ import socket
 import struct
 from typing import Any
 
-from annotators.errors import SandboxError, first_line
+from foundation.errors import SandboxError, first_line
 
 CONNECT_TIMEOUT = "10s"  # how long Dask may take to connect once the probe has passed
 #: Seconds the probe waits for the TCP connection, then for the scheduler's handshake.

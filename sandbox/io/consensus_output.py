@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 
 def consensus_table(labels: pd.Series, probas: pd.DataFrame | None) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from annotators.errors import SandboxError, first_line
+from foundation.errors import SandboxError, first_line
 
 #: Deepest nesting of lists and objects in one item (a Label Studio task nests about 8 levels).
 MAX_DEPTH = 64

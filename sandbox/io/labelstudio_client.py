@@ -35,7 +35,7 @@ from xml.sax.saxutils import quoteattr
 
 import pandas as pd
 
-from annotators.errors import SandboxError, first_line
+from foundation.errors import SandboxError, first_line
 from sandbox.io.atomic import atomic_file
 from sandbox.io.json_stream import iter_items
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

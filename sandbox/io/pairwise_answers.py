@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.answers import _like as in_type_of
 from sandbox.io.answers import one_type
 from sandbox.io.tables import read_table, require_columns

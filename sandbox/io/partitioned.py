@@ -25,7 +25,7 @@ import pyarrow.dataset as pds
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.answers import ANSWER_COLUMNS
 
 GLOB_CHARACTERS = "*?["

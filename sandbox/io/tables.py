@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from annotators.errors import SandboxError, first_line
+from foundation.errors import SandboxError, first_line
 from sandbox.machine import check_memory
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")

@@ -3,7 +3,7 @@ that builds its TaskKind, plus one entry here."""
 
 from __future__ import annotations
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.kinds.base import Scorer, ScoringInputs, TaskKind
 from sandbox.kinds.classification import CLASSIFICATION
 from sandbox.kinds.pairwise import PAIRWISE

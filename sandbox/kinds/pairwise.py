@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from annotators.archetypes.pairwise import SIDES, promoted_position
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.pairwise import PairwiseAggregation, aggregate_pairs, preferred_sides
 from sandbox.datasets import Dataset, PairwiseDataset

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.fitting.annotator_report import AnnotatorReport, build_report
 from sandbox.io.answers import align_gold, read_gold

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from annotators.errors import printable
+from foundation.errors import printable
 from sandbox.experiment.compare import Comparison
 from sandbox.fitting.annotator_report import AnnotatorReport
 from sandbox.fitting.validation import (

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from annotators.config import describe, field_annotation
+from foundation.config import describe, field_annotation
 
 HEADER = "| key | allowed | default | description |\n|---|---|---|---|"
 

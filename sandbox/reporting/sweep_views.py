@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 from scipy import stats
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.sweep.store import ResultsStore, read_results
 
 KEY_COLUMNS = ("cell", "point", "role", "seed_index", "seed", "aggregator", "error")

@@ -17,7 +17,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from annotators.errors import printable
+from foundation.errors import printable
 
 #: Header underlined with dashes, no other lines: what a plain-text table looks like.
 PLAIN = box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from annotators.errors import SandboxError
 from annotators.population import Population
+from foundation.errors import SandboxError
 from sandbox.metrics.labels import scored_pairs
 from sandbox.metrics.outcome import Outcome
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 #: Random keys drawn per block of tasks (bounds memory at ~64 MB whatever the pool size).
 KEYS_PER_BLOCK = 8_000_000

@@ -26,8 +26,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from annotators.errors import SandboxError
 from annotators.items import ItemStructure
+from foundation.errors import SandboxError
 from sandbox.datasets import Dataset
 from sandbox.machine import one_blas_thread
 from sandbox.simulation.policy import CampaignPolicy

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, cast, get_args
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from annotators.config import ConfigModel, validate
+from foundation.config import ConfigModel, validate
 
 Difficulty = Literal["auto", "none", "model", "beta"]
 DIFFICULTY_MODES = cast(tuple[Difficulty, ...], get_args(Difficulty))

@@ -17,8 +17,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from annotators.archetypes import EarlierAnswers
-from annotators.errors import SandboxError
 from annotators.population import Population
+from foundation.errors import SandboxError
 from sandbox.randomness import SeedLike, make_rng, substream
 from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
 from sandbox.simulation.campaign import DIFFICULTY_STREAM, ITEM_STREAM

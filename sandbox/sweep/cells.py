@@ -27,7 +27,7 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
 
-from annotators.errors import SandboxError, describe_error
+from foundation.errors import SandboxError, describe_error
 
 CellFunction = Callable[[dict[str, Any], int], list[dict[str, Any]]]
 

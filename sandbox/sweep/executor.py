@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io import cluster
 from sandbox.machine import die_with_parent
 from sandbox.sweep.cells import execute, load_cell

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.sweep.cells import CellKind
 from sandbox.sweep.spec import SweepSpec, resolve_scenario
 

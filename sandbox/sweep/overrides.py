@@ -24,8 +24,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from annotators.config import is_number, validate_value
-from annotators.errors import SandboxError
+from foundation.config import is_number, validate_value
+from foundation.errors import SandboxError
 
 SHARE_TOLERANCE = 1e-9
 Share = Annotated[float, Field(ge=0, le=1)]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.outputs import check_output_directory
 from sandbox.sweep.cells import check_cell, load_cell
 from sandbox.sweep.executor import run_cells, warm_up

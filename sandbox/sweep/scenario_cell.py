@@ -28,7 +28,7 @@ from dataclasses import asdict, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.sweep.cells import CellKind
 
 if TYPE_CHECKING:

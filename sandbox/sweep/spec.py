@@ -39,8 +39,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field
 
-from annotators.config import SCHEMA_VERSION, ConfigModel, SchemaVersion, is_number, json_schema, validate
-from annotators.errors import SandboxError
+from foundation.config import SCHEMA_VERSION, ConfigModel, SchemaVersion, is_number, json_schema, validate
+from foundation.errors import SandboxError
 from sandbox.sweep.cells import DEFAULT_CELL, CellKind
 from sandbox.sweep.overrides import get_path, rescale_shares, set_path, share_target
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import tomli_w
 
-from annotators.errors import SandboxError, first_line
+from foundation.errors import SandboxError, first_line
 from sandbox.io.atomic import write_atomically
 from sandbox.sweep.grid import Cell
 

@@ -7,10 +7,10 @@ from typing import Annotated, Any, ClassVar, Literal
 import pytest
 from pydantic import Field
 
-from annotators.config import ConfigModel, describe, validate, validate_value
-from annotators.errors import SandboxError
 from annotators.parameters import Probability
 from annotators.population import Population
+from foundation.config import ConfigModel, describe, validate, validate_value
+from foundation.errors import SandboxError
 
 GOOD: dict[str, Any] = {
     "pool_size": 10,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotators.errors import SandboxError
 from annotators.population import Population, load_population, preset_names
+from foundation.errors import SandboxError
 
 GOOD = """
 description = "test"

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotators.archetypes import ARCHETYPES
-from annotators.errors import SandboxError
 from annotators.population import Population
+from foundation.errors import SandboxError
 
 SOURCE = "crowd.toml"
 BASE: dict[str, Any] = {

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.fast.classification.base import FastAggregator
 from sandbox.aggregation.registry import FAST_METHODS, fast_class
 from sandbox.randomness import make_rng

@@ -11,7 +11,7 @@ import resource
 import sys
 from pathlib import Path
 
-from annotators.errors import SandboxError, describe_error
+from foundation.errors import SandboxError, describe_error
 from sandbox.io.importers import load_answers
 
 

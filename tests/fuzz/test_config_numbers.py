@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotators.errors import SandboxError
 from annotators.population import Population
+from foundation.errors import SandboxError
 from sandbox.simulation.policy import CampaignPolicy
 from tests.fuzz.strategies import examples
 

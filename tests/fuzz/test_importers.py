@@ -15,7 +15,7 @@ import pandas as pd
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from annotators.errors import SandboxError, printable
+from foundation.errors import SandboxError, printable
 from sandbox.io.answers import read_gold
 from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_POLICIES
 from sandbox.io.importers import ImportedAnswers, load_answers

@@ -12,8 +12,8 @@ from typing import Any
 import tomli_w
 from hypothesis import given, settings
 
-from annotators.errors import SandboxError, printable
 from annotators.population import load_population
+from foundation.errors import SandboxError, printable
 from sandbox.sweep.cells import load_cell
 from sandbox.sweep.grid import expand
 from sandbox.sweep.runner import resolve_spec

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.importers import detect_format, load_answers
 from sandbox.io.json_stream import MAX_DEPTH, iter_items, loads
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from crowdkit.aggregation import DawidSkene, MajorityVote
 
-from annotators.errors import SandboxError
 from annotators.population import Population
+from foundation.errors import SandboxError
 from sandbox.datasets import load_dataset
 from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.io.importers import load_answers

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.datasets import load_dataset
 from sandbox.io.importers.pairwise import detect_kind, load_pairwise_answers
 

@@ -108,7 +108,7 @@ def test_ring_votes_for_its_item_and_is_honest_elsewhere() -> None:
 
 
 def test_ties_clicked_by_tie_clickers_and_refused_without_a_tie_button() -> None:
-    from annotators.errors import SandboxError
+    from foundation.errors import SandboxError
 
     with_ties = load_dataset("synthetic-pairs:n_items=30,n_pairs=200,ties=0.2")
     answers = answers_with_gap(with_ties, crowd({"tie_clicker": {"share": 1.0}}), 2, 1)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation import crowdkit_adapter
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.aggregation.registry import AGGREGATORS, aggregator_names

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from crowdkit import aggregation as ck
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.aggregation.registry import (
     FAST_METHODS,

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chisquare
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.simulation import assignment
 from sandbox.simulation.campaign import check_campaign, run_campaign
 from sandbox.simulation.policy import CampaignPolicy

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from annotators.errors import SandboxError
 from annotators.population import load_population
+from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
 from sandbox.metrics.labels import accuracy

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.datasets import bundled
 
 

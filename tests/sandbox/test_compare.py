@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotators.errors import SandboxError
 from annotators.population import load_population
+from foundation.errors import SandboxError
 from sandbox.datasets import load_dataset
 from sandbox.experiment.compare import compare
 

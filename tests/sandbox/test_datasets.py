@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import make_classification
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.datasets import dataset_names, list_datasets, load_dataset
 from sandbox.datasets.toy import class_proportions, classification_features
 from tests.conftest import SHARED_CROWD

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.reporting.export_view import analyse, consensus_accuracy, predictions_json, read_upload
 from tests.conftest import answers_frame
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.fitting.fit_population import fit_population, fitted_population, known_workers, zipf_exponent
 from sandbox.fitting.validation import validate
 from sandbox.simulation.replay import replay

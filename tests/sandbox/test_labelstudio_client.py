@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.importers.label_config import read_label_config
 from sandbox.io.labelstudio_client import label_config, pull, push
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.simulation.policy import DIFFICULTY_MODES, CampaignPolicy
 
 DEFAULTS = {

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy.stats import binom
 
-from annotators.errors import SandboxError
 from annotators.population import load_population
+from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
 from sandbox.metrics.labels import accuracy

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
 from annotators.population import load_population
+from foundation.errors import SandboxError
 from sandbox.datasets.dataset import truth_series
 from sandbox.experiment.experiment import Experiment
 from sandbox.reporting.views import (

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.randomness import make_rng
 from sandbox.sweep.cells import CellKind
 

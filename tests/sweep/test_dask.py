@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import spec_from_dict
 from sandbox.sweep.store import read_results

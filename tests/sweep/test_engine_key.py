@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.sweep.grid import expand
 from sandbox.sweep.scenario_cell import SCENARIO_CELL, default_scenario, run_scenario_cell
 from sandbox.sweep.spec import spec_from_dict

@@ -20,7 +20,7 @@ import pandas as pd
 import psutil
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.cli.main import main
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import load_spec_file, spec_from_dict

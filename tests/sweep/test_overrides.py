@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.sweep.overrides import (
     parse_grid,
     parse_set,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.cli.main import main
 from sandbox.sweep.grid import expand
 from sandbox.sweep.scenario_cell import SCENARIO_CELL

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.sweep.grid import expand
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import load_spec_file, resolve_scenario, spec_from_dict

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.sweep.spec import spec_from_dict
 from tests.sweep.cells import REF
 

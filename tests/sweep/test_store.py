@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.sweep.grid import Cell
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import spec_from_dict

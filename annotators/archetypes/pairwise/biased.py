@@ -20,8 +20,8 @@ from pydantic import Field
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.archetypes.pairwise.context import LEFT, pair_context
 from annotators.archetypes.pairwise.honest import ComparingParameters, perceive
-from annotators.config import Allowed
 from annotators.parameters import ArchetypeParameters, Probability
+from foundation.config import Allowed
 
 
 class PositionBiasedParameters(ComparingParameters):

@@ -11,8 +11,8 @@ from pydantic import Field
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
 from annotators.archetypes.pairwise.context import TIE, pair_context
 from annotators.archetypes.pairwise.honest import LINK_TEXT, Link, perceive
-from annotators.errors import SandboxError
 from annotators.parameters import ArchetypeParameters, SkillLike, toml_default
+from foundation.errors import SandboxError
 
 
 class RandomClicker(Archetype):

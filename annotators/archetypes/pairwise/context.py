@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from annotators.archetypes.base import AnswerBatch
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 LEFT, RIGHT, TIE = 0, 1, 2
 SIDES = ("left", "right", "tie")

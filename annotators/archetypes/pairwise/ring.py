@@ -13,8 +13,8 @@ from pydantic import Field
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits
 from annotators.archetypes.pairwise.context import LEFT, RIGHT, pair_context, promoted_position
 from annotators.archetypes.pairwise.honest import ComparingParameters, perceive
-from annotators.config import Allowed
 from annotators.parameters import ArchetypeParameters
+from foundation.config import Allowed
 
 Rank = Annotated[int, Field(ge=1), Allowed("a rank (integer >= 1; 1 = the best item)")]
 

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import ArrayLike, NDArray
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]

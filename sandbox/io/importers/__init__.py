@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.export_formats import (
     DUPLICATE_POLICIES,
     FORMATS,

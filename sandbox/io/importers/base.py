@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.answers import align_gold, validate_answers
 from sandbox.io.export_formats import DUPLICATE_POLICIES, DuplicatePolicy
 

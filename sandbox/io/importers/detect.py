@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.export_formats import FORMATS
 from sandbox.io.json_stream import iter_items
 

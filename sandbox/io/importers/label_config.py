@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 
 @dataclass(frozen=True)

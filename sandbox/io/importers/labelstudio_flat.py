@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from annotators.errors import SandboxError, first_line
+from foundation.errors import SandboxError, first_line
 from sandbox.io.importers.base import id_value, label_text, read_text
 from sandbox.io.importers.labelstudio_json import ChoiceRows, worker_id
 from sandbox.io.json_stream import iter_items, loads

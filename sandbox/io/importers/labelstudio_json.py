@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.importers.base import ProgressCallback, id_value, label_text
 from sandbox.io.json_stream import iter_items
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from annotators.errors import SandboxError, first_line
+from foundation.errors import SandboxError, first_line
 from sandbox.io.importers.base import id_value, label_text, read_text
 from sandbox.io.importers.labelstudio_json import ChoiceRows
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.io.answers import _like as in_type_of
 from sandbox.io.export_formats import DuplicatePolicy
 from sandbox.io.importers.base import ImportedAnswers, ProgressCallback, apply_duplicate_policy, read_text

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.fast.classification.base import FastAggregator
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import digamma
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.fast.classification._incidence import Incidence
 from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, IntArray

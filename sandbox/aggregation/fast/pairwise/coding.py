@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 from sandbox.aggregation.fast.coding import CodedAnswers, IntArray
 
 LEFT, RIGHT, TIE = 0, 1, 2

@@ -4,7 +4,7 @@ Every configuration schema of the project (population files, archetype parameter
 policy, sweep specs, the dataset catalog) is a :class:`ConfigModel`: strict types (a number is not a
 bool, an integer is not a float, NaN and infinity are refused), unknown keys refused, frozen.
 :func:`validate` checks a TOML-shaped dict against one and turns pydantic's ``ValidationError`` into
-one :class:`~annotators.errors.SandboxError` naming the source, the dotted key and what is allowed;
+one :class:`~foundation.errors.SandboxError` naming the source, the dotted key and what is allowed;
 :func:`describe` puts "what is allowed" into words from the same annotations, for messages and docs.
 
 Field annotations may carry two markers in ``Annotated[...]`` metadata: :class:`Allowed` (what is
@@ -36,7 +36,7 @@ from pydantic.fields import FieldInfo
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import ErrorDetails, core_schema
 
-from annotators.errors import SandboxError
+from foundation.errors import SandboxError
 
 M = TypeVar("M", bound="ConfigModel")
 

@@ -1,7 +1,7 @@
 """The one error type a user can cause (bad file, bad config, impossible request), and how any
 failure is recorded in one line.
 
-It lives in ``annotators``, the lowest layer, so that every package can raise it."""
+It lives in ``foundation``, the lowest layer, so that every package can raise it."""
 
 from __future__ import annotations
 
