@@ -9,7 +9,7 @@ and the ratio to serial. Target: local parallel on 2 cores >= 1.7x serial.
     python benchmarks/sweep_throughput.py --cell tests.sweep.cells:ONE_COIN \\
         --set n_tasks=200000 --grid redundancy=1,3,5,7 --seeds 30
     python benchmarks/sweep_throughput.py --no-cache   # serial without, then with, the per-process
-                                                       # caches of fixed costs (sandbox/fixed_costs.py)
+                                                       # caches of fixed costs (sandbox/dataset_cache.py)
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ def timed(spec: SweepSpec, out: Path, **where: object) -> tuple[float, pd.DataFr
 
 
 def cache_ratio(spec: SweepSpec) -> int:
-    """Serial cells/s without and with the per-process fixed-cost caches, side by side."""
-    from sandbox import fixed_costs
+    """Serial cells/s without and with the per-process per-dataset caches, side by side."""
+    from sandbox import dataset_cache
     from sandbox.sweep.cells import execute, load_cell
     from sandbox.sweep.grid import expand
     from sandbox.sweep.runner import resolve_spec
@@ -78,7 +78,7 @@ def cache_ratio(spec: SweepSpec) -> int:
     frames: list[pd.DataFrame] = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, enabled in (("serial, no cache", False), ("serial, cached", True)):
-            fixed_costs.set_enabled(enabled)
+            dataset_cache.set_enabled(enabled)
             rates[label], frame = timed(spec, Path(tmp) / label.replace(" ", "_"), workers=1)
             frames.append(frame)
     pd.testing.assert_frame_equal(frames[0], frames[1])
@@ -143,7 +143,7 @@ def main() -> int:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="only serial: without the fixed-cost caches, then with them (tables must be identical)",
+        help="only serial: without the per-dataset caches, then with them (tables must be identical)",
     )
     parser.add_argument("--against", type=Path, help="another checkout: serial rate there vs here")
     parser.add_argument("--rounds", type=int, default=2, help="with --against: runs per checkout")

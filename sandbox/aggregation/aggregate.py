@@ -20,7 +20,7 @@ from sandbox.aggregation.crowdkit_adapter import AggregationFailed, quiet_crowdk
 from sandbox.aggregation.fast.classification.base import FastAggregator
 from sandbox.aggregation.fast.coding import CodedAnswers, encode
 from sandbox.aggregation.registry import AggregatorSpec, Engine, aggregator_spec, check_engine
-from sandbox.machine import check_memory, check_work
+from sandbox.resources import check_memory, check_work
 
 #: Dense float copies of the task × label posteriors one aggregation holds at once (the model's,
 #: the decoded table, the report's aligned copy).

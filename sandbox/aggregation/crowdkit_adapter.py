@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from foundation.errors import SandboxError
-from sandbox.machine import check_work, gigabytes, memory_budget
+from sandbox.resources import check_work, gigabytes, memory_budget
 
 if TYPE_CHECKING:
     from sandbox.aggregation.fast.coding import CodedAnswers, IntArray

@@ -32,7 +32,7 @@ from sandbox.aggregation.fast.classification.ds import EPS, confusion_errors, ev
 from sandbox.aggregation.fast.classification.mv import vote_shares
 from sandbox.aggregation.fast.coding import FloatArray, IntArray
 from sandbox.aggregation.fast.rows import column_sums, row_argmax, softmax_rows
-from sandbox.machine import one_blas_thread
+from sandbox.resources import one_blas_thread
 
 #: What a pass computes (see the module docstring).
 Reduction = Literal["counts", "expected", "logits"]

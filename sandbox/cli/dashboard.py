@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 
 from foundation.errors import SandboxError, first_line
-from sandbox.machine import die_with_parent
+from sandbox.resources import die_with_parent
 
 DEFAULT_PORT = 8501
 ADDRESS = "127.0.0.1"

@@ -13,7 +13,7 @@ from sklearn.utils.random import sample_without_replacement
 
 from foundation.errors import SandboxError
 from sandbox.datasets.dataset import Dataset, truth_series
-from sandbox.machine import check_memory
+from sandbox.resources import check_memory
 
 SKLEARN_SETS: dict[str, tuple[Callable[..., Any], str]] = {
     "iris": (

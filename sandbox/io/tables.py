@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from foundation.errors import SandboxError, first_line
-from sandbox.machine import check_memory
+from sandbox.resources import check_memory
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 #: Memory of one decoded cell, text included (an upper estimate, for the check before reading).

@@ -14,8 +14,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sandbox.aggregation.aggregate import Aggregation, aggregate
+from sandbox.dataset_cache import per_dataset
 from sandbox.datasets import Dataset
-from sandbox.fixed_costs import per_dataset
 from sandbox.io.answers import ANSWER_COLUMNS, validate_answers
 from sandbox.kinds.base import ScoringInputs, TaskKind
 from sandbox.metrics.downstream import (

@@ -28,8 +28,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sandbox.datasets import Dataset
-from sandbox.machine import one_blas_thread
 from sandbox.metrics.soft_logistic import SoftLogisticRegression
+from sandbox.resources import one_blas_thread
 
 TEST_SHARE = 0.3
 SPLIT_SEED = 0

@@ -22,8 +22,8 @@ from annotators.archetypes import EarlierAnswers
 from annotators.items import NO_LURE
 from annotators.population import Population
 from sandbox.datasets import Dataset
-from sandbox.machine import check_memory, check_work
 from sandbox.randomness import SeedLike, make_rng, substream
+from sandbox.resources import check_memory, check_work
 from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
 from sandbox.simulation.assignment import SEQUENTIAL_TASKS, assign_slots, check_redundancy
 from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty

@@ -8,7 +8,7 @@ function raises comes back as error rows (see ``cells.execute``); a cell lost by
 
 Local worker processes die with the sweep, however it ends: closed early (an interrupt, SIGTERM),
 they are terminated; killed (``kill -9``), each worker's parent watch
-(:func:`sandbox.machine.die_with_parent`) ends it within a second, and the forkserver and resource
+(:func:`sandbox.resources.die_with_parent`) ends it within a second, and the forkserver and resource
 tracker follow. A Dask scheduler address is probed before use
 (:func:`sandbox.io.cluster.probe_scheduler`): a refused port, a peer that accepts but never sends
 Dask's handshake, or an HTTP server fail within seconds with the cause named.
@@ -25,7 +25,7 @@ from typing import Any
 
 from foundation.errors import SandboxError
 from sandbox.io import cluster
-from sandbox.machine import die_with_parent
+from sandbox.resources import die_with_parent
 from sandbox.sweep.cells import execute, load_cell
 from sandbox.sweep.grid import Cell
 

@@ -16,7 +16,7 @@ from sandbox.aggregation import crowdkit_adapter
 from sandbox.aggregation.aggregate import aggregate
 from sandbox.cli.main import main
 from sandbox.datasets.toy import make_synthetic, parse_synthetic
-from sandbox.machine import memory_budget, parse_size
+from sandbox.resources import memory_budget, parse_size
 from sandbox.simulation.campaign import check_campaign
 from sandbox.simulation.policy import CampaignPolicy
 from sandbox.sweep.cells import load_cell

@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, encode, from_codes
 from sandbox.aggregation.fast.rows import row_argmax
-from sandbox.machine import one_blas_thread
+from sandbox.resources import one_blas_thread
 
 
 class FastAggregator:

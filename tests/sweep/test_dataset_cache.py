@@ -1,4 +1,4 @@
-"""The per-process fixed-cost caches change nothing: a random small sweep gives the same table with
+"""The per-process per-dataset caches change nothing: a random small sweep gives the same table with
 and without them."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox import fixed_costs
+from sandbox import dataset_cache
 from sandbox.sweep.runner import run_sweep
 from sandbox.sweep.spec import spec_from_dict
 from sandbox.sweep.store import read_results
@@ -20,11 +20,11 @@ from sandbox.sweep.store import read_results
 @pytest.fixture(autouse=True)
 def caches_back_on() -> Iterator[None]:
     yield
-    fixed_costs.set_enabled(True)
+    dataset_cache.set_enabled(True)
 
 
 def table(grid: dict[str, list[object]], out: Path, cached: bool) -> pd.DataFrame:
-    fixed_costs.set_enabled(cached)
+    dataset_cache.set_enabled(cached)
     raw = {
         "name": "cache",
         "seed": 3,
@@ -63,10 +63,10 @@ def test_cached_values_are_kept_per_dataset_object_and_setting() -> None:
         return run
 
     first, second = Owner(), Owner()
-    assert fixed_costs.per_dataset(first, "a", compute(1)) == 1
-    assert fixed_costs.per_dataset(first, "a", compute(2)) == 1  # kept
-    assert fixed_costs.per_dataset(first, "b", compute(3)) == 3  # other setting
-    assert fixed_costs.per_dataset(second, "a", compute(4)) == 4  # other dataset
-    fixed_costs.set_enabled(False)
-    assert fixed_costs.per_dataset(first, "a", compute(5)) == 5
+    assert dataset_cache.per_dataset(first, "a", compute(1)) == 1
+    assert dataset_cache.per_dataset(first, "a", compute(2)) == 1  # kept
+    assert dataset_cache.per_dataset(first, "b", compute(3)) == 3  # other setting
+    assert dataset_cache.per_dataset(second, "a", compute(4)) == 4  # other dataset
+    dataset_cache.set_enabled(False)
+    assert dataset_cache.per_dataset(first, "a", compute(5)) == 5
     assert calls == [1, 3, 4, 5]

@@ -1,4 +1,4 @@
-"""Per-process caches of what depends on a dataset alone (fixed costs of every run on it).
+"""Per-process caches of what depends on a dataset alone (work every run on it would repeat).
 
 Sweep cells on one dataset share the same :class:`~sandbox.datasets.Dataset` object (loaded once per
 process and spec), so a value computed from the dataset alone — never from a cell's seed or crowd —
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-#: Datasets whose fixed costs a process keeps at once.
+#: Datasets whose cached values a process keeps at once.
 MAX_DATASETS = 8
 
 _enabled = True
