@@ -32,9 +32,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from annotators.archetypes import ARCHETYPES_BY_KIND, Archetype
+from annotators.archetypes import ARCHETYPES_BY_KIND, DEFAULT_KIND, Archetype
 from annotators.items import ItemStructure
-from annotators.population_file import DEFAULT_KIND, MemberTable, members, population_model
+from annotators.population_file import MemberTable, members, population_model
 from foundation.config import validate
 from foundation.errors import SandboxError
 

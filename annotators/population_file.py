@@ -14,11 +14,10 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, create_model, model_validator
 
-from annotators.archetypes import ARCHETYPES_BY_KIND, Archetype
+from annotators.archetypes import ARCHETYPES_BY_KIND, DEFAULT_KIND, Archetype
 from annotators.parameters import Probability, SkillLike, StochasticMatrix
 from foundation.config import SCHEMA_VERSION, Allowed, ConfigModel, SchemaVersion, json_schema
 
-DEFAULT_KIND = "classification"
 SHARE_TOLERANCE = 1e-6
 KIND_TEXT = "the task kind its archetypes answer"
 TITLE = "Crowd Sandbox population file"

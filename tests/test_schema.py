@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from annotators.archetypes import ARCHETYPES
+from annotators.archetypes.classification import ARCHETYPES
 from annotators.population import load_population
 from annotators.population_file import population_json_schema
 from sandbox.sweep.spec import load_spec_file, spec_from_dict, spec_json_schema

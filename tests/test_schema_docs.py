@@ -46,7 +46,7 @@ def test_key_table_rows() -> None:
 
 
 def test_archetype_table_lists_parameters_with_toml_defaults() -> None:
-    from annotators.archetypes import ARCHETYPES
+    from annotators.archetypes.classification import ARCHETYPES
 
     table = archetype_table(ARCHETYPES)
     assert "| `honest` | `skill` | a number in [0, 1], { alpha = A, beta = B } or" in table

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -88,8 +88,8 @@ class Archetype(ABC):
 
     name: ClassVar[str]
     summary: ClassVar[str]
-    #: The task kind whose items this archetype answers.
-    kind: ClassVar[str] = "classification"
+    #: The task kind whose items this archetype answers (set by its :func:`family`).
+    kind: ClassVar[str]
     parameters: ClassVar[type[ArchetypeParameters]] = ArchetypeParameters
     honest: ClassVar[bool] = False
     #: Copiers answer after everyone else in a round, so that there is something to copy.
@@ -132,3 +132,20 @@ class Archetype(ABC):
 def no_label(n_workers: int) -> NDArray[Any]:
     """The ``label`` trait of workers without a fixed class."""
     return np.full(n_workers, -1, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class ArchetypeFamily:
+    """The archetypes of one task kind: ``kind`` (the kind's name), ``archetypes`` (name → class, in
+    listing order); ``default``: the family of population files that name no ``kind``."""
+
+    kind: str
+    archetypes: Mapping[str, type[Archetype]]
+    default: bool = False
+
+
+def family(kind: str, classes: Sequence[type[Archetype]], default: bool = False) -> ArchetypeFamily:
+    """The family of ``classes`` for task kind ``kind`` (each class's ``kind`` is set to it)."""
+    for cls in classes:
+        cls.kind = kind
+    return ArchetypeFamily(kind, {cls.name: cls for cls in classes}, default)

@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from annotators.archetypes import ARCHETYPES
+from annotators.archetypes.classification import ARCHETYPES
 from annotators.population import preset_names
 from dashboards import charts, loaders
 from foundation.errors import SandboxError

@@ -35,12 +35,12 @@ def datasets(args: argparse.Namespace) -> int:
 
 def populations(args: argparse.Namespace) -> int:
     """List shipped population presets and the archetypes they can mix."""
-    from annotators.archetypes import ARCHETYPES
+    from annotators.archetypes import ARCHETYPES_BY_KIND, DEFAULT_KIND
     from annotators.population import load_population, preset_names
 
     print(_lines({name: load_population(name).description for name in preset_names()}))
     print("\narchetypes:")
-    print(_lines({name: kind.summary for name, kind in ARCHETYPES.items()}))
+    print(_lines({name: cls.summary for name, cls in ARCHETYPES_BY_KIND[DEFAULT_KIND].items()}))
     return 0
 
 

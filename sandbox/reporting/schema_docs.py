@@ -55,7 +55,8 @@ def archetype_table(registry: Mapping[str, Any]) -> str:
 
 
 def _population_table() -> str:
-    from annotators.population_file import DEFAULT_KIND, population_model
+    from annotators.archetypes import DEFAULT_KIND
+    from annotators.population_file import population_model
 
     return key_table(population_model(DEFAULT_KIND))
 
@@ -67,8 +68,7 @@ def _items_table() -> str:
 
 
 def _archetypes_table() -> str:
-    from annotators.archetypes import ARCHETYPES_BY_KIND
-    from annotators.population_file import DEFAULT_KIND
+    from annotators.archetypes import ARCHETYPES_BY_KIND, DEFAULT_KIND
 
     return archetype_table(ARCHETYPES_BY_KIND[DEFAULT_KIND])
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotators.archetypes import ARCHETYPES
+from annotators.archetypes.classification import ARCHETYPES
 from tests.conftest import make_population, simulate, uniform_classes
 
 N_TASKS = 6000

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotators.archetypes import ARCHETYPES
+from annotators.archetypes.classification import ARCHETYPES
 from annotators.population import Population
 from foundation.errors import SandboxError
 

@@ -67,7 +67,7 @@ def test_unknown_keys_and_names_fail_before_any_work(tmp_path: Path) -> None:
 
 
 def test_examples_are_valid_specs() -> None:
-    from annotators.archetypes import ARCHETYPES
+    from annotators.archetypes.classification import ARCHETYPES
 
     spec_path = EXAMPLES / "cheating_x_redundancy.toml"
     spec = spec_from_dict(load_spec_file(spec_path), source=str(spec_path))

@@ -6,29 +6,24 @@ Every archetype reads the pair from ``AnswerBatch.context`` (a :class:`PairConte
 
 from __future__ import annotations
 
-from annotators.archetypes.base import Archetype
+from annotators.archetypes.base import family
 from annotators.archetypes.pairwise.biased import LengthBiased, PositionBiased
 from annotators.archetypes.pairwise.cheaters import PairAdversary, RandomClicker, TieClicker
 from annotators.archetypes.pairwise.context import LEFT, RIGHT, SIDES, TIE, PairContext, promoted_position
 from annotators.archetypes.pairwise.honest import HonestRater
 from annotators.archetypes.pairwise.ring import PromotingRing
 
-PAIRWISE_ARCHETYPES: dict[str, type[Archetype]] = {
-    cls.name: cls
-    for cls in (
-        HonestRater,
-        PositionBiased,
-        LengthBiased,
-        RandomClicker,
-        PairAdversary,
-        PromotingRing,
-        TieClicker,
-    )
-}
+FAMILY = family(
+    "pairwise",
+    (HonestRater, PositionBiased, LengthBiased, RandomClicker, PairAdversary, PromotingRing, TieClicker),
+)
+#: name → class, in listing order.
+ARCHETYPES = FAMILY.archetypes
 
 __all__ = [
+    "ARCHETYPES",
+    "FAMILY",
     "LEFT",
-    "PAIRWISE_ARCHETYPES",
     "RIGHT",
     "SIDES",
     "TIE",

@@ -35,7 +35,6 @@ class PositionBiased(Archetype):
 
     name: ClassVar[str] = "position_biased"
     summary: ClassVar[str] = "clicks the left item with probability bias, else compares honestly"
-    kind: ClassVar[str] = "pairwise"
     parameters: ClassVar[type[ArchetypeParameters]] = PositionBiasedParameters
 
     def draw_workers(
@@ -67,7 +66,6 @@ class LengthBiased(Archetype):
 
     name: ClassVar[str] = "length_biased"
     summary: ClassVar[str] = "compares quality + weight × length difference: prefers the longer item"
-    kind: ClassVar[str] = "pairwise"
     parameters: ClassVar[type[ArchetypeParameters]] = LengthBiasedParameters
 
     def draw_workers(

@@ -20,7 +20,6 @@ class RandomClicker(Archetype):
 
     name: ClassVar[str] = "random_clicker"
     summary: ClassVar[str] = "clicks a button uniformly at random (left, right, tie if offered)"
-    kind: ClassVar[str] = "pairwise"
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
@@ -47,7 +46,6 @@ class PairAdversary(Archetype):
 
     name: ClassVar[str] = "adversary"
     summary: ClassVar[str] = "prefers the worse item (an honest comparison, reversed)"
-    kind: ClassVar[str] = "pairwise"
     parameters: ClassVar[type[ArchetypeParameters]] = PairAdversaryParameters
 
     def draw_workers(
@@ -66,7 +64,6 @@ class TieClicker(Archetype):
 
     name: ClassVar[str] = "tie_clicker"
     summary: ClassVar[str] = "always clicks tie (needs a dataset with ties allowed)"
-    kind: ClassVar[str] = "pairwise"
 
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator

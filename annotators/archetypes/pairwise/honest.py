@@ -72,7 +72,6 @@ class HonestRater(Archetype):
 
     name: ClassVar[str] = "honest"
     summary: ClassVar[str] = "compares through noise: P(right) = σ(a·d), a from skill (Bradley–Terry)"
-    kind: ClassVar[str] = "pairwise"
     honest: ClassVar[bool] = True
     parameters: ClassVar[type[ArchetypeParameters]] = HonestRaterParameters
 

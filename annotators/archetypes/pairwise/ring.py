@@ -33,7 +33,6 @@ class PromotingRing(Archetype):
 
     name: ClassVar[str] = "promoting_ring"
     summary: ClassVar[str] = "votes for one target item whenever it appears, honest otherwise"
-    kind: ClassVar[str] = "pairwise"
     parameters: ClassVar[type[ArchetypeParameters]] = PromotingRingParameters
 
     def draw_workers(

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
-from annotators.archetypes.honest import honest_mistakes
+from annotators.archetypes.classification.honest import honest_mistakes
 from annotators.parameters import ArchetypeParameters, Positive, SkillLike, toml_default
 from annotators.sampling import correct_or_mistake, effective_skill
 
