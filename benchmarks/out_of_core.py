@@ -66,7 +66,7 @@ def phase(name: str, directory: Path, out: Path) -> dict[str, Any]:
 
     from sandbox.aggregation.aggregate import aggregate
     from sandbox.aggregation.out_of_core import Sizes, StreamedReductions, aggregate_streamed
-    from sandbox.io.partitioned import build_dictionaries, coded_batches, discover
+    from sandbox.io.partitioned.reader import build_dictionaries, coded_batches, discover
 
     report: dict[str, Any] = {}
     start = time.perf_counter()

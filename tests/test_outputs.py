@@ -17,9 +17,9 @@ import pytest
 
 from foundation.errors import SandboxError, printable
 from sandbox.cli.main import main
-from sandbox.io.atomic import umask, write_all_atomically, write_atomically
-from sandbox.io.labelstudio_client import pull, redact
-from sandbox.io.outputs import check_outputs, spreadsheet_csv
+from sandbox.io.files.atomic import umask, write_all_atomically, write_atomically
+from sandbox.io.files.outputs import check_outputs, spreadsheet_csv
+from sandbox.io.labelstudio.client import pull, redact
 from sandbox.reporting.tables import table
 from tests.fake_http import serving
 

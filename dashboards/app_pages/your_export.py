@@ -13,7 +13,7 @@ from dashboards import loaders
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import aggregator_names
 from sandbox.fitting.fit_population import fit_population
-from sandbox.io.outputs import spreadsheet_csv
+from sandbox.io.files.outputs import spreadsheet_csv
 from sandbox.reporting.export_view import Upload, analyse, consensus_accuracy, predictions_json, read_upload
 from sandbox.reporting.views import DEFAULT_AGGREGATORS, population_toml, score_table
 from sandbox.simulation.policy import CampaignPolicy

@@ -45,7 +45,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from sandbox.aggregation.registry import check_engine
     from sandbox.experiment import real_answers
     from sandbox.experiment.scoring import score_answers
-    from sandbox.io.partitioned import is_partitioned
+    from sandbox.io.partitioned.reader import is_partitioned
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
     engine = check_engine(args.engine)

@@ -2,8 +2,8 @@
 
 The handlers parse, call the engine (:mod:`sandbox.fitting`, :mod:`sandbox.aggregation`,
 :mod:`sandbox.io`) and print or write. Outputs are checked before any work
-(:func:`sandbox.io.outputs.check_outputs`: never an input, a directory or a read-only file), written
-all or nothing (:mod:`sandbox.io.atomic`), and CSV is made safe for spreadsheets; nothing is
+(:func:`sandbox.io.files.outputs.check_outputs`: never an input, a directory or a read-only file), written
+all or nothing (:mod:`sandbox.io.files.atomic`), and CSV is made safe for spreadsheets; nothing is
 written or printed when a command fails.
 """
 
@@ -55,8 +55,8 @@ def report(args: argparse.Namespace) -> int:
 
     from sandbox.fitting.annotator_report import annotator_report
     from sandbox.fitting.pairwise_report import pairwise_report
-    from sandbox.io.atomic import write_atomically
-    from sandbox.io.outputs import check_outputs, spreadsheet_csv
+    from sandbox.io.files.atomic import write_atomically
+    from sandbox.io.files.outputs import check_outputs, spreadsheet_csv
     from sandbox.reporting.render import report_json, report_table
 
     reports = {"classification": annotator_report, "pairwise": pairwise_report}
@@ -101,7 +101,7 @@ def aggregate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from foundation.errors import SandboxError, printable
-    from sandbox.io.outputs import check_outputs
+    from sandbox.io.files.outputs import check_outputs
 
     out = Path(args.out)
     output = args.out_format or ("labelstudio" if out.suffix.lower() == ".json" else "csv")
@@ -134,9 +134,9 @@ def _classification_consensus(
     import json
 
     from sandbox.aggregation.aggregate import aggregate as run_aggregator
-    from sandbox.io.atomic import write_atomically
     from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
-    from sandbox.io.outputs import spreadsheet_csv
+    from sandbox.io.files.atomic import write_atomically
+    from sandbox.io.files.outputs import spreadsheet_csv
 
     consensus = run_aggregator(aggregator, imported.answers, args.engine)
     table = consensus_table(consensus.labels, consensus.probas)
@@ -157,8 +157,8 @@ def _pairwise_consensus(
     import json
 
     from sandbox.aggregation.pairwise import aggregate_pairs
-    from sandbox.io.atomic import write_atomically
-    from sandbox.io.outputs import spreadsheet_csv
+    from sandbox.io.files.atomic import write_atomically
+    from sandbox.io.files.outputs import spreadsheet_csv
     from sandbox.io.pairwise_output import labelstudio_pairwise_predictions
 
     consensus = aggregate_pairs(aggregator, imported.answers, args.engine)
@@ -203,8 +203,8 @@ def fit(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from foundation.errors import printable
-    from sandbox.io.atomic import write_all_atomically
-    from sandbox.io.outputs import check_outputs, spreadsheet_csv
+    from sandbox.io.files.atomic import write_all_atomically
+    from sandbox.io.files.outputs import check_outputs, spreadsheet_csv
     from sandbox.reporting.tables import frame_table
 
     out = Path(args.out)

@@ -43,8 +43,8 @@ def run_pull(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from foundation.errors import printable
-    from sandbox.io.labelstudio_client import pull
-    from sandbox.io.outputs import check_outputs
+    from sandbox.io.files.outputs import check_outputs
+    from sandbox.io.labelstudio.client import pull
 
     check_outputs({"--out": args.out})
     out = pull(args.url, args.project, Path(args.out), export_type=args.export_type)
@@ -57,7 +57,7 @@ def run_push(args: argparse.Namespace) -> int:
     from annotators.population import load_population
     from foundation.errors import SandboxError
     from sandbox.datasets import load_dataset
-    from sandbox.io.labelstudio_client import push
+    from sandbox.io.labelstudio.client import push
     from sandbox.simulation.readable_answers import simulated_answers
 
     if (args.export is None) == (args.dataset is None):

@@ -25,7 +25,7 @@ from sklearn import datasets as sk_datasets
 
 from foundation.errors import SandboxError
 from sandbox.datasets.pairwise import NUISANCE, PairwiseDataset, make_pairwise, pair_keys, random_pairs
-from sandbox.io.tables import read_table, require_columns
+from sandbox.io.files.tables import read_table, require_columns
 
 SYNTHETIC_NAME = "synthetic-pairs"
 USER_PREFIX = "pairs:"

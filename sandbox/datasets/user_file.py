@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from foundation.errors import SandboxError
 from sandbox.datasets.dataset import Dataset, class_codes, sorted_classes, truth_series
-from sandbox.io.tables import read_table, require_columns
+from sandbox.io.files.tables import read_table, require_columns
 
 TRUTH_COLUMNS = ("label", "truth")
 USER_FILE_SUFFIXES = (".csv", ".parquet", ".pq")

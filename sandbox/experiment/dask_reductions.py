@@ -14,7 +14,7 @@ from typing import Any
 
 from sandbox.aggregation.fast.coding import FloatArray
 from sandbox.aggregation.out_of_core import Reduction, Sizes, reduce_batch
-from sandbox.io.partitioned import BATCH_ROWS, Dictionaries, partition_batches
+from sandbox.io.partitioned.reader import BATCH_ROWS, Dictionaries, partition_batches
 
 
 def reduce_partition(

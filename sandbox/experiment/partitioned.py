@@ -24,8 +24,14 @@ from sandbox.aggregation.out_of_core import (
     check_out_of_core,
 )
 from sandbox.io.answers import align_gold, read_gold
-from sandbox.io.cluster import connect
-from sandbox.io.partitioned import BATCH_ROWS, Dictionaries, build_dictionaries, coded_batches, discover
+from sandbox.io.partitioned.cluster import connect
+from sandbox.io.partitioned.reader import (
+    BATCH_ROWS,
+    Dictionaries,
+    build_dictionaries,
+    coded_batches,
+    discover,
+)
 from sandbox.kinds import ScoringInputs, task_kind
 from sandbox.metrics.outcome import Outcome
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from foundation.errors import SandboxError
-from sandbox.io.tables import read_table, require_columns
+from sandbox.io.files.tables import read_table, require_columns
 
 ANSWER_COLUMNS = ("task", "worker", "label")
 _INTEGER_TEXT = re.compile(r"-?(0|[1-9][0-9]{0,17})")

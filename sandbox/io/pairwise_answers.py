@@ -21,7 +21,7 @@ import pandas as pd
 from foundation.errors import SandboxError
 from sandbox.io.answers import _like as in_type_of
 from sandbox.io.answers import one_type
-from sandbox.io.tables import read_table, require_columns
+from sandbox.io.files.tables import read_table, require_columns
 
 PAIRWISE_COLUMNS = ("task", "worker", "left", "right", "label")
 SIDES = ("left", "right", "tie")

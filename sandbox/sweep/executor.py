@@ -10,7 +10,7 @@ Local worker processes die with the sweep, however it ends: closed early (an int
 they are terminated; killed (``kill -9``), each worker's parent watch
 (:func:`sandbox.resources.die_with_parent`) ends it within a second, and the forkserver and resource
 tracker follow. A Dask scheduler address is probed before use
-(:func:`sandbox.io.cluster.probe_scheduler`): a refused port, a peer that accepts but never sends
+(:func:`sandbox.io.partitioned.cluster.probe_scheduler`): a refused port, a peer that accepts but never sends
 Dask's handshake, or an HTTP server fail within seconds with the cause named.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from foundation.errors import SandboxError
-from sandbox.io import cluster
+from sandbox.io.partitioned import cluster
 from sandbox.resources import die_with_parent
 from sandbox.sweep.cells import execute, load_cell
 from sandbox.sweep.grid import Cell

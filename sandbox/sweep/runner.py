@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foundation.errors import SandboxError
-from sandbox.io.outputs import check_output_directory
+from sandbox.io.files.outputs import check_output_directory
 from sandbox.sweep.cells import check_cell, load_cell
 from sandbox.sweep.executor import run_cells, warm_up
 from sandbox.sweep.grid import expand

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 import tomli_w
 
 from foundation.errors import SandboxError, first_line
-from sandbox.io.atomic import write_atomically
+from sandbox.io.files.atomic import write_atomically
 from sandbox.sweep.grid import Cell
 
 #: The resolved spec. A leading underscore makes Parquet readers (pyarrow, pandas) skip it when they

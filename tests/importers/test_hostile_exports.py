@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from foundation.errors import SandboxError
+from sandbox.io.files.json_stream import MAX_DEPTH, iter_items, loads
 from sandbox.io.importers import detect_format, load_answers
-from sandbox.io.json_stream import MAX_DEPTH, iter_items, loads
 
 
 def choice(label: Any = "a", worker: Any = 1) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from foundation.errors import SandboxError
 from sandbox.datasets import load_dataset
 from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
 from sandbox.io.importers import load_answers
-from sandbox.io.labelstudio_client import (
+from sandbox.io.labelstudio.client import (
     TASK_FIELD,
     PushResult,
     connect,

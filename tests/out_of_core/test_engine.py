@@ -14,7 +14,7 @@ from sandbox.aggregation.aggregate import Aggregation, aggregate
 from sandbox.aggregation.out_of_core import Sizes, StreamedReductions, aggregate_streamed
 from sandbox.datasets import load_dataset
 from sandbox.io.answers import validate_answers
-from sandbox.io.partitioned import build_dictionaries, coded_batches, discover
+from sandbox.io.partitioned.reader import build_dictionaries, coded_batches, discover
 from tests.out_of_core._partitions import assert_same_result, split_evenly, write_partitions
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from foundation.errors import SandboxError
-from sandbox.io.importers.label_config import read_label_config
-from sandbox.io.labelstudio_client import label_config, pull, push
+from sandbox.io.labelstudio.client import label_config, pull, push
+from sandbox.io.labelstudio.label_config import read_label_config
 
 
 def closed_port() -> int:

@@ -35,7 +35,6 @@ from sandbox.io.importers.base import (
     finish,
 )
 from sandbox.io.importers.detect import detect_format
-from sandbox.io.importers.label_config import pick_control, read_label_config
 from sandbox.io.importers.labelstudio_flat import (
     collect_flat,
     flat_controls,
@@ -45,6 +44,7 @@ from sandbox.io.importers.labelstudio_flat import (
 from sandbox.io.importers.labelstudio_json import ChoiceRows, parse_json_export, to_frame
 from sandbox.io.importers.long_table import read_long
 from sandbox.io.importers.mturk import collect_mturk, read_mturk
+from sandbox.io.labelstudio.label_config import pick_control, read_label_config
 
 __all__ = [
     "DUPLICATE_POLICIES",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from foundation.errors import SandboxError
 from sandbox.io.export_formats import FORMATS
-from sandbox.io.json_stream import iter_items
+from sandbox.io.files.json_stream import iter_items
 
 
 def detect_format(path: Path) -> str:

@@ -14,7 +14,7 @@ listing the columns.
 
 Records are kept as a list of dicts, never spread into a table: JSON_MIN records may each carry
 different keys, and a table of every key would grow as records × keys. JSON_MIN is read through the
-bounded reader (:mod:`sandbox.io.json_stream`), and so is a CSV cell holding JSON.
+bounded reader (:mod:`sandbox.io.files.json_stream`), and so is a CSV cell holding JSON.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from typing import Any
 import pandas as pd
 
 from foundation.errors import SandboxError, first_line
+from sandbox.io.files.json_stream import iter_items, loads
 from sandbox.io.importers.base import id_value, label_text, read_text
 from sandbox.io.importers.labelstudio_json import ChoiceRows, worker_id
-from sandbox.io.json_stream import iter_items, loads
 
 META_COLUMNS = {
     "id",

@@ -1,6 +1,6 @@
 """Label Studio's full JSON export: a list of tasks, each with ``annotations[]``.
 
-Read as a stream through :func:`sandbox.io.json_stream.iter_items` (bounded depth and size per
+Read as a stream through :func:`sandbox.io.files.json_stream.iter_items` (bounded depth and size per
 task), so a large export never needs to be held as one Python object. The SDK's
 ``Converter.iter_from_json_file`` is not used: it drops cancelled annotations without counting
 them, ignores ``ground_truth`` and needs a label config.
@@ -27,8 +27,8 @@ from typing import Any
 import pandas as pd
 
 from foundation.errors import SandboxError
+from sandbox.io.files.json_stream import iter_items
 from sandbox.io.importers.base import ProgressCallback, id_value, label_text
-from sandbox.io.json_stream import iter_items
 
 
 @dataclass

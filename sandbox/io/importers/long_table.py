@@ -1,6 +1,6 @@
 """Generic long tables: CSV or Parquet with columns ``task, worker, label`` (crowd-kit's format).
 
-Read and validated by the project's own table reader (:mod:`sandbox.io.tables`); extra columns are
+Read and validated by the project's own table reader (:mod:`sandbox.io.files.tables`); extra columns are
 ignored and CSV values keep pandas' type inference (integer ids stay integers).
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from sandbox.io.answers import ANSWER_COLUMNS, validate_answers
-from sandbox.io.tables import read_table
+from sandbox.io.files.tables import read_table
 
 
 def read_long(path: Path) -> pd.DataFrame:

@@ -34,12 +34,12 @@ import pandas as pd
 from foundation.errors import SandboxError
 from sandbox.io.answers import _like as in_type_of
 from sandbox.io.export_formats import DuplicatePolicy
+from sandbox.io.files.json_stream import loads
+from sandbox.io.files.tables import read_table
 from sandbox.io.importers.base import ImportedAnswers, ProgressCallback, apply_duplicate_policy, read_text
 from sandbox.io.importers.detect import detect_format
 from sandbox.io.importers.labelstudio_json import task_id, worker_id
-from sandbox.io.json_stream import loads
 from sandbox.io.pairwise_answers import SIDES, items_of_one_type, validate_pairwise_answers
-from sandbox.io.tables import read_table
 
 KINDS = ("classification", "pairwise")
 _PAIRWISE_JSON = re.compile(rb'"type"\s*:\s*"pairwise"', re.IGNORECASE)
@@ -217,7 +217,7 @@ def _json_rows(
     skipped: dict[str, int],
     gold: dict[Any, str],
 ) -> list[Row]:
-    from sandbox.io.json_stream import iter_items
+    from sandbox.io.files.json_stream import iter_items
 
     rows: list[Row] = []
     index = -1

@@ -8,7 +8,7 @@
 - an existing output that is read-only, or a folder that cannot be written;
 - two outputs that name the same file.
 
-The files themselves are then written with :mod:`sandbox.io.atomic` (all or nothing, mode kept).
+The files themselves are then written with :mod:`sandbox.io.files.atomic` (all or nothing, mode kept).
 :func:`spreadsheet_csv` gives CSV text whose cells cannot run as spreadsheet formulas (OWASP's
 advice against CSV injection: a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return
 gets a leading ``'``).

@@ -13,7 +13,7 @@ printed, logged or put into an error message: the SDK's own errors carry respons
 their status and detail are reported, and every message is passed through :func:`redact` (a server
 may echo the request's ``Authorization`` header in its body).
 
-A download is streamed into a temporary file beside ``out`` (:func:`sandbox.io.atomic.atomic_file`)
+A download is streamed into a temporary file beside ``out`` (:func:`sandbox.io.files.atomic.atomic_file`)
 and checked before it replaces ``out``: a JSON export must be a JSON list (read through the bounded
 reader), a CSV export a table with an ``id`` column; anything else — an HTML page answered with
 HTTP 200, a truncated body — is an error, and no partial file is left behind.
@@ -36,8 +36,8 @@ from xml.sax.saxutils import quoteattr
 import pandas as pd
 
 from foundation.errors import SandboxError, first_line
-from sandbox.io.atomic import atomic_file
-from sandbox.io.json_stream import iter_items
+from sandbox.io.files.atomic import atomic_file
+from sandbox.io.files.json_stream import iter_items
 
 EXPORT_TYPES: tuple[str, ...] = ("JSON", "JSON_MIN", "CSV")
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
