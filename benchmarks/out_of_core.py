@@ -64,9 +64,9 @@ def phase(name: str, directory: Path, out: Path) -> dict[str, Any]:
     """Run one engine here; posteriors to ``out``; seconds and peak RSS returned."""
     import pandas as pd
 
-    from sandbox.aggregation.aggregate import aggregate
     from sandbox.aggregation.out_of_core import Sizes, StreamedReductions, aggregate_streamed
     from sandbox.io.partitioned.reader import build_dictionaries, coded_batches, discover
+    from sandbox.kinds.classification.aggregation import aggregate
 
     report: dict[str, Any] = {}
     start = time.perf_counter()

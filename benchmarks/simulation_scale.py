@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotators.population import load_population  # noqa: E402
-from sandbox.aggregation.aggregate import aggregate  # noqa: E402
 from sandbox.datasets import load_dataset  # noqa: E402
 from sandbox.experiment.scoring import score_answers  # noqa: E402
 from sandbox.kinds import ScoringInputs, task_kind  # noqa: E402
+from sandbox.kinds.classification.aggregation import aggregate  # noqa: E402
 from sandbox.metrics.agreement import krippendorff_alpha  # noqa: E402
 from sandbox.randomness import make_rng, substream  # noqa: E402
 from sandbox.simulation import difficulty as difficulty_module  # noqa: E402

@@ -2,8 +2,8 @@
 
 For each dataset the tasks with gold are split in halves (``--seeds`` splits), a crowd is fitted on
 one half and replays the other half's (task, worker) structure; real and replica answers on the
-held-out half are compared (see ``sandbox.fitting.validation``). Columns: MV and DS accuracy real →
-replica, share of wrong majorities, TVD of the majority-share histograms, KS statistic of the
+held-out half are compared (see ``sandbox.kinds.classification.validation``). Columns: MV and DS accuracy real
+→ replica, share of wrong majorities, TVD of the majority-share histograms, KS statistic of the
 per-worker accuracies, and the verdict against the tolerances (MV/DS and wrong-majority within
 2 points, TVD <= 0.10). The last lines count the targets: MV and DS within 2 points on >= 9 of 10,
 within 3 on all.
@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sandbox.datasets.bundled import catalog
 from sandbox.experiment.real_answers import from_dataset
-from sandbox.fitting.validation import validate
+from sandbox.kinds.classification.datasets.bundled import catalog
+from sandbox.kinds.classification.validation import validate
 from sandbox.reporting.tables import table
 
 

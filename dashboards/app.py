@@ -11,6 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from sandbox.kinds.base import KINDS
+
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="Crowd Sandbox", layout="wide")
@@ -18,12 +20,14 @@ st.set_page_config(page_title="Crowd Sandbox", layout="wide")
 st.markdown(
     '<style>[data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}</style>', unsafe_allow_html=True
 )
+# Each task kind with a page of its own adds it after the shared ones.
+kind_pages = [kind.dashboard_page for kind in KINDS.values() if kind.dashboard_page is not None]
 st.navigation(
     [
         st.Page(PAGES / "overview.py", title="Overview", icon=":material/insights:", default=True),
         st.Page(PAGES / "playground.py", title="Playground", icon=":material/tune:"),
         st.Page(PAGES / "sweeps.py", title="Sweeps", icon=":material/stacked_line_chart:"),
-        st.Page(PAGES / "preferences.py", title="Preferences", icon=":material/compare_arrows:"),
+        *(st.Page(PAGES / page.file, title=page.title, icon=page.icon) for page in kind_pages),
         st.Page(PAGES / "your_export.py", title="Your export", icon=":material/upload_file:"),
     ]
 ).run()

@@ -9,10 +9,11 @@ import streamlit as st
 
 from annotators.population import Population, load_population
 from sandbox.aggregation.registry import check_engine
-from sandbox.datasets import Dataset, load_dataset
+from sandbox.datasets import load_dataset
+from sandbox.datasets.dataset import Dataset
 from sandbox.experiment.experiment import Experiment
+from sandbox.kinds.pairwise import views as preference_views
 from sandbox.metrics.outcome import Outcome
-from sandbox.reporting import preference_views
 from sandbox.reporting.sweep_views import Sweep, read_sweep, with_cost_per_task
 from sandbox.reporting.views import population_toml
 from sandbox.simulation.policy import CampaignPolicy
@@ -81,13 +82,13 @@ def sweep(root: str) -> Sweep:
 def cheating_curves(
     dataset_spec: str, shares: Sequence[float], aggregator: str, redundancy: int, seeds: int
 ) -> pd.DataFrame:
-    """:func:`sandbox.reporting.preference_views.cheating_curves`, cached."""
+    """:func:`sandbox.kinds.pairwise.views.cheating_curves`, cached."""
     return preference_views.cheating_curves(dataset(dataset_spec), shares, aggregator, redundancy, seeds)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def curation_reference(dataset_spec: str, aggregator: str, seeds: int) -> float:
-    """:func:`sandbox.reporting.preference_views.curation_reference`, cached."""
+    """:func:`sandbox.kinds.pairwise.views.curation_reference`, cached."""
     return preference_views.curation_reference(dataset(dataset_spec), aggregator, seeds)
 
 
@@ -95,5 +96,5 @@ def curation_reference(dataset_spec: str, aggregator: str, seeds: int) -> float:
 def ring_curve(
     dataset_spec: str, accounts: Sequence[int], aggregator: str, redundancy: int, seeds: int, target: int
 ) -> pd.DataFrame:
-    """:func:`sandbox.reporting.preference_views.ring_curve`, cached."""
+    """:func:`sandbox.kinds.pairwise.views.ring_curve`, cached."""
     return preference_views.ring_curve(dataset(dataset_spec), accounts, aggregator, redundancy, seeds, target)

@@ -15,6 +15,7 @@ import pytest
 
 from annotators.population import Population
 from sandbox.datasets.dataset import Dataset, truth_series
+from sandbox.kinds.classification.dataset import ClassificationDataset
 from sandbox.simulation.campaign import Campaign, run_campaign
 from sandbox.simulation.policy import CampaignPolicy
 
@@ -40,7 +41,7 @@ def simulate(dataset: Dataset, population: Population, redundancy: int, seed: in
 
 def balanced_binary(n_tasks: int) -> Dataset:
     """Binary truth alternating 0, 1, 0, 1, ... (exactly balanced)."""
-    return Dataset(
+    return ClassificationDataset(
         name="balanced_binary",
         description="test",
         truth=truth_series(range(n_tasks), np.arange(n_tasks) % 2),
@@ -50,7 +51,7 @@ def balanced_binary(n_tasks: int) -> Dataset:
 
 def uniform_classes(n_tasks: int, n_classes: int) -> Dataset:
     """Truth cycling through ``n_classes`` classes."""
-    return Dataset(
+    return ClassificationDataset(
         name="uniform",
         description="test",
         truth=truth_series(range(n_tasks), np.arange(n_tasks) % n_classes),

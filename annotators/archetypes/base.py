@@ -19,7 +19,7 @@ class WorkerTraits:
 
     ``skill``: expected probability of a correct answer on a real task (what aggregators estimate,
     what scoring compares with; NaN when undefined, e.g. for copiers);
-    ``label``: a worker's fixed class (-1 when the archetype has none);
+    ``target``: the class a worker always gives, or the item it promotes (-1 when none);
     ``group``: the colluding ring a worker belongs to (-1 when none);
     ``ability``: the number the behaviour uses when answering (defaults to ``skill``; differs for
     workers whose behaviour and real-task accuracy differ, e.g. a gold-aware cheater's gold accuracy);
@@ -28,7 +28,7 @@ class WorkerTraits:
     """
 
     skill: NDArray[Any]
-    label: NDArray[Any]
+    target: NDArray[Any]
     group: NDArray[Any] | None = None
     ability: NDArray[Any] | None = None
     class_ability: NDArray[Any] | None = None
@@ -48,7 +48,7 @@ class AnswerBatch:
     """All answers one archetype must give in one round of a campaign, one entry per answer.
 
     Per answer: ``task`` (row of the task in the dataset), ``worker`` (position in the pool), ``truth``
-    (true class code), the worker's traits ``ability`` (for this answer's true class), ``label`` and
+    (true class code), the worker's traits ``ability`` (for this answer's true class), ``target`` and
     ``group``, ``is_gold`` (a known-answer question), ``position`` (items the worker had done before
     this one) and ``difficulty`` (0 = easy, 1 = hopeless: an honest worker is at chance).
     Per campaign: ``n_classes``, ``n_tasks``, ``class_prior``; ``task_confusion`` (optional
@@ -63,7 +63,7 @@ class AnswerBatch:
     worker: NDArray[Any]
     truth: NDArray[Any]
     ability: NDArray[Any]
-    label: NDArray[Any]
+    target: NDArray[Any]
     group: NDArray[Any]
     is_gold: NDArray[Any]
     position: NDArray[Any]
@@ -129,8 +129,8 @@ class Archetype(ABC):
         return out
 
 
-def no_label(n_workers: int) -> NDArray[Any]:
-    """The ``label`` trait of workers without a fixed class."""
+def no_target(n_workers: int) -> NDArray[Any]:
+    """The ``target`` trait of workers without one."""
     return np.full(n_workers, -1, dtype=np.int64)
 
 

@@ -12,6 +12,7 @@ from dashboards import charts, loaders
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import ENGINES, aggregator_names
 from sandbox.datasets import dataset_names
+from sandbox.kinds.classification.kind import KIND
 from sandbox.reporting.views import (
     DEFAULT_AGGREGATORS,
     beta_from_mean,
@@ -35,14 +36,14 @@ st.caption(
 )
 
 with st.sidebar:
-    names = dataset_names("classification")
+    names = dataset_names(KIND)
     dataset_name = st.selectbox("dataset", names, index=names.index("snow_rte"), key="dataset")
     spec = dataset_name
     if dataset_name == "synthetic":
         n_tasks = st.number_input("items (synthetic)", 100, 100_000, 2000, 100, key="n_tasks")
         n_classes = st.number_input("classes (synthetic)", 2, 10, 2, 1, key="n_classes")
         spec = f"synthetic:n_tasks={int(n_tasks)},n_classes={int(n_classes)}"
-    classification = [p for p in preset_names() if loaders.preset(p).kind == "classification"]
+    classification = [p for p in preset_names() if loaders.preset(p).kind == KIND]
     presets = [p for p in classification if p != CURATION] or classification
     preset_name = st.selectbox(
         "crowd preset",
@@ -53,7 +54,7 @@ with st.sidebar:
     base = loaders.preset(preset_name)
     redundancy = st.slider("answers per item", 1, 15, 5, key="redundancy")
     aggregators = st.multiselect(
-        "aggregators", aggregator_names(), default=list(DEFAULT_AGGREGATORS), key="aggregators"
+        "aggregators", aggregator_names(KIND), default=list(DEFAULT_AGGREGATORS), key="aggregators"
     )
     seed = int(st.number_input("seed", 0, 1_000_000, 0, key="seed"))
     engine = st.radio(
@@ -138,7 +139,7 @@ try:
     if misleading != misleading_share(base):
         population = with_misleading_share(population, misleading)
     if not aggregators:
-        raise SandboxError(f"choose at least one aggregator; allowed: {', '.join(aggregator_names())}")
+        raise SandboxError(f"choose at least one aggregator; allowed: {', '.join(aggregator_names(KIND))}")
     start = time.perf_counter()
     with st.spinner("Simulating and aggregating…"):
         crowd = loaders.simulate(spec, population, policy, aggregators, seed, engine)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards import charts, loaders
 from sandbox.aggregation.registry import aggregator_names
+from sandbox.kinds.pairwise.kind import KIND
 
 DATASET = "synthetic-pairs:n_items=100,n_pairs=1000,length_corr=0"
 SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
@@ -20,7 +21,7 @@ st.caption(
     "quality, 95% bands across seeds; dashed line: paid curation (pairwise_curation, one answer per pair)."
 )
 with st.sidebar:
-    names = aggregator_names("pairwise")
+    names = aggregator_names(KIND)
     aggregator = st.selectbox("aggregator", names, index=names.index("bt_mle"), key="pw_aggregator")
     redundancy = st.slider("answers per pair", 1, 9, 3, key="pw_redundancy")
     seeds = st.slider("seeds", 2, 5, 2, key="pw_seeds")

@@ -12,9 +12,16 @@ from annotators.population import Population
 from dashboards import loaders
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import aggregator_names
-from sandbox.fitting.fit_population import fit_population
 from sandbox.io.files.outputs import spreadsheet_csv
-from sandbox.reporting.export_view import Upload, analyse, consensus_accuracy, predictions_json, read_upload
+from sandbox.kinds.classification.export_view import (
+    Upload,
+    analyse,
+    consensus_accuracy,
+    predictions_json,
+    read_upload,
+)
+from sandbox.kinds.classification.fit import fit_population
+from sandbox.kinds.classification.kind import KIND
 from sandbox.reporting.views import DEFAULT_AGGREGATORS, population_toml, score_table
 from sandbox.simulation.policy import CampaignPolicy
 
@@ -63,7 +70,7 @@ try:
     upload_key = (answers_file.getvalue(), answers_file.name)
     gold_key = (gold_file.getvalue(), gold_file.name) if gold_file is not None else None
     upload = load(upload_key, gold_key)
-    names = aggregator_names()
+    names = aggregator_names(KIND)
     aggregator = st.selectbox("consensus by", names, index=names.index("ds"), key="aggregator")
     annotators, consensus = report(upload_key, gold_key, aggregator)
 except SandboxError as error:

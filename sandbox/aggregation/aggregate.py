@@ -1,52 +1,30 @@
-"""One call to aggregate answers with any registered method and engine: :func:`aggregate`.
+"""One skeleton to run any registered method on any kind's answers: :func:`run_aggregation`.
 
-The answers are coded once (dense integer codes, labels in sorted order), each engine's model is fit
-on the codes, and everything it estimated is decoded back to the original task, worker and label
-ids. Majority-vote ties break towards the smallest label (labels are coded in sorted order and both
-engines take the first maximal column); this reproduces the published majority-vote figures.
+The steps are the same for every task kind: the method's spec, the engine that runs it, the answers
+coded once, checks before any work, the model built with its hyperparameters, the fit timed with
+crowd-kit kept quiet (the fast engine on the codes, crowd-kit on its own frame), and what it
+estimated decoded back to the answers' own ids. What differs between kinds — how answers are coded,
+how each engine is fitted, what the result holds — is the kind's :class:`Codec`.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from foundation.errors import SandboxError, describe_error
+from foundation.errors import describe_error
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed, quiet_crowdkit
-from sandbox.aggregation.fast.classification.base import FastAggregator
-from sandbox.aggregation.fast.coding import CodedAnswers, encode
-from sandbox.aggregation.registry import AggregatorSpec, Engine, aggregator_spec, check_engine
-from sandbox.resources import check_memory, check_work
+from sandbox.aggregation.fast.base import FastModel
+from sandbox.aggregation.registry import AggregatorSpec, Engine, Implementation, check_engine
 
-#: Dense float copies of the task × label posteriors one aggregation holds at once (the model's,
-#: the decoded table, the report's aligned copy).
-POSTERIOR_COPIES = 4
-#: Dense float copies of the workers × labels × labels confusions (the model's E and M steps, the
-#: decoded table, the report's cube).
-CONFUSION_COPIES = 6
-#: Cell updates (task × label posteriors and confusions, times the method's passes) one aggregation
-#: may make: about a minute for the slowest methods (ZBS, MACE) on this project's 2-core machine.
-AGGREGATION_WORK_LIMIT = 4e9
-
-
-def check_aggregation_size(spec: AggregatorSpec, coded: CodedAnswers) -> None:
-    """Refuse an aggregation whose dense arrays would not fit in memory, or whose passes over them
-    would take too long, before fitting: every method holds ``n_tasks × n_labels`` posteriors, and
-    Dawid–Skene-like methods a ``K × K`` confusion per worker (answers with thousands of distinct
-    labels — free text — would take hundreds of GiB)."""
-    tasks, workers, labels = coded.n_tasks, coded.n_workers, coded.n_labels
-    what = f"{spec.name} on {tasks} tasks, {workers} workers and {labels} different labels"
-    hint = "are the labels categories? free text needs grouping into classes first"
-    confusion_cells = float(workers) * labels * labels if spec.dense_confusions else 0.0
-    cells = float(tasks) * labels + confusion_cells
-    needed = 8.0 * POSTERIOR_COPIES * tasks * labels + 8.0 * 3 * coded.n_answers
-    needed += 8.0 * CONFUSION_COPIES * confusion_cells
-    check_memory(needed, what, hint)
-    check_work(cells * spec.passes, AGGREGATION_WORK_LIMIT, what, "cell updates", hint)
+Coded = TypeVar("Coded")
+Fitted = TypeVar("Fitted")
+Result = TypeVar("Result", bound="Aggregation", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -71,121 +49,77 @@ class Aggregation:
     priors: pd.Series | None = None
 
 
-def aggregate(name: str, answers: pd.DataFrame, engine: str = "fast") -> Aggregation:
-    """Run aggregator ``name`` on ``answers`` (``task, worker, label``) with ``engine`` (``fast``
-    where a fast implementation exists, else crowd-kit; or ``crowdkit`` throughout).
+@dataclass(frozen=True)
+class Fit(Generic[Coded]):
+    """What a codec decodes: the method, the engine that ran and its implementation, the fitted
+    model, what the fit returned, the coded answers and the seconds the fit took."""
 
-    Raises SandboxError for a method that cannot handle the data, AggregationFailed when it does
-    not converge.
+    spec: AggregatorSpec
+    engine: Engine
+    implementation: Implementation
+    model: Any
+    fitted: Any
+    coded: Coded
+    seconds: float
+
+
+class Codec(Protocol[Coded, Result]):
+    """A task kind's side of aggregation (see the module docstring)."""
+
+    def encode(self, answers: pd.DataFrame) -> Coded:
+        """The answers as integer codes."""
+        ...
+
+    def check(self, spec: AggregatorSpec, coded: Coded, params: Mapping[str, Any]) -> None:
+        """SandboxError when the method cannot (or must not) run on these answers."""
+        ...
+
+    def fit_fast(self, model: Any, coded: Coded) -> Any:
+        """Fit a fast-engine model on the codes; returns what :meth:`decode` needs of the fit."""
+        ...
+
+    def fit_crowdkit(self, model: Any, coded: Coded) -> Any:
+        """Fit a crowd-kit model on its own frame; returns what :meth:`decode` needs of the fit."""
+        ...
+
+    def decode(self, fit: Fit[Coded], answers: pd.DataFrame) -> Result:
+        """The kind's aggregation result, in the answers' own ids."""
+        ...
+
+
+#: Errors crowd-kit 1.4.2 raises on some small or degenerate crowds (KOS on one worker, …).
+CROWDKIT_FAILURES = (ArithmeticError, IndexError, KeyError, ValueError, np.linalg.LinAlgError)
+
+
+def run_aggregation(
+    spec: AggregatorSpec,
+    answers: pd.DataFrame,
+    engine: str,
+    codec: Codec[Coded, Result],
+    params: Mapping[str, Any] | None = None,
+) -> Result:
+    """Run ``spec``'s method on ``answers`` with ``engine`` (``fast`` where a fast implementation
+    exists, else crowd-kit; or ``crowdkit`` throughout) and hyperparameters ``params`` (validated
+    by :meth:`AggregatorSpec.check_params`), coded and decoded by the kind's ``codec``.
+
+    Raises SandboxError for a method that cannot handle the data, AggregationFailed when it fails.
     """
-    spec = aggregator_spec(name)
+    params = params or {}
     used, implementation = spec.implementation(check_engine(engine))
-    coded = encode(answers)
-    check_aggregation_size(spec, coded)
-    if spec.binary_only and coded.n_labels > 2:
-        raise SandboxError(
-            f"{name} handles two classes only, these answers have {coded.n_labels}; use mv, ds, glad or mace"
-        )
-    if coded.n_labels < spec.min_labels:
-        raise SandboxError(
-            f"{name} needs answers with at least {spec.min_labels} different labels, these have "
-            f"{coded.n_labels} ({', '.join(map(str, coded.label_names[:5]))}); use mv or ds"
-        )
-    codes = _codes_only(coded)
-    if spec.guard is not None:
-        spec.guard(codes)
-    model: Any = implementation.build()  # fitted attributes are read per the spec's capabilities
+    coded = codec.encode(answers)
+    codec.check(spec, coded, params)
+    model = implementation.build(params)
     start = time.perf_counter()
     with quiet_crowdkit():
-        if isinstance(model, FastAggregator):
-            labels = model.fit_coded(codes).labels_
+        if isinstance(model, FastModel):
+            fitted = codec.fit_fast(model, coded)
         else:
             try:
-                labels = model.fit_predict(_frame(codes))
-            except (ArithmeticError, IndexError, KeyError, ValueError, np.linalg.LinAlgError) as error:
-                # crowd-kit 1.4.2 fails on some small or degenerate crowds (KOS on one worker)
+                fitted = codec.fit_crowdkit(model, coded)
+            except CROWDKIT_FAILURES as error:
                 raise AggregationFailed(
-                    f"{name} (crowd-kit) failed on these answers ({describe_error(error)}); "
+                    f"{spec.name} (crowd-kit) failed on these answers ({describe_error(error)}); "
                     "try another aggregator or --engine fast"
                 ) from None
     seconds = time.perf_counter() - start
-    if labels.isna().any():
-        raise AggregationFailed(f"{name} did not converge on these answers (it produced no label)")
-    posteriors = _posteriors(model, coded) if spec.gives_posteriors else None
-    skills = None
-    if implementation.skills is not None:
-        skills = implementation.skills(model, codes, posteriors)
-        if spec.undefined_skills_fail and not np.isfinite(skills).all():
-            raise AggregationFailed(
-                f"{name} did not converge on these answers (worker skills are undefined); try ds or glad"
-            )
-    return Aggregation(
-        aggregator=name,
-        labels=pd.Series(  # the tasks the method labelled (crowd-kit's MMSR may leave some out)
-            coded.label_names.take(labels.to_numpy().astype(np.int64)),
-            index=coded.task_names.take(labels.index.to_numpy().astype(np.int64)).rename("task"),
-            name="label",
-        ).sort_index(),
-        probas=None if posteriors is None else _probas(posteriors, coded),
-        skills=None if skills is None else _per_worker(skills, coded),
-        seconds=seconds,
-        engine=used,
-        confusion=_confusion(model.errors_, coded) if spec.estimates_confusion else None,
-        priors=(
-            pd.Series(_array(model.priors_, coded.n_labels), index=coded.label_names, name="prior")
-            if spec.estimates_confusion
-            else None
-        ),
-    )
-
-
-def _codes_only(coded: CodedAnswers) -> CodedAnswers:
-    """The same answers with every id replaced by its code (what the models are fit on)."""
-    return replace(
-        coded,
-        task_names=pd.RangeIndex(coded.n_tasks, name="task"),
-        worker_names=pd.RangeIndex(coded.n_workers, name="worker"),
-        label_names=pd.RangeIndex(coded.n_labels, name="label"),
-    )
-
-
-def _frame(codes: CodedAnswers) -> pd.DataFrame:
-    """The coded answers as crowd-kit's ``task, worker, label`` DataFrame."""
-    return pd.DataFrame({"task": codes.task, "worker": codes.worker, "label": codes.label})
-
-
-def _array(values: Any, size: int) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """A Series indexed by code as a float array over codes ``0 .. size - 1``."""
-    return np.asarray(values.reindex(range(size)).to_numpy(dtype=float), dtype=float)
-
-
-def _posteriors(model: Any, coded: CodedAnswers) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """The model's posteriors as an ``n_tasks × K`` array in code order (0 where it says nothing)."""
-    if isinstance(model, FastAggregator):  # fitted on the codes: already that array
-        fast: np.ndarray[Any, np.dtype[np.float64]] = model.posteriors_
-        return fast
-    probas = model.probas_.reindex(index=range(coded.n_tasks), columns=range(coded.n_labels))
-    return np.asarray(probas.fillna(0.0).to_numpy(dtype=float), dtype=float)
-
-
-def _probas(posteriors: np.ndarray[Any, np.dtype[np.float64]], coded: CodedAnswers) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        posteriors, index=coded.task_names.rename("task"), columns=coded.label_names.rename("label")
-    )
-    return frame.sort_index()
-
-
-def _per_worker(values: np.ndarray[Any, np.dtype[np.float64]], coded: CodedAnswers) -> pd.Series:
-    series = pd.Series(values, index=coded.worker_names.rename("worker"), name="skill")
-    return series.sort_index()
-
-
-def _confusion(errors: pd.DataFrame, coded: CodedAnswers) -> pd.DataFrame:
-    """Dawid–Skene's ``errors_`` with worker and label codes decoded."""
-    workers = errors.index.get_level_values("worker").to_numpy().astype(np.int64)
-    answered = errors.index.get_level_values("label").to_numpy().astype(np.int64)
-    index = pd.MultiIndex.from_arrays(
-        [coded.worker_names.take(workers), coded.label_names.take(answered)], names=["worker", "label"]
-    )
-    columns = coded.label_names.take(errors.columns.to_numpy().astype(np.int64)).rename("label")
-    return pd.DataFrame(errors.to_numpy(dtype=float), index=index, columns=columns)
+    return codec.decode(Fit(spec, used, implementation, model, fitted, coded, seconds), answers)

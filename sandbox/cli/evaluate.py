@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 
+from sandbox.cli.arguments import non_negative_float
 from sandbox.cli.options import (
+    add_aggregator_params,
     add_aggregators,
     add_engine,
     add_format,
     add_gold,
     add_import_options,
-    aggregators_for,
-    non_negative_float,
-    read_export_kind,
 )
+from sandbox.cli.reading import aggregator_params, aggregators_for, read_export
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_gold(parser)
     add_import_options(parser, positional=False)
     add_aggregators(parser)
+    add_aggregator_params(parser)
     add_engine(parser)
     parser.add_argument(
         "--cost-per-label", type=non_negative_float, default=0.0, help="price of one answer (default 0)"
@@ -46,6 +47,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from sandbox.experiment import real_answers
     from sandbox.experiment.scoring import score_answers
     from sandbox.io.partitioned.reader import is_partitioned
+    from sandbox.kinds.base import task_kind
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
     engine = check_engine(args.engine)
@@ -58,10 +60,11 @@ def evaluate(args: argparse.Namespace) -> int:
     if args.dataset is not None:
         if args.gold is not None:
             raise SandboxError("--gold goes with --answers; a bundled dataset brings its own gold")
-        kind, real = "classification", real_answers.from_dataset(args.dataset)
+        real = real_answers.from_dataset(args.dataset)
+        kind = task_kind(real.kind)
     else:
-        kind, imported = read_export_kind(args, "answers")
-        real = real_answers.FROM_EXPORT[kind](imported, args.answers, args.gold)
+        kind, imported = read_export(args, "answers")
+        real = kind.real_answers(imported, args.answers, args.gold)
     aggregators = aggregators_for(kind, args.aggregators)
     outcome = score_answers(
         real.answers,
@@ -70,13 +73,15 @@ def evaluate(args: argparse.Namespace) -> int:
         cost=len(real.answers) * args.cost_per_label,
         dataset=real.dataset,
         engine=engine,
+        kind=kind,
+        params=aggregator_params(args, aggregators),
     )
     if args.format == "json":
         print(dumps(outcome_json(outcome, {"dataset": real.source})))
     else:
         print(
             outcome_table(
-                outcome, f"real answers of {real.source}, scored on {real.gold_size} gold {real.gold_unit}"
+                outcome, f"real answers of {real.source}, scored on {real.gold_size} gold {kind.gold_unit}"
             )
         )
     return 0

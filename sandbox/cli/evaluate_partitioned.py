@@ -6,17 +6,27 @@ from __future__ import annotations
 import argparse
 
 #: ``evaluate`` options that only apply to answers read whole (one export file).
-IN_MEMORY_ONLY = ("input_format", "from_name", "label_config", "task_field", "left_field", "right_field")
+IN_MEMORY_ONLY = (
+    "input_format",
+    "from_name",
+    "label_config",
+    "task_field",
+    "left_field",
+    "right_field",
+    "aggregator_param",
+)
 
 
 def evaluate_partitioned(args: argparse.Namespace) -> int:
     """Aggregate and score a directory or glob of long Parquet partitions."""
     from foundation.errors import SandboxError
     from sandbox.experiment.partitioned import evaluate_partitioned as run
+    from sandbox.kinds.base import default_kind, task_kind
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
     given = [f"--{name.replace('_', '-')}" for name in IN_MEMORY_ONLY if getattr(args, name, None)]
-    if getattr(args, "kind", None) not in (None, "classification"):
+    kind = task_kind(args.kind) if getattr(args, "kind", None) else default_kind()
+    if not kind.out_of_core:
         given.append("--kind")
     if getattr(args, "duplicates", "keep_all") != "keep_all":
         given.append("--duplicates")
@@ -29,6 +39,7 @@ def evaluate_partitioned(args: argparse.Namespace) -> int:
         )
     aggregators = args.aggregators.split(",") if args.aggregators else ["mv", "ds"]
     result = run(
+        kind,
         args.answers,
         args.gold,
         [name.strip() for name in aggregators],

@@ -10,28 +10,11 @@ written or printed when a command fails.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sandbox.cli.options import (
-    add_aggregator,
-    add_engine,
-    add_format,
-    add_gold,
-    add_import_options,
-    aggregator_for,
-    gold_for,
-    gold_of,
-    input_paths,
-    non_negative_float,
-    read_export_kind,
-)
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from sandbox.io.importers import ImportedAnswers
+from sandbox.cli.arguments import non_negative_float
+from sandbox.cli.options import add_aggregator, add_engine, add_format, add_gold, add_import_options
+from sandbox.cli.reading import aggregator_for, gold_for, input_paths, read_export
 
 REPORT_FORMATS = ("table", "json", "csv")
 CONSENSUS_FORMATS = ("csv", "labelstudio")
@@ -53,22 +36,19 @@ def report(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from sandbox.fitting.annotator_report import annotator_report
-    from sandbox.fitting.pairwise_report import pairwise_report
     from sandbox.io.files.atomic import write_atomically
     from sandbox.io.files.outputs import check_outputs, spreadsheet_csv
     from sandbox.reporting.render import report_json, report_table
 
-    reports = {"classification": annotator_report, "pairwise": pairwise_report}
     check_outputs({"--tasks-out": args.tasks_out}, input_paths(args))
-    kind, imported = read_export_kind(args)
+    kind, imported = read_export(args)
     aggregator = aggregator_for(kind, args.aggregator)
-    result = reports[kind](
+    result = kind.report(
         imported.answers, aggregator=aggregator, engine=args.engine, gold=gold_for(kind, args, imported)
     )
     if args.format == "json":
         header = {
-            "kind": kind,
+            "kind": kind.name,
             "aggregator": aggregator,
             "source_format": imported.source_format,
             "skipped": imported.skipped,
@@ -77,7 +57,7 @@ def report(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = spreadsheet_csv(result.annotators)
     else:
-        title = f"{args.export}: {imported.source_format} ({kind}), consensus by {aggregator}"
+        title = f"{args.export}: {imported.source_format} ({kind.name}), consensus by {aggregator}"
         text = report_table(result, title) + "\n"
     if args.tasks_out:
         write_atomically(Path(args.tasks_out), spreadsheet_csv(result.tasks))
@@ -108,80 +88,11 @@ def aggregate(args: argparse.Namespace) -> int:
     if output == "labelstudio" and args.task_field:
         raise SandboxError("Label Studio predictions need the export's task ids: drop --task-field")
     check_outputs({"--out": out}, input_paths(args))
-    kind, imported = read_export_kind(args)
+    kind, imported = read_export(args)
     aggregator = aggregator_for(kind, args.aggregator)
-    written = CONSENSUS_WRITERS[kind](args, imported, aggregator, out, output)
+    written = kind.write_consensus(args, imported, aggregator, out, output)
     print(f"wrote the {aggregator} consensus of {written} to {printable(str(out))} ({output})")
     return 0
-
-
-def _control(args: argparse.Namespace, imported: ImportedAnswers) -> tuple[str, str]:
-    from foundation.errors import SandboxError
-
-    from_name = imported.control
-    to_name = args.to_name or imported.to_name
-    if not from_name or not to_name:
-        raise SandboxError(
-            f"{args.export} does not say which control and object were labeled "
-            f"(from_name={from_name!r}, to_name={to_name!r}); give --from-name and --to-name"
-        )
-    return from_name, to_name
-
-
-def _classification_consensus(
-    args: argparse.Namespace, imported: ImportedAnswers, aggregator: str, out: Path, output: str
-) -> str:
-    import json
-
-    from sandbox.aggregation.aggregate import aggregate as run_aggregator
-    from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
-    from sandbox.io.files.atomic import write_atomically
-    from sandbox.io.files.outputs import spreadsheet_csv
-
-    consensus = run_aggregator(aggregator, imported.answers, args.engine)
-    table = consensus_table(consensus.labels, consensus.probas)
-    if output == "labelstudio":
-        from_name, to_name = _control(args, imported)
-        predictions = labelstudio_predictions(
-            table, from_name=from_name, to_name=to_name, model_version=f"crowd-sandbox-{aggregator}"
-        )
-        write_atomically(out, json.dumps(predictions, indent=1) + "\n")
-    else:
-        write_atomically(out, spreadsheet_csv(table))
-    return f"{len(table)} tasks"
-
-
-def _pairwise_consensus(
-    args: argparse.Namespace, imported: ImportedAnswers, aggregator: str, out: Path, output: str
-) -> str:
-    import json
-
-    from sandbox.aggregation.pairwise import aggregate_pairs
-    from sandbox.io.files.atomic import write_atomically
-    from sandbox.io.files.outputs import spreadsheet_csv
-    from sandbox.io.pairwise_output import labelstudio_pairwise_predictions
-
-    consensus = aggregate_pairs(aggregator, imported.answers, args.engine)
-    if output == "labelstudio":
-        from_name, to_name = _control(args, imported)
-        predictions = labelstudio_pairwise_predictions(
-            consensus.labels,
-            from_name=from_name,
-            to_name=to_name,
-            model_version=f"crowd-sandbox-{aggregator}",
-        )
-        write_atomically(out, json.dumps(predictions, indent=1) + "\n")
-        return f"{len(predictions)} pairwise tasks"
-    ranking = consensus.ranking()
-    write_atomically(out, spreadsheet_csv(ranking))
-    return f"{len(ranking)} items (item, score, rank)"
-
-
-#: How the consensus of each task kind is written: ``(args, imported, aggregator, out, output)``.
-CONSENSUS_WRITERS: dict[str, Callable[[argparse.Namespace, ImportedAnswers, str, Path, str], str]] = {
-    "classification": _classification_consensus,
-    "pairwise": _pairwise_consensus,
-}
 
 
 def configure_fit(parser: argparse.ArgumentParser) -> None:
@@ -209,51 +120,12 @@ def fit(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     check_outputs({"--out": out, "--workers-out": args.workers_out}, input_paths(args))
-    kind, imported = read_export_kind(args)
-    toml, workers = FITTERS[kind](args, imported, args.name or out.stem)
+    kind, imported = read_export(args)
+    toml, workers = kind.fit(args, imported, args.name or out.stem)
     files: dict[Path, str] = {out: toml}
     if args.workers_out:
         files[Path(args.workers_out)] = spreadsheet_csv(workers)
     write_all_atomically(files)
-    print(f"wrote the {kind} population fitted to {len(workers)} annotators to {printable(str(out))}")
+    print(f"wrote the {kind.name} population fitted to {len(workers)} annotators to {printable(str(out))}")
     print(frame_table(workers["archetype"].value_counts().rename("annotators").to_frame()))
     return 0
-
-
-def _fit_classification(
-    args: argparse.Namespace, imported: ImportedAnswers, name: str
-) -> tuple[str, pd.DataFrame]:
-    from pathlib import Path
-
-    from sandbox.fitting.fit_population import fit_population, population_toml
-
-    fitted = fit_population(
-        imported.answers,
-        name=name,
-        gold=gold_of(args, imported),
-        cost_per_label=args.cost_per_label,
-        engine=args.engine,
-    )
-    return population_toml(fitted, source=Path(args.export).name), fitted.workers
-
-
-def _fit_pairwise(args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
-    from pathlib import Path
-
-    from sandbox.fitting.pairwise_report import fit_pairwise_population, pairwise_population_toml
-
-    fitted = fit_pairwise_population(
-        imported.answers,
-        name=name,
-        gold=imported.gold,
-        cost_per_label=args.cost_per_label,
-        engine=args.engine,
-    )
-    return pairwise_population_toml(fitted, source=Path(args.export).name), fitted.workers
-
-
-#: How a population of each task kind is fitted: ``(args, imported, name) -> (TOML text, workers)``.
-FITTERS: dict[str, Callable[[argparse.Namespace, ImportedAnswers, str], tuple[str, pd.DataFrame]]] = {
-    "classification": _fit_classification,
-    "pairwise": _fit_pairwise,
-}

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from sandbox.cli.options import (
-    add_gold,
-    add_import_options,
-    add_seed,
-    gold_of,
-    positive_int,
-    read_export,
-)
+from sandbox.cli.arguments import positive_int
+from sandbox.cli.options import add_gold, add_import_options, add_seed
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -70,8 +64,12 @@ def run_push(args: argparse.Namespace) -> int:
         )
         gold = truth if args.with_gold else None
     else:
-        imported = read_export(args)
-        answers, gold = imported.answers, gold_of(args, imported)
+        from sandbox.cli.reading import read_as
+        from sandbox.kinds.base import default_kind
+
+        kind = default_kind()  # a project of choices: the export is read as the default kind's
+        imported = read_as(kind, args)
+        answers, gold = imported.answers, kind.gold(args, imported)
     result = push(args.url, answers, title=args.title, gold=gold)
     print(
         f"created project {result.project_id}: {result.n_tasks} tasks, {result.n_annotations} "

@@ -16,7 +16,8 @@ def configure_populations(parser: argparse.ArgumentParser) -> None:
 
 
 def configure_aggregators(parser: argparse.ArgumentParser) -> None:
-    """``aggregators``."""
+    """``aggregators [--params]``."""
+    parser.add_argument("--params", action="store_true", help="also list each method's hyperparameters")
     parser.set_defaults(handler=aggregators)
 
 
@@ -45,7 +46,8 @@ def populations(args: argparse.Namespace) -> int:
 
 
 def aggregators(args: argparse.Namespace) -> int:
-    """List registered aggregators and the engines that run them."""
+    """List registered aggregators and the engines that run them (``--params``: and their
+    hyperparameters, with defaults and what is allowed)."""
     from sandbox.aggregation.registry import AGGREGATORS
 
     print(
@@ -56,4 +58,12 @@ def aggregators(args: argparse.Namespace) -> int:
             }
         )
     )
+    if getattr(args, "params", False):
+        print("\nhyperparameters (--aggregator-param NAME.KEY=VALUE, sweep key aggregator_params.NAME.KEY):")
+        rows = {
+            f"{name}.{key}": f"default {declared.default!r}; {declared.allowed}"
+            for name, spec in AGGREGATORS.items()
+            for key, declared in spec.hyperparameters().items()
+        }
+        print(_lines(rows))
     return 0

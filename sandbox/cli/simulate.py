@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sandbox.cli.arguments import finite_float
 from sandbox.cli.options import (
     add_aggregator,
+    add_aggregator_params,
     add_aggregators,
     add_engine,
     add_format,
     add_policy,
     add_seed,
-    aggregator_for,
-    aggregators_for,
-    finite_float,
     policy_from_args,
 )
+from sandbox.cli.reading import aggregator_for, aggregator_params, aggregators_for
 
 #: ``run`` shows a progress bar on stderr once it has taken this many seconds.
 PROGRESS_AFTER = 3.0
@@ -30,6 +30,7 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--population", required=True, help="preset name or population TOML path")
     add_policy(parser)
     add_aggregators(parser)
+    add_aggregator_params(parser)
     add_seed(parser)
     add_engine(parser)
     add_format(parser)
@@ -42,15 +43,19 @@ def run(args: argparse.Namespace) -> int:
     from sandbox.aggregation.registry import check_engine
     from sandbox.datasets import load_dataset
     from sandbox.experiment.experiment import Experiment
+    from sandbox.kinds.base import task_kind
     from sandbox.reporting.progress import LateProgress
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
 
     engine = check_engine(args.engine)
     dataset = load_dataset(args.dataset)
-    aggregators = aggregators_for(dataset.kind, args.aggregators)
+    aggregators = aggregators_for(task_kind(dataset.kind), args.aggregators)
     population = load_population(args.population)
     policy = policy_from_args(args)
-    experiment = Experiment(dataset, population, policy, tuple(aggregators), engine, args.seed)
+    params = aggregator_params(args, aggregators)
+    experiment = Experiment(
+        dataset, population, policy, tuple(aggregators), engine, args.seed, aggregator_params=params
+    )
     with LateProgress(experiment.steps, sys.stderr, after=PROGRESS_AFTER) as bar:
         outcome = experiment.run(progress=bar.step)
     if args.format == "json":
@@ -78,6 +83,7 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
     question.add_argument("--budget", type=finite_float, help="money available to each side")
     question.add_argument("--target-accuracy", type=finite_float, help="accuracy each side must reach")
     add_aggregator(parser, what="aggregator both sides use")
+    add_aggregator_params(parser)
     add_seed(parser)
     add_engine(parser)
     add_format(parser)
@@ -90,10 +96,11 @@ def compare(args: argparse.Namespace) -> int:
     from sandbox.aggregation.registry import check_engine
     from sandbox.datasets import load_dataset
     from sandbox.experiment.compare import compare as compare_sides
+    from sandbox.kinds.base import task_kind
     from sandbox.reporting.render import comparison_json, comparison_table, dumps
 
     dataset = load_dataset(args.dataset)
-    aggregator = aggregator_for(dataset.kind, args.aggregator)
+    aggregator = aggregator_for(task_kind(dataset.kind), args.aggregator)
     crowd, curation = load_population(args.crowd), load_population(args.curation)
     result = compare_sides(
         dataset,
@@ -104,6 +111,7 @@ def compare(args: argparse.Namespace) -> int:
         budget=args.budget,
         target_accuracy=args.target_accuracy,
         engine=check_engine(args.engine),
+        params=aggregator_params(args, [aggregator]).get(aggregator),
     )
     header = {
         "dataset": dataset.name,
@@ -124,10 +132,10 @@ def configure_demo(parser: argparse.ArgumentParser) -> None:
 
 def demo(args: argparse.Namespace) -> int:
     """Volunteers, a paid crowd and paid curation side by side on a real dataset, then on preferences."""
-    from sandbox.experiment.demo import DEMOS, run_demo
+    from sandbox.experiment.demo import demos, run_demo
     from sandbox.reporting.tables import table
 
-    for number, demo in enumerate(DEMOS):
+    for number, demo in enumerate(demos()):
         rows = []
         for side in run_demo(demo, seed=args.seed):
             for score in side.outcome.scores:

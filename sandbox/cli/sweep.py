@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from foundation.errors import SandboxError
-from sandbox.cli.options import non_negative_int, positive_int
+from sandbox.cli.arguments import non_negative_int, positive_int
 from sandbox.reporting.progress import Progress
 from sandbox.reporting.render import sweep_summary_table
 from sandbox.sweep.cells import load_cell

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from sandbox.cli.options import add_engine, add_format, add_gold, add_import_options, gold_of, read_export
+from sandbox.cli.options import add_engine, add_format, add_gold, add_import_options
+from sandbox.cli.reading import read_export
 
 #: More splits than this cost minutes and add nothing to the averages.
 MAX_SEEDS = 100
@@ -27,8 +28,8 @@ def validate(args: argparse.Namespace) -> int:
     """Fit on half of the tasks, replay the other half, compare real and replica there."""
     from foundation.errors import SandboxError
     from sandbox.experiment import real_answers
-    from sandbox.fitting.validation import validate as validate_crowd
-    from sandbox.reporting.render import dumps, validation_table
+    from sandbox.kinds.base import task_kind
+    from sandbox.reporting.render import dumps
 
     if (args.export is None) == (args.dataset is None):
         raise SandboxError("validate needs either an EXPORT file or --dataset NAME (not both)")
@@ -38,16 +39,16 @@ def validate(args: argparse.Namespace) -> int:
         if args.gold is not None:
             raise SandboxError("--gold goes with EXPORT; a bundled dataset brings its own gold")
         real = real_answers.from_dataset(args.dataset)
-        answers, gold, name = real.answers, real.gold, real.source
+        kind, answers, gold, name = task_kind(real.kind), real.answers, real.gold, real.source
     else:
-        imported = read_export(args)
-        export_gold = gold_of(args, imported)
+        kind, imported = read_export(args)
+        export_gold = kind.gold(args, imported)
         if export_gold is None:
             raise SandboxError(
                 f"{args.export} has no gold: validation scores real and replica answers against gold; "
                 "give --gold FILE (task, label)"
             )
         answers, gold, name = imported.answers, export_gold, args.export
-    result = validate_crowd(answers, gold, str(name), seeds=args.seeds, engine=args.engine)
-    print(dumps(result.to_dict()) if args.format == "json" else validation_table(result))
+    result = kind.validate(answers, gold, str(name), seeds=args.seeds, engine=args.engine)
+    print(dumps(result.to_dict()) if args.format == "json" else result.table())
     return 0

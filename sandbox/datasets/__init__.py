@@ -1,108 +1,68 @@
-"""Seed datasets: one registry of sources (bundled real crowd sets, scikit-learn sets, synthetic, user
-files), each tagged with the task kind its tasks are. ``load_dataset(spec)`` asks each source in turn.
+"""Seed datasets: one registry of sources, each registered by its task kind (bundled real crowd
+sets, scikit-learn sets, synthetic generators, user files). ``load_dataset(spec)`` asks each source
+in turn: first the named ones, in registration order, then the catch-all sources (a path to a file).
 
-A new source (or a new kind's sources) is a :class:`DatasetSource` added to :data:`SOURCES`.
+A kind registers its sources with :func:`register_source` when it loads (``sandbox.kinds``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from foundation.errors import SandboxError
-from sandbox.datasets.bundled import catalog, load_bundled
-from sandbox.datasets.dataset import Dataset
-from sandbox.datasets.pairwise import PairwiseDataset
-from sandbox.datasets.pairwise_sources import (
-    SKLEARN_REGRESSION,
-    SYNTHETIC_NAME,
-    USER_DESCRIPTION,
-    is_regression,
-    is_synthetic_pairs,
-    is_user_pairs,
-    load_regression,
-    load_user_pairs,
-    make_synthetic_pairs,
-)
-from sandbox.datasets.pairwise_sources import SYNTHETIC_DESCRIPTION as PAIRS_DESCRIPTION
-from sandbox.datasets.toy import (
-    SKLEARN_SETS,
-    SYNTHETIC_DESCRIPTION,
-    load_sklearn,
-    make_synthetic,
-    parse_synthetic,
-)
-from sandbox.datasets.user_file import USER_FILE_SUFFIXES, load_user_file
+from sandbox.kinds import load_kinds
+
+if TYPE_CHECKING:
+    from sandbox.datasets.dataset import Dataset
 
 __all__ = [
-    "SOURCES",
-    "Dataset",
     "DatasetSource",
-    "PairwiseDataset",
     "dataset_names",
+    "datasets_with_answers",
     "list_datasets",
     "load_dataset",
+    "register_source",
 ]
 
 
 @dataclass(frozen=True)
 class DatasetSource:
     """Where datasets come from: ``matches(spec)`` says whether ``spec`` is one of its own,
-    ``load(spec)`` builds it, ``listing()`` gives name → one-line description of what it offers."""
+    ``load(spec)`` builds it, ``listing()`` gives name → one-line description of what it offers.
+    ``kind``: the task kind of its datasets. ``catch_all``: it matches what no named source does
+    (tried last). ``with_answers``: the names of its datasets that bring real crowd answers.
+    ``hint``: how to write one of its specs, for the message of an unknown dataset."""
 
     kind: str
     matches: Callable[[str], bool]
     load: Callable[[str], Dataset]
     listing: Callable[[], dict[str, str]]
+    catch_all: bool = False
+    with_answers: Callable[[], list[str]] = field(default=list)
+    hint: str = ""
 
 
-def _is_synthetic(spec: str) -> bool:
-    return spec == "synthetic" or spec.startswith("synthetic:")
+_SOURCES: list[DatasetSource] = []
 
 
-def _is_user_file(spec: str) -> bool:
-    return Path(spec).suffix.lower() in USER_FILE_SUFFIXES or Path(spec).exists()
+def register_source(source: DatasetSource) -> DatasetSource:
+    """Add ``source`` to the registry (called by its kind's package when it loads)."""
+    _SOURCES.append(source)
+    return source
 
 
-SOURCES: tuple[DatasetSource, ...] = (
-    DatasetSource(
-        "classification",
-        lambda spec: spec in catalog(),
-        load_bundled,
-        lambda: {name: str(entry["description"]) for name, entry in catalog().items()},
-    ),
-    DatasetSource(
-        "classification",
-        lambda spec: spec in SKLEARN_SETS,
-        load_sklearn,
-        lambda: {name: description for name, (_, description) in SKLEARN_SETS.items()},
-    ),
-    DatasetSource(
-        "classification",
-        _is_synthetic,
-        lambda spec: make_synthetic(parse_synthetic(spec)),
-        lambda: {"synthetic": SYNTHETIC_DESCRIPTION},
-    ),
-    DatasetSource(
-        "pairwise", is_synthetic_pairs, make_synthetic_pairs, lambda: {SYNTHETIC_NAME: PAIRS_DESCRIPTION}
-    ),
-    DatasetSource(
-        "pairwise",
-        is_regression,
-        load_regression,
-        lambda: {name: description for name, (_, description) in SKLEARN_REGRESSION.items()},
-    ),
-    DatasetSource("pairwise", is_user_pairs, load_user_pairs, lambda: {"pairs:items=FILE": USER_DESCRIPTION}),
-    # Last: any path is a user file.
-    DatasetSource("classification", _is_user_file, load_user_file, dict),
-)
+def sources() -> list[DatasetSource]:
+    """Every registered source: the named ones in registration order, then the catch-all ones."""
+    load_kinds()
+    return [s for s in _SOURCES if not s.catch_all] + [s for s in _SOURCES if s.catch_all]
 
 
 def list_datasets(kind: str | None = None) -> dict[str, str]:
     """Registered dataset name → one-line description (bundled real sets first), of one ``kind`` or all."""
     listing: dict[str, str] = {}
-    for source in SOURCES:
+    for source in sources():
         if kind is None or source.kind == kind:
             listing.update(source.listing())
     return listing
@@ -113,13 +73,16 @@ def dataset_names(kind: str | None = None) -> list[str]:
     return list(list_datasets(kind))
 
 
+def datasets_with_answers() -> list[str]:
+    """The registered datasets that bring real crowd answers (``evaluate --dataset``)."""
+    return [name for source in sources() for name in source.with_answers()]
+
+
 def load_dataset(spec: str) -> Dataset:
-    """Load a dataset by registered name, ``synthetic:k=v,...``, or a path to a CSV/Parquet file."""
-    for source in SOURCES:
+    """Load a dataset by registered name, ``NAME:key=value,...``, or a path to a file."""
+    for source in sources():
         if source.matches(spec):
             return source.load(spec)
-    raise SandboxError(
-        f"unknown dataset {spec!r}; registered: {', '.join(dataset_names())} "
-        "(or give a path to a .csv/.parquet file with task and label columns, or "
-        "pairs:items=ITEMS.csv,pairs=PAIRS.csv for pairwise preferences)"
-    )
+    hints = " or ".join(source.hint for source in sources() if source.hint)
+    also = f" (or {hints})" if hints else ""
+    raise SandboxError(f"unknown dataset {spec!r}; registered: {', '.join(dataset_names())}{also}")

@@ -1,9 +1,13 @@
-"""The ``Dataset`` every component receives: tasks with truth, class names, optional features and answers."""
+"""The ``Dataset`` every component receives: tasks with truth, class names, optional features and answers.
+
+Each task kind subclasses it (``sandbox.kinds.<kind>``) and names itself in ``kind``; what differs
+between kinds (what annotators see of a task, which tasks gold may copy) is a method it overrides.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,7 +25,7 @@ class Dataset:
     ``classes``: the original label value of each code (``classes[code]``).
     ``features``: optional (n_tasks, n_features) array, row i describes ``truth.index[i]``.
     ``answers``: optional real crowd answers (``task, worker, label`` with label codes), for ``evaluate``.
-    ``kind``: the task kind (:mod:`sandbox.kinds`) its tasks are.
+    ``kind``: the task kind (:mod:`sandbox.kinds`) its tasks are: set by each kind's subclass.
     """
 
     name: str
@@ -30,7 +34,7 @@ class Dataset:
     classes: tuple[Any, ...]
     features: NDArray[Any] | None = None
     answers: pd.DataFrame | None = None
-    kind: str = "classification"
+    kind: str = ""
 
     @property
     def n_classes(self) -> int:
@@ -44,17 +48,16 @@ class Dataset:
 
     def subset(self, rows: NDArray[Any]) -> Dataset:
         """The dataset restricted to ``rows`` (positions): truth and features; no real answers."""
-        return Dataset(
-            name=self.name,
-            description=self.description,
+        return replace(
+            self,
             truth=self.truth.iloc[rows],
-            classes=self.classes,
             features=self.features[rows] if self.features is not None else None,
+            answers=None,
         )
 
     def task_context(self) -> Any:
         """What annotators see of each task besides its truth (one entry per row), handed to the
-        archetypes as ``AnswerBatch.context``: nothing for classification (a kind may override)."""
+        archetypes as ``AnswerBatch.context``: nothing here (a kind may override)."""
         return None
 
     def gold_rows(self) -> NDArray[Any] | None:

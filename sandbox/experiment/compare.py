@@ -12,6 +12,7 @@ Every configuration is really simulated and aggregated (same dataset, seed and a
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +23,9 @@ from numpy.typing import NDArray
 from annotators.population import Population
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import Engine
-from sandbox.datasets import Dataset
+from sandbox.datasets.dataset import Dataset
 from sandbox.experiment.experiment import Experiment
-from sandbox.kinds import ScoringInputs, task_kind
+from sandbox.kinds.base import ScoringInputs, task_kind
 from sandbox.randomness import substream
 from sandbox.simulation.campaign import DIFFICULTY_STREAM
 from sandbox.simulation.difficulty import task_difficulty
@@ -67,6 +68,7 @@ def evaluate_configuration(
     seed: int,
     rows: NDArray[Any] | None = None,
     engine: Engine = "fast",
+    params: Mapping[str, Any] | None = None,
 ) -> SideResult:
     """Simulate one configuration (on the dataset's ``rows`` only, when given) and score it: accuracy
     over the tasks it labelled, coverage of the whole dataset, downstream model on the whole split.
@@ -79,6 +81,7 @@ def evaluate_configuration(
         engine,
         seed,
         rows=rows,
+        aggregator_params={aggregator: dict(params or {})},
         difficulty=task_difficulty(
             dataset, policy, np.random.default_rng(seed), population.items, substream(seed, DIFFICULTY_STREAM)
         ),
@@ -120,6 +123,7 @@ def best_within_budget(
     aggregator: str,
     seed: int,
     engine: Engine = "fast",
+    params: Mapping[str, Any] | None = None,
 ) -> SideResult:
     """The most accurate configuration whose real cost fits ``budget`` (partial coverage if needed)."""
     affordable = []
@@ -127,12 +131,14 @@ def best_within_budget(
         estimate = dataset.n_tasks * policy.redundancy / (1 - policy.gold_rate) * population.cost_per_label
         if estimate + population.fixed_cost > budget * 1.2:
             continue
-        result = evaluate_configuration(dataset, population, policy, aggregator, seed, engine=engine)
+        result = evaluate_configuration(
+            dataset, population, policy, aggregator, seed, engine=engine, params=params
+        )
         if result.cost <= budget:
             affordable.append(result)
     if affordable:
         return max(affordable, key=lambda r: (r.accuracy, -r.cost))
-    return partial_coverage(dataset, population, budget, aggregator, seed, engine)
+    return partial_coverage(dataset, population, budget, aggregator, seed, engine, params)
 
 
 def partial_coverage(
@@ -142,6 +148,7 @@ def partial_coverage(
     aggregator: str,
     seed: int,
     engine: Engine = "fast",
+    params: Mapping[str, Any] | None = None,
 ) -> SideResult:
     """One answer per task on as many tasks as ``budget`` buys (a seeded random subset)."""
     spendable = budget - population.fixed_cost
@@ -155,7 +162,7 @@ def partial_coverage(
         )
     rows = np.sort(np.random.default_rng(seed).permutation(dataset.n_tasks)[:n_tasks])
     return evaluate_configuration(
-        dataset, population, CampaignPolicy(redundancy=1), aggregator, seed, rows, engine
+        dataset, population, CampaignPolicy(redundancy=1), aggregator, seed, rows, engine, params
     )
 
 
@@ -166,10 +173,11 @@ def cheapest_reaching(
     aggregator: str,
     seed: int,
     engine: Engine = "fast",
+    params: Mapping[str, Any] | None = None,
 ) -> SideResult:
     """The cheapest configuration whose accuracy reaches ``target`` (or the most accurate, reached=False)."""
     results = [
-        evaluate_configuration(dataset, population, policy, aggregator, seed, engine=engine)
+        evaluate_configuration(dataset, population, policy, aggregator, seed, engine=engine, params=params)
         for policy in candidate_policies(population, CampaignPolicy())
     ]
     reaching = [r for r in results if r.accuracy >= target]
@@ -188,20 +196,25 @@ def compare(
     budget: float | None = None,
     target_accuracy: float | None = None,
     engine: Engine = "fast",
+    params: Mapping[str, Any] | None = None,
 ) -> Comparison:
-    """Run the budget question or the target-accuracy question for both sides (``engine`` aggregates)."""
+    """Run the budget question or the target-accuracy question for both sides (``engine`` aggregates,
+    with the aggregator's hyperparameters ``params``)."""
     if (budget is None) == (target_accuracy is None):
         raise SandboxError("give exactly one of a budget or a target accuracy")
     if budget is not None:
         if budget <= 0:
             raise SandboxError(f"budget must be > 0, got {budget:g}")
-        sides = [best_within_budget(dataset, p, budget, aggregator, seed, engine) for p in (crowd, curation)]
+        sides = [
+            best_within_budget(dataset, p, budget, aggregator, seed, engine, params)
+            for p in (crowd, curation)
+        ]
     else:
         assert target_accuracy is not None
         if not 0 < target_accuracy <= 1:
             raise SandboxError(f"target accuracy must be in (0, 1], got {target_accuracy:g}")
         sides = [
-            cheapest_reaching(dataset, p, target_accuracy, aggregator, seed, engine)
+            cheapest_reaching(dataset, p, target_accuracy, aggregator, seed, engine, params)
             for p in (crowd, curation)
         ]
     return Comparison(crowd=sides[0], curation=sides[1], downstream_accuracy_clean=clean_ceiling(dataset))

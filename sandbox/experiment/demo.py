@@ -8,42 +8,14 @@ from dataclasses import dataclass
 from annotators.population import load_population
 from sandbox.datasets import load_dataset
 from sandbox.experiment.experiment import Experiment
+from sandbox.kinds.base import KINDS, Demo, default_kind
 from sandbox.metrics.outcome import Outcome
 from sandbox.simulation.policy import CampaignPolicy
 
 
-@dataclass(frozen=True)
-class Demo:
-    """One demo table: a dataset, the sides (population preset, answers per task: crowds buy several,
-    experts answer once), the aggregators, and extra score columns of the kind."""
-
-    title: str
-    dataset: str
-    sides: tuple[tuple[str, int], ...]
-    aggregators: tuple[str, ...]
-    extra_columns: tuple[str, ...] = ()
-
-
-CLASSIFICATION_DEMO = Demo(
-    title="Crowd vs paid curation on snow_rte (real expert gold as truth)",
-    dataset="snow_rte",
-    sides=(("volunteers", 5), ("paid_crowd", 5), ("paid_curation", 1)),
-    aggregators=("mv", "ds"),
-)
-PREFERENCE_DEMO = Demo(
-    title=(
-        "Preferences: who compares 2,000 pairs of 200 answers (synthetic-pairs, length correlated 0.3 "
-        "with quality; accuracy on 1,000 held-out pairs)"
-    ),
-    dataset="synthetic-pairs:length_corr=0.3",
-    sides=(("pairwise_volunteers", 5), ("pairwise_paid_crowd", 5), ("pairwise_curation", 1)),
-    aggregators=("bt", "noisy_bt"),
-    extra_columns=("kendall_tau",),
-)
-DEMOS = (CLASSIFICATION_DEMO, PREFERENCE_DEMO)
-#: The classification demo's dataset and aggregators (the dashboard and tests name them).
-DEMO_DATASET = CLASSIFICATION_DEMO.dataset
-DEMO_AGGREGATORS = CLASSIFICATION_DEMO.aggregators
+def demos() -> list[Demo]:
+    """The demo's tables: one per task kind that has one, in the kinds' order."""
+    return [kind.demo for kind in KINDS.values() if kind.demo is not None]
 
 
 @dataclass(frozen=True)
@@ -55,8 +27,9 @@ class DemoRow:
     outcome: Outcome
 
 
-def run_demo(demo: Demo = CLASSIFICATION_DEMO, seed: int = 0) -> list[DemoRow]:
-    """Simulate each side of ``demo``; the same seed gives the same table."""
+def run_demo(demo: Demo | None = None, seed: int = 0) -> list[DemoRow]:
+    """Simulate each side of ``demo`` (the default kind's); the same seed gives the same table."""
+    demo = demo or default_demo()
     dataset = load_dataset(demo.dataset)
     return [
         DemoRow(
@@ -68,3 +41,11 @@ def run_demo(demo: Demo = CLASSIFICATION_DEMO, seed: int = 0) -> list[DemoRow]:
         )
         for name, k in demo.sides
     ]
+
+
+def default_demo() -> Demo:
+    """The default kind's demo (the dashboard's and the first table of ``crowd-sandbox demo``)."""
+    demo = default_kind().demo
+    if demo is None:
+        raise ValueError("the default task kind has no demo")
+    return demo

@@ -7,8 +7,8 @@ the same experiment (same seed) gives the same outcome.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -17,10 +17,10 @@ from numpy.typing import NDArray
 from annotators.items import NO_LURE
 from annotators.population import Population
 from foundation.errors import SandboxError
-from sandbox.aggregation.registry import Engine, aggregator_names, aggregator_spec
-from sandbox.datasets import Dataset
+from sandbox.aggregation.registry import Engine
+from sandbox.datasets.dataset import Dataset
 from sandbox.experiment.scoring import score_answers
-from sandbox.kinds import task_kind
+from sandbox.kinds.base import TaskKind, task_kind
 from sandbox.metrics.outcome import Outcome
 from sandbox.randomness import SeedLike
 from sandbox.simulation.campaign import Campaign, run_campaign
@@ -35,6 +35,7 @@ class Experiment:
     ``rows``: label only these rows of the dataset (positions), e.g. what a budget can buy; scores
     still refer to the whole dataset (coverage, downstream split). ``difficulty``: per-task difficulty
     of the whole dataset computed elsewhere (default: the policy's, drawn within the campaign).
+    ``aggregator_params``: hyperparameters by aggregator name, already validated.
     """
 
     dataset: Dataset
@@ -45,20 +46,21 @@ class Experiment:
     seed: SeedLike = 0
     rows: NDArray[Any] | None = None
     difficulty: TaskDifficulty | None = None
+    aggregator_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> TaskKind:
+        """The dataset's task kind."""
+        return task_kind(self.dataset.kind)
 
     def check(self) -> None:
-        """SandboxError unless the population and every aggregator work on the dataset's task kind."""
+        """SandboxError unless the population answers the dataset's task kind (the aggregators were
+        checked by the kind where they were named: :meth:`~sandbox.kinds.base.TaskKind.methods`)."""
         kind = self.dataset.kind
         if self.population.kind != kind:
             raise SandboxError(
                 f"population {self.population.name!r} answers {self.population.kind} tasks; "
                 f"dataset {self.dataset.name!r} has {kind} tasks"
-            )
-        wrong = [name for name in self.aggregators if aggregator_spec(name).kind != kind]
-        if wrong:
-            raise SandboxError(
-                f"aggregator {wrong[0]!r} does not aggregate {kind} answers; allowed: "
-                f"{', '.join(aggregator_names(kind))}"
             )
 
     def simulate(self) -> Campaign:
@@ -67,7 +69,14 @@ class Experiment:
         difficulty = self.difficulty
         if self.rows is not None and difficulty is not None:
             difficulty = difficulty.subset(self.rows)
-        return run_campaign(self.labelled(), self.population, self.policy, self.seed, difficulty=difficulty)
+        return run_campaign(
+            self.labelled(),
+            self.population,
+            self.policy,
+            self.seed,
+            difficulty=difficulty,
+            rules=self.kind.rules,
+        )
 
     def labelled(self) -> Dataset:
         """The dataset rows the campaign labels (all of them, or ``rows``)."""
@@ -87,7 +96,8 @@ class Experiment:
     ) -> Outcome:
         """Aggregate and score ``campaign``'s answers (see :func:`score_answers`), in the answers table
         of the dataset's task kind."""
-        answers = task_kind(self.dataset.kind).from_campaign(campaign.answers, self.dataset)
+        kind = self.kind
+        answers = kind.from_campaign(campaign.answers, self.dataset)
         misleading = None
         if campaign.lure is not None:
             misleading = pd.Series(campaign.lure != NO_LURE, index=self.labelled().truth.index)
@@ -102,6 +112,8 @@ class Experiment:
             isolate_errors,
             misleading,
             progress,
+            kind=kind,
+            params=self.aggregator_params,
         )
         return replace(outcome, campaign=campaign)
 

@@ -1,7 +1,7 @@
 """``evaluate`` over answers larger than memory: a directory or glob of Parquet partitions,
 aggregated out of core (MV, Dawid–Skene) in this process or on a Dask cluster, scored on gold.
 
-Scores are the in-memory ones (the classification scorer on the same labels); what needs every
+Scores are the in-memory ones (the kind's scorer on the same labels); what needs every
 answer at once is left out: Krippendorff's alpha is NaN (null in JSON) and there are no worker
 skills.
 """
@@ -23,7 +23,6 @@ from sandbox.aggregation.out_of_core import (
     aggregate_streamed,
     check_out_of_core,
 )
-from sandbox.io.answers import align_gold, read_gold
 from sandbox.io.partitioned.cluster import connect
 from sandbox.io.partitioned.reader import (
     BATCH_ROWS,
@@ -32,7 +31,7 @@ from sandbox.io.partitioned.reader import (
     coded_batches,
     discover,
 )
-from sandbox.kinds import ScoringInputs, task_kind
+from sandbox.kinds.base import ScoringInputs, TaskKind
 from sandbox.metrics.outcome import Outcome
 
 
@@ -61,6 +60,7 @@ def distinct_frame(dictionaries: Dictionaries) -> pd.DataFrame:
 
 
 def evaluate_partitioned(
+    kind: TaskKind,
     answers: str,
     gold_path: str | None,
     aggregators: Sequence[str],
@@ -69,7 +69,8 @@ def evaluate_partitioned(
     batch_rows: int = BATCH_ROWS,
 ) -> PartitionedResult:
     """Aggregate the partitions matched by ``answers`` with ``aggregators`` (``mv``, ``ds``) and
-    score them against the gold file, if any; on the Dask ``scheduler`` when given."""
+    score them with the scorer of ``kind`` (a kind whose answers are ``task, worker, label``)
+    against the gold file, if any; on the Dask ``scheduler`` when given."""
     check_out_of_core(aggregators)
     paths = discover(answers)
     dictionaries = build_dictionaries(paths, batch_rows)
@@ -77,10 +78,9 @@ def evaluate_partitioned(
     names = {c: dictionaries.names(c) for c in ("task", "worker", "label")}
     reference = distinct_frame(dictionaries)
     if gold_path is not None:
-        gold = align_gold(read_gold(gold_path), reference, str(gold_path))
+        gold = kind.gold_file(gold_path, reference)
     else:
         gold = pd.Series(dtype=object, name="label", index=pd.Index([], name="task"))
-    kind = task_kind("classification")
     cost = dictionaries.n_answers * cost_per_label
     scorer = kind.scorer(ScoringInputs(pd.DataFrame({"task": names["task"]}), gold, cost, None, None, None))
     client = connect(scheduler) if scheduler else None

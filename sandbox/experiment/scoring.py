@@ -3,14 +3,15 @@ answers' size, cost and agreement. Pure: data in, data out; simulated and real a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
 from foundation.errors import describe_error
 from sandbox.aggregation.aggregate import Aggregation
-from sandbox.datasets import Dataset
-from sandbox.kinds import ScoringInputs, task_kind
+from sandbox.datasets.dataset import Dataset
+from sandbox.kinds.base import ScoringInputs, TaskKind
 from sandbox.metrics.agreement import krippendorff_alpha
 from sandbox.metrics.outcome import AggregatorScore, Outcome
 
@@ -26,9 +27,13 @@ def score_answers(
     isolate_errors: bool = False,
     misleading: pd.Series | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    kind: TaskKind,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
-    aggregation entry and the scorer of the dataset's task kind (classification without a dataset).
+    aggregation entry and the scorer of their task ``kind`` (``params``: hyperparameters by
+    aggregator name, validated).
 
     ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
     with features enables downstream scores and sets the task count for coverage. With
@@ -36,7 +41,6 @@ def score_answers(
     are still scored; without it the error propagates. ``progress(stage)`` is called once the scorer
     is set up and after each aggregator.
     """
-    kind = task_kind(dataset.kind if dataset is not None else "classification")
     scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset, misleading))
     scores: list[AggregatorScore] = []
     aggregations: dict[str, Aggregation] = {}
@@ -46,7 +50,7 @@ def score_answers(
         progress("scoring set-up")
     for name in aggregators:
         try:
-            result = kind.aggregate(name, answers, engine)
+            result = kind.aggregate(name, answers, engine, (params or {}).get(name))
             score = scorer.score(result)
         except Exception as error:
             if not isolate_errors:

@@ -1,1 +1,2 @@
-"""Learning a crowd from real answers: the annotator report, population fits, preset calibration."""
+"""Learning a crowd from real answers, whatever the task kind: the report's shape, the shared
+pieces of a fitted population file. Each kind's report and fit live in its package."""

@@ -1,22 +1,34 @@
-"""What a task kind provides: its answers table, how it is validated, and how aggregations are scored.
+"""What a task kind is to the shared machinery: the questions it answers, and the registry of kinds.
 
-A kind (classification today; pairwise preferences next) is a seam: datasets, archetypes and
-aggregators are registered with their kind in their own registries (``sandbox.datasets``,
-``annotators.archetypes.ARCHETYPES_BY_KIND``, ``sandbox.aggregation.registry``); what is left —
-the answers contract and the metrics — is a :class:`TaskKind` in ``sandbox.kinds``.
+A :class:`TaskKind` is asked, never named: the campaign asks it whether an answer is right and how
+sure a task's answers are (:attr:`TaskKind.rules`); scoring asks it to turn a campaign into its
+answers table, to aggregate and to score; the command line asks it to read an export, its gold, to
+report on its annotators, to fit a population and to write a consensus. Each kind package
+(``sandbox/kinds/<kind>/``) subclasses it once and registers the instance with :func:`register_kind`,
+together with its dataset sources, aggregators and readers in their own registries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import argparse
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from foundation.errors import SandboxError
+from foundation.registry import Registry
+from sandbox.kinds import load_kinds
+from sandbox.simulation.rules import CLASS_CODES, AnswerRules
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from sandbox.aggregation.aggregate import Aggregation
     from sandbox.datasets.dataset import Dataset
+    from sandbox.fitting.report import AnnotatorReport
+    from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
     from sandbox.metrics.outcome import AggregatorScore
 
 
@@ -46,21 +58,213 @@ class Scorer(Protocol):
 
 
 @dataclass(frozen=True)
-class TaskKind:
-    """A kind of task: ``answer_columns`` of its answers table, ``validate_answers(table, source)``
-    (where answers enter: one value type per column, no empty cells), ``scorer(inputs)``,
-    ``aggregate(name, answers, engine)`` (its aggregation entry), ``from_campaign(answers, dataset)``
-    (a simulated campaign's ``task, worker, label`` codes as the kind's answers table) and the
-    aggregators used when none are named (``default_aggregators``; ``default_aggregator`` where one
-    method is asked for); ``table_extras``: its kind-specific scores shown as table columns."""
+class RealAnswers:
+    """Answers by real workers in the kind's answers table, gold by task (may be empty), and
+    ``dataset``: what they are scored against when the kind needs more than gold labels (pairwise:
+    the items and the gold pairs); ``gold_size``: how much gold there is, in the kind's unit; ``kind``:
+    the name of their task kind."""
 
-    name: str
-    summary: str
-    answer_columns: tuple[str, ...]
-    validate_answers: Callable[[pd.DataFrame, str], pd.DataFrame]
-    scorer: Callable[[ScoringInputs], Scorer]
-    aggregate: Callable[[str, pd.DataFrame, str], Aggregation]
-    from_campaign: Callable[[pd.DataFrame, Dataset], pd.DataFrame]
-    default_aggregators: tuple[str, ...]
-    default_aggregator: str
-    table_extras: tuple[str, ...] = ()
+    source: str
+    answers: pd.DataFrame
+    gold: pd.Series
+    dataset: Dataset | None = None
+    gold_size: int = 0
+    kind: str = ""
+
+
+class Validation(Protocol):
+    """A held-out check of a fitted crowd: its JSON document and its table."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def table(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The demo's part for a kind: ``dataset``, ``sides`` (population, redundancy), ``aggregators``
+    and the extra score columns shown (``extra_columns``)."""
+
+    title: str
+    dataset: str
+    sides: tuple[tuple[str, int], ...]
+    aggregators: tuple[str, ...]
+    extra_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    """A kind's page of the dashboard: a file in ``dashboards/app_pages/``, its title and icon."""
+
+    file: str
+    title: str
+    icon: str
+
+
+@dataclass(frozen=True)
+class SweepDefaults:
+    """What a sweep scenario of the kind uses when it names no ``dataset``, ``population`` or
+    ``aggregators``."""
+
+    dataset: str
+    population: str
+    aggregators: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"dataset": self.dataset, "population": self.population, "aggregators": list(self.aggregators)}
+
+
+class TaskKind(ABC):
+    """A kind of task (see the module docstring). Class attributes describe it; methods answer the
+    shared machinery's questions and import what they need when called (so that loading every kind
+    to list it stays fast)."""
+
+    #: Its name, as users write it (``--kind``, a population's ``kind``, a sweep's ``kind``).
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    #: The columns of its answers table.
+    answer_columns: ClassVar[tuple[str, ...]]
+    #: Aggregators used when none are named; the one used where one method is asked for.
+    default_aggregators: ClassVar[tuple[str, ...]]
+    default_aggregator: ClassVar[str]
+    #: Its kind-specific scores (keys of ``AggregatorScore.extra``) shown as table columns.
+    table_extras: ClassVar[tuple[str, ...]] = ()
+    #: What gold is counted in ("tasks"; "pairs" when gold is pairs of items).
+    gold_unit: ClassVar[str] = "tasks"
+    #: What a campaign asks of its answers (gold correctness, how sure a task is, the answer type).
+    rules: ClassVar[AnswerRules] = CLASS_CODES
+    sweep_defaults: ClassVar[SweepDefaults]
+    demo: ClassVar[Demo | None] = None
+    #: Its own page of the dashboard, if it has one.
+    dashboard_page: ClassVar[DashboardPage | None] = None
+    #: ``evaluate --answers DIR`` can aggregate its answers out of core.
+    out_of_core: ClassVar[bool] = False
+    #: What an export of this kind may be read with (``--input-format``), and a line on the formats.
+    export_help: ClassVar[str] = ""
+
+    def methods(self, names: Sequence[str] | None = None) -> list[str]:
+        """The aggregators ``names`` (the kind's defaults when None), checked once, where a user
+        names them: SandboxError for one that is unknown or aggregates another kind's answers."""
+        from sandbox.aggregation.registry import aggregator_names, aggregator_spec
+
+        chosen = list(names) if names is not None else list(self.default_aggregators)
+        allowed = ", ".join(aggregator_names(self.name))
+        if not chosen:
+            raise SandboxError(f"no aggregator given; allowed: {allowed}")
+        for name in chosen:
+            aggregator_spec(name)  # an unknown name is named as such
+            if self.name not in aggregator_spec(name).kinds:
+                raise SandboxError(
+                    f"aggregator {name!r} does not aggregate {self.name} answers; allowed: {allowed}"
+                )
+        return chosen
+
+    # --- answers and campaigns -------------------------------------------------------------------
+
+    @abstractmethod
+    def validate_answers(self, table: pd.DataFrame, source: str) -> pd.DataFrame:
+        """The kind's answers contract where answers enter: one value type per column, no empty cell;
+        SandboxError naming ``source`` otherwise."""
+
+    @abstractmethod
+    def from_campaign(self, answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+        """A simulated campaign's ``task, worker, label`` codes as the kind's answers table."""
+
+    # --- aggregation and scoring -----------------------------------------------------------------
+
+    @abstractmethod
+    def aggregate(
+        self, name: str, answers: pd.DataFrame, engine: str = "fast", params: Mapping[str, Any] | None = None
+    ) -> Aggregation:
+        """Aggregator ``name`` (with hyperparameters ``params``) run on the kind's answers."""
+
+    @abstractmethod
+    def scorer(self, inputs: ScoringInputs) -> Scorer:
+        """The scorer of one answers table."""
+
+    # --- real exports ----------------------------------------------------------------------------
+
+    def claims_export(self, path: Path, fmt: str, args: argparse.Namespace) -> bool:
+        """Whether ``path`` (in format ``fmt``) holds answers of this kind; the default kind reads
+        whatever no other kind claims."""
+        return False
+
+    def add_export_options(self, parser: argparse.ArgumentParser) -> None:  # noqa: B027 (optional hook)
+        """Options that only this kind's exports use (an argument group of ``parser``); none by default."""
+
+    @abstractmethod
+    def read_export(
+        self, path: Path, args: argparse.Namespace, progress: ProgressCallback | None
+    ) -> ImportedAnswers:
+        """The answers of the export at ``path``, read with the command's options."""
+
+    @abstractmethod
+    def gold(self, args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
+        """Gold by task (``--gold`` wins over the export's own ground truth), or None."""
+
+    def gold_file(self, path: str | Path, answers: pd.DataFrame) -> pd.Series:
+        """Gold by task read from ``path`` in the value types of ``answers`` (a table holding every
+        task and label); SandboxError when it shares nothing with them."""
+        raise SandboxError(f"{self.name} gold is read with its export (--gold), not on its own")
+
+    @abstractmethod
+    def real_answers(
+        self, imported: ImportedAnswers, path: str | Path, gold_path: str | Path | None
+    ) -> RealAnswers:
+        """An export's answers and what they are scored against (``evaluate``)."""
+
+    @abstractmethod
+    def report(
+        self, answers: pd.DataFrame, *, aggregator: str, engine: str, gold: pd.Series | None
+    ) -> AnnotatorReport:
+        """Which annotators to trust (``report``)."""
+
+    @abstractmethod
+    def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
+        """A population fitted to the export's annotators: its TOML text and the per-annotator fit."""
+
+    @abstractmethod
+    def write_consensus(
+        self, args: argparse.Namespace, imported: ImportedAnswers, aggregator: str, out: Path, output: str
+    ) -> str:
+        """Write the consensus to ``out`` (``output``: csv or labelstudio); say what was written."""
+
+    def validate(
+        self,
+        answers: pd.DataFrame,
+        gold: pd.Series,
+        name: str,
+        *,
+        seeds: int,
+        engine: str,
+    ) -> Validation:
+        """A crowd fitted on half the tasks, checked against the real crowd on the other half."""
+        raise SandboxError(f"validate does not check {self.name} crowds yet")
+
+
+def _kind_registry() -> Registry[TaskKind]:
+    return Registry("kind", load_kinds)
+
+
+KINDS: Registry[TaskKind] = _kind_registry()
+
+
+def register_kind(kind: TaskKind) -> TaskKind:
+    """Register ``kind`` (called by its package when :func:`sandbox.kinds.load_kinds` imports it)."""
+    return KINDS.register(kind.name, kind)
+
+
+def task_kind(name: str) -> TaskKind:
+    """The kind called ``name``; SandboxError naming the registered ones otherwise."""
+    return KINDS[name]
+
+
+def default_kind() -> TaskKind:
+    """The first kind of :data:`~sandbox.kinds.KIND_PACKAGES`: what a dataset, export or population
+    that names no kind is."""
+    return next(iter(KINDS.values()))  # kinds register in the list's order
+
+
+def kind_names() -> list[str]:
+    """The registered kinds' names, in the list's order."""
+    return list(KINDS)

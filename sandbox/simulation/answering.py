@@ -1,4 +1,4 @@
-"""Turning a round's items (who answers what, when) into labels, archetype by archetype."""
+"""Turning a round's assignment slots (who answers what, when) into labels, archetype by archetype."""
 
 from __future__ import annotations
 
@@ -12,25 +12,29 @@ from annotators.archetypes import AnswerBatch, EarlierAnswers
 from annotators.items import NO_LURE
 from annotators.population import Population
 
+#: The answer type of class codes (the default).
+CLASS_CODE: np.dtype[Any] = np.dtype(np.int64)
+
 
 @dataclass(frozen=True)
 class Crowd:
     """The drawn pool, one entry per worker: member index (into ``population.members``), true
     ``skill``, behaviour ``ability`` (and ``class_ability``, n_workers × K, per true class), fixed
-    ``label``, ring ``group`` and ``preference`` (n_workers × K: answer shares when ignoring items)."""
+    ``target``, ring ``group`` and ``preference`` (n_workers × K: answer shares when ignoring items)."""
 
     member: NDArray[Any]
     skill: NDArray[Any]
     ability: NDArray[Any]
-    label: NDArray[Any]
+    target: NDArray[Any]
     group: NDArray[Any]
     class_ability: NDArray[Any]
     preference: NDArray[Any]
 
 
 @dataclass(frozen=True)
-class Items:
-    """Items to answer, one entry each: task row, worker, gold flag, the worker's item count before it."""
+class Slots:
+    """Assignment slots to answer (a task given to a worker), one entry each: task row, worker, gold
+    flag, and the number of slots the worker had answered before it."""
 
     task: NDArray[Any]
     worker: NDArray[Any]
@@ -65,7 +69,7 @@ def draw_crowd(
     population: Population, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
 ) -> Crowd:
     """Draw the pool: archetype counts by largest remainder, then each archetype's traits."""
-    names = ("member", "skill", "ability", "label", "group", "class_ability", "preference")
+    names = ("member", "skill", "ability", "target", "group", "class_ability", "preference")
     parts: dict[str, list[NDArray[Any]]] = {k: [] for k in names}
     for index, (member, count) in enumerate(zip(population.members, population.worker_counts(), strict=True)):
         traits = member.archetype.draw_workers(int(count), n_classes, class_prior, rng)
@@ -83,7 +87,7 @@ def draw_crowd(
             if traits.preference is not None
             else np.full((count, n_classes), 1.0 / n_classes)
         )
-        parts["label"].append(traits.label)
+        parts["target"].append(traits.target)
         parts["group"].append(
             traits.group if traits.group is not None else np.full(count, -1, dtype=np.int64)
         )
@@ -91,34 +95,36 @@ def draw_crowd(
 
 
 def answer(
-    items: Items,
+    slots: Slots,
     crowd: Crowd,
     population: Population,
     context: TaskContext,
     earlier: EarlierAnswers,
     rng: np.random.Generator,
+    dtype: np.dtype[Any] = CLASS_CODE,
 ) -> tuple[NDArray[Any], EarlierAnswers]:
-    """Labels of ``items``, one batch per archetype. Copiers answer last and see every earlier real
-    answer by a non-copier, this round's included. Returns the labels and the grown earlier answers."""
-    labels = np.empty(len(items.task), dtype=np.int64)
-    member_of_item = crowd.member[items.worker]
+    """Labels of the ``slots`` (of the kind's answer type ``dtype``), one batch per archetype. Copiers
+    answer last and see every earlier real answer by a non-copier, this round's included. Returns the
+    labels and the grown earlier answers."""
+    labels = np.empty(len(slots.task), dtype=dtype)
+    member_of_item = crowd.member[slots.worker]
     copies = np.array([m.archetype.answers_last for m in population.members])
     for last in (False, True):
         if last and copies.any():  # only copiers read earlier answers: no copier, nothing to gather
-            earlier = with_answers(earlier, items, labels, ~copies[member_of_item] & ~items.is_gold)
+            earlier = with_answers(earlier, slots, labels, ~copies[member_of_item] & ~slots.is_gold)
         for index, member in enumerate(population.members):
             mask = member_of_item == index
             if member.archetype.answers_last == last and mask.any():
-                batch = batch_for(items, mask, crowd, context, earlier)
+                batch = batch_for(slots, mask, crowd, context, earlier)
                 labels[mask] = member.archetype.answer(batch, rng)
         if not last and context.lure is not None:
-            _follow_lures(labels, items, member_of_item, population, context, rng)
+            _follow_lures(labels, slots, member_of_item, population, context, rng)
     return labels, earlier
 
 
 def _follow_lures(
     labels: NDArray[Any],
-    items: Items,
+    slots: Slots,
     member_of_item: NDArray[Any],
     population: Population,
     context: TaskContext,
@@ -128,36 +134,36 @@ def _follow_lures(
     ``context.pull`` (in place; copiers answer afterwards and copy what they see)."""
     assert context.lure is not None
     tries = np.array([m.archetype.honest for m in population.members])[member_of_item]
-    lure = context.lure[items.task]
+    lure = context.lure[slots.task]
     pulled = tries & (lure != NO_LURE) & (rng.random(len(labels)) < context.pull)
     labels[pulled] = lure[pulled]
 
 
 def with_answers(
-    earlier: EarlierAnswers, items: Items, labels: NDArray[Any], keep: NDArray[Any]
+    earlier: EarlierAnswers, slots: Slots, labels: NDArray[Any], keep: NDArray[Any]
 ) -> EarlierAnswers:
-    """``earlier`` plus the kept items' answers, sorted by task (stable)."""
-    task = np.concatenate([earlier.task, items.task[keep]])
+    """``earlier`` plus the kept slots' answers, sorted by task (stable)."""
+    task = np.concatenate([earlier.task, slots.task[keep]])
     label = np.concatenate([earlier.label, labels[keep]])
     order = np.argsort(task, kind="stable")
     return EarlierAnswers(task=task[order], label=label[order])
 
 
 def batch_for(
-    items: Items, mask: NDArray[Any], crowd: Crowd, context: TaskContext, earlier: EarlierAnswers
+    slots: Slots, mask: NDArray[Any], crowd: Crowd, context: TaskContext, earlier: EarlierAnswers
 ) -> AnswerBatch:
-    """The AnswerBatch of the items selected by ``mask``."""
-    task, worker = items.task[mask], items.worker[mask]
+    """The AnswerBatch of the slots selected by ``mask``."""
+    task, worker = slots.task[mask], slots.worker[mask]
     truth = context.truth[task]
     return AnswerBatch(
         task=task,
         worker=worker,
         truth=truth,
         ability=crowd.class_ability[worker, truth],
-        label=crowd.label[worker],
+        target=crowd.target[worker],
         group=crowd.group[worker],
-        is_gold=items.is_gold[mask],
-        position=items.position[mask],
+        is_gold=slots.is_gold[mask],
+        position=slots.position[mask],
         difficulty=context.difficulty[task],
         n_classes=context.n_classes,
         n_tasks=len(context.truth),

@@ -21,13 +21,14 @@ from numpy.typing import NDArray
 from annotators.archetypes import EarlierAnswers
 from annotators.items import NO_LURE
 from annotators.population import Population
-from sandbox.datasets import Dataset
+from sandbox.datasets.dataset import Dataset
 from sandbox.randomness import SeedLike, make_rng, substream
 from sandbox.resources import check_memory, check_work
-from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
+from sandbox.simulation.answering import Crowd, Slots, TaskContext, answer, draw_crowd
 from sandbox.simulation.assignment import SEQUENTIAL_TASKS, assign_slots, check_redundancy
 from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
+from sandbox.simulation.rules import CLASS_CODES, AnswerRules
 
 MAX_ROUNDS = 200
 #: The random stream that decides which items are misleading (see ``sandbox.randomness.substream``).
@@ -88,7 +89,7 @@ class Campaign:
     """What a campaign produced.
 
     ``answers``: kept answers ``task, worker, label`` (dataset task ids, worker ids 0..pool-1, class codes).
-    ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``label`` (a
+    ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``target`` (a
     worker's fixed class or promoted item, -1 when none), ``admitted``,
     ``banned``, ``gold_answers``, ``gold_correct``.
     ``cost``: paid answers × cost per label + fixed cost.
@@ -122,12 +123,13 @@ class _Answers:
     task: list[NDArray[Any]]
     worker: list[NDArray[Any]]
     label: list[NDArray[Any]]
+    label_dtype: np.dtype[Any]
 
     def arrays(self) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
         """Every answer so far as three arrays (concatenated once: later calls reuse them)."""
         if not self.task:
             empty = np.empty(0, dtype=np.int64)
-            return empty, empty, empty
+            return empty, empty, np.empty(0, dtype=self.label_dtype)
         for parts in (self.task, self.worker, self.label):
             if len(parts) > 1:
                 parts[:] = [np.concatenate(parts)]
@@ -140,27 +142,45 @@ def run_campaign(
     policy: CampaignPolicy,
     seed: SeedLike,
     difficulty: TaskDifficulty | None = None,
+    rules: AnswerRules = CLASS_CODES,
 ) -> Campaign:
     """Simulate ``population`` labelling ``dataset`` under ``policy``; same seed ⇒ same campaign.
 
-    ``difficulty`` overrides the policy's per-task difficulty (e.g. computed on a larger dataset).
+    ``difficulty`` overrides the policy's per-task difficulty (e.g. computed on a larger dataset);
+    ``rules``: what the task kind says of its answers (gold correctness, agreement; class codes by
+    default).
     """
     check_campaign(dataset.n_tasks, population.pool_size, policy)
     rng = make_rng(seed)
-    prior = dataset.class_prior()
-    crowd = draw_crowd(population, dataset.n_classes, prior, rng)
+    crowd = draw_crowd(population, dataset.n_classes, dataset.class_prior(), rng)
     weights = population.activity_weights(rng)
+    context = _task_context(dataset, population, policy, seed, difficulty, rng)
+    run = _Run(dataset, population, policy, rules, crowd, context, rng)
+    qualification_answers = run.qualify()
+    labels_bought, gold_answers, rounds = run.label_in_rounds(weights)
+    return run.result(qualification_answers, labels_bought, gold_answers, rounds)
+
+
+def _task_context(
+    dataset: Dataset,
+    population: Population,
+    policy: CampaignPolicy,
+    seed: SeedLike,
+    difficulty: TaskDifficulty | None,
+    rng: np.random.Generator,
+) -> TaskContext:
+    """What the answering knows of the tasks: truth, difficulty, lures of misleading items."""
     if difficulty is None:
         difficulty = task_difficulty(
             dataset, policy, rng, population.items, substream(seed, DIFFICULTY_STREAM)
         )
     truth = dataset.truth.to_numpy()
     items = population.items
-    context = TaskContext(
+    return TaskContext(
         truth=truth,
         difficulty=difficulty.difficulty,
         confusion=difficulty.confusion,
-        class_prior=prior,
+        class_prior=dataset.class_prior(),
         campaign_key=int(rng.integers(2**62)),
         lure=(
             items.draw(truth, dataset.n_classes, substream(seed, ITEM_STREAM), difficulty.confusion)
@@ -170,62 +190,140 @@ def run_campaign(
         pull=items.pull,
         task_data=dataset.task_context(),
     )
-    pool = population.pool_size
-    state = _WorkerState(
-        items_done=np.zeros(pool, dtype=np.int64),
-        gold_seen=np.zeros(pool, dtype=np.int64),
-        gold_correct=np.zeros(pool, dtype=np.int64),
-        banned=np.zeros(pool, dtype=bool),
-        admitted=np.ones(pool, dtype=bool),
-    )
-    earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-    gold_rows = dataset.gold_rows()
-    qualification_answers = _qualify(policy, crowd, population, context, state, earlier, gold_rows, rng)
 
-    store = _Answers([], [], [])
-    target = np.full(dataset.n_tasks, policy.redundancy, dtype=np.int64)
-    labels_bought = gold_answers = rounds = 0
-    while rounds < MAX_ROUNDS:
-        task, worker, label = store.arrays()
-        kept_task, kept_label = _kept(state, worker, task, label)
-        have = np.bincount(kept_task, minlength=dataset.n_tasks)
-        need = np.maximum(target - have, 0)
-        if not need.any():
-            grown = _grow_uncertain(policy, target, have, kept_task, kept_label, dataset.n_classes)
-            if not grown.any():
-                break
-            target += grown
-            continue
-        eligible = weights * (state.admitted & ~state.banned)
-        new_task, new_worker = assign_slots(need, eligible, task, worker, rng)
-        if len(new_task) == 0:
-            break  # nobody eligible is left for the tasks that still need answers
-        rounds += 1
-        round_items = _interleave_gold(new_task, new_worker, policy.gold_rate, state, context, gold_rows, rng)
-        labels, earlier = answer(round_items, crowd, population, context, earlier, rng)
-        done = _apply_bans(round_items, labels, context.truth, policy, state)
-        real = done & ~round_items.is_gold
-        labels_bought += int(real.sum())
-        gold_answers += int((done & round_items.is_gold).sum())
-        store.task.append(round_items.task[real])
-        store.worker.append(round_items.worker[real])
-        store.label.append(labels[real])
 
-    task, worker, label = store.arrays()
-    task, worker, label = _kept(state, worker, task, worker, label)
-    answers = pd.DataFrame(  # one block per column, not one copy into a 2-D block
-        {"task": dataset.truth.index.to_numpy()[task], "worker": worker, "label": label}, copy=False
-    )
-    stats = CampaignStats(
-        labels_bought=labels_bought,
-        gold_answers=gold_answers,
-        qualification_answers=qualification_answers,
-        banned_workers=int(state.banned.sum()),
-        not_admitted=int((~state.admitted).sum()),
-        rounds=rounds,
-    )
-    cost = stats.paid_answers * population.cost_per_label + population.fixed_cost
-    return Campaign(answers, worker_table(population, crowd, state), cost, stats, context.lure)
+class _Run:
+    """One campaign in progress: the crowd, the tasks, the workers' quality-control state and the
+    answers kept so far. The loop is :meth:`label_in_rounds`; quality control is its named steps:
+    :meth:`qualify`, gold interleaving, bans on gold (:func:`_apply_bans`) and adaptive redundancy
+    (:meth:`grown`)."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        population: Population,
+        policy: CampaignPolicy,
+        rules: AnswerRules,
+        crowd: Crowd,
+        context: TaskContext,
+        rng: np.random.Generator,
+    ) -> None:
+        self.dataset, self.population, self.policy, self.rules = dataset, population, policy, rules
+        self.crowd, self.context, self.rng = crowd, context, rng
+        pool = population.pool_size
+        self.state = _WorkerState(
+            items_done=np.zeros(pool, dtype=np.int64),
+            gold_seen=np.zeros(pool, dtype=np.int64),
+            gold_correct=np.zeros(pool, dtype=np.int64),
+            banned=np.zeros(pool, dtype=bool),
+            admitted=np.ones(pool, dtype=bool),
+        )
+        self.earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        self.gold_rows = dataset.gold_rows()
+        self.store = _Answers([], [], [], rules.answer_dtype)
+
+    def qualify(self) -> int:
+        """Every worker answers ``policy.qualification`` gold questions; those below the threshold are
+        out. Returns the number of qualification answers (paid)."""
+        policy, context = self.policy, self.context
+        questions = policy.qualification
+        if not questions:
+            return 0
+        pool = len(self.crowd.member)
+        worker = np.repeat(np.arange(pool), questions)
+        slots = Slots(
+            task=gold_tasks(len(worker), context, self.gold_rows, self.rng),
+            worker=worker,
+            is_gold=np.ones(len(worker), dtype=bool),
+            position=np.tile(np.arange(questions), pool),
+        )
+        labels, _ = answer(
+            slots, self.crowd, self.population, context, self.earlier, self.rng, self.rules.answer_dtype
+        )
+        right = self.rules.correct(labels, context.truth[slots.task])
+        correct = np.bincount(worker, weights=right, minlength=pool)
+        self.state.admitted = correct / questions >= policy.qualification_threshold
+        self.state.items_done += questions
+        return len(worker)
+
+    def label_in_rounds(self, weights: NDArray[Any]) -> tuple[int, int, int]:
+        """Rounds until every task has its answers (or nobody eligible is left): assign, answer,
+        ban; then adaptive redundancy. Returns (labels bought, gold answers, rounds)."""
+        state, n_tasks = self.state, self.dataset.n_tasks
+        target = np.full(n_tasks, self.policy.redundancy, dtype=np.int64)
+        labels_bought = gold_answers = rounds = 0
+        while rounds < MAX_ROUNDS:
+            task, worker, label = self.store.arrays()
+            kept_task, kept_label = _kept(state, worker, task, label)
+            have = np.bincount(kept_task, minlength=n_tasks)
+            need = np.maximum(target - have, 0)
+            if not need.any():
+                grown = self.grown(target, have, kept_task, kept_label)
+                if not grown.any():
+                    break
+                target += grown
+                continue
+            eligible = weights * (state.admitted & ~state.banned)
+            new_task, new_worker = assign_slots(need, eligible, task, worker, self.rng)
+            if len(new_task) == 0:
+                break  # nobody eligible is left for the tasks that still need answers
+            rounds += 1
+            bought, gold = self.one_round(new_task, new_worker)
+            labels_bought += bought
+            gold_answers += gold
+        return labels_bought, gold_answers, rounds
+
+    def one_round(self, task: NDArray[Any], worker: NDArray[Any]) -> tuple[int, int]:
+        """Answer the assigned ``(task, worker)`` slots with gold interleaved, apply bans and keep the
+        answers done; returns (labels bought, gold answers)."""
+        slots = _interleave_gold(
+            task, worker, self.policy.gold_rate, self.state, self.context, self.gold_rows, self.rng
+        )
+        labels, self.earlier = answer(
+            slots, self.crowd, self.population, self.context, self.earlier, self.rng, self.rules.answer_dtype
+        )
+        gold = slots.is_gold
+        right = np.zeros(len(slots.task), dtype=bool)
+        right[gold] = self.rules.correct(labels[gold], self.context.truth[slots.task[gold]])
+        done = _apply_bans(slots, right, self.policy, self.state)
+        real = done & ~slots.is_gold
+        self.store.task.append(slots.task[real])
+        self.store.worker.append(slots.worker[real])
+        self.store.label.append(labels[real])
+        return int(real.sum()), int((done & slots.is_gold).sum())
+
+    def grown(
+        self, target: NDArray[Any], have: NDArray[Any], task: NDArray[Any], label: NDArray[Any]
+    ) -> NDArray[Any]:
+        """Adaptive redundancy: one more answer (0/1 per task) where the kind's agreement of its
+        answers is below ``policy.confidence``."""
+        policy = self.policy
+        if not policy.adaptive:
+            return np.zeros_like(target)
+        agreement = self.rules.agreement(task, label, len(target), self.dataset.n_classes)
+        uncertain = (agreement < policy.confidence) & (target < policy.target_max) & (have >= target)
+        return uncertain.astype(np.int64)
+
+    def result(
+        self, qualification_answers: int, labels_bought: int, gold_answers: int, rounds: int
+    ) -> Campaign:
+        """The kept answers (banned workers' dropped), the workers and the bill."""
+        state, population = self.state, self.population
+        task, worker, label = self.store.arrays()
+        task, worker, label = _kept(state, worker, task, worker, label)
+        answers = pd.DataFrame(  # one block per column, not one copy into a 2-D block
+            {"task": self.dataset.truth.index.to_numpy()[task], "worker": worker, "label": label}, copy=False
+        )
+        stats = CampaignStats(
+            labels_bought=labels_bought,
+            gold_answers=gold_answers,
+            qualification_answers=qualification_answers,
+            banned_workers=int(state.banned.sum()),
+            not_admitted=int((~state.admitted).sum()),
+            rounds=rounds,
+        )
+        cost = stats.paid_answers * population.cost_per_label + population.fixed_cost
+        return Campaign(answers, worker_table(population, self.crowd, state), cost, stats, self.context.lure)
 
 
 def _kept(state: _WorkerState, worker: NDArray[Any], *columns: NDArray[Any]) -> tuple[NDArray[Any], ...]:
@@ -237,35 +335,6 @@ def _kept(state: _WorkerState, worker: NDArray[Any], *columns: NDArray[Any]) -> 
     return tuple(column[kept] for column in columns)
 
 
-def _qualify(
-    policy: CampaignPolicy,
-    crowd: Crowd,
-    population: Population,
-    context: TaskContext,
-    state: _WorkerState,
-    earlier: EarlierAnswers,
-    gold_rows: NDArray[Any] | None,
-    rng: np.random.Generator,
-) -> int:
-    """Every worker answers ``policy.qualification`` gold questions; those below the threshold are out."""
-    questions = policy.qualification
-    if not questions:
-        return 0
-    pool = len(crowd.member)
-    worker = np.repeat(np.arange(pool), questions)
-    items = Items(
-        task=gold_tasks(len(worker), context, gold_rows, rng),
-        worker=worker,
-        is_gold=np.ones(len(worker), dtype=bool),
-        position=np.tile(np.arange(questions), pool),
-    )
-    labels, _ = answer(items, crowd, population, context, earlier, rng)
-    correct = np.bincount(worker, weights=labels == context.truth[items.task], minlength=pool)
-    state.admitted = correct / questions >= policy.qualification_threshold
-    state.items_done += questions
-    return len(worker)
-
-
 def _interleave_gold(
     task: NDArray[Any],
     worker: NDArray[Any],
@@ -274,7 +343,7 @@ def _interleave_gold(
     context: TaskContext,
     gold_rows: NDArray[Any] | None,
     rng: np.random.Generator,
-) -> Items:
+) -> Slots:
     """Each worker's new tasks in task order, with Geometric(1 - gold_rate) gold questions before each
     (so gold is ``gold_rate`` of a worker's items on average); positions continue the worker's count."""
     order = _by_worker_then_task(task, worker)
@@ -282,7 +351,7 @@ def _interleave_gold(
     if not gold_rate:  # the k-th item of a worker's run is at items_done + k: index - run start + items_done
         sizes = np.bincount(worker, minlength=len(state.items_done))
         position = np.arange(len(task)) - (np.cumsum(sizes) - sizes - state.items_done)[worker]
-        return Items(task=task, worker=worker, is_gold=np.zeros(len(task), dtype=bool), position=position)
+        return Slots(task=task, worker=worker, is_gold=np.zeros(len(task), dtype=bool), position=position)
     gold_before = rng.negative_binomial(1, 1.0 - gold_rate, size=len(task))
     steps = gold_before + 1
     within = _cumsum_within(worker, steps)
@@ -291,7 +360,7 @@ def _interleave_gold(
     gold_worker = np.repeat(worker, gold_before)
     offset = np.arange(n_gold) - np.repeat(np.cumsum(gold_before) - gold_before, gold_before)
     gold_position = np.repeat(real_position - gold_before, gold_before) + offset
-    return Items(
+    return Slots(
         task=np.concatenate([task, gold_tasks(n_gold, context, gold_rows, rng)]),
         worker=np.concatenate([worker, gold_worker]),
         is_gold=np.concatenate([np.zeros(len(task), dtype=bool), np.ones(n_gold, dtype=bool)]),
@@ -336,47 +405,31 @@ def _cumsum_within(groups: NDArray[Any], values: NDArray[Any]) -> NDArray[Any]:
 
 
 def _apply_bans(
-    items: Items, labels: NDArray[Any], truth: NDArray[Any], policy: CampaignPolicy, state: _WorkerState
+    slots: Slots, right: NDArray[Any], policy: CampaignPolicy, state: _WorkerState
 ) -> NDArray[Any]:
-    """Update gold tallies, ban workers whose running gold accuracy drops below the threshold, and
-    return which items were actually done (everything up to and including the banning gold answer)."""
-    done = np.ones(len(items.task), dtype=bool)
-    gold = np.flatnonzero(items.is_gold)
+    """Update gold tallies (``right``: per item, whether it is a correct gold answer), ban workers
+    whose running gold accuracy drops below the threshold, and return which slots were actually done
+    (everything up to and including the banning gold answer)."""
+    done = np.ones(len(slots.task), dtype=bool)
+    gold = np.flatnonzero(slots.is_gold)
     if len(gold):
-        order = gold[np.lexsort((items.position[gold], items.worker[gold]))]
-        worker = items.worker[order]
-        correct = (labels[order] == truth[items.task[order]]).astype(np.int64)
+        order = gold[np.lexsort((slots.position[gold], slots.worker[gold]))]
+        worker = slots.worker[order]
+        correct = right[order].astype(np.int64)
         seen = state.gold_seen[worker] + _cumsum_within(worker, np.ones_like(correct))
         right = state.gold_correct[worker] + _cumsum_within(worker, correct)
         failing = (seen >= policy.min_gold) & (right < policy.ban_threshold * seen)
         if policy.ban_threshold > 0 and failing.any():
             ban_position = np.full(len(state.banned), np.iinfo(np.int64).max)
-            np.minimum.at(ban_position, worker[failing], items.position[order][failing])
-            done = items.position <= ban_position[items.worker]
+            np.minimum.at(ban_position, worker[failing], slots.position[order][failing])
+            done = slots.position <= ban_position[slots.worker]
             state.banned[worker[failing]] = True
         counted = done[order]
         np.add.at(state.gold_seen, worker[counted], 1)
         np.add.at(state.gold_correct, worker[counted], correct[counted])
-    if len(items.task):
-        np.maximum.at(state.items_done, items.worker[done], items.position[done] + 1)
+    if len(slots.task):
+        np.maximum.at(state.items_done, slots.worker[done], slots.position[done] + 1)
     return done
-
-
-def _grow_uncertain(
-    policy: CampaignPolicy,
-    target: NDArray[Any],
-    have: NDArray[Any],
-    task: NDArray[Any],
-    label: NDArray[Any],
-    n_classes: int,
-) -> NDArray[Any]:
-    """One more answer (0/1 per task) where the majority share is below ``policy.confidence``."""
-    if not policy.adaptive:
-        return np.zeros_like(target)
-    votes = np.bincount(task * n_classes + label, minlength=len(target) * n_classes).reshape(-1, n_classes)
-    share = votes.max(axis=1) / np.maximum(votes.sum(axis=1), 1)
-    uncertain = (share < policy.confidence) & (target < policy.target_max) & (have >= target)
-    return uncertain.astype(np.int64)
 
 
 def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> pd.DataFrame:
@@ -388,7 +441,7 @@ def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> p
             "archetype": archetypes[crowd.member],
             "honest": honest[crowd.member],
             "skill": crowd.skill,
-            "label": crowd.label,
+            "target": crowd.target,
             "admitted": state.admitted,
             "banned": state.banned,
             "gold_answers": state.gold_seen,

@@ -28,7 +28,7 @@ from sklearn.preprocessing import StandardScaler
 
 from annotators.items import ItemStructure
 from foundation.errors import SandboxError
-from sandbox.datasets import Dataset
+from sandbox.datasets.dataset import Dataset
 from sandbox.resources import one_blas_thread
 from sandbox.simulation.policy import CampaignPolicy
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from annotators.population import Population
-from sandbox.datasets import Dataset
+from sandbox.datasets.dataset import Dataset
 from sandbox.randomness import SeedLike
 from sandbox.simulation.campaign import run_campaign
 from sandbox.simulation.policy import CampaignPolicy

@@ -1,7 +1,7 @@
 """Replaying a crowd: a population answers a given (task, worker) structure, e.g. a real export's.
 
 Each worker id of the structure is one simulated worker: a known worker keeps the archetype and
-traits fitted to them (a digital twin), any other is drawn from the population. Items get the
+traits fitted to them (a digital twin), any other is drawn from the population. Slots get the
 population's item structure (how hard each is, which mislead and where they pull) from the seed,
 never from the real answers. The answering is the campaign's (:func:`sandbox.simulation.answering.answer`), so
 a replica behaves exactly like a simulated campaign on the same items.
@@ -20,7 +20,7 @@ from annotators.archetypes import EarlierAnswers
 from annotators.population import Population
 from foundation.errors import SandboxError
 from sandbox.randomness import SeedLike, make_rng, substream
-from sandbox.simulation.answering import Crowd, Items, TaskContext, answer, draw_crowd
+from sandbox.simulation.answering import Crowd, Slots, TaskContext, answer, draw_crowd
 from sandbox.simulation.campaign import DIFFICULTY_STREAM, ITEM_STREAM
 
 
@@ -76,7 +76,7 @@ def replay(
     task_rows = tasks.get_indexer(pd.Index(structure["task"]))
     worker_rows = workers.get_indexer(pd.Index(structure["worker"]))
     positions = pd.Series(worker_rows).groupby(worker_rows).cumcount().to_numpy()
-    questions = Items(
+    questions = Slots(
         task=task_rows.astype(np.int64),
         worker=worker_rows.astype(np.int64),
         is_gold=np.zeros(len(structure), dtype=bool),
@@ -100,7 +100,7 @@ def _crowd(
     """One simulated worker per id: fitted traits for known ones, population draws for the others."""
     drawn = draw_crowd(population, n_classes, prior, rng)
     pick = rng.integers(0, len(drawn.member), size=len(workers))
-    names = ("member", "skill", "ability", "label", "group", "class_ability", "preference")
+    names = ("member", "skill", "ability", "target", "group", "class_ability", "preference")
     crowd = {name: getattr(drawn, name)[pick].copy() for name in names}
     member_of = {m.archetype.name: i for i, m in enumerate(population.members)}
     for row, worker in enumerate(workers):
@@ -114,7 +114,7 @@ def _crowd(
         crowd["member"][row] = member_of[fitted.archetype]
         crowd["skill"][row] = crowd["ability"][row] = fitted.skill
         crowd["class_ability"][row] = fitted.class_skill if fitted.class_skill is not None else fitted.skill
-        crowd["label"][row] = fitted.label
+        crowd["target"][row] = fitted.label
         crowd["group"][row] = -1
         if fitted.preference is not None:
             crowd["preference"][row] = fitted.preference

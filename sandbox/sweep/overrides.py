@@ -104,9 +104,9 @@ def set_path(
 ) -> None:
     """Set dotted ``path`` of ``tree`` to ``value`` in place.
 
-    Every key along the path must already exist, except inside a table whose dotted path is in
-    ``open_tables`` (there, missing tables and keys are created). A number may not be replaced by
-    a non-number. Raises SandboxError naming the key and the allowed ones.
+    Every key along the path must already exist, except an open table itself and anything inside
+    it (a table whose dotted path is in ``open_tables``: there, missing tables and keys are created). A number
+    may not be replaced by a non-number. Raises SandboxError naming the key and the allowed ones.
     """
     parts = path.split(".")
     node: dict[str, Any] = tree
@@ -114,7 +114,8 @@ def set_path(
         here = ".".join(parts[:depth])
         is_open = any(here == table or here.startswith(table + ".") for table in open_tables)
         last = depth == len(parts) - 1
-        if part not in node and not is_open:
+        opens = ".".join(parts[: depth + 1]) in open_tables
+        if part not in node and not is_open and not opens:
             allowed = ", ".join(sorted(node)) or "(none)"
             where = f": no {part!r} in {here!r}" if here else ""
             raise SandboxError(f"unknown key {path!r}{where}; allowed: {allowed}")

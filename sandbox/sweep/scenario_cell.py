@@ -6,9 +6,10 @@ Scenario dict::
     population = "volunteers"          # preset name, TOML path, or a population table
     aggregators = ["mv", "wawa", "ds"]
     engine = "fast"                    # or "crowdkit"; sweepable like any key
-    kind = "classification"            # or "pairwise": dataset, population and aggregators left at
-                                       # their defaults become that kind's (synthetic-pairs,
-                                       # pairwise_volunteers, bt/noisy_bt/win_rate/elo)
+    kind = "classification"            # a task kind: dataset, population and aggregators left at
+                                       # the default kind's defaults become that kind's
+    [aggregator_params.ds]             # hyperparameters of an aggregator (optional)
+    n_iter = 50
     [policy]                           # CampaignPolicy fields (redundancy, gold_rate, ...)
     redundancy = 5
 
@@ -34,45 +35,39 @@ from sandbox.sweep.cells import CellKind
 if TYPE_CHECKING:
     from annotators.population import Population
     from sandbox.aggregation.registry import Engine
-    from sandbox.datasets import Dataset
+    from sandbox.datasets.dataset import Dataset
     from sandbox.metrics.outcome import Outcome
     from sandbox.simulation.policy import CampaignPolicy
 
-SCENARIO_KEYS = ("dataset", "population", "aggregators", "engine", "policy", "kind")
-#: What ``dataset``, ``population`` and ``aggregators`` default to, per task kind.
-KIND_DEFAULTS: dict[str, dict[str, Any]] = {
-    "classification": {
-        "dataset": "snow_rte",
-        "population": "volunteers",
-        "aggregators": ["mv", "wawa", "ds"],
-    },
-    "pairwise": {
-        "dataset": "synthetic-pairs",
-        "population": "pairwise_volunteers",
-        "aggregators": ["bt", "noisy_bt", "win_rate", "elo"],
-    },
-}
+SCENARIO_KEYS = ("dataset", "population", "aggregators", "aggregator_params", "engine", "policy", "kind")
 SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds", "extra")
 
 
 def default_scenario() -> dict[str, Any]:
-    """The default scenario: the CLI's defaults (policy defaults without the unset ``None`` ones)."""
+    """The default scenario: the CLI's defaults (policy defaults without the unset ``None`` ones),
+    on the default task kind's dataset, population and aggregators."""
+    from sandbox.kinds.base import default_kind
     from sandbox.simulation.policy import CampaignPolicy
 
+    kind = default_kind()
     policy = {key: value for key, value in CampaignPolicy().to_dict().items() if value is not None}
-    return {**KIND_DEFAULTS["classification"], "engine": "fast", "policy": policy, "kind": "classification"}
+    return {**kind.sweep_defaults.as_dict(), "engine": "fast", "policy": policy, "kind": kind.name}
 
 
 def with_kind_defaults(scenario: dict[str, Any]) -> dict[str, Any]:
-    """``scenario`` with its dataset, population and aggregators, where still at the classification
+    """``scenario`` with its dataset, population and aggregators, where still at the default kind's
     defaults, replaced by the defaults of its ``kind``; SandboxError for an unknown kind."""
-    kind = scenario.get("kind", "classification")
-    if kind not in KIND_DEFAULTS:
-        raise SandboxError(f"unknown kind {kind!r}; allowed: {', '.join(KIND_DEFAULTS)}")
+    from sandbox.kinds.base import default_kind, task_kind
+
+    default = default_kind()
+    name = scenario.get("kind", default.name)
+    if not isinstance(name, str):
+        raise SandboxError(f"kind must be a kind's name, got {name!r}")
+    kind = task_kind(name)
     resolved = dict(scenario)
-    for key, value in KIND_DEFAULTS["classification"].items():
+    for key, value in default.sweep_defaults.as_dict().items():
         if resolved.get(key) == value:
-            resolved[key] = KIND_DEFAULTS[kind][key]
+            resolved[key] = kind.sweep_defaults.as_dict()[key]
     return resolved
 
 
@@ -103,14 +98,43 @@ def _policy(scenario: dict[str, Any]) -> CampaignPolicy:
 
 
 def _aggregators(scenario: dict[str, Any]) -> list[str]:
-    from sandbox.aggregation.registry import parse_aggregators
+    """The scenario's aggregators, checked by its kind (with the kind's defaults filled in)."""
+    from sandbox.aggregation.registry import split_names
+    from sandbox.kinds.base import task_kind
 
     names = scenario["aggregators"]
+    kind = task_kind(str(scenario.get("kind") or _default_kind_name()))
     if isinstance(names, str):
-        return parse_aggregators(names)
+        return kind.methods(split_names(names))
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise SandboxError(f"aggregators must be a list of names, got {names!r}")
-    return parse_aggregators(",".join(names))
+    return kind.methods([n.strip() for n in names if n.strip()])
+
+
+def _default_kind_name() -> str:
+    from sandbox.kinds.base import default_kind
+
+    return default_kind().name
+
+
+def _aggregator_params(scenario: dict[str, Any], names: list[str]) -> dict[str, dict[str, Any]]:
+    """The scenario's ``aggregator_params`` (a table per aggregator), validated."""
+    from sandbox.aggregation.registry import aggregator_spec
+
+    table = scenario.get("aggregator_params", {})
+    if not isinstance(table, dict):
+        raise SandboxError(f"aggregator_params must be a table of tables, got {table!r}")
+    params: dict[str, dict[str, Any]] = {}
+    for name, values in table.items():
+        if name not in names:
+            raise SandboxError(
+                f"aggregator_params.{name}: {name!r} is not one of the scenario's aggregators "
+                f"({', '.join(names)})"
+            )
+        if not isinstance(values, dict):
+            raise SandboxError(f"aggregator_params.{name} must be a table of hyperparameters, got {values!r}")
+        params[name] = aggregator_spec(name).check_params(values, f"aggregator_params.{name}")
+    return params
 
 
 def _engine(scenario: dict[str, Any]) -> Engine:
@@ -125,13 +149,15 @@ def run_scenario_cell(scenario: dict[str, Any], seed: int) -> list[dict[str, Any
     from sandbox.experiment.experiment import Experiment
 
     scenario = with_kind_defaults(scenario)
+    aggregators = _aggregators(scenario)
     experiment = Experiment(
         dataset=_dataset(str(scenario["dataset"])),
         population=_population(scenario["population"]),
         policy=_policy(scenario),
-        aggregators=tuple(_aggregators(scenario)),
+        aggregators=tuple(aggregators),
         engine=_engine(scenario),
         seed=seed,
+        aggregator_params=_aggregator_params(scenario, aggregators),
     )
     return _rows(experiment.run(isolate_errors=True), experiment.aggregators)
 
@@ -164,7 +190,7 @@ class ScenarioCell(CellKind):
     def __init__(self) -> None:
         super().__init__(
             run_scenario_cell,
-            open_tables=frozenset({"population", "policy"}),
+            open_tables=frozenset({"population", "policy", "aggregator_params"}),
             preload=("sandbox.experiment.experiment", "sandbox.datasets", "annotators.population"),
             summary=("accuracy", "cost", "cost_per_correct_label", "skill_correlation"),
         )
@@ -197,7 +223,7 @@ class ScenarioCell(CellKind):
         from sandbox.simulation.campaign import check_campaign
 
         policy = _policy(scenario)
-        _aggregators(scenario)
+        _aggregator_params(scenario, _aggregators(scenario))
         _engine(scenario)
         population = _population(scenario["population"])
         dataset = _dataset(str(scenario["dataset"]))

@@ -9,6 +9,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from sandbox.datasets.dataset import Dataset, truth_series
+from sandbox.kinds.classification.dataset import ClassificationDataset
 from sandbox.simulation.campaign import run_campaign
 from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import balanced_binary, make_population
@@ -65,7 +66,7 @@ def test_random_ring_shares_a_random_answer() -> None:
 
 def test_majority_guesser_always_gives_the_most_common_class() -> None:
     truth = np.r_[np.zeros(700, dtype=int), np.ones(300, dtype=int)]
-    dataset = Dataset("skewed", "test", truth_series(range(1000), truth), (0, 1))
+    dataset = ClassificationDataset("skewed", "test", truth_series(range(1000), truth), (0, 1))
     population = make_population({"majority_guesser": {"share": 1.0}}, pool_size=10)
     answers = run_campaign(
         dataset, population, CampaignPolicy(redundancy=3, difficulty="none"), seed=0

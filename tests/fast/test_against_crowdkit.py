@@ -15,8 +15,10 @@ import pytest
 from crowdkit import aggregation as ck
 
 from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
-from sandbox.aggregation.registry import FAST_METHODS, fast_class
+from sandbox.aggregation.registry import fast_class, fast_methods
 from tests.fast._crowds import DATASET_NAMES, accuracy, load_answers, load_gold, spammer_crowd
+
+FAST_METHODS = fast_methods("classification")
 
 # crowd-kit runs only where it is affordable in CI (seconds measured on the project's 2-core box).
 SLOW = {

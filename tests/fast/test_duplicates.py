@@ -14,9 +14,11 @@ import pytest
 from crowdkit import aggregation as ck
 
 from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
-from sandbox.aggregation.registry import FAST_METHODS, fast_class
+from sandbox.aggregation.registry import fast_class, fast_methods
 from tests.fast._crowds import spammer_crowd
 from tests.fast.test_against_crowdkit import BINARY_ONLY, compare
+
+FAST_METHODS = fast_methods("classification")
 
 
 def _with_repeats(seed: int, n_labels: int) -> tuple[pd.DataFrame, pd.Series]:

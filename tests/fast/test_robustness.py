@@ -11,9 +11,11 @@ import pytest
 
 from foundation.errors import SandboxError
 from sandbox.aggregation.fast.classification.base import FastAggregator
-from sandbox.aggregation.registry import FAST_METHODS, fast_class
+from sandbox.aggregation.registry import fast_class, fast_methods
 from sandbox.randomness import make_rng
 from tests.fast._crowds import load_answers
+
+FAST_METHODS = fast_methods("classification")
 
 METHODS = list(FAST_METHODS)
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from foundation.errors import SandboxError, describe_error
-from sandbox.io.importers import load_answers
+from sandbox.kinds.classification.readers import load_answers
 
 
 def peak_bytes() -> int:

@@ -16,10 +16,11 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from foundation.errors import SandboxError, printable
-from sandbox.io.answers import read_gold
 from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_POLICIES
-from sandbox.io.importers import ImportedAnswers, load_answers
-from sandbox.io.importers.pairwise import load_pairwise_answers
+from sandbox.io.importers.base import ImportedAnswers
+from sandbox.kinds.classification.answers import read_gold
+from sandbox.kinds.classification.readers import load_answers
+from sandbox.kinds.pairwise.readers import load_pairwise_answers
 from tests.fuzz.strategies import CELLS, examples, export_file, pairwise_export_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "importers" / "fixtures"

@@ -12,7 +12,8 @@ import pytest
 
 from foundation.errors import SandboxError
 from sandbox.io.files.json_stream import MAX_DEPTH, iter_items, loads
-from sandbox.io.importers import detect_format, load_answers
+from sandbox.io.importers.detect import detect_format
+from sandbox.kinds.classification.readers import load_answers
 
 
 def choice(label: Any = "a", worker: Any = 1) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.cli.main import main
-from sandbox.io.importers import load_answers
+from sandbox.kinds.classification.readers import load_answers
 
 LABELS = ["pos", "neg", "neutral"]
 

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from foundation.errors import SandboxError
-from sandbox.io.answers import align_gold
-from sandbox.io.importers import detect_format, load_answers
+from sandbox.io.importers.detect import detect_format
+from sandbox.kinds.classification.answers import align_gold
+from sandbox.kinds.classification.readers import load_answers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -14,8 +14,6 @@ from crowdkit.aggregation import DawidSkene, MajorityVote
 from annotators.population import Population
 from foundation.errors import SandboxError
 from sandbox.datasets import load_dataset
-from sandbox.io.consensus_output import consensus_table, labelstudio_predictions
-from sandbox.io.importers import load_answers
 from sandbox.io.labelstudio.client import (
     TASK_FIELD,
     PushResult,
@@ -24,6 +22,8 @@ from sandbox.io.labelstudio.client import (
     push,
     push_predictions,
 )
+from sandbox.kinds.classification.consensus import consensus_table, labelstudio_predictions
+from sandbox.kinds.classification.readers import load_answers
 from sandbox.simulation.readable_answers import simulated_answers
 from tests.labelstudio.conftest import LabelStudioServer
 from tests.test_cli_exports import main as cli_main
@@ -101,7 +101,7 @@ def test_pulled_export_gives_the_local_consensus(
     pulled = imported.answers
     if export_type != "JSON":
         # flat exports cannot mark ground truth: the gold annotations come back as answers of
-        # the user who pushed them (documented in sandbox.io.importers.labelstudio_flat)
+        # the user who pushed them (documented in sandbox.kinds.classification.readers.labelstudio_flat)
         is_gold = pulled["worker"] == str(result.gold_user)
         assert is_gold.sum() == len(gold)
         pulled = pulled[~is_gold]

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
 from sandbox.experiment.partitioned import evaluate_partitioned
+from sandbox.kinds.base import default_kind
+from sandbox.kinds.classification.aggregation import aggregate
 from tests.conftest import REPO
 from tests.out_of_core._partitions import assert_same_result, split_evenly
 from tests.out_of_core.test_engine import synthetic
@@ -45,7 +46,9 @@ def test_dask_reductions_match_in_memory(tmp_path: Path, scheduler: str, method:
     answers = load_dataset("zheng_dog").answers
     assert answers is not None
     split_evenly(answers, tmp_path, parts=4)
-    result = evaluate_partitioned(str(tmp_path), None, [method], scheduler=scheduler, batch_rows=1000)
+    result = evaluate_partitioned(
+        default_kind(), str(tmp_path), None, [method], scheduler=scheduler, batch_rows=1000
+    )
     assert result.partitions == 4 and result.passes[method] >= 1
     assert_same_result(result.outcome.aggregations[method], aggregate(method, answers, engine="fast"))
 
@@ -53,8 +56,10 @@ def test_dask_reductions_match_in_memory(tmp_path: Path, scheduler: str, method:
 def test_dask_string_ids_match_out_of_core_and_in_memory(tmp_path: Path, scheduler: str) -> None:
     answers = synthetic(400, 30, ("neg", "neu", "pos"), seed=7)
     split_evenly(answers, tmp_path, parts=3)
-    remote = evaluate_partitioned(str(tmp_path / "*.parquet"), None, ["ds"], scheduler=scheduler)
-    local = evaluate_partitioned(str(tmp_path / "*.parquet"), None, ["ds"])
+    remote = evaluate_partitioned(
+        default_kind(), str(tmp_path / "*.parquet"), None, ["ds"], scheduler=scheduler
+    )
+    local = evaluate_partitioned(default_kind(), str(tmp_path / "*.parquet"), None, ["ds"])
     memory = aggregate("ds", answers, engine="fast")
     assert_same_result(remote.outcome.aggregations["ds"], memory)
     assert_same_result(local.outcome.aggregations["ds"], memory)

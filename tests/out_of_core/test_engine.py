@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.aggregation.aggregate import Aggregation, aggregate
+from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.out_of_core import Sizes, StreamedReductions, aggregate_streamed
 from sandbox.datasets import load_dataset
-from sandbox.io.answers import validate_answers
 from sandbox.io.partitioned.reader import build_dictionaries, coded_batches, discover
+from sandbox.kinds.classification.aggregation import aggregate
+from sandbox.kinds.classification.answers import validate_answers
 from tests.out_of_core._partitions import assert_same_result, split_evenly, write_partitions
 
 

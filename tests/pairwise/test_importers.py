@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from foundation.errors import SandboxError
 from sandbox.datasets import load_dataset
-from sandbox.io.importers.pairwise import detect_kind, load_pairwise_answers
+from sandbox.kinds.pairwise.readers import is_pairwise_export, load_pairwise_answers
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -32,7 +32,7 @@ def rows(answers: pd.DataFrame) -> list[tuple[object, ...]]:
 
 def test_long_table_with_ties(tmp_path: Path) -> None:
     path = write(tmp_path / "long.csv", "worker,left,right,label\nw1,a,b,a\nw2,a,b,b\nw3,b,c,tie\nw1,c,a,a\n")
-    assert detect_kind(path) == "pairwise"
+    assert is_pairwise_export(path)
     imported = load_pairwise_answers(path)
     assert rows(imported.answers) == [
         ("w1", "a", "b", "left"),
@@ -97,7 +97,7 @@ def test_labelstudio_json_pairwise(tmp_path: Path) -> None:
         ),
     ]
     path = write(tmp_path / "export.json", json.dumps(tasks))
-    assert detect_kind(path) == "pairwise"
+    assert is_pairwise_export(path)
     imported = load_pairwise_answers(path)
     assert rows(imported.answers) == [
         ("7", "answer 1a", "answer 1b", "left"),
@@ -142,13 +142,13 @@ def test_labelstudio_json_min_and_csv(tmp_path: Path) -> None:
         },
     ]
     json_min = write(tmp_path / "min.json", json.dumps(records))
-    assert detect_kind(json_min) == "pairwise"
+    assert is_pairwise_export(json_min)
     expected = [("3", "x", "y", "left"), ("4", "x", "y", "right"), ("3", "y", "z", "right")]
     assert rows(load_pairwise_answers(json_min).answers) == expected
     frame = pd.DataFrame(records).assign(pw=[json.dumps(r["pw"]) for r in records])
     csv = tmp_path / "export.csv"
     frame.to_csv(csv, index=False)
-    assert detect_kind(csv) == "pairwise"
+    assert is_pairwise_export(csv)
     assert rows(load_pairwise_answers(csv).answers) == expected
 
 
@@ -163,8 +163,8 @@ MTURK = (
 
 def test_mturk_pairwise_with_ties_groups_and_rejections(tmp_path: Path) -> None:
     path = write(tmp_path / "batch.csv", MTURK)
-    assert detect_kind(path) == "classification"  # an MTurk batch is pairwise when items are named
-    assert detect_kind(path, pairwise_flags=True) == "pairwise"
+    assert not is_pairwise_export(path)  # an MTurk batch is pairwise when items are named
+    assert is_pairwise_export(path, pairwise_flags=True)
     imported = load_pairwise_answers(path, left_field="doc_a", right_field="doc_b", group_field="query")
     assert rows(imported.answers) == [
         ("W1", "q1/d1", "q1/d2", "left"),

@@ -11,8 +11,9 @@ import pytest
 from scipy.special import expit, logit
 
 from annotators.population import Population
-from sandbox.datasets import PairwiseDataset, load_dataset
+from sandbox.datasets import load_dataset
 from sandbox.experiment.experiment import Experiment
+from sandbox.kinds.pairwise.dataset import PairwiseDataset
 from sandbox.simulation.campaign import run_campaign
 from sandbox.simulation.policy import CampaignPolicy
 

@@ -8,9 +8,9 @@ import pytest
 
 from foundation.errors import SandboxError
 from sandbox.aggregation import crowdkit_adapter
-from sandbox.aggregation.aggregate import aggregate
 from sandbox.aggregation.registry import AGGREGATORS, aggregator_names
 from sandbox.datasets import load_dataset
+from sandbox.kinds.classification.aggregation import aggregate
 from sandbox.metrics.labels import accuracy
 from tests.conftest import answers_frame
 

@@ -7,21 +7,21 @@ import pytest
 from crowdkit import aggregation as ck
 
 from foundation.errors import SandboxError
-from sandbox.aggregation.aggregate import aggregate
 from sandbox.aggregation.registry import (
-    FAST_METHODS,
     aggregator_names,
     engine_used,
     fast_class,
+    fast_methods,
     make_aggregator,
 )
 from sandbox.datasets import load_dataset
+from sandbox.kinds.classification.aggregation import aggregate
 
 
 @pytest.mark.parametrize("name", aggregator_names("classification"))
 def test_make_aggregator_picks_the_engine(name: str) -> None:
     fast = make_aggregator(name)
-    if name in FAST_METHODS:
+    if name in fast_methods("classification"):
         assert isinstance(fast, fast_class(name))
     else:
         assert type(fast).__module__.startswith("crowdkit")

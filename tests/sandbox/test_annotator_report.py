@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from foundation.errors import SandboxError
-from sandbox.fitting.annotator_report import annotator_report
+from sandbox.kinds.classification.report import annotator_report
 from sandbox.randomness import make_rng
 
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"

@@ -9,8 +9,8 @@ import pytest
 
 from annotators.population import load_population
 from foundation.errors import SandboxError
-from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
+from sandbox.kinds.classification.aggregation import aggregate
 from sandbox.metrics.labels import accuracy
 from sandbox.metrics.workers import ban_precision_recall
 from sandbox.simulation.campaign import run_campaign

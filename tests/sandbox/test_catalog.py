@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from foundation.errors import SandboxError
-from sandbox.datasets import bundled
+from sandbox.kinds.classification.datasets import bundled
 
 
 def test_every_bundled_dataset_has_a_description() -> None:

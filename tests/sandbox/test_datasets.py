@@ -13,7 +13,7 @@ from sklearn.datasets import make_classification
 
 from foundation.errors import SandboxError
 from sandbox.datasets import dataset_names, list_datasets, load_dataset
-from sandbox.datasets.toy import class_proportions, classification_features
+from sandbox.kinds.classification.datasets.toy import class_proportions, classification_features
 from tests.conftest import SHARED_CROWD
 
 # From the shared README: tasks, workers, answers, classes.

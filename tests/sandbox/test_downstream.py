@@ -10,7 +10,7 @@ import pytest
 from annotators.population import load_population
 from sandbox.datasets import load_dataset
 from sandbox.experiment.experiment import Experiment
-from sandbox.metrics import downstream
+from sandbox.kinds.classification import downstream
 from sandbox.simulation.difficulty import model_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import make_population

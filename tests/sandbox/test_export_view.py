@@ -10,7 +10,12 @@ import pandas as pd
 import pytest
 
 from foundation.errors import SandboxError
-from sandbox.reporting.export_view import analyse, consensus_accuracy, predictions_json, read_upload
+from sandbox.kinds.classification.export_view import (
+    analyse,
+    consensus_accuracy,
+    predictions_json,
+    read_upload,
+)
 from tests.conftest import answers_frame
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from foundation.errors import SandboxError
-from sandbox.fitting.fit_population import fit_population, fitted_population, known_workers, zipf_exponent
-from sandbox.fitting.validation import validate
+from sandbox.fitting.population import zipf_exponent
+from sandbox.kinds.classification.fit import fit_population, fitted_population, known_workers
+from sandbox.kinds.classification.validation import validate
 from sandbox.simulation.replay import replay
 
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"

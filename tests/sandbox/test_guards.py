@@ -13,9 +13,9 @@ import pytest
 
 from foundation.errors import SandboxError
 from sandbox.aggregation import crowdkit_adapter
-from sandbox.aggregation.aggregate import aggregate
 from sandbox.cli.main import main
-from sandbox.datasets.toy import make_synthetic, parse_synthetic
+from sandbox.kinds.classification.aggregation import aggregate
+from sandbox.kinds.classification.datasets.toy import make_synthetic, parse_synthetic
 from sandbox.resources import memory_budget, parse_size
 from sandbox.simulation.campaign import check_campaign
 from sandbox.simulation.policy import CampaignPolicy

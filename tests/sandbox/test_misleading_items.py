@@ -12,7 +12,7 @@ import pytest
 from annotators.items import ItemStructure
 from annotators.population import Population, load_population
 from sandbox.experiment.experiment import Experiment
-from sandbox.fitting.fit_population import fit_population, fitted_population
+from sandbox.kinds.classification.fit import fit_population, fitted_population
 from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import balanced_binary, make_population, simulate
 
@@ -74,7 +74,7 @@ def test_a_large_crowd_is_fitted_on_a_sample_of_its_items_and_all_of_its_workers
 ) -> None:
     """Above the EM cap, shares, lures and pull come from a sampled EM (here a quarter of the
     answers) and still recover the planted values; every worker and every item is still fitted."""
-    from sandbox.fitting import item_model
+    from sandbox.kinds.classification import item_model
 
     planted = ItemStructure(misleading_share=(0.06, 0.18), pull=0.75)
     population = _honest(0.85, 80, planted)

@@ -11,8 +11,8 @@ from scipy.stats import binom
 
 from annotators.population import load_population
 from foundation.errors import SandboxError
-from sandbox.aggregation.aggregate import aggregate
 from sandbox.datasets import load_dataset
+from sandbox.kinds.classification.aggregation import aggregate
 from sandbox.metrics.labels import accuracy
 from tests.conftest import balanced_binary, make_population, simulate
 

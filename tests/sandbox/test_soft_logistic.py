@@ -15,8 +15,8 @@ from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from sandbox.metrics.soft_logistic import FloatArray as Array
-from sandbox.metrics.soft_logistic import SoftLogisticRegression
+from sandbox.kinds.classification.soft_logistic import FloatArray as Array
+from sandbox.kinds.classification.soft_logistic import SoftLogisticRegression
 
 
 def reference(features: Array, soft: Array) -> LogisticRegression:

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from annotators.population import Population, load_population
-from sandbox.aggregation.aggregate import aggregate
 from sandbox.aggregation.registry import ENGINES
 from sandbox.aggregation.skills import confusion_skills
 from sandbox.datasets import load_dataset
 from sandbox.experiment.experiment import Experiment
-from sandbox.fitting.annotator_report import build_report
+from sandbox.kinds.classification.aggregation import aggregate
+from sandbox.kinds.classification.report import build_report
 from sandbox.simulation.policy import CampaignPolicy
 from tests.conftest import balanced_binary, make_population
 

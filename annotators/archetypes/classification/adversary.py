@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 from annotators.parameters import ArchetypeParameters, SkillLike, toml_default
 from annotators.sampling import correct_or_mistake, uniform_other_class
 
@@ -33,7 +33,7 @@ class Adversary(Archetype):
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
         malice = self.distribution("malice").draw(n_workers, rng)
-        return WorkerTraits(skill=1.0 - malice, label=no_label(n_workers))
+        return WorkerTraits(skill=1.0 - malice, target=no_target(n_workers))
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         wrong = uniform_other_class(batch.truth, batch.n_classes, rng)

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 from annotators.parameters import ArchetypeParameters, ClassIndex
 from foundation.errors import SandboxError
 
@@ -54,7 +54,7 @@ class ColludingRing(Archetype):
         if skill is None:
             skill = float(class_prior[label])
         group = np.arange(n_workers, dtype=np.int64) % self.params["rings"]
-        return WorkerTraits(skill=np.full(n_workers, skill), label=no_label(n_workers), group=group)
+        return WorkerTraits(skill=np.full(n_workers, skill), target=no_target(n_workers), group=group)
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         shared = self.shared_answers(batch)

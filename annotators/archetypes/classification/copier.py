@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 
 
 class Copier(Archetype):
@@ -25,7 +25,7 @@ class Copier(Archetype):
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
-        return WorkerTraits(skill=np.full(n_workers, np.nan), label=no_label(n_workers))
+        return WorkerTraits(skill=np.full(n_workers, np.nan), target=no_target(n_workers))
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         guess = rng.integers(0, batch.n_classes, size=len(batch.truth))

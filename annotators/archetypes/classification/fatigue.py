@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 from annotators.archetypes.classification.honest import honest_mistakes
 from annotators.parameters import ArchetypeParameters, Positive, SkillLike, toml_default
 from annotators.sampling import correct_or_mistake, effective_skill
@@ -36,7 +36,9 @@ class Fatigue(Archetype):
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
-        return WorkerTraits(skill=self.distribution("skill").draw(n_workers, rng), label=no_label(n_workers))
+        return WorkerTraits(
+            skill=self.distribution("skill").draw(n_workers, rng), target=no_target(n_workers)
+        )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         chance = 1.0 / batch.n_classes

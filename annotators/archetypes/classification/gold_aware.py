@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 from annotators.parameters import ArchetypeParameters, SkillLike, toml_default
 from annotators.sampling import correct_or_mistake, uniform_other_class
 
@@ -39,7 +39,7 @@ class GoldAwareCheater(Archetype):
     ) -> WorkerTraits:
         return WorkerTraits(
             skill=np.full(n_workers, 1.0 / n_classes),
-            label=no_label(n_workers),
+            target=no_target(n_workers),
             ability=self.distribution("gold_skill").draw(n_workers, rng),
         )
 

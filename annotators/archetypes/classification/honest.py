@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 from annotators.parameters import ArchetypeParameters, Probability, SkillLike, StochasticMatrix, toml_default
 from annotators.sampling import (
     confused_class,
@@ -95,14 +95,14 @@ class Honest(Archetype):
         skill = self.distribution("skill").draw(n_workers, rng)
         by_class = self.params["class_accuracy"]
         if by_class is None:
-            return WorkerTraits(skill=skill, label=no_label(n_workers))
+            return WorkerTraits(skill=skill, target=no_target(n_workers))
         if len(by_class) != n_classes:
             raise SandboxError(
                 f"honest.class_accuracy has {len(by_class)} values but the dataset has {n_classes} classes"
             )
         class_ability = class_skill(skill, np.asarray(by_class, dtype=float), self.distribution("skill").mean)
         return WorkerTraits(
-            skill=class_ability @ class_prior, label=no_label(n_workers), class_ability=class_ability
+            skill=class_ability @ class_prior, target=no_target(n_workers), class_ability=class_ability
         )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:

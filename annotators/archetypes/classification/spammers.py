@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 from annotators.parameters import ArchetypeParameters, ClassIndex, Probability
 from annotators.sampling import sample_categorical
 from foundation.errors import SandboxError
@@ -35,7 +35,7 @@ class UniformSpammer(Archetype):
     ) -> WorkerTraits:
         shares = self.params["preference"]
         if shares is None:
-            return WorkerTraits(skill=np.full(n_workers, 1.0 / n_classes), label=no_label(n_workers))
+            return WorkerTraits(skill=np.full(n_workers, 1.0 / n_classes), target=no_target(n_workers))
         if len(shares) != n_classes or abs(sum(shares) - 1.0) > 1e-6:
             raise SandboxError(
                 f"uniform_spammer.preference must be {n_classes} shares summing to 1, got {shares}"
@@ -43,7 +43,7 @@ class UniformSpammer(Archetype):
         preference = np.tile(np.asarray(shares, dtype=float), (n_workers, 1))
         return WorkerTraits(
             skill=np.full(n_workers, float(np.dot(shares, class_prior))),
-            label=no_label(n_workers),
+            target=no_target(n_workers),
             preference=preference,
         )
 
@@ -85,10 +85,10 @@ class FixedSpammer(Archetype):
             if fixed is not None
             else rng.integers(0, n_classes, size=n_workers)
         )
-        return WorkerTraits(skill=class_prior[labels].astype(float), label=labels)
+        return WorkerTraits(skill=class_prior[labels].astype(float), target=labels)
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
-        return batch.label.copy()
+        return batch.target.copy()
 
 
 class MajorityClassGuesser(Archetype):
@@ -107,8 +107,8 @@ class MajorityClassGuesser(Archetype):
         majority = int(np.argmax(class_prior))
         return WorkerTraits(
             skill=np.full(n_workers, float(class_prior[majority])),
-            label=np.full(n_workers, majority, dtype=np.int64),
+            target=np.full(n_workers, majority, dtype=np.int64),
         )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
-        return batch.label.copy()
+        return batch.target.copy()

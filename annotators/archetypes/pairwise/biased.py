@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 from annotators.archetypes.pairwise.context import LEFT, pair_context
 from annotators.archetypes.pairwise.honest import ComparingParameters, perceive
 from annotators.parameters import ArchetypeParameters, Probability
@@ -43,7 +43,9 @@ class PositionBiased(Archetype):
         bias = float(self.params["bias"])
         skill = self.distribution("skill").draw(n_workers, rng)
         # P(right) one SD apart with random sides: a click on the left is right half the time
-        return WorkerTraits(skill=bias * 0.5 + (1.0 - bias) * skill, label=no_label(n_workers), ability=skill)
+        return WorkerTraits(
+            skill=bias * 0.5 + (1.0 - bias) * skill, target=no_target(n_workers), ability=skill
+        )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         context = pair_context(batch, self.name)
@@ -71,7 +73,9 @@ class LengthBiased(Archetype):
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
-        return WorkerTraits(skill=self.distribution("skill").draw(n_workers, rng), label=no_label(n_workers))
+        return WorkerTraits(
+            skill=self.distribution("skill").draw(n_workers, rng), target=no_target(n_workers)
+        )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         context = pair_context(batch, self.name)

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 from annotators.archetypes.pairwise.context import TIE, pair_context
 from annotators.archetypes.pairwise.honest import LINK_TEXT, Link, perceive
 from annotators.parameters import ArchetypeParameters, SkillLike, toml_default
@@ -24,7 +24,7 @@ class RandomClicker(Archetype):
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
-        return WorkerTraits(skill=np.full(n_workers, 1.0 / n_classes), label=no_label(n_workers))
+        return WorkerTraits(skill=np.full(n_workers, 1.0 / n_classes), target=no_target(n_workers))
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         pair_context(batch, self.name)
@@ -52,7 +52,7 @@ class PairAdversary(Archetype):
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
         seeing = self.distribution("skill").draw(n_workers, rng)
-        return WorkerTraits(skill=1.0 - seeing, label=no_label(n_workers))
+        return WorkerTraits(skill=1.0 - seeing, target=no_target(n_workers))
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         context = pair_context(batch, self.name)
@@ -74,7 +74,7 @@ class TieClicker(Archetype):
                 "this one offers left and right only"
             )
         share_of_ties = float(class_prior[TIE]) if n_classes > TIE else 0.0
-        return WorkerTraits(skill=np.full(n_workers, share_of_ties), label=no_label(n_workers))
+        return WorkerTraits(skill=np.full(n_workers, share_of_ties), target=no_target(n_workers))
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         pair_context(batch, self.name)

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from pydantic import Field
 from scipy.special import logit, ndtri
 
-from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_label
+from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits, no_target
 from annotators.archetypes.pairwise.context import (
     PairContext,
     choose,
@@ -78,7 +78,9 @@ class HonestRater(Archetype):
     def draw_workers(
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
-        return WorkerTraits(skill=self.distribution("skill").draw(n_workers, rng), label=no_label(n_workers))
+        return WorkerTraits(
+            skill=self.distribution("skill").draw(n_workers, rng), target=no_target(n_workers)
+        )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         context = pair_context(batch, self.name)

@@ -41,13 +41,13 @@ class PromotingRing(Archetype):
         rank = self.params["target_rank"]
         return WorkerTraits(
             skill=self.distribution("skill").draw(n_workers, rng),
-            label=np.full(n_workers, -1 if rank is None else rank - 1, dtype=np.int64),
+            target=np.full(n_workers, -1 if rank is None else rank - 1, dtype=np.int64),
         )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         context = pair_context(batch, self.name)
         compared = perceive(batch, context, batch.ability, self.params["link"], rng)
-        rank = int(batch.label[0]) if len(batch.label) else -1
+        rank = int(batch.target[0]) if len(batch.target) else -1
         target = context.items_by_rank[promoted_position(rank, context.n_items)]
         on_left = context.left_item[batch.task] == target
         on_right = context.right_item[batch.task] == target

@@ -8,7 +8,7 @@ and counts of what was skipped and why. Nothing here prints; progress goes throu
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,6 @@ from typing import Any
 import pandas as pd
 
 from foundation.errors import SandboxError
-from sandbox.io.answers import align_gold, validate_answers
 from sandbox.io.export_formats import DUPLICATE_POLICIES, DuplicatePolicy
 
 #: ``progress(done_bytes, total_bytes)``; called now and then while a file is read.
@@ -135,45 +134,3 @@ def apply_duplicate_policy(
     if dropped:
         skipped[f"duplicate_{policy}"] = skipped.get(f"duplicate_{policy}", 0) + dropped
     return kept.sort_index().reset_index(drop=True)
-
-
-def finish(
-    rows: pd.DataFrame,
-    *,
-    gold: Mapping[object, object] | pd.Series | None,
-    labels: Iterable[str | int] | None,
-    duplicates: DuplicatePolicy,
-    skipped: dict[str, int],
-    source: str,
-    source_format: str,
-    control: str | None = None,
-    to_name: str | None = None,
-) -> ImportedAnswers:
-    """Validate the collected rows, check labels, apply the duplicate policy, build the result."""
-    if rows.empty:
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items())) or "none found"
-        raise SandboxError(f"{source}: no usable answers (skipped — {reasons})")
-    answers = validate_answers(rows, source)
-    if labels is not None:
-        allowed = tuple(labels)
-        outside = sorted({str(v) for v in answers["label"]} - {str(v) for v in allowed})
-        if outside:
-            raise SandboxError(
-                f"{source}: labels outside the label config: {', '.join(outside[:10])}; "
-                f"allowed: {', '.join(map(str, allowed))}"
-            )
-    else:
-        allowed = tuple(sorted(answers["label"].unique().tolist()))
-    answers = apply_duplicate_policy(answers, duplicates, skipped)
-    gold_series: pd.Series | None = None
-    if gold is not None and len(gold):
-        gold_series = align_gold(pd.Series(gold, name="label"), answers, source, require_overlap=False)
-    return ImportedAnswers(
-        answers=answers,
-        gold=gold_series,
-        labels=allowed,
-        skipped=dict(sorted(skipped.items())),
-        source_format=source_format,
-        control=control or None,
-        to_name=to_name,
-    )

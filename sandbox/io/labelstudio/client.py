@@ -259,7 +259,7 @@ def push(
 def push_predictions(
     url: str, project_id: int, predictions: list[dict[str, Any]], *, api_key: str | None = None
 ) -> int:
-    """Import predictions (see :mod:`sandbox.io.consensus_output`) into an existing project;
+    """Import predictions (see :mod:`sandbox.kinds.classification.consensus`) into an existing project;
     returns how many were sent."""
     client = connect(url, api_key)
     for start in range(0, len(predictions), _BATCH):

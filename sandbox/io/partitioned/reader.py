@@ -26,7 +26,6 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from foundation.errors import SandboxError
-from sandbox.io.answers import ANSWER_COLUMNS
 
 GLOB_CHARACTERS = "*?["
 #: Rows per record batch: large enough that per-batch work over task/worker state stays small.
@@ -35,6 +34,10 @@ BATCH_ROWS = 1 << 20
 IntArray = NDArray[np.intp]
 #: One batch of answers as codes: ``(task, worker, label)`` arrays of equal length.
 CodedBatch = tuple[IntArray, IntArray, IntArray]
+
+
+#: The columns of partitioned answers (a long table of task, worker and label codes or ids).
+ANSWER_COLUMNS = ("task", "worker", "label")
 
 
 def is_partitioned(answers: str) -> bool:

@@ -13,19 +13,18 @@ from typing import Self
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from sandbox.aggregation.fast.base import FastModel
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, encode, from_codes
 from sandbox.aggregation.fast.rows import row_argmax
 from sandbox.resources import one_blas_thread
 
 
-class FastAggregator:
+class FastAggregator(FastModel):
     """Base class: subclasses implement ``_fit(coded) -> posteriors`` (n_tasks × n_labels)."""
 
     labels_: pd.Series
     probas_: pd.DataFrame
     posteriors_: FloatArray
-    n_iter_: int
-    converged_: bool
     loglikelihood_: float | None
 
     def _fit(self, coded: CodedAnswers) -> FloatArray:

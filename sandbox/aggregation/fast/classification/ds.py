@@ -19,6 +19,7 @@ from sandbox.aggregation.fast.classification.base import FastAggregator
 from sandbox.aggregation.fast.classification.mv import vote_shares
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
 from sandbox.aggregation.fast.rows import add_per_column, column_sums, softmax_rows
+from sandbox.aggregation.hyperparameters import Iterations, Tolerance
 
 EPS = 1e-10
 _CHUNK = 1 << 16  # elements per block where a reduction needs temporaries (they stay in cache)
@@ -113,7 +114,7 @@ class DawidSkene(FastAggregator):
     errors_: pd.DataFrame
     loss_history_: list[float]
 
-    def __init__(self, n_iter: int = 100, tol: float = 1e-5) -> None:
+    def __init__(self, n_iter: Iterations = 100, tol: Tolerance = 1e-5) -> None:
         self.n_iter = n_iter
         self.tol = tol
 

@@ -31,6 +31,7 @@ from sandbox.aggregation.fast.classification._incidence import Incidence
 from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
 from sandbox.aggregation.fast.rows import add_per_column, add_per_row, softmax_rows
+from sandbox.aggregation.hyperparameters import Iterations, Tolerance
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _BLOCK = 1 << 16
@@ -285,10 +286,10 @@ class GLAD(FastAggregator):
 
     def __init__(
         self,
-        n_iter: int = 100,
-        tol: float = 1e-5,
-        m_step_max_iter: int = 25,
-        m_step_tol: float = 1e-2,
+        n_iter: Iterations = 100,
+        tol: Tolerance = 1e-5,
+        m_step_max_iter: Iterations = 25,
+        m_step_tol: Tolerance = 1e-2,
     ) -> None:
         self.n_iter = n_iter
         self.tol = tol

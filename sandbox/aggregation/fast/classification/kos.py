@@ -14,6 +14,7 @@ import numpy as np
 from foundation.errors import SandboxError
 from sandbox.aggregation.fast.classification.base import FastAggregator
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
+from sandbox.aggregation.hyperparameters import Iterations, Seed
 
 _MAX = 1e300
 
@@ -21,7 +22,7 @@ _MAX = 1e300
 class KOS(FastAggregator):
     """KOS with crowd-kit's defaults (``n_iter=100``, ``random_state=0``)."""
 
-    def __init__(self, n_iter: int = 100, random_state: int = 0) -> None:
+    def __init__(self, n_iter: Iterations = 100, random_state: Seed = 0) -> None:
         self.n_iter = n_iter
         self.random_state = random_state
 

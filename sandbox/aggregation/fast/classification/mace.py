@@ -24,6 +24,14 @@ from sandbox.aggregation.fast.classification._incidence import Incidence
 from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, IntArray
 from sandbox.aggregation.fast.rows import softmax_rows
+from sandbox.aggregation.hyperparameters import (
+    Iterations,
+    NonNegative,
+    Positive,
+    Probability,
+    Seed,
+    Tolerance,
+)
 
 _TINY = 1e-300
 
@@ -87,14 +95,14 @@ class MACE(FastAggregator):
 
     def __init__(
         self,
-        n_iter: int = 50,
+        n_iter: Iterations = 50,
         method: Literal["vb", "em"] = "vb",
-        smoothing: float = 0.1,
-        default_noise: float = 0.5,
-        alpha: float = 0.5,
-        beta: float = 0.5,
-        random_state: int = 0,
-        tol: float = 1e-5,
+        smoothing: NonNegative = 0.1,
+        default_noise: Probability = 0.5,
+        alpha: Positive = 0.5,
+        beta: Positive = 0.5,
+        random_state: Seed = 0,
+        tol: Tolerance = 1e-5,
         crowdkit_order: bool = True,
     ) -> None:
         self.n_iter = n_iter

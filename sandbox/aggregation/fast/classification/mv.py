@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pandas as pd
 
 from sandbox.aggregation.fast.classification._incidence import Incidence
@@ -26,6 +28,8 @@ def vote_shares(votes: FloatArray) -> FloatArray:
 
 class MajorityVote(FastAggregator):
     """Majority vote. ``skills_``: each worker's agreement with the vote (Series by worker)."""
+
+    iterations: ClassVar[str | None] = None
 
     skills_: pd.Series
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pandas as pd
 
 from sandbox.aggregation.fast.classification._incidence import Incidence
@@ -14,6 +16,9 @@ from sandbox.aggregation.fast.rows import row_argmax
 class Wawa(FastAggregator):
     """Wawa as in crowd-kit: skill = agreement with plain majority vote; labels = vote weighted by
     skill (ties towards the smallest label). ``skills_``: Series by worker."""
+
+    iterations: ClassVar[str | None] = None
+    fixed_passes: ClassVar[int] = 2  # majority vote, then the weighted vote
 
     skills_: pd.Series
 

@@ -15,6 +15,7 @@ from sandbox.aggregation.fast.classification.base import FastAggregator, worker_
 from sandbox.aggregation.fast.classification.mv import vote_shares
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
 from sandbox.aggregation.fast.rows import row_argmax
+from sandbox.aggregation.hyperparameters import Iterations, Positive, Probability, Steps, Tolerance
 
 
 class ZeroBasedSkill(FastAggregator):
@@ -24,12 +25,12 @@ class ZeroBasedSkill(FastAggregator):
 
     def __init__(
         self,
-        n_iter: int = 100,
-        lr_init: float = 1.0,
-        lr_steps_to_reduce: int = 20,
-        lr_reduce_factor: float = 0.5,
-        eps: float = 1e-5,
-        tol: float = 1e-8,
+        n_iter: Iterations = 100,
+        lr_init: Positive = 1.0,
+        lr_steps_to_reduce: Steps = 20,
+        lr_reduce_factor: Probability = 0.5,
+        eps: Probability = 1e-5,
+        tol: Tolerance = 1e-8,
     ) -> None:
         self.n_iter = n_iter
         self.lr_init = lr_init

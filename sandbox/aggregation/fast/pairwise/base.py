@@ -6,18 +6,17 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from sandbox.aggregation.fast.base import FastModel
 from sandbox.aggregation.fast.pairwise.coding import CodedPairs, from_crowdkit_frame
 
 
-class FastPairwise:
+class FastPairwise(FastModel):
     """Base of the fast pairwise aggregators: ``fit_coded(codes)`` sets ``scores_`` (one float per
     item code, higher = better; NaN for an item the method could not score), ``n_iter_`` and
     ``converged_``. ``fit``/``fit_predict`` take crowd-kit's DataFrame (``worker, left, right,
     label``) and give scores as a Series by item, as crowd-kit does."""
 
     scores_: NDArray[np.float64]
-    n_iter_: int
-    converged_: bool
     item_names_: pd.Index
 
     def fit_coded(self, coded: CodedPairs) -> FastPairwise:

@@ -20,11 +20,14 @@ them).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from numpy.typing import NDArray
 
 from sandbox.aggregation.fast.pairwise.base import FastPairwise
 from sandbox.aggregation.fast.pairwise.coding import CodedPairs
+from sandbox.aggregation.hyperparameters import Iterations, NonNegative, Tolerance
 
 FloatArray = NDArray[np.float64]
 
@@ -47,7 +50,7 @@ class BradleyTerry(FastPairwise):
     """crowd-kit's ``BradleyTerry(n_iter, tol)``: its two MM steps (see the module docstring).
     ``scores_``: strengths summing to 1 over the items met in decided comparisons (NaN for the others)."""
 
-    def __init__(self, n_iter: int = 100, tol: float = 1e-5) -> None:
+    def __init__(self, n_iter: Iterations = 100, tol: Tolerance = 1e-5) -> None:
         self.n_iter = n_iter
         self.tol = tol
 
@@ -80,9 +83,13 @@ class BradleyTerryMLE(FastPairwise):
     when no log-strength moves by more than ``tol``. ``strengths_``: the strengths on the reference
     item's scale (1); ``scores_``: their logs, centred."""
 
+    iterations: ClassVar[str | None] = "max_iter"
+
     strengths_: FloatArray
 
-    def __init__(self, max_iter: int = 10_000, tol: float = 1e-8, prior: float = 1.0) -> None:
+    def __init__(
+        self, max_iter: Iterations = 10_000, tol: Tolerance = 1e-8, prior: NonNegative = 1.0
+    ) -> None:
         self.max_iter = max_iter
         self.tol = tol
         self.prior = prior

@@ -28,6 +28,7 @@ from scipy.special import expit
 
 from sandbox.aggregation.fast.pairwise.base import FastPairwise
 from sandbox.aggregation.fast.pairwise.coding import LEFT, CodedPairs
+from sandbox.aggregation.hyperparameters import Iterations, NonNegative, Seed, Tolerance
 
 FloatArray = NDArray[np.float64]
 
@@ -112,7 +113,11 @@ class NoisyBradleyTerry(FastPairwise):
     biases_: FloatArray
 
     def __init__(
-        self, n_iter: int = 100, tol: float = 1e-5, regularization_ratio: float = 1e-5, random_state: int = 0
+        self,
+        n_iter: Iterations = 100,
+        tol: Tolerance = 1e-5,
+        regularization_ratio: NonNegative = 1e-5,
+        random_state: Seed = 0,
     ) -> None:
         self.n_iter = n_iter
         self.tol = tol

@@ -9,14 +9,19 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from sandbox.aggregation.fast.pairwise.base import FastPairwise
 from sandbox.aggregation.fast.pairwise.coding import LEFT, TIE, CodedPairs
+from sandbox.aggregation.hyperparameters import NonNegative, Positive
 
 
 class WinRate(FastPairwise):
     """Share of comparisons won (ties: half a win). ``scores_`` in [0, 1]."""
+
+    iterations: ClassVar[str | None] = None
 
     def fit_coded(self, coded: CodedPairs) -> WinRate:
         n = coded.n_items
@@ -32,7 +37,9 @@ class WinRate(FastPairwise):
 class Elo(FastPairwise):
     """Online Elo (see the module docstring). ``scores_``: final ratings."""
 
-    def __init__(self, k: float = 32.0, initial: float = 1000.0, scale: float = 400.0) -> None:
+    iterations: ClassVar[str | None] = None
+
+    def __init__(self, k: Positive = 32.0, initial: NonNegative = 1000.0, scale: Positive = 400.0) -> None:
         self.k = k
         self.initial = initial
         self.scale = scale

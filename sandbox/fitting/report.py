@@ -1,0 +1,38 @@
+"""What a report on an export's annotators is, whatever the task kind: per annotator (with a
+verdict: the archetype they look like and why), per task, overall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class AnnotatorReport:
+    """The report's three parts and the per-worker Dawid–Skene confusions.
+
+    Attributes:
+        annotators: DataFrame indexed by ``worker``: ``answers, agreement, gold_answers,
+            gold_accuracy, ds_accuracy, top_label, top_label_share, suspect, archetype, reason``.
+        tasks: DataFrame indexed by ``task``: ``consensus, confidence, answers`` (+ ``gold``).
+        overall: flat dict of numbers (alpha, consensus accuracy on gold, counts).
+        confusions: worker → DataFrame (rows: true label, columns: answered label), rows sum to 1.
+        priors: Series indexed by label: Dawid–Skene's class priors.
+    """
+
+    annotators: pd.DataFrame
+    tasks: pd.DataFrame
+    overall: dict[str, Any]
+    confusions: dict[Any, pd.DataFrame] = field(default_factory=dict)
+    priors: pd.Series | None = None
+
+
+def add_verdicts(annotators: pd.DataFrame, flags: list[tuple[str, str]]) -> None:
+    """Write each annotator's ``archetype``, ``suspect`` (not honest) and ``reason`` columns from
+    ``flags`` (one ``(archetype, reason)`` per row) and name the index ``worker``."""
+    annotators["archetype"] = [archetype for archetype, _ in flags]
+    annotators["suspect"] = annotators["archetype"] != "honest"
+    annotators["reason"] = [reason for _, reason in flags]
+    annotators.index.name = "worker"

@@ -1,0 +1,98 @@
+"""The answers table where it enters the engine, and gold made comparable with it.
+
+Contract: columns ``task, worker, label``, at least one row, no empty cell, and one value type per
+column: integers when every value is an integer (``3`` or ``3.0``), text otherwise (a column that
+mixes ``3`` and ``"x"`` becomes ``"3"`` and ``"x"``). Gold is then written in the answers' types, so
+that the same id or label written as text in one file and as a number in another is the same value;
+gold that shares no task or no label with the answers is refused rather than scored as 0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from foundation.errors import SandboxError
+from sandbox.io.files.tables import read_table, require_columns
+from sandbox.io.importers.base import ImportedAnswers
+from sandbox.io.values import in_type_of, one_type
+from sandbox.kinds.base import RealAnswers
+from sandbox.kinds.classification.kind import KIND
+
+ANSWER_COLUMNS = ("task", "worker", "label")
+
+
+def validate_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The answers contract (see the module docstring); SandboxError naming ``source`` otherwise.
+    Returns a new ``task, worker, label`` frame with a fresh index."""
+    require_columns(table, ANSWER_COLUMNS, source)
+    answers = table[list(ANSWER_COLUMNS)].reset_index(drop=True)
+    if answers.empty:
+        raise SandboxError(f"{source}: no answers")
+    empty = answers.isna().any(axis=1)
+    if empty.any():
+        row = int(empty.to_numpy().nonzero()[0][0])
+        raise SandboxError(f"{source}: row {row + 1} has an empty task, worker or label")
+    return pd.DataFrame({column: one_type(answers[column], source) for column in ANSWER_COLUMNS})
+
+
+def align_gold(
+    gold: pd.Series, answers: pd.DataFrame, source: str = "gold", require_overlap: bool = True
+) -> pd.Series:
+    """Gold (Series task → label) with its tasks and labels in the answers' value types.
+
+    With ``require_overlap``, SandboxError when gold and answers share no task, or no label, naming
+    a few of each (a score over nothing would be meaningless).
+    """
+    if gold.empty:
+        return gold
+    tasks = in_type_of(gold.index.to_series(), answers["task"])
+    labels = in_type_of(gold.reset_index(drop=True), answers["label"])
+    aligned = pd.Series(labels.to_numpy(), index=pd.Index(tasks.to_numpy(), name="task"), name="label")
+    if not require_overlap:
+        return aligned
+    if not aligned.index.isin(answers["task"]).any():
+        raise SandboxError(
+            f"{source}: gold shares no task with the answers (gold tasks {_few(aligned.index)}; "
+            f"answer tasks {_few(pd.unique(answers['task']))})"
+        )
+    if not aligned.isin(answers["label"]).any():
+        raise SandboxError(
+            f"{source}: gold shares no label with the answers (gold labels {_few(pd.unique(aligned))}; "
+            f"answer labels {_few(pd.unique(answers['label']))})"
+        )
+    return aligned
+
+
+def _few(values: Any, count: int = 5) -> str:
+    items = list(values)
+    shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in items[:count])
+    return shown + (f", … ({len(items)} in all)" if len(items) > count else "")
+
+
+def read_gold(path: str | Path) -> pd.Series:
+    """Gold labels from a ``task, label`` CSV/Parquet file (one row per task)."""
+    table = read_table(path, "gold", ("task", "label"))
+    require_columns(table, ("task", "label"), str(path))
+    table = table.dropna(subset=["task", "label"])
+    if table.empty:
+        raise SandboxError(f"{path}: no row has both a task and a label")
+    table = table.assign(task=one_type(table["task"], str(path)), label=one_type(table["label"], str(path)))
+    if table["task"].duplicated().any():
+        task = table["task"][table["task"].duplicated()].iloc[0]
+        raise SandboxError(f"{path}: task {task} has more than one gold label")
+    return pd.Series(table["label"].to_numpy(), index=pd.Index(table["task"], name="task"), name="label")
+
+
+def real_answers(imported: ImportedAnswers, path: str | Path, gold_path: str | Path | None) -> RealAnswers:
+    """Answers read from any export (see :mod:`sandbox.io.importers`); gold from ``gold_path``, else
+    the export's own ground truth (Label Studio), else none."""
+    if gold_path is not None:
+        gold = align_gold(read_gold(gold_path), imported.answers, str(gold_path))
+    elif imported.gold is not None:
+        gold = align_gold(imported.gold, imported.answers, f"{path} (its ground truth)")
+    else:
+        gold = pd.Series(dtype=object, name="label", index=pd.Index([], name="task"))
+    return RealAnswers(Path(path).stem, imported.answers, gold, gold_size=len(gold), kind=KIND)

@@ -1,0 +1,102 @@
+"""A user's own export in the dashboard: read an upload, report on annotators, consensus, fitted crowd.
+
+A thin layer over the export modules: :func:`sandbox.io.importers.load_answers` (Label Studio JSON,
+JSON_MIN and CSV exports, long CSV/Parquet tables, MTurk batches; auto-detected),
+:func:`sandbox.kinds.classification.report.build_report`, :mod:`sandbox.kinds.classification.consensus` and
+:func:`sandbox.kinds.classification.fit.fit_population`. Pure except :func:`read_upload`, which writes the
+uploaded bytes into a directory the caller owns (the readers take paths).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from foundation.errors import SandboxError
+from sandbox.fitting.report import AnnotatorReport
+from sandbox.io.importers.base import ImportedAnswers
+from sandbox.kinds.classification.aggregation import aggregate
+from sandbox.kinds.classification.answers import align_gold, read_gold
+from sandbox.kinds.classification.consensus import consensus_table, labelstudio_predictions
+from sandbox.kinds.classification.readers import load_answers
+from sandbox.kinds.classification.report import build_report
+
+UPLOAD_SUFFIXES = (".json", ".csv", ".parquet", ".pq")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What was uploaded: the imported answers and the gold to score against (None without gold).
+
+    ``gold``: the separate gold file when one was uploaded, else the export's own ground truth.
+    """
+
+    name: str
+    imported: ImportedAnswers
+    gold: pd.Series | None
+
+    @property
+    def answers(self) -> pd.DataFrame:
+        """``task, worker, label``."""
+        return self.imported.answers
+
+
+def _save(data: bytes, filename: str, directory: Path) -> Path:
+    suffix = Path(filename).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise SandboxError(
+            f"{filename}: unsupported file type {suffix or '(none)'!r}; upload {', '.join(UPLOAD_SUFFIXES)}"
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    name = Path(filename).name
+    if name in ("", ".", "..") or "\x00" in name or len(name.encode("utf-8", "replace")) > 200:
+        name = f"upload{suffix}"  # a browser's file name is the user's, not a path to trust
+    path = directory / name
+    path.write_bytes(data)
+    return path
+
+
+def read_upload(answers: tuple[bytes, str], gold: tuple[bytes, str] | None, directory: Path) -> Upload:
+    """(bytes, file name) of an export and of an optional gold table (``task, label``) → :class:`Upload`.
+    Every problem is a SandboxError naming the file."""
+    imported = load_answers(_save(*answers, directory / "answers"))
+    truth = read_gold(_save(*gold, directory / "gold")) if gold is not None else imported.gold
+    if truth is not None and len(truth):
+        truth = align_gold(
+            truth, imported.answers, gold[1] if gold is not None else f"{answers[1]} (its ground truth)"
+        )
+    return Upload(Path(answers[1]).name, imported, truth if truth is not None and len(truth) else None)
+
+
+def analyse(upload: Upload, aggregator: str) -> tuple[AnnotatorReport, pd.DataFrame]:
+    """The annotator report and the consensus table (``task, label, confidence``) of ``aggregator``."""
+    consensus = aggregate(aggregator, upload.answers)
+    dawid_skene = consensus if consensus.confusion is not None else aggregate("ds", upload.answers)
+    report = build_report(upload.answers, consensus=consensus, dawid_skene=dawid_skene, gold=upload.gold)
+    return report, consensus_table(consensus.labels, consensus.probas)
+
+
+def predictions_json(upload: Upload, consensus: pd.DataFrame, aggregator: str) -> str | None:
+    """Label Studio predictions (JSON text) of the consensus, or None when the upload does not say
+    which control and object were labelled (not a Label Studio export)."""
+    if not upload.imported.control or not upload.imported.to_name:
+        return None
+    predictions = labelstudio_predictions(
+        consensus,
+        from_name=upload.imported.control,
+        to_name=upload.imported.to_name,
+        model_version=f"crowd-sandbox-{aggregator}",
+    )
+    return json.dumps(predictions, indent=1) + "\n"
+
+
+def consensus_accuracy(consensus: pd.DataFrame, gold: pd.Series) -> tuple[float, int]:
+    """(accuracy, number of tasks) of the consensus on the tasks that have gold."""
+    scored = consensus[consensus["task"].isin(gold.index)]
+    if scored.empty:
+        return float("nan"), 0
+    right = scored["label"].to_numpy() == gold.reindex(scored["task"]).to_numpy()
+    return float(right.mean()), len(scored)

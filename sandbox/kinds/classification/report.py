@@ -1,0 +1,243 @@
+"""Which annotators to trust: a report on real (or simulated) answers.
+
+:func:`annotator_report` takes the answers table (``task, worker, label``), optional gold (Series
+indexed by task), a consensus aggregator and an engine; it fits each method once through
+:func:`sandbox.aggregation.aggregate.aggregate` (the consensus, and Dawid–Skene for the confusions
+unless the consensus is Dawid–Skene itself) and gives
+
+- per annotator: answers, agreement with the consensus, accuracy on gold (where gold exists),
+  Dawid–Skene estimated accuracy and confusion, and a suspected-spammer flag with its reason;
+- per task: consensus, its confidence (the aggregator's top probability), answers, gold;
+- overall: Krippendorff's alpha (crowd-kit), the consensus accuracy on gold, counts.
+
+Spammer rules (checked in this order, on workers with at least ``MIN_ANSWERS`` (10) answers):
+``fixed_spammer`` — one label in ≥ 90 % of the answers while that label is the consensus of
+< 70 % of the same tasks; ``adversary`` — Dawid–Skene kappa below −0.2 (systematically wrong);
+``uniform_spammer`` — kappa within 0.2 of 0 (the answers carry no signal). A worker's chance is the
+accuracy their answers would have if they were independent of the truth (Σ prior(c) × their share
+of answers c), and kappa = (Dawid–Skene accuracy − chance) / (1 − chance): on two balanced classes
+this is accuracy within 0.1 of 0.5, and it does not flag honest workers of imbalanced data, where
+always answering the frequent class is already "accurate".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from foundation.errors import SandboxError
+from sandbox.aggregation.aggregate import Aggregation
+from sandbox.fitting.report import AnnotatorReport, add_verdicts
+from sandbox.kinds.classification.aggregation import aggregate
+from sandbox.metrics.agreement import krippendorff_alpha
+
+FIXED_SHARE = 0.9
+FIXED_CONSENSUS_SHARE = 0.7
+KAPPA_MARGIN = 0.2
+MIN_ANSWERS = 10  # Dawid–Skene estimates of fewer answers are mostly the prior
+
+
+def confusions_of(dawid_skene: Aggregation, labels: list[Any]) -> dict[Any, pd.DataFrame]:
+    """Per-worker confusion (rows: true label, columns: answered label, rows sum to 1) from a
+    Dawid–Skene aggregation's ``confusion`` (P(answered | true), answered labels on the rows)."""
+    if dawid_skene.confusion is None:
+        raise ValueError(f"{dawid_skene.aggregator} estimates no confusion matrices")
+    errors = dawid_skene.confusion.reindex(columns=labels, fill_value=0.0)
+    worker_rows, workers = pd.factorize(errors.index.get_level_values("worker"), sort=True)
+    answered = pd.Index(labels).get_indexer(errors.index.get_level_values("label"))
+    cube = np.zeros((len(workers), len(labels), len(labels)))  # worker × true × answered
+    cube[worker_rows, :, answered] = errors.to_numpy(dtype=float)
+    sums = cube.sum(axis=2, keepdims=True)
+    cube /= np.where(sums > 0, sums, 1.0)
+    index = pd.Index(labels, name="true")
+    columns = pd.Index(labels, name="answered")
+    return {w: pd.DataFrame(cube[i], index=index, columns=columns) for i, w in enumerate(workers)}
+
+
+def _show(value: Any) -> str:
+    """A label for a message: numpy scalars as plain Python values."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _flag(row: Mapping[Hashable, Any], consensus_share: float) -> tuple[str, str]:
+    """(archetype, reason) for one annotator row."""
+    if row["answers"] < MIN_ANSWERS:
+        return "honest", f"too few answers to judge ({int(row['answers'])} < {MIN_ANSWERS})"
+    if row["top_label_share"] >= FIXED_SHARE and consensus_share < FIXED_CONSENSUS_SHARE:
+        return "fixed_spammer", (
+            f"answers {_show(row['top_label'])} in {row['top_label_share']:.0%} of answers; "
+            f"the consensus is {_show(row['top_label'])} on {consensus_share:.0%} of those tasks"
+        )
+    accuracy, chance, kappa = row["ds_accuracy"], row["chance"], row["kappa"]
+    if kappa < -KAPPA_MARGIN:
+        return "adversary", (
+            f"estimated accuracy {accuracy:.2f} is below chance {chance:.2f} (kappa {kappa:.2f}): "
+            "systematically wrong"
+        )
+    if kappa < KAPPA_MARGIN:
+        return "uniform_spammer", (
+            f"estimated accuracy {accuracy:.2f} is near chance {chance:.2f} (kappa {kappa:.2f}, "
+            f"within {KAPPA_MARGIN} of 0)"
+        )
+    return "honest", ""
+
+
+def annotator_report(
+    answers: pd.DataFrame,
+    *,
+    aggregator: str = "ds",
+    engine: str = "fast",
+    gold: pd.Series | None = None,
+) -> AnnotatorReport:
+    """The report with ``aggregator``'s consensus (``engine``); each method is fitted once."""
+    if answers.empty:
+        raise SandboxError("no answers to report on")
+    consensus = aggregate(aggregator, answers, engine)
+    confusion = consensus if consensus.confusion is not None else aggregate("ds", answers, engine)
+    return build_report(answers, consensus=consensus, dawid_skene=confusion, gold=gold)
+
+
+def build_report(
+    answers: pd.DataFrame,
+    *,
+    consensus: Aggregation,
+    dawid_skene: Aggregation,
+    gold: pd.Series | None = None,
+    agreement: bool = True,
+) -> AnnotatorReport:
+    """The report (see the module docstring) from aggregations already fitted on ``answers``:
+    ``consensus`` (any method) and ``dawid_skene`` (a method with confusions and skills).
+    ``agreement=False`` leaves Krippendorff's alpha out (NaN; it is the slowest part on large
+    exports, and a fit does not use it)."""
+    if answers.empty:
+        raise SandboxError("no answers to report on")
+    if dawid_skene.skills is None:
+        raise ValueError(f"{dawid_skene.aggregator} estimates no worker skills")
+    labels = sorted(answers["label"].unique().tolist())
+    tasks = consensus_table(answers, consensus, labels)
+    priors = (
+        dawid_skene.priors.reindex(labels, fill_value=0.0)
+        if dawid_skene.priors is not None
+        else pd.Series(np.nan, index=labels)
+    )
+    frame = answers.assign(consensus=answers["task"].map(tasks["consensus"]))
+    annotators, counts = worker_statistics(frame, dawid_skene.skills, gold)
+    if gold is not None:
+        tasks["gold"] = gold.reindex(tasks.index)
+    chance = float((tasks["consensus"].value_counts(normalize=True) ** 2).sum())
+    add_chance_and_kappa(annotators, counts, priors, labels)
+    add_verdicts(annotators, flags(annotators, frame))
+    overall = totals(answers, tasks, annotators, labels, chance, gold, agreement)
+    return AnnotatorReport(
+        annotators=annotators,
+        tasks=tasks,
+        overall=overall,
+        confusions=confusions_of(dawid_skene, labels),
+        priors=priors,
+    )
+
+
+def consensus_table(answers: pd.DataFrame, consensus: Aggregation, labels: list[Any]) -> pd.DataFrame:
+    """Per task: ``consensus`` (first maximum: ties go to the smallest label), its ``confidence``
+    (the top probability; 1 for methods without posteriors) and the number of ``answers``."""
+    if consensus.probas is not None:
+        probas = consensus.probas.reindex(columns=labels, fill_value=0.0)
+    else:  # a method without posteriors: its labels, certain
+        probas = pd.get_dummies(consensus.labels).astype(float).reindex(columns=labels, fill_value=0.0)
+    tasks = pd.DataFrame(
+        {
+            "consensus": probas.idxmax(axis=1),
+            "confidence": probas.max(axis=1),
+            "answers": answers.groupby("task").size(),
+        }
+    )
+    tasks.index.name = "task"
+    return tasks
+
+
+def worker_statistics(
+    frame: pd.DataFrame, skills: pd.Series, gold: pd.Series | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per worker of ``frame`` (answers with their task's ``consensus``): answers, agreement with
+    the consensus, top label and its share, Dawid–Skene accuracy, and accuracy on gold; and the
+    worker × label answer counts."""
+    frame["agrees"] = frame["label"] == frame["consensus"]
+    by_worker = frame.groupby("worker", sort=True)
+    counts = frame.groupby(["worker", "label"], sort=True).size().unstack(fill_value=0)
+    annotators = pd.DataFrame(
+        {
+            "answers": by_worker.size(),
+            "agreement": by_worker["agrees"].mean(),
+            # first maximum in sorted label order: ties go to the smallest label
+            "top_label": counts.idxmax(axis=1),
+            "top_label_share": counts.max(axis=1) / counts.sum(axis=1),
+        }
+    )
+    annotators["ds_accuracy"] = skills.reindex(annotators.index)
+    if gold is not None:
+        known = frame[frame["task"].isin(gold.index)]
+        correct = known["label"] == known["task"].map(gold)
+        per = correct.groupby(known["worker"])
+        annotators["gold_answers"] = per.size().reindex(annotators.index, fill_value=0)
+        annotators["gold_accuracy"] = per.mean().reindex(annotators.index)
+    return annotators, counts
+
+
+def add_chance_and_kappa(
+    annotators: pd.DataFrame, counts: pd.DataFrame, priors: pd.Series, labels: list[Any]
+) -> None:
+    """Per worker: ``chance``, the accuracy of answers independent of the truth (Σ prior(c) × their
+    share of answers c), and ``kappa``, their Dawid–Skene accuracy above it."""
+    answer_shares = counts.reindex(columns=labels, fill_value=0).div(counts.sum(axis=1), axis=0)
+    annotators["chance"] = answer_shares.to_numpy() @ priors.reindex(labels, fill_value=0.0).to_numpy()
+    annotators["kappa"] = (annotators["ds_accuracy"] - annotators["chance"]) / (
+        1.0 - annotators["chance"]
+    ).clip(lower=1e-9)
+
+
+def flags(annotators: pd.DataFrame, frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """(archetype, reason) per annotator row, by the rules of the module docstring; the fixed-answer
+    rule needs how often the consensus is a worker's top label on the tasks they answered."""
+    on_top = frame["consensus"] == frame["worker"].map(annotators["top_label"])
+    consensus_share = on_top.groupby(frame["worker"]).mean().reindex(annotators.index)
+    return [
+        _flag(row, float(share))
+        for row, share in zip(
+            annotators.to_dict("records"),  # keeps each column's type
+            consensus_share.to_numpy(dtype=float),
+            strict=True,
+        )
+    ]
+
+
+def totals(
+    answers: pd.DataFrame,
+    tasks: pd.DataFrame,
+    annotators: pd.DataFrame,
+    labels: list[Any],
+    chance: float,
+    gold: pd.Series | None,
+    agreement: bool,
+) -> dict[str, Any]:
+    """The overall numbers: counts, Krippendorff's alpha (NaN when not asked for or undefined),
+    suspects, chance accuracy and, with gold, the consensus accuracy on it."""
+    overall: dict[str, Any] = {
+        "tasks": int(tasks.shape[0]),
+        "workers": int(annotators.shape[0]),
+        "answers": len(answers),
+        "labels": len(labels),
+        # NaN when undefined (one answer per task) or not asked for
+        "krippendorff_alpha": krippendorff_alpha(answers) if agreement else float("nan"),
+        "suspected_spammers": int(annotators["suspect"].sum()),
+        "chance_accuracy": chance,
+    }
+    if gold is not None:
+        scored = tasks.dropna(subset=["gold"])
+        overall["gold_tasks"] = len(scored)
+        overall["consensus_accuracy_on_gold"] = (
+            float((scored["consensus"] == scored["gold"]).mean()) if len(scored) else float("nan")
+        )
+    return overall

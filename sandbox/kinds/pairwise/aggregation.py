@@ -1,0 +1,158 @@
+"""One call to aggregate pairwise answers with any registered pairwise method and engine.
+
+:func:`aggregate_pairs` codes the answers once (items and workers in sorted order of their ids),
+fits the engine's model and returns a :class:`PairwiseAggregation`: a score per item (higher =
+better), the preferred side of every answered pair, and the worker skills and left biases of
+methods that estimate them. Bradley–Terry methods have no tie outcome: tie answers are left out of
+their fit and counted (``ties_left_out``); win rate and Elo count a tie as half a win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from foundation.errors import SandboxError
+from sandbox.aggregation.aggregate import Aggregation, Fit, run_aggregation
+from sandbox.aggregation.crowdkit_adapter import AggregationFailed
+from sandbox.aggregation.fast.pairwise.base import FastPairwise
+from sandbox.aggregation.fast.pairwise.coding import TIE, CodedPairs, encode_pairs
+from sandbox.aggregation.registry import AggregatorSpec, aggregator_names, aggregator_spec
+from sandbox.kinds.pairwise.kind import KIND
+
+
+def _empty_scores() -> pd.Series:
+    return pd.Series(dtype=float, name="score", index=pd.Index([], name="item"))
+
+
+@dataclass(frozen=True)
+class PairwiseAggregation(Aggregation):
+    """An :class:`Aggregation` of pairwise answers.
+
+    ``scores``: Series indexed by ``item`` (higher = better; items the method could not score are
+    left out). ``labels``: the preferred side of each answered pair (``left``/``right``, ``tie``
+    when both scores are equal), indexed by ``task``. ``skills``/``biases``: per worker, when the
+    method estimates them (noisy Bradley–Terry's P(comparing) and P(left when not comparing)).
+    ``ties_left_out``: tie answers the method could not use.
+    """
+
+    scores: pd.Series = field(default_factory=_empty_scores)
+    biases: pd.Series | None = None
+    ties_left_out: int = 0
+
+    def ranking(self) -> pd.DataFrame:
+        """``item, score, rank`` best first (rank 1 = best; equal scores share the best rank)."""
+        return ranking(self.scores)
+
+
+def ranking(scores: pd.Series) -> pd.DataFrame:
+    """Scores by item → ``item, score, rank`` sorted best first; equal scores share the best rank."""
+    ordered = scores.dropna().sort_values(ascending=False, kind="stable")
+    return pd.DataFrame(
+        {
+            "item": ordered.index.to_numpy(),
+            "score": ordered.to_numpy(dtype=float),
+            "rank": ordered.rank(ascending=False, method="min").to_numpy(dtype=np.int64),
+        }
+    )
+
+
+def preferred_sides(scores: pd.Series, left: pd.Series, right: pd.Series) -> pd.Series:
+    """``left``/``right``/``tie`` per row from the scores of the two items (NaN when either has none)."""
+    left_score = scores.reindex(pd.Index(left)).to_numpy(dtype=float)
+    right_score = scores.reindex(pd.Index(right)).to_numpy(dtype=float)
+    sides = np.where(left_score > right_score, "left", np.where(right_score > left_score, "right", "tie"))
+    known = np.isfinite(left_score) & np.isfinite(right_score)
+    values = np.asarray(sides, dtype=object)
+    values[~known] = None
+    return pd.Series(values, index=left.index, name="label", dtype=object)
+
+
+def _crowdkit_frame(decided: CodedPairs) -> pd.DataFrame:
+    """crowd-kit's input: codes, the label being the winning item's code."""
+    return pd.DataFrame(
+        {"worker": decided.worker, "left": decided.left, "right": decided.right, "label": decided.winners()}
+    )
+
+
+def _by_item(values: Any, n_items: int) -> np.ndarray[Any, np.dtype[np.float64]]:
+    if hasattr(values, "reindex"):
+        values = values.reindex(range(n_items)).to_numpy(dtype=float)
+    return np.asarray(values, dtype=float)
+
+
+class PairCodec:
+    """Pairwise answers as codes (items and workers in sorted order of their ids), and a fitted
+    model's item scores decoded (see the module docstring)."""
+
+    def encode(self, answers: pd.DataFrame) -> CodedPairs:
+        return encode_pairs(answers)
+
+    def check(self, spec: AggregatorSpec, coded: CodedPairs, params: Mapping[str, Any]) -> None:
+        """Every pairwise method runs on any comparisons (their memory is linear in them)."""
+
+    def fit_fast(self, model: FastPairwise, coded: CodedPairs) -> np.ndarray[Any, np.dtype[np.float64]]:
+        model.fit_coded(coded)
+        return model.scores_
+
+    def fit_crowdkit(self, model: Any, coded: CodedPairs) -> np.ndarray[Any, np.dtype[np.float64]]:
+        decided = coded.decided()
+        if len(decided.label) == 0:
+            raise AggregationFailed(f"{type(model).__name__}: every answer is a tie; nothing to rank")
+        model.fit(_crowdkit_frame(decided))
+        return _by_item(model.scores_, coded.n_items)
+
+    def decode(self, fit: Fit[CodedPairs], answers: pd.DataFrame) -> PairwiseAggregation:
+        spec, coded, model, implementation = fit.spec, fit.coded, fit.model, fit.implementation
+        item_scores = pd.Series(fit.fitted, index=coded.item_names, name="score").dropna()
+        if item_scores.empty:
+            raise AggregationFailed(f"{spec.name} scored no item (every answer a tie?)")
+        tasks = answers.drop_duplicates("task").set_index("task")
+        skills = biases = None
+        if implementation.skills is not None:
+            skills = pd.Series(
+                implementation.skills(model, coded, None), index=coded.worker_names, name="skill"
+            )
+            biases = pd.Series(
+                attribute_biases(model, coded.n_workers), index=coded.worker_names, name="bias"
+            )
+        return PairwiseAggregation(
+            aggregator=spec.name,
+            labels=preferred_sides(item_scores, tasks["left"], tasks["right"]).dropna().sort_index(),
+            probas=None,
+            skills=None if skills is None else skills.sort_index(),
+            seconds=fit.seconds,
+            engine=fit.engine,
+            scores=item_scores,
+            biases=None if biases is None else biases.sort_index(),
+            ties_left_out=0 if spec.counts_ties else int((coded.label == TIE).sum()),
+        )
+
+
+CODEC = PairCodec()
+
+
+def aggregate_pairs(
+    name: str, answers: pd.DataFrame, engine: str = "fast", params: Mapping[str, Any] | None = None
+) -> PairwiseAggregation:
+    """Run pairwise method ``name`` on validated pairwise answers (``task, worker, left, right,
+    label``) with ``engine`` and hyperparameters ``params``; AggregationFailed when it scores no item."""
+    spec = aggregator_spec(name)
+    if KIND not in spec.kinds:
+        raise SandboxError(
+            f"{name} aggregates {', '.join(spec.kinds)} answers, not {KIND} ones; allowed: "
+            f"{', '.join(aggregator_names(KIND))}"
+        )
+    return run_aggregation(spec, answers, engine, CODEC, params)
+
+
+def attribute_biases(model: Any, n_workers: int) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The fitted model's per-worker left bias (``biases_``), NaN where it has none."""
+    values = getattr(model, "biases_", None)
+    if values is None:
+        return np.full(n_workers, np.nan)
+    return _by_item(values, n_workers)

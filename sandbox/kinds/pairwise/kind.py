@@ -1,0 +1,150 @@
+"""Pairwise preferences as a task kind: what the shared machinery asks of it, answered by the
+modules of this package (imported when asked)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sandbox.kinds.base import DashboardPage, Demo, RealAnswers, ScoringInputs, SweepDefaults, TaskKind
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sandbox.datasets.dataset import Dataset
+    from sandbox.fitting.report import AnnotatorReport
+    from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
+    from sandbox.kinds.pairwise.aggregation import PairwiseAggregation
+    from sandbox.kinds.pairwise.scoring import PairwiseScorer
+
+KIND = "pairwise"
+
+
+class Pairwise(TaskKind):
+    """Say which of two items is better, or a tie (see :mod:`sandbox.kinds.pairwise`)."""
+
+    name: ClassVar[str] = KIND
+    summary: ClassVar[str] = "say which of two items is better (or a tie)"
+    answer_columns: ClassVar[tuple[str, ...]] = ("task", "worker", "left", "right", "label")
+    default_aggregators: ClassVar[tuple[str, ...]] = ("bt", "noisy_bt", "win_rate", "elo")
+    default_aggregator: ClassVar[str] = "bt"
+    table_extras: ClassVar[tuple[str, ...]] = (
+        "kendall_tau",
+        "spearman",
+        "top_k_precision",
+        "promoted_rank_gain",
+    )
+    gold_unit: ClassVar[str] = "pairs"
+    sweep_defaults: ClassVar[SweepDefaults] = SweepDefaults(
+        "synthetic-pairs", "pairwise_volunteers", ("bt", "noisy_bt", "win_rate", "elo")
+    )
+    demo: ClassVar[Demo | None] = Demo(
+        title=(
+            "Preferences: who compares 2,000 pairs of 200 answers (synthetic-pairs, length correlated 0.3 "
+            "with quality; accuracy on 1,000 held-out pairs)"
+        ),
+        dataset="synthetic-pairs:length_corr=0.3",
+        sides=(("pairwise_volunteers", 5), ("pairwise_paid_crowd", 5), ("pairwise_curation", 1)),
+        aggregators=("bt", "noisy_bt"),
+        extra_columns=("kendall_tau",),
+    )
+    dashboard_page: ClassVar[DashboardPage | None] = DashboardPage(
+        "preferences.py", "Preferences", ":material/compare_arrows:"
+    )
+
+    def validate_answers(self, table: pd.DataFrame, source: str) -> pd.DataFrame:
+        from sandbox.kinds.pairwise.answers import validate_pairwise_answers
+
+        return validate_pairwise_answers(table, source)
+
+    def from_campaign(self, answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+        """A campaign's ``task, worker, label`` codes as pairwise answers (the pair's items, the side)."""
+        from sandbox.kinds.pairwise.dataset import campaign_answers
+
+        return campaign_answers(answers, dataset)
+
+    def aggregate(
+        self, name: str, answers: pd.DataFrame, engine: str = "fast", params: Mapping[str, Any] | None = None
+    ) -> PairwiseAggregation:
+        from sandbox.kinds.pairwise.aggregation import aggregate_pairs
+
+        return aggregate_pairs(name, answers, engine, params)
+
+    def scorer(self, inputs: ScoringInputs) -> PairwiseScorer:
+        from sandbox.kinds.pairwise.scoring import PairwiseScorer
+
+        return PairwiseScorer(inputs)
+
+    def claims_export(self, path: Path, fmt: str, args: argparse.Namespace) -> bool:
+        from sandbox.kinds.pairwise.readers import is_pairwise_export
+
+        flags = bool(getattr(args, "left_field", None) or getattr(args, "right_field", None))
+        return is_pairwise_export(path, fmt, flags)
+
+    def add_export_options(self, parser: argparse.ArgumentParser) -> None:
+        group = parser.add_argument_group("pairwise exports")
+        group.add_argument(
+            "--left-field", help="data field / MTurk Input column naming the left (first) item"
+        )
+        group.add_argument("--right-field", help="data field / MTurk Input column naming the right item")
+        group.add_argument("--group-field", help="MTurk Input column scoping item ids (e.g. the query)")
+
+    def read_export(
+        self, path: Path, args: argparse.Namespace, progress: ProgressCallback | None
+    ) -> ImportedAnswers:
+        from sandbox.kinds.pairwise.readers import load_pairwise_answers
+
+        return load_pairwise_answers(
+            path,
+            format=args.input_format,
+            from_name=args.from_name,
+            left_field=args.left_field,
+            right_field=args.right_field,
+            group_field=args.group_field,
+            duplicates=args.duplicates,
+            progress=progress,
+        )
+
+    def gold(self, args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
+        """The gold side of each answered task, from ``--gold`` (item scores or gold pairs) or the
+        export's own ground truth."""
+        from sandbox.kinds.pairwise.answers import gold_sides_by_task, real_answers
+
+        real = real_answers(imported, args.export, getattr(args, "gold", None))
+        heldout = getattr(real.dataset, "heldout", None)
+        return gold_sides_by_task(imported.answers, heldout) if heldout is not None and len(heldout) else None
+
+    def real_answers(
+        self, imported: ImportedAnswers, path: str | Path, gold_path: str | Path | None
+    ) -> RealAnswers:
+        from sandbox.kinds.pairwise.answers import real_answers
+
+        return real_answers(imported, path, gold_path)
+
+    def report(
+        self, answers: pd.DataFrame, *, aggregator: str, engine: str, gold: pd.Series | None
+    ) -> AnnotatorReport:
+        from sandbox.kinds.pairwise.report import pairwise_report
+
+        return pairwise_report(answers, aggregator=aggregator, engine=engine, gold=gold)
+
+    def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
+        from sandbox.kinds.pairwise.report import fit_pairwise_population, pairwise_population_toml
+
+        fitted = fit_pairwise_population(
+            imported.answers,
+            name=name,
+            gold=imported.gold,
+            cost_per_label=args.cost_per_label,
+            engine=args.engine,
+        )
+        return pairwise_population_toml(fitted, source=Path(args.export).name), fitted.workers
+
+    def write_consensus(
+        self, args: argparse.Namespace, imported: ImportedAnswers, aggregator: str, out: Path, output: str
+    ) -> str:
+        from sandbox.kinds.pairwise.consensus import write_consensus
+
+        return write_consensus(args, imported, aggregator, out, output)
