@@ -12,9 +12,9 @@ from dashboards import charts, loaders
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import ENGINES, aggregator_names
 from sandbox.datasets import dataset_names
+from sandbox.kinds.base import task_kind
 from sandbox.kinds.classification.kind import KIND
 from sandbox.reporting.views import (
-    DEFAULT_AGGREGATORS,
     beta_from_mean,
     confusion_table,
     edit_population,
@@ -54,7 +54,10 @@ with st.sidebar:
     base = loaders.preset(preset_name)
     redundancy = st.slider("answers per item", 1, 15, 5, key="redundancy")
     aggregators = st.multiselect(
-        "aggregators", aggregator_names(KIND), default=list(DEFAULT_AGGREGATORS), key="aggregators"
+        "aggregators",
+        aggregator_names(KIND),
+        default=list(task_kind(KIND).default_aggregators),
+        key="aggregators",
     )
     seed = int(st.number_input("seed", 0, 1_000_000, 0, key="seed"))
     engine = st.radio(

@@ -13,6 +13,7 @@ from dashboards import loaders
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import aggregator_names
 from sandbox.io.files.outputs import spreadsheet_csv
+from sandbox.kinds.base import task_kind
 from sandbox.kinds.classification.export_view import (
     Upload,
     analyse,
@@ -22,7 +23,7 @@ from sandbox.kinds.classification.export_view import (
 )
 from sandbox.kinds.classification.fit import fit_population
 from sandbox.kinds.classification.kind import KIND
-from sandbox.reporting.views import DEFAULT_AGGREGATORS, population_toml, score_table
+from sandbox.reporting.views import population_toml, score_table
 from sandbox.simulation.policy import CampaignPolicy
 
 UploadBytes = tuple[bytes, str]
@@ -147,7 +148,7 @@ try:
         f"synthetic:n_tasks={n_tasks},n_classes={n_classes}",
         population,
         CampaignPolicy(redundancy=redundancy, difficulty="none"),
-        DEFAULT_AGGREGATORS,
+        tuple(task_kind(KIND).default_aggregators),
         0,
     )
 except SandboxError as error:

@@ -103,15 +103,11 @@ class DashboardPage:
 
 @dataclass(frozen=True)
 class SweepDefaults:
-    """What a sweep scenario of the kind uses when it names no ``dataset``, ``population`` or
-    ``aggregators``."""
+    """What a sweep scenario of the kind uses when it names no ``dataset`` or ``population`` (its
+    aggregators are the kind's ``default_aggregators``)."""
 
     dataset: str
     population: str
-    aggregators: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"dataset": self.dataset, "population": self.population, "aggregators": list(self.aggregators)}
 
 
 class TaskKind(ABC):
@@ -141,6 +137,16 @@ class TaskKind(ABC):
     out_of_core: ClassVar[bool] = False
     #: What an export of this kind may be read with (``--input-format``), and a line on the formats.
     export_help: ClassVar[str] = ""
+
+    def sweep_scenario(self) -> dict[str, Any]:
+        """The ``dataset``, ``population`` and ``aggregators`` of a sweep scenario of this kind that
+        names none of them."""
+        defaults = self.sweep_defaults
+        return {
+            "dataset": defaults.dataset,
+            "population": defaults.population,
+            "aggregators": list(self.default_aggregators),
+        }
 
     def methods(self, names: Sequence[str] | None = None) -> list[str]:
         """The aggregators ``names`` (the kind's defaults when None), checked once, where a user

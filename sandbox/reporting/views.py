@@ -21,7 +21,6 @@ from sandbox.metrics.outcome import Outcome
 #: The pull of misleading items measured on real MTurk crowds (``paid_crowd.toml``).
 DEFAULT_PULL = 0.72
 #: Aggregators a run uses unless told otherwise (the CLI's default set).
-DEFAULT_AGGREGATORS = ("mv", "wawa", "ds")
 
 
 def score_table(sides: Mapping[str, Outcome]) -> pd.DataFrame:

@@ -51,7 +51,7 @@ def default_scenario() -> dict[str, Any]:
 
     kind = default_kind()
     policy = {key: value for key, value in CampaignPolicy().to_dict().items() if value is not None}
-    return {**kind.sweep_defaults.as_dict(), "engine": "fast", "policy": policy, "kind": kind.name}
+    return {**kind.sweep_scenario(), "engine": "fast", "policy": policy, "kind": kind.name}
 
 
 def with_kind_defaults(scenario: dict[str, Any]) -> dict[str, Any]:
@@ -65,9 +65,9 @@ def with_kind_defaults(scenario: dict[str, Any]) -> dict[str, Any]:
         raise SandboxError(f"kind must be a kind's name, got {name!r}")
     kind = task_kind(name)
     resolved = dict(scenario)
-    for key, value in default.sweep_defaults.as_dict().items():
+    for key, value in default.sweep_scenario().items():
         if resolved.get(key) == value:
-            resolved[key] = kind.sweep_defaults.as_dict()[key]
+            resolved[key] = kind.sweep_scenario()[key]
     return resolved
 
 

@@ -31,7 +31,7 @@ class Classification(TaskKind):
     default_aggregators: ClassVar[tuple[str, ...]] = ("mv", "wawa", "ds")
     default_aggregator: ClassVar[str] = "ds"
     table_extras: ClassVar[tuple[str, ...]] = ("accuracy_misleading", "accuracy_ordinary")
-    sweep_defaults: ClassVar[SweepDefaults] = SweepDefaults("snow_rte", "volunteers", ("mv", "wawa", "ds"))
+    sweep_defaults: ClassVar[SweepDefaults] = SweepDefaults("snow_rte", "volunteers")
     demo: ClassVar[Demo | None] = Demo(
         title="Crowd vs paid curation on snow_rte (real expert gold as truth)",
         dataset="snow_rte",

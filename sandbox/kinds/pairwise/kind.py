@@ -37,9 +37,7 @@ class Pairwise(TaskKind):
         "promoted_rank_gain",
     )
     gold_unit: ClassVar[str] = "pairs"
-    sweep_defaults: ClassVar[SweepDefaults] = SweepDefaults(
-        "synthetic-pairs", "pairwise_volunteers", ("bt", "noisy_bt", "win_rate", "elo")
-    )
+    sweep_defaults: ClassVar[SweepDefaults] = SweepDefaults("synthetic-pairs", "pairwise_volunteers")
     demo: ClassVar[Demo | None] = Demo(
         title=(
             "Preferences: who compares 2,000 pairs of 200 answers (synthetic-pairs, length correlated 0.3 "
