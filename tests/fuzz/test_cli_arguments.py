@@ -34,6 +34,25 @@ INTS = mostly(["1", "2", "3", "5"], ["0", "-1", "1000000000", "1e9", "nan", "", 
 FLOATS = mostly(["0", "0.1", "0.5", "0.9", "1"], ["-1", "nan", "inf", "-inf", "1e308", "x", ""])
 AGGREGATORS = mostly(["mv", "ds", "mv,wawa", "glad", "zbs"], ["kos", "nope", "", "mv,,ds", ",", "MV", "mmsr"])
 ENGINES = mostly(["fast", "crowdkit"], ["nope", ""])
+#: ``--aggregator-param``: hyperparameters in and out of range, of methods asked for and not.
+PARAMS = mostly(
+    ["ds.n_iter=5", "ds.tol=0.001", "glad.n_iter=3", "zbs.lr_init=0.5", "mv.x=1"],
+    [
+        "ds.n_iter=0",
+        "ds.n_iter=1e9",
+        "ds.tol=nan",
+        "ds.tol=inf",
+        "ds",
+        "=",
+        ".n_iter=1",
+        "ds.n_iter=x",
+        "glad.m_step_tol=-1",
+        "mace.method=zz",
+        "ds.n_iter=true",
+        "nope.n_iter=1",
+        "ds.n_iter=99999999999999999999",
+    ],
+)
 _counter = itertools.count()
 
 
@@ -140,7 +159,9 @@ def test_run(files: dict[str, str], capsys: pytest.CaptureFixture[str], data: st
     population = data.draw(
         mostly(["volunteers", "paid_curation", files["crowd"]], [files["huge"], "nope", ""])
     )
-    extra = data.draw(POLICY) + data.draw(options(aggregators=AGGREGATORS, seed=INTS, engine=ENGINES))
+    extra = data.draw(POLICY) + data.draw(
+        options(aggregators=AGGREGATORS, aggregator_param=PARAMS, seed=INTS, engine=ENGINES)
+    )
     run(["run", "--dataset", dataset, "--population", population, *extra], capsys)
 
 
