@@ -76,13 +76,11 @@ class Work:
         self.right = np.empty(answers)
         self.slot_easy = np.empty(slots)
         # the fast mode's terms (see GladProblem.task_pass)
-        self.decay = np.empty(answers)
         self.log_wrong = np.empty(answers)
         self.shifted = np.empty(answers)
         self.terms = np.empty(answers)
         self.sigma = np.empty(answers)
         self.spread = np.empty(answers)
-        self.negative = np.empty(answers, dtype=bool)
 
 
 class GladProblem:
@@ -144,12 +142,12 @@ class GladProblem:
 
     def _log_sigmoid(self, z: FloatArray) -> FloatArray:
         """``log sigmoid(z)`` (stable for any ``z``) in a scratch array; ``log sigmoid(-z)`` is this
-        minus ``z``. ``work.decay`` keeps ``exp(-|z|)``."""
+        minus ``z``."""
         n = z.size
-        decay = np.abs(z, out=self.work.decay[:n])
-        np.negative(decay, out=decay)
-        np.exp(decay, out=decay)
-        soft = np.log1p(decay, out=self.work.soft[:n])
+        soft = np.abs(z, out=self.work.soft[:n])
+        np.negative(soft, out=soft)
+        np.exp(soft, out=soft)
+        np.log1p(soft, out=soft)
         result = np.minimum(z, 0.0, out=self.work.log_right[:n])
         result -= soft
         return result
@@ -250,19 +248,15 @@ class GladProblem:
     # The fast mode's M-step: a Newton step per task on beta, then one per worker on alpha.
 
     def _gradient_terms(
-        self, block: Block, z: FloatArray, right: FloatArray
+        self, block: Block, log_right: FloatArray, right: FloatArray
     ) -> tuple[FloatArray, FloatArray]:
-        """Per answer of ``block``, with ``exp(-|z|)`` in ``work.decay`` (from ``_log_sigmoid``): the
-        derivative of the objective in ``z``, ``w (r - σ(z))``, and minus its second derivative,
-        ``w σ(z) (1 - σ(z))`` (scratch arrays)."""
-        work, n = self.work, z.size
-        e = work.decay[:n]
-        sigma = np.add(e, 1.0, out=work.sigma[:n])
-        spread = np.divide(e, sigma, out=work.spread[:n])
-        spread /= sigma  # σ(z)(1 - σ(z)) = e / (1 + e)²
-        np.reciprocal(sigma, out=sigma)  # σ(|z|)
-        negative = np.less(z, 0.0, out=work.negative[:n])
-        np.subtract(1.0, sigma, out=sigma, where=negative)  # σ(z)
+        """Per answer of ``block``, from ``log σ(z)`` and ``right`` (``w r``): the derivative of the
+        objective in ``z``, ``w (r - σ(z))``, and minus its second derivative, ``w σ(z) (1 - σ(z))``
+        (scratch arrays)."""
+        work, n = self.work, log_right.size
+        sigma = np.exp(log_right, out=work.sigma[:n])
+        spread = np.multiply(sigma, sigma, out=work.spread[:n])
+        np.subtract(sigma, spread, out=spread)
         if self.weight is not None:
             weight = self.weight[block.begin : block.end]
             sigma *= weight
@@ -324,7 +318,7 @@ class GladProblem:
             self._task_sums(block, self._objective_terms(block, z, log_right, right), task_q[first:stop])
             offset = beta[first:stop] - 1.0
             task_q[first:stop] -= 0.5 * offset * offset
-            residual, spread = self._gradient_terms(block, z, right)
+            residual, spread = self._gradient_terms(block, log_right, right)
             residual *= z
             gradient = np.empty(span)
             self._task_sums(block, residual, gradient)
@@ -365,7 +359,7 @@ class GladProblem:
                 new_beta[first:stop][worse] = beta[first:stop][worse]
                 z, easy = self._load(block, alpha, new_beta)
                 log_right = self._log_sigmoid(z)
-            residual, spread = self._gradient_terms(block, z, right)
+            residual, spread = self._gradient_terms(block, log_right, right)
             residual *= easy
             spread *= easy
             spread *= easy
