@@ -235,7 +235,7 @@ AGGREGATORS: dict[str, AggregatorSpec] = {
         ),
         AggregatorSpec(
             "elo",
-            "online Elo in answer order, k = 32 (reference; project's own)",
+            "online Elo in answer order, k = 4 as evalica (reference; project's own)",
             {"fast": Implementation(fast_pairwise("Elo"))},
             kind="pairwise",
             gives_posteriors=False,
