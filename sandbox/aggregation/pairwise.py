@@ -20,7 +20,7 @@ from annotators.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed, quiet_crowdkit
 from sandbox.aggregation.fast.pairwise.base import FastPairwise
-from sandbox.aggregation.fast.pairwise.coding import TIE, CodedPairs, encode_pairs
+from sandbox.aggregation.fast.pairwise.coding import SIDE_NAMES, TIE, CodedPairs, encode_pairs
 from sandbox.aggregation.registry import aggregator_names, aggregator_spec, check_engine
 
 
@@ -71,6 +71,32 @@ def preferred_sides(scores: pd.Series, left: pd.Series, right: pd.Series) -> pd.
     return pd.Series(values, index=left.index, name="label", dtype=object)
 
 
+_SIDE_OBJECTS = np.asarray(SIDE_NAMES, dtype=object)
+
+
+def task_sides(scores: np.ndarray[Any, np.dtype[np.float64]], coded: CodedPairs) -> pd.Series:
+    """The preferred side of each task's pair (as :func:`preferred_sides` gives it) from the scores
+    by item code, indexed by task in sorted order; tasks with an unscored item are left out. A
+    task's pair is that of its first answer."""
+    if coded.n_tasks == coded.n_answers and np.array_equal(coded.task, np.arange(coded.n_answers)):
+        left, right = scores.take(coded.left), scores.take(coded.right)  # one answer per task, in order
+    else:
+        first = np.empty(coded.n_tasks, dtype=np.intp)
+        rows = np.arange(coded.n_answers - 1, -1, -1, dtype=np.intp)
+        first[coded.task[rows]] = rows  # the last write wins: each task's first answer
+        left, right = scores.take(coded.left.take(first)), scores.take(coded.right.take(first))
+    # LEFT (0) where the left item scores higher, RIGHT (1) where the right one does, else TIE (2)
+    side = np.full(left.size, TIE, dtype=np.int8)
+    side -= 2 * (left > right)
+    side -= right > left
+    known = ~np.isnan(left + right)
+    if known.all():
+        return pd.Series(_SIDE_OBJECTS.take(side), index=coded.task_names, name="label", dtype=object)
+    return pd.Series(
+        _SIDE_OBJECTS.take(side[known]), index=coded.task_names[known], name="label", dtype=object
+    )
+
+
 def _crowdkit_frame(decided: CodedPairs) -> pd.DataFrame:
     """crowd-kit's input: codes, the label being the winning item's code."""
     return pd.DataFrame(
@@ -112,14 +138,13 @@ def aggregate_pairs(name: str, answers: pd.DataFrame, engine: str = "fast") -> P
     item_scores = pd.Series(scores, index=coded.item_names, name="score").dropna()
     if item_scores.empty:
         raise AggregationFailed(f"{name} scored no item (every answer a tie?)")
-    tasks = answers.drop_duplicates("task").set_index("task")
     skills = biases = None
     if implementation.skills is not None:
         skills = pd.Series(implementation.skills(model, coded, None), index=coded.worker_names, name="skill")
         biases = pd.Series(attribute_biases(model, coded.n_workers), index=coded.worker_names, name="bias")
     return PairwiseAggregation(
         aggregator=name,
-        labels=preferred_sides(item_scores, tasks["left"], tasks["right"]).dropna().sort_index(),
+        labels=task_sides(scores, coded),
         probas=None,
         skills=None if skills is None else skills.sort_index(),
         seconds=seconds,
