@@ -14,8 +14,8 @@ import time
 from annotators.population import load_population
 from sandbox.aggregation.registry import ENGINES
 from sandbox.datasets import load_dataset
-from sandbox.experiment.experiment import run_simulation
-from sandbox.reporting.views import DEFAULT_AGGREGATORS
+from sandbox.experiment.experiment import Experiment
+from sandbox.kinds.base import default_kind
 from sandbox.simulation.policy import CampaignPolicy
 
 TARGET_SECONDS = 2.0
@@ -24,16 +24,15 @@ DATASET = "synthetic:n_tasks=2000,n_classes=2"
 
 def measure(engine: str, repeats: int) -> dict[str, float]:
     """Median seconds per aggregator and for the whole page computation."""
+    aggregators = default_kind().default_aggregators
     dataset = load_dataset(DATASET)
     crowd, curation = load_population("volunteers"), load_population("paid_curation")
     totals: list[float] = []
-    parts: dict[str, list[float]] = {name: [] for name in DEFAULT_AGGREGATORS}
+    parts: dict[str, list[float]] = {name: [] for name in aggregators}
     for seed in range(repeats):
         start = time.perf_counter()
-        outcome = run_simulation(
-            dataset, crowd, CampaignPolicy(redundancy=5), DEFAULT_AGGREGATORS, seed, engine
-        )
-        run_simulation(dataset, curation, CampaignPolicy(redundancy=1), ("mv",), seed, engine)
+        outcome = Experiment(dataset, crowd, CampaignPolicy(redundancy=5), aggregators, engine, seed).run()  # type: ignore[arg-type]
+        Experiment(dataset, curation, CampaignPolicy(redundancy=1), ("mv",), engine, seed).run()  # type: ignore[arg-type]
         totals.append(time.perf_counter() - start)
         for score in outcome.scores:
             parts[score.aggregator].append(score.seconds)

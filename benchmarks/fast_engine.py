@@ -33,7 +33,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sandbox.aggregation.crowdkit_adapter import quiet_crowdkit
-from sandbox.aggregation.registry import FAST_METHODS, fast_class, make_aggregator
+from sandbox.aggregation.registry import fast_class, fast_methods, make_aggregator
 from sandbox.randomness import make_rng
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -196,7 +196,12 @@ def scale(n_tasks: int, per_task: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--methods", nargs="+", default=list(FAST_METHODS), choices=list(FAST_METHODS))
+    parser.add_argument(
+        "--methods",
+        nargs="+",
+        default=list(fast_methods("classification")),
+        choices=list(fast_methods("classification")),
+    )
     parser.add_argument("--labels", type=int, default=2, help="number of classes")
     parser.add_argument("--limit", type=float, default=120.0, help="crowd-kit time limit, s")
     parser.add_argument("--scale", action="store_true", help="run the 100M-answer DS test only")

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from annotators.population import load_population  # noqa: E402
 from sandbox.datasets import load_dataset  # noqa: E402
 from sandbox.experiment.scoring import score_answers  # noqa: E402
-from sandbox.kinds import ScoringInputs, task_kind  # noqa: E402
+from sandbox.kinds.base import ScoringInputs, task_kind  # noqa: E402
 from sandbox.kinds.classification.aggregation import aggregate  # noqa: E402
 from sandbox.metrics.agreement import krippendorff_alpha  # noqa: E402
 from sandbox.randomness import make_rng, substream  # noqa: E402
@@ -93,7 +93,16 @@ def one_size(answers: int, redundancy: int, population_name: str, seed: int, cli
     check = timed(
         stages,
         "score_answers (check)",
-        lambda: score_answers(table, dataset.truth, ["ds"], campaign.cost, campaign.workers, dataset, "fast"),
+        lambda: score_answers(
+            table,
+            dataset.truth,
+            ["ds"],
+            campaign.cost,
+            campaign.workers,
+            dataset,
+            "fast",
+            kind=task_kind(dataset.kind),
+        ),
     )
     assert check.scores[0].accuracy == scorer.score(result).accuracy
     if cli:

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from foundation.errors import SandboxError
-from sandbox.aggregation.fast.coding import encode
+from sandbox.aggregation.fast.coding import code_column, encode
 from sandbox.randomness import make_rng
 
 
@@ -76,3 +78,25 @@ def test_unusable_column_raises_sandbox_error(values: pd.Series, message: str) -
     frame = pd.DataFrame({"task": values, "worker": [0] * len(values), "label": [0] * len(values)})
     with pytest.raises(SandboxError, match=message):
         encode(frame)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "é", "zz", "a b", ""]), min_size=1, max_size=300),
+    st.lists(st.booleans(), min_size=300, max_size=300),
+)
+def test_identity_coding_equals_sorted_factorize(words: list[str], fresh: list[bool]) -> None:
+    """Object columns that repeat a few string objects are coded by identity first; equal strings
+    held by different objects (``fresh``: a new object per row) still get one code."""
+    values = [("".join([*w]) if new else w) for w, new in zip(words, fresh, strict=False)]
+    column = pd.Series(np.asarray(values, dtype=object))
+    codes, names = code_column(column, "label")
+    expected_codes, expected_names = pd.factorize(column, sort=True)
+    assert np.array_equal(codes, expected_codes)
+    assert list(names) == list(expected_names)
+
+
+def test_identity_coding_counts_missing_rows() -> None:
+    column = pd.Series(np.asarray(["x", None, "y", None, "x"] * 100, dtype=object))
+    with pytest.raises(SandboxError, match="200 missing"):
+        code_column(column, "label")

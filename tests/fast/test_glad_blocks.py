@@ -74,3 +74,52 @@ def test_blocks_match_the_formulas(
     got_q, got_gradient = problem.q_and_gradient(x, problem.responsibilities(post))
     assert got_q == pytest.approx(q, rel=1e-12)
     assert np.allclose(got_gradient, gradient, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("seed", "n_labels", "mixed"), [(4, 2, False), (5, 2, True), (6, 4, False), (7, 3, True)]
+)
+def test_fast_mode_passes_match_the_formulas(
+    monkeypatch: pytest.MonkeyPatch, seed: int, n_labels: int, mixed: bool
+) -> None:
+    """The fast mode's two passes against the formulas over all answers: the E-step, each task's
+    objective and Newton step on beta, the fall-back of tasks whose objective fell, and each
+    worker's Newton step on alpha."""
+    monkeypatch.setattr(glad, "_BLOCK", 64)
+    coded = _crowd(seed, n_labels, mixed)
+    problem = glad.GladProblem(coded)
+    n_w, n_t, k = coded.n_workers, coded.n_tasks, n_labels
+    x = 1.0 + make_rng(seed + 10).normal(size=n_w + n_t)
+    alpha, beta = x[:n_w], x[n_w:]
+    post, new_beta, task_q = np.empty((n_t, k)), np.empty(n_t), np.empty(n_t)
+    loglikelihood = problem.task_pass(alpha, beta, post, new_beta, task_q)
+    expected_post, expected_loglikelihood = problem.e_step(alpha, beta)
+    assert np.allclose(post, expected_post, rtol=0, atol=1e-12)
+    assert loglikelihood == pytest.approx(expected_loglikelihood, rel=1e-12)
+
+    def per_task(at_alpha: FloatArray, at_beta: FloatArray) -> tuple[FloatArray, ...]:
+        easy = np.exp(at_beta[coded.task])
+        z = at_alpha[coded.worker] * easy
+        log_right = -np.logaddexp(0.0, -z)
+        sigma = 1.0 / (1.0 + np.exp(-z))
+        r = post[coded.task, coded.label]
+        term = r * log_right + (1 - r) * (log_right - z - math.log(k - 1))
+        q = np.bincount(coded.task, term, n_t) - 0.5 * (at_beta - 1.0) ** 2
+        g = np.bincount(coded.task, (r - sigma) * z, n_t)
+        c = np.bincount(coded.task, sigma * (1 - sigma) * z * z, n_t)
+        g_w = np.bincount(coded.worker, (r - sigma) * easy, n_w) - (at_alpha - 1.0)
+        c_w = np.bincount(coded.worker, sigma * (1 - sigma) * easy * easy, n_w) + 1.0
+        return q, g, c, g_w, c_w
+
+    q, g, c, _, _ = per_task(alpha, beta)
+    assert np.allclose(task_q, q, rtol=1e-10, atol=1e-10)
+    step = np.clip((g - (beta - 1.0)) / (c + 1.0 + np.maximum(-g, 0.0)), -1.0, 1.0)
+    assert np.allclose(new_beta, beta + step, rtol=1e-10, atol=1e-10)
+    proposed = new_beta.copy()
+    moved_q = per_task(alpha, proposed)[0]
+    kept = np.where(moved_q < task_q, beta, proposed)  # a step that lowered its task's objective is undone
+    new_alpha = problem.worker_pass(alpha, beta, new_beta, post, task_q)
+    assert np.array_equal(new_beta, kept)
+    _, _, _, g_w, c_w = per_task(alpha, kept)
+    assert np.allclose(new_alpha, alpha + np.clip(g_w / c_w, -1.0, 1.0), rtol=1e-10, atol=1e-10)
+    assert per_task(alpha, kept)[0].sum() >= task_q.sum()

@@ -4,7 +4,9 @@ Scored on the tasks that have gold, within ±0.005. Two figures of that table ar
 crowd-kit 1.4.2 computes (presumably an earlier version made them): crowd-kit 1.4.2 itself gives
 GLAD 0.5646 and MACE 0.4823 on zheng_relevance (measured on these files: GLAD() in 57 s, MACE() in
 16 s per restart), so there the fast engine is held to crowd-kit 1.4.2's figure and the published
-one is an expected failure.
+one is an expected failure. GLAD's default fast mode runs EM to convergence, where it scores 0.4975
+on zheng_relevance (crowd-kit's rule stops it after 2 iterations: ``test_glad_modes.py``); the
+crowd-kit 1.4.2 figure is therefore checked in GLAD's parity mode.
 """
 
 from __future__ import annotations
@@ -44,5 +46,6 @@ def test_published_accuracy(dataset: str, method: str) -> None:
 
 @pytest.mark.parametrize(("dataset", "method"), sorted(CROWDKIT_142))
 def test_crowdkit_142_accuracy_where_published_differs(dataset: str, method: str) -> None:
-    labels = fast_class(method)().fit_predict(load_answers(dataset))
+    params = {"mode": "parity"} if method == "glad" else {}
+    labels = fast_class(method)(**params).fit_predict(load_answers(dataset))
     assert accuracy(labels, load_gold(dataset)) == pytest.approx(CROWDKIT_142[(dataset, method)], abs=0.005)

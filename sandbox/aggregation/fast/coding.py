@@ -10,12 +10,16 @@ How a column is coded (all give the codes ``pd.factorize(column, sort=True)`` gi
 * integers whose range spans at most about as many values as there are answers: through a table
   of the value range (which values occur, then their ranks), without a sort over the answers;
 * strings: hashing (pyarrow dictionary encoding for arrow-backed columns, ``pd.factorize`` for
-  object columns), then a pyarrow sort of the distinct strings only;
+  object columns), then a pyarrow sort of the distinct strings only. An object column whose values
+  repeat the same few string objects (pandas' CSV reader and the project's own tables share one
+  object per distinct string) is first factorized by object identity, hashing pointers instead of
+  strings, and only its distinct objects are hashed as strings;
 * anything else (and integers with a very wide range): ``pd.factorize(sort=True)``.
 """
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,6 +160,48 @@ def _by_hash_then_sorted_strings(values: pd.Series, column: str) -> tuple[IntArr
     return _rank(order)[codes], pd.Index(uniques.take(order), dtype=values.dtype, name=column)
 
 
+# Identity coding pays off when objects repeat: tried when a sample of the first rows holds at most
+# this share of distinct objects.
+IDENTITY_SAMPLE = 1 << 16
+IDENTITY_MAX_SHARE = 0.5
+
+
+def _object_addresses(array: NDArray[np.object_]) -> NDArray[np.intp]:
+    """The addresses of the objects an object array refers to, as integers (a view of its pointers,
+    valid while ``array`` lives: use it at once)."""
+    buffer = (ctypes.c_ssize_t * array.size).from_address(array.ctypes.data)
+    addresses: NDArray[np.intp] = np.ctypeslib.as_array(buffer)
+    return addresses
+
+
+def _by_object_identity(values: pd.Series, column: str) -> tuple[IntArray, pd.Index] | None:
+    """Sorted dense codes of an object column through the identity of its objects: pointers are
+    factorized (integer hashing), then the distinct objects are coded by value (equal strings held
+    by different objects get one code). ``None`` when the objects hardly repeat (a sample of the
+    first rows says so) or the distinct values are not all strings."""
+    array = np.ascontiguousarray(values.to_numpy(dtype=object))
+    if array.size == 0 or array.dtype.itemsize != np.dtype(np.intp).itemsize:
+        return None
+    addresses = _object_addresses(array)
+    sample = addresses[:IDENTITY_SAMPLE]
+    if pd.unique(sample).size > IDENTITY_MAX_SHARE * sample.size and sample.size > 1000:
+        return None
+    identity_codes, distinct = pd.factorize(addresses)
+    del addresses
+    first = np.empty(distinct.size, dtype=np.intp)
+    rows = np.arange(array.size - 1, -1, -1, dtype=np.intp)
+    first[identity_codes[rows]] = rows  # the last write wins: each object's first row
+    del rows
+    objects = pd.Series(array[first], dtype=object)
+    if objects.isna().any():  # the full path counts the missing rows for its message
+        return None
+    coded = _by_hash_then_sorted_strings(objects, column)
+    if coded is None:
+        return None
+    value_codes, names = coded
+    return value_codes[identity_codes], names
+
+
 def _by_pandas(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
     missing = int(values.isna().sum())
     if missing:
@@ -178,7 +224,7 @@ def code_column(values: pd.Series, column: str) -> tuple[IntArray, pd.Index]:
     elif isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.integer):
         coded = _by_value_range(values.to_numpy(), column)
     elif isinstance(dtype, np.dtype) and dtype == np.dtype(object):  # not categoricals: their order is theirs
-        coded = _by_hash_then_sorted_strings(values, column)
+        coded = _by_object_identity(values, column) or _by_hash_then_sorted_strings(values, column)
     return _by_pandas(values, column) if coded is None else coded
 
 

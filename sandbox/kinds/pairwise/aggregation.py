@@ -20,7 +20,7 @@ from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation, Fit, run_aggregation
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed
 from sandbox.aggregation.fast.pairwise.base import FastPairwise
-from sandbox.aggregation.fast.pairwise.coding import TIE, CodedPairs, encode_pairs
+from sandbox.aggregation.fast.pairwise.coding import SIDE_NAMES, TIE, CodedPairs, encode_pairs
 from sandbox.aggregation.registry import AggregatorSpec, aggregator_names, aggregator_spec
 from sandbox.kinds.pairwise.kind import KIND
 
@@ -72,6 +72,32 @@ def preferred_sides(scores: pd.Series, left: pd.Series, right: pd.Series) -> pd.
     return pd.Series(values, index=left.index, name="label", dtype=object)
 
 
+_SIDE_OBJECTS = np.asarray(SIDE_NAMES, dtype=object)
+
+
+def task_sides(scores: np.ndarray[Any, np.dtype[np.float64]], coded: CodedPairs) -> pd.Series:
+    """The preferred side of each task's pair (as :func:`preferred_sides` gives it) from the scores
+    by item code, indexed by task in sorted order; tasks with an unscored item are left out. A
+    task's pair is that of its first answer."""
+    if coded.n_tasks == coded.n_answers and np.array_equal(coded.task, np.arange(coded.n_answers)):
+        left, right = scores.take(coded.left), scores.take(coded.right)  # one answer per task, in order
+    else:
+        first = np.empty(coded.n_tasks, dtype=np.intp)
+        rows = np.arange(coded.n_answers - 1, -1, -1, dtype=np.intp)
+        first[coded.task[rows]] = rows  # the last write wins: each task's first answer
+        left, right = scores.take(coded.left.take(first)), scores.take(coded.right.take(first))
+    # LEFT (0) where the left item scores higher, RIGHT (1) where the right one does, else TIE (2)
+    side = np.full(left.size, TIE, dtype=np.int8)
+    side -= 2 * (left > right)
+    side -= right > left
+    known = ~np.isnan(left + right)
+    if known.all():
+        return pd.Series(_SIDE_OBJECTS.take(side), index=coded.task_names, name="label", dtype=object)
+    return pd.Series(
+        _SIDE_OBJECTS.take(side[known]), index=coded.task_names[known], name="label", dtype=object
+    )
+
+
 def _crowdkit_frame(decided: CodedPairs) -> pd.DataFrame:
     """crowd-kit's input: codes, the label being the winning item's code."""
     return pd.DataFrame(
@@ -111,7 +137,6 @@ class PairCodec:
         item_scores = pd.Series(fit.fitted, index=coded.item_names, name="score").dropna()
         if item_scores.empty:
             raise AggregationFailed(f"{spec.name} scored no item (every answer a tie?)")
-        tasks = answers.drop_duplicates("task").set_index("task")
         skills = biases = None
         if implementation.skills is not None:
             skills = pd.Series(
@@ -122,7 +147,7 @@ class PairCodec:
             )
         return PairwiseAggregation(
             aggregator=spec.name,
-            labels=preferred_sides(item_scores, tasks["left"], tasks["right"]).dropna().sort_index(),
+            labels=task_sides(np.asarray(fit.fitted, dtype=float), coded),
             probas=None,
             skills=None if skills is None else skills.sort_index(),
             seconds=fit.seconds,

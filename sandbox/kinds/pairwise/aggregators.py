@@ -52,7 +52,7 @@ SPECS: tuple[AggregatorSpec, ...] = (
     ),
     AggregatorSpec(
         "elo",
-        "online Elo in answer order, k = 32 (reference; project's own)",
+        "online Elo in answer order, k = 4 as evalica (reference; project's own)",
         {"fast": project(FAST, "Elo")},
         kinds=(KIND,),
         gives_posteriors=False,

@@ -22,11 +22,13 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
+from foundation.errors import SandboxError
 from sandbox.aggregation.fast.classification._incidence import Incidence
 from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
@@ -36,6 +38,7 @@ from sandbox.aggregation.hyperparameters import Iterations, Tolerance
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 _BLOCK = 1 << 16
 _COLUMNS = 16  # at most this many answers per task for a block's columns to be added one by one
+GLAD_MODES = ("fast", "parity")
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,12 @@ class Work:
         self.log_right = np.empty(answers)
         self.right = np.empty(answers)
         self.slot_easy = np.empty(slots)
+        # the fast mode's terms (see GladProblem.task_pass)
+        self.log_wrong = np.empty(answers)
+        self.shifted = np.empty(answers)
+        self.terms = np.empty(answers)
+        self.sigma = np.empty(answers)
+        self.spread = np.empty(answers)
 
 
 class GladProblem:
@@ -237,6 +246,138 @@ class GladProblem:
         np.negative(gradient, out=gradient)
         return -q, gradient
 
+    # The fast mode's M-step: a Newton step per task on beta, then one per worker on alpha.
+
+    def _gradient_terms(
+        self, block: Block, log_right: FloatArray, right: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Per answer of ``block``, from ``log σ(z)`` and ``right`` (``w r``): the derivative of the
+        objective in ``z``, ``w (r - σ(z))``, and minus its second derivative, ``w σ(z) (1 - σ(z))``
+        (scratch arrays)."""
+        work, n = self.work, log_right.size
+        sigma = np.exp(log_right, out=work.sigma[:n])
+        spread = np.multiply(sigma, sigma, out=work.spread[:n])
+        np.subtract(sigma, spread, out=spread)
+        if self.weight is not None:
+            weight = self.weight[block.begin : block.end]
+            sigma *= weight
+            spread *= weight
+        residual = np.subtract(right, sigma, out=sigma)
+        return residual, spread
+
+    def _objective_terms(
+        self, block: Block, z: FloatArray, log_right: FloatArray, right: FloatArray
+    ) -> FloatArray:
+        """Per answer, its term of the M-step objective, ``w (log σ(z) - z - log(K-1)) + w r (z + log(K-1))``
+        (``right`` is ``w r``), in a scratch array."""
+        n = z.size
+        shifted = np.add(z, self.log_others, out=self.work.shifted[:n])
+        terms = np.subtract(log_right, shifted, out=self.work.terms[:n])
+        if self.weight is not None:
+            terms *= self.weight[block.begin : block.end]
+        shifted *= right
+        terms += shifted
+        return terms
+
+    def task_pass(
+        self, alpha: FloatArray, beta: FloatArray, post: FloatArray, new_beta: FloatArray, task_q: FloatArray
+    ) -> float:
+        """One pass over the answers at ``(alpha, beta)``: the E-step into ``post`` (returns the
+        log-likelihood of the answers), each task's M-step objective under these posteriors into
+        ``task_q``, and one safeguarded Newton step per task on ``beta`` into ``new_beta``.
+
+        The objective is separable over tasks when ``alpha`` is fixed. With ``G`` the task's sum of
+        ``w (r - σ) z`` and ``C`` of ``w σ (1 - σ) z²``, its gradient in ``beta`` is ``G - (beta - 1)``
+        and minus its second derivative ``C - G + 1``; the step divides by ``C + 1 + max(-G, 0)``,
+        never less than that curvature nor than 1, and moves at most 1.
+        """
+        k, work = self.n_labels, self.work
+        loglikelihood = 0.0
+        for block in self.blocks:
+            z, _ = self._load(block, alpha, beta)
+            n, span = z.size, block.stop - block.first
+            first, stop = block.first, block.stop
+            log_right = self._log_sigmoid(z)
+            # E-step: log P(answer | true label) is log_wrong for every label, plus z + log(K - 1)
+            # for the label given
+            log_wrong = np.subtract(log_right, z, out=work.log_wrong[:n])
+            log_wrong -= self.log_others
+            bonus = np.add(z, self.log_others, out=work.terms[:n])
+            if self.weight is not None:
+                log_wrong *= self.weight[block.begin : block.end]
+                bonus *= self.weight[block.begin : block.end]
+            base = np.empty(span)
+            self._task_sums(block, log_wrong, base)
+            sums = np.bincount(work.slot[:n], weights=bonus, minlength=span * k)
+            logits: FloatArray = sums.astype(np.float64, copy=False).reshape(span, k)
+            add_per_row(logits, base)
+            add_per_column(logits, self.log_priors)
+            block_post, log_norm = softmax_rows(logits)
+            post[first:stop] = block_post
+            loglikelihood += float(log_norm.sum())
+            right = self._right(block, post)
+            self._task_sums(block, self._objective_terms(block, z, log_right, right), task_q[first:stop])
+            offset = beta[first:stop] - 1.0
+            task_q[first:stop] -= 0.5 * offset * offset
+            residual, spread = self._gradient_terms(block, log_right, right)
+            residual *= z
+            gradient = np.empty(span)
+            self._task_sums(block, residual, gradient)
+            spread *= z
+            spread *= z
+            curvature = np.empty(span)
+            self._task_sums(block, spread, curvature)
+            curvature += 1.0 + np.maximum(-gradient, 0.0)
+            gradient -= offset
+            step = np.divide(gradient, curvature, out=gradient)
+            np.clip(step, -1.0, 1.0, out=step)
+            np.add(beta[first:stop], step, out=new_beta[first:stop])
+        return loglikelihood
+
+    def worker_pass(
+        self, alpha: FloatArray, beta: FloatArray, new_beta: FloatArray, post: FloatArray, task_q: FloatArray
+    ) -> FloatArray:
+        """At ``(alpha, new_beta)`` under the posteriors ``post``: every task whose objective fell
+        below ``task_q`` (its value at ``beta``) goes back to ``beta``, in ``new_beta``, so the task
+        steps never lower the objective; then returns ``alpha`` after one Newton step per worker (the
+        objective is concave in ``alpha``: gradient ``Σ w (r - σ) e^beta - (alpha - 1)``, minus the
+        second derivative ``Σ w σ (1 - σ) e^{2 beta} + 1``; moves at most 1)."""
+        work = self.work
+        gradient = np.zeros(self.n_workers)
+        curvature = np.zeros(self.n_workers)
+        for block in self.blocks:
+            first, stop = block.first, block.stop
+            z, easy = self._load(block, alpha, new_beta)
+            n = z.size
+            log_right = self._log_sigmoid(z)
+            right = self._right(block, post)
+            moved = np.empty(stop - first)
+            self._task_sums(block, self._objective_terms(block, z, log_right, right), moved)
+            offset = new_beta[first:stop] - 1.0
+            moved -= 0.5 * offset * offset
+            worse = moved < task_q[first:stop]
+            if worse.any():
+                new_beta[first:stop][worse] = beta[first:stop][worse]
+                z, easy = self._load(block, alpha, new_beta)
+                log_right = self._log_sigmoid(z)
+            residual, spread = self._gradient_terms(block, log_right, right)
+            residual *= easy
+            spread *= easy
+            spread *= easy
+            worker = work.worker[:n]
+            gradient += np.bincount(worker, weights=residual, minlength=self.n_workers)
+            curvature += np.bincount(worker, weights=spread, minlength=self.n_workers)
+        gradient -= alpha - 1.0
+        curvature += 1.0
+        step = np.divide(gradient, curvature, out=gradient)
+        np.clip(step, -1.0, 1.0, out=step)
+        return alpha + step
+
+    def log_prior(self, x: FloatArray) -> float:
+        """The Gaussian priors' log-density at ``x`` (every parameter ~ N(1, 1))."""
+        offset = x - 1.0
+        return -0.5 * float(np.dot(offset, offset)) - _HALF_LOG_2PI * x.size
+
 
 class Objective:
     """``GladProblem.q_and_gradient`` as scipy's separate ``fun`` and ``jac``: each evaluation keeps
@@ -276,13 +417,28 @@ class Objective:
 
 
 class GLAD(FastAggregator):
-    """GLAD with crowd-kit's defaults. Learned: ``alphas_`` (Series by worker), ``betas_``
-    (Series by task, log-easiness), ``priors_``, ``loss_history_`` (crowd-kit's Q per row)."""
+    """GLAD. Learned: ``alphas_`` (Series by worker), ``betas_`` (Series by task, log-easiness),
+    ``priors_``, ``loss_history_`` (per EM iteration, divided by answers × K: crowd-kit's Q in the
+    parity mode, the log posterior in the fast mode), ``n_iter_`` (M-steps made) and
+    ``stop_reason_`` (``"converged"``, ``"objective_fell"`` — crowd-kit's rule stops on any drop of
+    Q, parity mode only — or ``"max_iter"``).
+
+    ``mode="fast"`` (default): EM whose M-step is one safeguarded Newton step per task on
+    ``beta``, then one per worker on ``alpha`` (a generalized EM: every M-step raises the
+    objective it is given instead of maximising it), two passes over the answers per iteration,
+    the second starting from where the last left off. It stops when the log posterior of the
+    parameters (log-likelihood of the answers plus the priors: what EM raises at every iteration)
+    changes by less than ``relative_tol`` of itself between consecutive iterations.
+    ``mode="parity"``: crowd-kit's fit step for step (scipy's conjugate gradient, ``m_step_max_iter``
+    and ``m_step_tol``), stopping like crowd-kit when crowd-kit's Q per row gains less than ``tol``
+    — which includes any drop, even far from convergence.
+    """
 
     alphas_: pd.Series
     betas_: pd.Series
     priors_: pd.Series
     loss_history_: list[float]
+    stop_reason_: str
 
     def __init__(
         self,
@@ -290,20 +446,67 @@ class GLAD(FastAggregator):
         tol: Tolerance = 1e-5,
         m_step_max_iter: Iterations = 25,
         m_step_tol: Tolerance = 1e-2,
+        mode: Literal["fast", "parity"] = "fast",
+        relative_tol: Tolerance = 1e-7,
     ) -> None:
+        if mode not in GLAD_MODES:
+            raise SandboxError(f"GLAD mode {mode!r} is not one of {', '.join(GLAD_MODES)}")
         self.n_iter = n_iter
         self.tol = tol
         self.m_step_max_iter = m_step_max_iter
         self.m_step_tol = m_step_tol
+        self.mode = mode
+        self.relative_tol = relative_tol
 
     def _fit(self, coded: CodedAnswers) -> FloatArray:
         problem = GladProblem(coded)
         n_w = coded.n_workers
         x: FloatArray = np.ones(n_w + coded.n_tasks)
+        if self.mode == "parity":
+            post, x = self._fit_parity(problem, coded, x)
+        else:
+            post, x = self._fit_fast(problem, coded, x)
+        self.alphas_ = worker_series(x[:n_w], coded, "alpha")
+        self.betas_ = pd.Series(x[n_w:], index=coded.task_names, name="beta")
+        self.priors_ = pd.Series(np.exp(problem.log_priors), index=coded.label_names, name="prior")
+        return post
+
+    def _fit_fast(
+        self, problem: GladProblem, coded: CodedAnswers, x: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        n_w = coded.n_workers
+        rows = coded.n_answers * coded.n_labels
+        alpha, beta = x[:n_w].copy(), x[n_w:].copy()
+        post = np.empty((coded.n_tasks, coded.n_labels))
+        new_beta, task_q = np.empty_like(beta), np.empty_like(beta)
+        loglikelihood = problem.task_pass(alpha, beta, post, new_beta, task_q)
+        objective = loglikelihood + problem.log_prior(np.concatenate([alpha, beta]))
+        history: list[float] = []
+        reason = "max_iter"
+        for _ in range(self.n_iter):
+            alpha = problem.worker_pass(alpha, beta, new_beta, post, task_q)
+            beta, new_beta = new_beta, beta
+            loglikelihood = problem.task_pass(alpha, beta, post, new_beta, task_q)
+            last, objective = objective, loglikelihood + problem.log_prior(np.concatenate([alpha, beta]))
+            history.append(objective / rows)
+            if abs(objective - last) <= self.relative_tol * abs(last):
+                reason = "converged"
+                break
+        self.loss_history_ = history
+        self.n_iter_ = len(history)
+        self.converged_ = reason == "converged"
+        self.stop_reason_ = reason
+        self.loglikelihood_ = loglikelihood
+        return post, np.concatenate([alpha, beta])
+
+    def _fit_parity(
+        self, problem: GladProblem, coded: CodedAnswers, x: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        n_w = coded.n_workers
         post, start_loglikelihood = problem.e_step(x[:n_w], x[n_w:])
         rows = coded.n_answers * coded.n_labels
         history: list[float] = []
-        converged = False
+        reason = "max_iter"
         loglikelihood = None
         q = math.nan
         for iteration in range(self.n_iter):
@@ -329,13 +532,11 @@ class GLAD(FastAggregator):
             del result, objective, resp  # gradients and posteriors: not kept through the next E-step
             history.append(q)
             if not q - last_q >= self.tol:
-                converged = True
+                reason = "objective_fell" if q < last_q else "converged"
                 break
         self.loss_history_ = history
         self.n_iter_ = len(history)
-        self.converged_ = converged
+        self.converged_ = reason != "max_iter"
+        self.stop_reason_ = reason
         self.loglikelihood_ = loglikelihood
-        self.alphas_ = worker_series(x[:n_w], coded, "alpha")
-        self.betas_ = pd.Series(x[n_w:], index=coded.task_names, name="beta")
-        self.priors_ = pd.Series(np.exp(problem.log_priors), index=coded.label_names, name="prior")
-        return post
+        return post, x

@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from foundation.errors import SandboxError
-from sandbox.aggregation.fast.coding import CodedAnswers, IntArray
+from sandbox.aggregation.fast.coding import CodedAnswers, IntArray, code_column
 
 LEFT, RIGHT, TIE = 0, 1, 2
 SIDE_NAMES = ("left", "right", "tie")
@@ -58,27 +58,29 @@ class CodedPairs(CodedAnswers):
 
 def encode_pairs(answers: pd.DataFrame) -> CodedPairs:
     """Code a validated pairwise answers table (``task, worker, left, right, label`` with label
-    ``left``/``right``/``tie``)."""
-    items, item_codes = np.unique(
-        np.concatenate([answers["left"].to_numpy(), answers["right"].to_numpy()]), return_inverse=True
-    )
+    ``left``/``right``/``tie``). Each column is coded by the fast engine's
+    :func:`~sandbox.aggregation.fast.coding.code_column` (integer ids through a table of their value
+    range, strings by hashing), the two item columns together, in sorted order of the ids."""
     n = len(answers)
-    task_codes, tasks = pd.factorize(answers["task"], sort=True)
-    workers, worker_codes = np.unique(answers["worker"].to_numpy(), return_inverse=True)
-    sides = pd.Index(SIDE_NAMES).get_indexer(pd.Index(answers["label"]))
-    if (sides < 0).any():
-        bad = answers["label"].to_numpy()[sides < 0][0]
+    left, right = answers["left"].to_numpy(), answers["right"].to_numpy()
+    item_codes, items = code_column(pd.Series(np.concatenate([left, right])), "item")
+    task_codes, tasks = code_column(answers["task"], "task")
+    worker_codes, workers = code_column(answers["worker"], "worker")
+    label_codes, labels = code_column(answers["label"], "label")
+    side_of_label = pd.Index(SIDE_NAMES).get_indexer(labels)
+    if (side_of_label < 0).any():
+        bad = labels[side_of_label < 0][0]
         raise SandboxError(f"pairwise label {bad!r} is not one of {', '.join(SIDE_NAMES)}")
     return CodedPairs(
-        task=task_codes.astype(np.intp),
-        worker=worker_codes.astype(np.intp),
-        label=sides.astype(np.intp),
-        task_names=pd.Index(tasks, name="task"),
-        worker_names=pd.Index(workers, name="worker"),
+        task=task_codes,
+        worker=worker_codes,
+        label=side_of_label.astype(np.intp)[label_codes],
+        task_names=tasks,
+        worker_names=workers,
         label_names=pd.Index(SIDE_NAMES, name="label"),
-        left=item_codes[:n].astype(np.intp),
-        right=item_codes[n:].astype(np.intp),
-        item_names=pd.Index(items, name="item"),
+        left=item_codes[:n],
+        right=item_codes[n:],
+        item_names=items,
     )
 
 
