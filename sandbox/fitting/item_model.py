@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize_scalar
-from scipy.special import betaln, gammaln, logsumexp
+from scipy.special import betaln, digamma, gammaln, logsumexp, polygamma
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -48,6 +48,8 @@ PULL_FLOOR = 1e-4
 #: Range of the concentrations of workers' own mistakes (per class) and pulls around the crowd's:
 #: from a fraction of a pseudo answer (every worker their own) to so many that all share the crowd's.
 CONCENTRATION_RANGE = (0.1, 1e4)
+#: Newton steps per EM iteration of each class's mistake concentration (from the last iteration's).
+CONCENTRATION_NEWTON_STEPS = 1
 EPS = 1e-9
 #: Answers whose item lures to them with a posterior below this weigh nothing in the pull's search.
 LURE_WEIGHT_FLOOR = 1e-12
@@ -189,7 +191,9 @@ def fit_items(
             pulls = np.full(n_workers, pull)
         weight = _ordinary_weight(data, p_ord, ordinary, lured, pulls[data.w])
         skill = _newton_skills(data, weight, skill, n_workers, k)
-        mistakes, own, concentration = _mistake_model(data, weight.sum(axis=1), k, n_workers, worker_mistakes)
+        mistakes, own, concentration = _mistake_model(
+            data, weight.sum(axis=1), k, n_workers, worker_mistakes, concentration
+        )
         if loglik - previous < TOLERANCE * max(1.0, abs(loglik)):
             break
         previous = loglik
@@ -252,7 +256,9 @@ def _fit_on_a_sample(
             pulls, pull = _worker_pulls(data, p_ord, lured, pulls, n_workers)
         weight = _ordinary_weight(data, p_ord, ordinary, lured, pulls[data.w])
         skill = _newton_skills(data, weight, skill, n_workers, k)
-        mistakes, own, concentration = _mistake_model(data, weight.sum(axis=1), k, n_workers, worker_mistakes)
+        mistakes, own, concentration = _mistake_model(
+            data, weight.sum(axis=1), k, n_workers, worker_mistakes, concentration
+        )
     posterior = lured.sum(axis=(1, 2))
     return ItemFit(
         share,
@@ -454,43 +460,75 @@ def _newton_skills(
 
 
 def _mistake_model(
-    data: _Answers, weight: FloatArray, k: int, n_workers: int, per_worker: bool
+    data: _Answers,
+    weight: FloatArray,
+    k: int,
+    n_workers: int,
+    per_worker: bool,
+    previous: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
     """The crowd's mistakes (K × K) and, when ``per_worker`` (and K > 2, where a wrong answer has a
     choice), each worker's own (W × K × K) with the concentration per true class (K).
 
     Each worker's row of true class c is modelled as drawn from Dirichlet(κ_c · crowd's row): κ_c
     maximises the Dirichlet-multinomial likelihood of the workers' (expected) wrong-answer counts
-    over ``CONCENTRATION_RANGE``, and a worker's own row is its posterior mean,
+    over ``CONCENTRATION_RANGE`` (a bounded search, or Newton steps from ``previous``, the last EM
+    iteration's), and a worker's own row is its posterior mean,
     (counts + κ_c · crowd's row) / (wrong answers + κ_c)."""
     shared = _mistakes(data, weight, k)
     if not per_worker or k < 3:
         return shared, None, None
     counts = np.zeros((n_workers, k, k))
     np.add.at(counts, (data.w, data.c, data.a), weight * ~data.right)
-    concentration = np.array([_concentration(counts[:, c, :], shared[c]) for c in range(k)])
+    concentration = np.array(
+        [
+            _concentration(counts[:, c, :], shared[c], None if previous is None else float(previous[c]))
+            for c in range(k)
+        ]
+    )
     own: FloatArray = (counts + concentration[None, :, None] * shared[None]) / (
         counts.sum(axis=2, keepdims=True) + concentration[None, :, None]
     )
     return shared, own, concentration
 
 
-def _concentration(counts: FloatArray, row: FloatArray) -> float:
-    """κ maximising Σ_w log DirMult(counts_w | κ · row) (workers with wrong answers only)."""
+def _concentration(counts: FloatArray, row: FloatArray, previous: float | None = None) -> float:
+    """κ maximising Σ_w log DirMult(counts_w | κ · row) (workers with wrong answers only): a bounded
+    search over log κ, or from ``previous`` a few safeguarded Newton steps on log κ (digamma and
+    trigamma derivatives; a step that lowers the likelihood is halved)."""
     keep = counts.sum(axis=1) > EPS
     active = row > EPS
     x, p = counts[keep][:, active], row[active]
+    low, high = np.log(CONCENTRATION_RANGE)
     if len(x) < 2 or active.sum() < 2:
         return float(CONCENTRATION_RANGE[1])
     n = x.sum(axis=1)
 
-    def negative(log_kappa: float) -> float:
+    def loglik(log_kappa: float) -> float:
         kappa = np.exp(log_kappa)
         a = kappa * p
-        return -float((gammaln(kappa) - gammaln(n + kappa) + (gammaln(x + a) - gammaln(a)).sum(axis=1)).sum())
+        return float((gammaln(kappa) - gammaln(n + kappa) + (gammaln(x + a) - gammaln(a)).sum(axis=1)).sum())
 
-    low, high = np.log(CONCENTRATION_RANGE)
-    return float(np.exp(minimize_scalar(negative, bounds=(low, high), method="bounded").x))
+    if previous is None:
+        return float(np.exp(minimize_scalar(lambda u: -loglik(u), bounds=(low, high), method="bounded").x))
+    u = float(np.clip(np.log(previous), low, high))
+    for _ in range(CONCENTRATION_NEWTON_STEPS):
+        kappa = np.exp(u)
+        a = kappa * p
+        first = (digamma(kappa) - digamma(n + kappa)).sum() + (p * (digamma(x + a) - digamma(a))).sum()
+        second = (polygamma(1, kappa) - polygamma(1, n + kappa)).sum() + (
+            p**2 * (polygamma(1, x + a) - polygamma(1, a))
+        ).sum()
+        gradient, curvature = kappa * first, kappa * first + kappa**2 * second
+        step = -gradient / curvature if curvature < 0 else np.sign(gradient) * 1.0
+        current = loglik(u)
+        for _ in range(10):
+            proposal = float(np.clip(u + step, low, high))
+            if loglik(proposal) >= current:
+                u = proposal
+                break
+            step /= 2
+    return float(np.exp(u))
 
 
 def _mistakes(data: _Answers, weight: FloatArray, k: int) -> FloatArray:

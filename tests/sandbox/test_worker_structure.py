@@ -67,7 +67,9 @@ def test_fit_recovers_a_planted_concentration_and_each_workers_mistakes() -> Non
     twins = known_workers(fitted)
     assert all(t.mistakes is not None for t in twins.values())
     # a homogeneous crowd is recognised as one: κ runs to the top of its range
-    same = fit_population(simulate(dataset, _own_mistakes(None), 6, 2).answers, name="same", gold=dataset.truth)
+    same = fit_population(
+        simulate(dataset, _own_mistakes(None), 6, 2).answers, name="same", gold=dataset.truth
+    )
     assert min(same.population["archetypes"]["honest"]["mistake_concentration"]) > 100
 
 
@@ -75,10 +77,17 @@ def test_a_concentration_must_fit_the_classes() -> None:
     population = make_population(
         {"honest": {"share": 1.0, "skill": 0.8, "mistakes": "uniform", "mistake_concentration": [1.0, 2.0]}}
     )
-    with pytest.raises(SandboxError, match="mistake_concentration has 2 values but the dataset has 4 classes"):
+    with pytest.raises(
+        SandboxError, match="mistake_concentration has 2 values but the dataset has 4 classes"
+    ):
         simulate(uniform_classes(50, 4), population, 3, 0)
     with pytest.raises(SandboxError, match="mistake_concentration needs mistakes"):
-        simulate(uniform_classes(50, 4), make_population({"honest": {"share": 1.0, "mistake_concentration": 2.0}}), 3, 0)
+        simulate(
+            uniform_classes(50, 4),
+            make_population({"honest": {"share": 1.0, "mistake_concentration": 2.0}}),
+            3,
+            0,
+        )
     with pytest.raises(SandboxError, match="mistake_concentration"):
         make_population({"honest": {"share": 1.0, "mistake_concentration": -1.0}})
 
@@ -97,7 +106,9 @@ def test_pulls_drawn_per_worker_spread_the_lured_answers() -> None:
     for population in (spread, fixed):
         answers = simulate(dataset, population, 20, 3).answers
         wrong = answers["label"].to_numpy() != dataset.truth.reindex(answers["task"]).to_numpy()
-        variances.append(float(np.var(np.bincount(answers["worker"], weights=wrong) / np.bincount(answers["worker"]))))
+        variances.append(
+            float(np.var(np.bincount(answers["worker"], weights=wrong) / np.bincount(answers["worker"])))
+        )
     answers_per_worker = 2000 * 20 / 200
     assert variances[0] == pytest.approx(1 / 12 + 1 / 6 / answers_per_worker, rel=0.25)
     assert variances[1] == pytest.approx(0.25 / answers_per_worker, rel=0.3)
