@@ -21,6 +21,7 @@ fit on held-out tasks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -123,13 +124,16 @@ def fit_population(
     worker_pull: bool = False,
     worker_mistakes: bool = True,
     start: FittedCrowd | None = None,
+    extra_labels: Sequence[Any] = (),
 ) -> FittedCrowd:
     """Fit a crowd to ``answers`` (see the module docstring); Dawid–Skene runs once, with ``engine``.
     ``worker_pull``: fit each honest annotator's own pull towards lures (else one for the crowd).
     ``worker_mistakes``: fit each honest annotator's own mistakes (else the crowd's for everyone).
     ``start``: a fit of similar answers (same labels) to start the item EM from, e.g. the fit that a
-    bootstrap refit perturbs (its annotators' skills carried over by id, the class mean for others)."""
-    labels = sorted(answers["label"].unique().tolist())
+    bootstrap refit perturbs (its annotators' skills carried over by id, the class mean for others).
+    ``extra_labels``: label values to fit besides those answered (e.g. a class the held-out half has
+    and this half's answers lack: its accuracy is then the crowd's mean)."""
+    labels = sorted(set(answers["label"].unique().tolist()) | set(extra_labels))
     k = len(labels)
     if k < 2:
         raise SandboxError(f"cannot fit a crowd on answers with one label ({labels[0]!r})")

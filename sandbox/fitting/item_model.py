@@ -438,7 +438,8 @@ def _newton_skills(
     data: _Answers, weight: FloatArray, skill: FloatArray, n_workers: int, k: int
 ) -> FloatArray:
     """Class-conditional skills maximising the weighted likelihood of the answers (Newton steps on
-    every (worker, class) at once), then shrunk to the class mean with ``SKILL_PRIOR`` answers."""
+    every (worker, class) at once), then shrunk to the class mean with ``SKILL_PRIOR`` answers (the
+    mean over all classes for a class without answers)."""
     chance = 1.0 / k
     cell = data.w * k + data.c
     n_cells = n_workers * k
@@ -454,7 +455,11 @@ def _newton_skills(
         s = np.clip(s + np.where(h > EPS, g / np.maximum(h, EPS), 0.0), chance * 0.5, 1 - 1e-6)
     amount = (right_weight.sum(axis=1) + wrong_weight.sum(axis=1)).reshape(n_workers, k)
     fitted = s.reshape(n_workers, k)
-    mean = (fitted * amount).sum(axis=0) / np.maximum(amount.sum(axis=0), EPS)
+    per_class = amount.sum(axis=0)
+    mean = (fitted * amount).sum(axis=0) / np.maximum(per_class, EPS)
+    # a class no answer was scored on (never the truth of an answered task) says nothing of its
+    # own: its mean is every class's
+    mean = np.where(per_class > EPS, mean, (fitted * amount).sum() / max(float(per_class.sum()), EPS))
     shrunk: FloatArray = (fitted * amount + SKILL_PRIOR * mean) / (amount + SKILL_PRIOR)
     return np.clip(shrunk, EPS, 1 - EPS)
 

@@ -105,3 +105,18 @@ def test_same_seed_same_validation() -> None:
     a = validate(answers, gold, "duck", replays=20).to_dict()
     b = validate(answers, gold, "duck", replays=20).to_dict()
     assert a == b
+
+
+def test_a_class_only_the_held_out_half_has_is_still_replayed() -> None:
+    """A rare class answered (and gold) on one task only: whichever half holds it, validation runs
+    (the fit knows every label of the export; a class it never scored gets the crowd's mean skill)."""
+    answers, gold = load("snow_temp")
+    answers, gold = answers[answers["task"].isin(gold.index[:60])], gold.iloc[:60].copy()
+    rare = gold.index[7]
+    gold[rare] = 2
+    answers = answers.assign(
+        label=np.where((answers["task"] == rare) & (answers.index % 2 == 0), 2, answers["label"])
+    )
+    for seeds in (1, 2):
+        result = validate(answers, gold, "rare", seeds=seeds, replays=20)
+        assert set(result.check.interval) >= {"mv", "ds"}
