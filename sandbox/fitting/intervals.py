@@ -27,10 +27,13 @@ conditioned on, not redrawn: the real value is conditional on them too. Not incl
 no refits the planted test covers about 70 % for majority vote (README, "validate"): fitting noise is
 as large as the held-out noise when the two halves are the same size.
 
-Several splits. The interval is the pooled draws of all splits (a mixture: it also holds the
-between-split spread of the fits), i.e. the interval of *one* held-out half; the real value compared
-with it is the mean of the splits' real values, which varies less than one half's, so with more than
-one split the coverage is at least ``level`` (exactly it with one split).
+Several splits. The real value compared is the mean of the splits' real values. Each split's draws
+are shifted so that their median is the mean of the splits' medians, then pooled: the spread of one
+held-out half around the twins' prediction (fitting noise included, by the refits), centred on the
+mean prediction, without the between-split spread of the predictions themselves. The real mean's
+error is the mean of the splits' errors, which varies no more than one split's, so with more than one
+split the coverage is at least ``level`` (exactly it with one split), and the interval is as sharp as
+one split's.
 
 The interval is the pair of order statistics ``(j, n + 1 - j)`` of the ``n`` pooled draws with
 ``j = floor((1 - level) / 2 * (n + 1))``: a new draw from the same distribution falls inside with
@@ -95,7 +98,7 @@ class SplitDraws:
 class PredictiveCheck:
     """The judgement of a twin (module docstring).
 
-    ``real``: mean over splits; ``replica``: mean of the pooled draws; ``interval``: (lo, hi);
+    ``real``: mean over splits; ``replica``: mean of the pooled (aligned) draws; ``interval``: (lo, hi);
     ``calibrated``: real inside the interval; ``sharpness``: half-width / binomial half-width;
     ``group_sharpness``: per group, the sum of its half-widths over the sum of their binomial ones;
     ``envelope``: per group the share of draws at least as extreme as the real values
@@ -182,7 +185,7 @@ def predictive_check(
         raise SandboxError("a predictive check needs at least one split")
     kept = [m for m in metrics if not np.isnan(_mean_real(splits, m.name))]
     real = {m.name: _mean_real(splits, m.name) for m in kept}
-    pooled = {m.name: np.concatenate([s.draws[m.name] for s in splits]) for m in kept}
+    pooled = {m.name: _aligned(splits, m.name) for m in kept}
     interval = {name: interval_of(values, level) for name, values in pooled.items()}
     calibrated = {name: bool(lo <= real[name] <= hi) for name, (lo, hi) in interval.items()}
     half = {name: (hi - lo) / 2.0 for name, (lo, hi) in interval.items()}
@@ -213,6 +216,16 @@ def predictive_check(
         draws=min(len(v) for v in pooled.values()) if pooled else 0,
         level=level,
         max_sharpness=max_sharpness,
+    )
+
+
+def _aligned(splits: Sequence[SplitDraws], name: str) -> NDArray[np.float64]:
+    """The splits' draws of ``name``, each shifted to the mean of their medians, pooled."""
+    draws = [np.asarray(s.draws[name], dtype=float) for s in splits]
+    medians = [float(np.nanmedian(d)) if not np.isnan(d).all() else np.nan for d in draws]
+    centre = float(np.nanmean(medians)) if not np.isnan(medians).all() else np.nan
+    return np.concatenate(
+        [d - m + centre if not np.isnan(m) else d for d, m in zip(draws, medians, strict=True)]
     )
 
 
