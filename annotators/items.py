@@ -8,7 +8,9 @@ strongly its workers are pulled (experts less than a paid crowd).
 ``misleading_share[c]``: share of the items of true class ``c`` that are misleading. ``lure[c]``:
 where those items pull (a distribution over the classes, 0 on ``c``; uniform over the other classes
 when not given). ``pull``: the probability that a worker who tries (an honest archetype) answers the
-lure on a misleading item; otherwise they answer as on any item. ``difficulty``: how hard items are,
+lure on a misleading item; otherwise they answer as on any item; ``worker_pull``, when given, is the
+distribution each such worker's own pull is drawn from (some resist lures, some follow them: errors
+on misleading items then cluster on the same workers), ``pull`` its mean. ``difficulty``: how hard items are,
 shared by all workers (an honest worker's P(right) on an item of difficulty d is
 chance + (skill − chance)(1 − d)); used for datasets without features, whose difficulty is otherwise
 the campaign policy's.
@@ -40,6 +42,13 @@ class ItemStructure:
     lure: tuple[tuple[float, ...], ...] | None = None
     pull: float = 0.0
     difficulty: Distribution | None = None
+    worker_pull: Distribution | None = None
+
+    def draw_pulls(self, n_workers: int, rng: np.random.Generator) -> NDArray[Any]:
+        """Each worker's pull: ``pull`` for all, or drawn from ``worker_pull`` (nothing drawn then)."""
+        if self.worker_pull is None:
+            return np.full(n_workers, self.pull)
+        return self.worker_pull.draw(n_workers, rng)
 
     def draw_difficulty(self, n_items: int, rng: np.random.Generator) -> NDArray[Any]:
         """Each item's difficulty (0 easy .. 1 hopeless); 0 for all without a distribution."""
@@ -47,7 +56,8 @@ class ItemStructure:
 
     def to_toml(self) -> dict[str, Any]:
         """The ``[items]`` table this structure is read from."""
-        table: dict[str, Any] = {"misleading_share": list(self.misleading_share), "pull": self.pull}
+        pull = self.pull if self.worker_pull is None else self.worker_pull.to_toml()
+        table: dict[str, Any] = {"misleading_share": list(self.misleading_share), "pull": pull}
         if self.lure is not None:
             table["lure"] = [list(row) for row in self.lure]
         if self.difficulty is not None:

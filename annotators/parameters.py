@@ -25,6 +25,11 @@ from foundation.config import Allowed, ConfigModel, ParsedFrom
 Probability = Annotated[float, Field(ge=0, le=1), Allowed("a number between 0 and 1")]
 #: A number > 0.
 Positive = Annotated[float, Field(gt=0), Allowed("> 0")]
+#: One positive number for every class, or one per class (K values).
+PositiveOrList = Annotated[
+    Positive | Annotated[list[Positive], Field(min_length=2)],
+    Allowed("a number > 0, or a list of K numbers > 0 (one per class)"),
+]
 #: A class index (the dataset's classes are coded 0..K-1).
 ClassIndex = Annotated[int, Field(ge=0), Allowed("a class index (integer >= 0)")]
 

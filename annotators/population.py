@@ -88,7 +88,8 @@ class Population:
                     else (file.items.misleading_share,)
                 ),
                 lure=None if file.items.lure is None else tuple(map(tuple, file.items.lure.tolist())),
-                pull=file.items.pull,
+                pull=file.items.pull.mean,
+                worker_pull=None if file.items.pull.fixed is not None else file.items.pull,
                 difficulty=file.items.difficulty,
             ),
         )

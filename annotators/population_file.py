@@ -15,7 +15,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 from pydantic import ConfigDict, Discriminator, Field, Tag, create_model, model_validator
 
 from annotators.archetypes import ARCHETYPES_BY_KIND, DEFAULT_KIND, Archetype
-from annotators.parameters import Probability, SkillLike, StochasticMatrix
+from annotators.parameters import Probability, SkillLike, StochasticMatrix, toml_default
 from foundation.config import SCHEMA_VERSION, Allowed, ConfigModel, SchemaVersion, json_schema
 
 SHARE_TOLERANCE = 1e-6
@@ -57,9 +57,10 @@ class ItemsTable(ConfigModel):
         description="K×K: where the misleading items of each true class pull (rows sum to 1, 0 on the "
         "diagonal); default uniform over the other classes",
     )
-    pull: Probability = Field(
-        0.0,
-        description="P(a worker who tries answers the lure of a misleading item): experts are pulled less",
+    pull: SkillLike = Field(
+        toml_default(0.0),
+        description="P(a worker who tries answers the lure of a misleading item): experts are pulled less. "
+        "A number for everyone, or { alpha, beta } / { values } for a susceptibility drawn per worker",
     )
     difficulty: SkillLike | None = Field(
         None,

@@ -24,7 +24,9 @@ class WorkerTraits:
     ``ability``: the number the behaviour uses when answering (defaults to ``skill``; differs for
     workers whose behaviour and real-task accuracy differ, e.g. a gold-aware cheater's gold accuracy);
     ``class_ability``: optional n_workers × K, the ability per true class (class-conditional skill);
-    ``preference``: optional n_workers × K, how often a worker who ignores the item gives each class.
+    ``preference``: optional n_workers × K, how often a worker who ignores the item gives each class;
+    ``mistakes``: optional n_workers × K × K, where each worker's wrong answers go per true class
+    (rows sum to 1, 0 on the diagonal).
     """
 
     skill: NDArray[Any]
@@ -33,6 +35,7 @@ class WorkerTraits:
     ability: NDArray[Any] | None = None
     class_ability: NDArray[Any] | None = None
     preference: NDArray[Any] | None = None
+    mistakes: NDArray[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,9 @@ class AnswerBatch:
     Per campaign: ``n_classes``, ``n_tasks``, ``class_prior``; ``task_confusion`` (optional
     n_tasks × K) the classes each task is mistaken for; ``campaign_key`` a random integer fixed for the
     campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given;
-    ``worker_preference`` (pool × K) each worker's answer shares when ignoring the item.
+    ``worker_preference`` (pool × K) each worker's answer shares when ignoring the item;
+    ``worker_mistakes`` (pool × K × K, or None) each worker's own mistakes, where drawn or fitted
+    (NaN rows for workers without).
     ``context`` what the task kind shows of each task, indexed by ``task`` (the two items of a pair:
     ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification.
     """
@@ -76,6 +81,7 @@ class AnswerBatch:
     earlier: EarlierAnswers | None = field(default=None)
     worker_preference: NDArray[Any] | None = field(default=None)
     context: Any = field(default=None)
+    worker_mistakes: NDArray[Any] | None = field(default=None)
 
 
 class Archetype(ABC):

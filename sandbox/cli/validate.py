@@ -1,34 +1,48 @@
-"""``validate``: is a crowd fitted to real answers a faithful twin? Judged on held-out tasks."""
+"""``validate``: is a crowd fitted to real answers a faithful twin? Judged on held-out tasks, by
+the export's task kind (for classification, by predictive intervals)."""
 
 from __future__ import annotations
 
 import argparse
 
-from sandbox.cli.options import add_engine, add_format, add_gold, add_import_options
-from sandbox.cli.reading import read_export
+from sandbox.cli.options import add_aggregators, add_engine, add_format, add_gold, add_import_options
 
 #: More splits than this cost minutes and add nothing to the averages.
 MAX_SEEDS = 100
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """``validate (EXPORT [--gold G] | --dataset NAME) [--seeds N] [--engine] [--format table|json]``."""
+    """``validate (EXPORT [--gold G] | --dataset NAME) [--seeds N] [--replays N] [--refits N]
+    [--aggregators A,B] [--engine] [--format table|json]``."""
     add_import_options(parser, export_optional=True)
     parser.add_argument("--dataset", help="a bundled dataset with real answers and gold (instead of EXPORT)")
     add_gold(parser)
+    parser.add_argument("--seeds", type=int, default=1, help=f"random splits, 1..{MAX_SEEDS} (default 1)")
     parser.add_argument(
-        "--seeds", type=int, default=1, help=f"random splits to average, 1..{MAX_SEEDS} (default 1)"
+        "--replays",
+        type=int,
+        help="replays of the held-out half per split, from which the 90%% intervals come "
+        "(default 400; at least 19, at most 10000)",
     )
+    parser.add_argument(
+        "--refits",
+        type=int,
+        help="bootstrap fits per split that the replays share, for the fitting noise "
+        "(default: a quarter of --replays; 1..--replays)",
+    )
+    add_aggregators(parser)
     add_engine(parser)
     add_format(parser)
     parser.set_defaults(handler=validate)
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Fit on half of the tasks, replay the other half, compare real and replica there."""
+    """Fit on half of the tasks, replay the other half, judge the real values there."""
     from foundation.errors import SandboxError
+    from sandbox.aggregation.registry import split_names
+    from sandbox.cli.reading import read_export
     from sandbox.experiment import real_answers
-    from sandbox.kinds.base import task_kind
+    from sandbox.kinds.base import ValidationRequest, task_kind
     from sandbox.reporting.render import dumps
 
     if (args.export is None) == (args.dataset is None):
@@ -49,6 +63,13 @@ def validate(args: argparse.Namespace) -> int:
                 "give --gold FILE (task, label)"
             )
         answers, gold, name = imported.answers, export_gold, args.export
-    result = kind.validate(answers, gold, str(name), seeds=args.seeds, engine=args.engine)
+    request = ValidationRequest(
+        seeds=args.seeds,
+        engine=args.engine,
+        aggregators=tuple(split_names(args.aggregators)) if args.aggregators else None,
+        replays=args.replays,
+        refits=args.refits,
+    )
+    result = kind.validate(answers, gold, str(name), request)
     print(dumps(result.to_dict()) if args.format == "json" else result.table())
     return 0

@@ -72,6 +72,19 @@ class RealAnswers:
     kind: str = ""
 
 
+@dataclass(frozen=True)
+class ValidationRequest:
+    """How a held-out check is asked for: ``seeds`` splits, the ``engine``, and, when given, the
+    ``aggregators`` compared (besides the kind's own), the ``replays`` of each held-out half and
+    the bootstrap ``refits`` per split (``None``: the kind's defaults)."""
+
+    seeds: int = 1
+    engine: str = "fast"
+    aggregators: tuple[str, ...] | None = None
+    replays: int | None = None
+    refits: int | None = None
+
+
 class Validation(Protocol):
     """A held-out check of a fitted crowd: its JSON document and its table."""
 
@@ -236,13 +249,7 @@ class TaskKind(ABC):
         """Write the consensus to ``out`` (``output``: csv or labelstudio); say what was written."""
 
     def validate(
-        self,
-        answers: pd.DataFrame,
-        gold: pd.Series,
-        name: str,
-        *,
-        seeds: int,
-        engine: str,
+        self, answers: pd.DataFrame, gold: pd.Series, name: str, request: ValidationRequest
     ) -> Validation:
         """A crowd fitted on half the tasks, checked against the real crowd on the other half."""
         raise SandboxError(f"validate does not check {self.name} crowds yet")

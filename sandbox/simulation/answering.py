@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from annotators.archetypes import AnswerBatch, EarlierAnswers
+from annotators.archetypes.base import WorkerTraits
 from annotators.items import NO_LURE
 from annotators.population import Population
 
@@ -20,7 +21,10 @@ CLASS_CODE: np.dtype[Any] = np.dtype(np.int64)
 class Crowd:
     """The drawn pool, one entry per worker: member index (into ``population.members``), true
     ``skill``, behaviour ``ability`` (and ``class_ability``, n_workers × K, per true class), fixed
-    ``target``, ring ``group`` and ``preference`` (n_workers × K: answer shares when ignoring items)."""
+    ``target``, ring ``group``, ``preference`` (n_workers × K: answer shares when ignoring items) and
+    ``pull`` (P(answering the lure of a misleading item), for workers who try); ``mistakes``
+    (n_workers × K × K, or None when nobody has their own): each worker's own mistakes, NaN rows for
+    workers who share their archetype's."""
 
     member: NDArray[Any]
     skill: NDArray[Any]
@@ -29,6 +33,8 @@ class Crowd:
     group: NDArray[Any]
     class_ability: NDArray[Any]
     preference: NDArray[Any]
+    pull: NDArray[Any]
+    mistakes: NDArray[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,10 @@ def draw_crowd(
     """Draw the pool: archetype counts by largest remainder, then each archetype's traits."""
     names = ("member", "skill", "ability", "target", "group", "class_ability", "preference")
     parts: dict[str, list[NDArray[Any]]] = {k: [] for k in names}
+    mistakes: list[WorkerTraits] = []
     for index, (member, count) in enumerate(zip(population.members, population.worker_counts(), strict=True)):
         traits = member.archetype.draw_workers(int(count), n_classes, class_prior, rng)
+        mistakes.append(traits)
         ability = (traits.ability if traits.ability is not None else traits.skill).astype(float)
         parts["member"].append(np.full(count, index, dtype=np.int64))
         parts["skill"].append(traits.skill.astype(float))
@@ -91,7 +99,18 @@ def draw_crowd(
         parts["group"].append(
             traits.group if traits.group is not None else np.full(count, -1, dtype=np.int64)
         )
-    return Crowd(**{k: np.concatenate(v) for k, v in parts.items()})
+    drawn = {k: np.concatenate(v) for k, v in parts.items()}
+    own = None
+    if any(t.mistakes is not None for t in mistakes):
+        own = np.concatenate(
+            [
+                t.mistakes
+                if t.mistakes is not None
+                else np.full((len(t.skill), n_classes, n_classes), np.nan)
+                for t in mistakes
+            ]
+        )
+    return Crowd(**drawn, pull=population.items.draw_pulls(len(drawn["member"]), rng), mistakes=own)
 
 
 def answer(
@@ -118,7 +137,7 @@ def answer(
                 batch = batch_for(slots, mask, crowd, context, earlier)
                 labels[mask] = member.archetype.answer(batch, rng)
         if not last and context.lure is not None:
-            _follow_lures(labels, slots, member_of_item, population, context, rng)
+            _follow_lures(labels, slots, member_of_item, population, context, crowd.pull, rng)
     return labels, earlier
 
 
@@ -128,14 +147,16 @@ def _follow_lures(
     member_of_item: NDArray[Any],
     population: Population,
     context: TaskContext,
+    pull: NDArray[Any],
     rng: np.random.Generator,
 ) -> None:
-    """On misleading items, workers who try (honest archetypes) answer the lure with probability
-    ``context.pull`` (in place; copiers answer afterwards and copy what they see)."""
+    """On misleading items, workers who try (honest archetypes) answer the lure with their
+    probability ``pull`` (per worker of the pool; in place; copiers answer afterwards and copy what
+    they see)."""
     assert context.lure is not None
     tries = np.array([m.archetype.honest for m in population.members])[member_of_item]
     lure = context.lure[slots.task]
-    pulled = tries & (lure != NO_LURE) & (rng.random(len(labels)) < context.pull)
+    pulled = tries & (lure != NO_LURE) & (rng.random(len(labels)) < pull[slots.worker])
     labels[pulled] = lure[pulled]
 
 
@@ -172,5 +193,6 @@ def batch_for(
         task_confusion=context.confusion,
         earlier=earlier,
         worker_preference=crowd.preference,
+        worker_mistakes=crowd.mistakes,
         context=context.task_data,
     )

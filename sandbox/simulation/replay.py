@@ -28,14 +28,18 @@ from sandbox.simulation.campaign import DIFFICULTY_STREAM, ITEM_STREAM
 class KnownWorker:
     """A worker whose archetype (a name in the population) and traits were fitted: ``skill`` (the
     behaviour's number, e.g. P(right), or 1 − malice for an adversary), ``label`` (a fixed
-    spammer's class code, -1 otherwise), ``class_skill`` (P(right) per true class, if fitted) and
-    ``preference`` (answer shares of a worker who ignores the item, if fitted)."""
+    spammer's class code, -1 otherwise), ``class_skill`` (P(right) per true class, if fitted),
+    ``preference`` (answer shares of a worker who ignores the item, if fitted) and ``pull``
+    (P(answering the lure of a misleading item), if fitted per worker) and ``mistakes`` (K × K: where
+    their wrong answers go per true class, if fitted per worker)."""
 
     archetype: str
     skill: float
     label: int = -1
     class_skill: tuple[float, ...] | None = None
     preference: tuple[float, ...] | None = None
+    pull: float | None = None
+    mistakes: tuple[tuple[float, ...], ...] | None = None
 
 
 def replay(
@@ -100,8 +104,11 @@ def _crowd(
     """One simulated worker per id: fitted traits for known ones, population draws for the others."""
     drawn = draw_crowd(population, n_classes, prior, rng)
     pick = rng.integers(0, len(drawn.member), size=len(workers))
-    names = ("member", "skill", "ability", "target", "group", "class_ability", "preference")
+    names = ("member", "skill", "ability", "target", "group", "class_ability", "preference", "pull")
     crowd = {name: getattr(drawn, name)[pick].copy() for name in names}
+    own = drawn.mistakes[pick].copy() if drawn.mistakes is not None else None
+    if own is None and any(k.mistakes is not None for k in known.values()):
+        own = np.full((len(workers), n_classes, n_classes), np.nan)
     member_of = {m.archetype.name: i for i, m in enumerate(population.members)}
     for row, worker in enumerate(workers):
         fitted = known.get(worker)
@@ -118,4 +125,8 @@ def _crowd(
         crowd["group"][row] = -1
         if fitted.preference is not None:
             crowd["preference"][row] = fitted.preference
-    return Crowd(**crowd)
+        if fitted.pull is not None:
+            crowd["pull"][row] = fitted.pull
+        if own is not None:
+            own[row] = np.nan if fitted.mistakes is None else fitted.mistakes
+    return Crowd(**crowd, mistakes=own)

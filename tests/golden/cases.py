@@ -229,7 +229,18 @@ CASES: tuple[Case, ...] = (
         files=("fitted.toml", "workers.csv"),
         json_output=False,
     ),
-    _case("validate", "validate", "--dataset", "snow_temp", "--seeds", "2", "--format", "json"),
+    _case(
+        "validate",
+        "validate",
+        "--dataset",
+        "snow_temp",
+        "--seeds",
+        "2",
+        "--replays",
+        "100",
+        "--format",
+        "json",
+    ),
     # --- pairwise -------------------------------------------------------------------------------
     _case(
         "pairwise_run",

@@ -23,14 +23,13 @@ def load(name: str) -> tuple[pd.DataFrame, pd.Series]:
     return answers, gold
 
 
-# The held-out protocol of `validate`: fit on half of the tasks, replay the other half's structure,
-# compare with the real crowd there (real MV of the whole sets: shared data README).
+# The held-out protocol of `validate`: fit on half of the tasks, replay the other half's structure
+# many times; the real crowd's MV and DS accuracy there lie inside the replicas' 90 % intervals.
 @pytest.mark.parametrize("name", ["snow_rte", "snow_temp", "labelme"])
-def test_replica_reproduces_real_mv_and_ds_accuracy_on_held_out_tasks(name: str) -> None:
+def test_real_mv_and_ds_accuracy_lie_inside_the_replicas_intervals_on_held_out_tasks(name: str) -> None:
     answers, gold = load(name)
-    result = validate(answers, gold, name, seeds=5)
-    assert abs(result.replica.mv - result.real.mv) <= 0.03, result
-    assert abs(result.replica.ds - result.real.ds) <= 0.03, result
+    result = validate(answers, gold, name, seeds=1, replays=100)
+    assert result.check.calibrated["mv"] and result.check.calibrated["ds"], result.check.interval
 
 
 def test_population_follows_the_toml_schema() -> None:

@@ -22,7 +22,8 @@ a fit on held-out tasks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -57,12 +58,14 @@ class FittedCrowd:
         misleading_share: Series by label: share of the items of that true label that mislead.
         lure: DataFrame true label × label: where misleading items pull (rows sum to 1).
         pull: probability that an annotator who tries answers the lure of a misleading item.
+        pulls: Series by worker: each one's own pull, when fitted per worker (else None).
         confusions: worker → Dawid–Skene confusion (true × answered).
         labels: label values in class-code order.
         class_prior: Series by label: share of the fitted tasks of each true label.
         n_tasks: number of fitted tasks (tasks with truth).
         activity: Series indexed by worker: number of answers.
         truth_from_gold: share of the fitted tasks whose truth came from gold.
+        item_fit: the item model's fit in the codes of ``workers`` (what a refit may start from).
     """
 
     population: dict[str, Any]
@@ -73,12 +76,14 @@ class FittedCrowd:
     misleading_share: pd.Series
     lure: pd.DataFrame
     pull: float
+    pulls: pd.Series | None
     confusions: dict[Any, pd.DataFrame]
     labels: tuple[Any, ...]
     class_prior: pd.Series
     n_tasks: int
     activity: pd.Series
     truth_from_gold: float
+    item_fit: ItemFit | None = field(default=None, repr=False)
 
 
 def _rounded_rows(matrix: npt.NDArray[np.float64]) -> list[list[float]]:
@@ -98,9 +103,19 @@ def fit_population(
     description: str = "",
     cost_per_label: float = 0.0,
     engine: str = "fast",
+    worker_pull: bool = False,
+    worker_mistakes: bool = True,
+    start: FittedCrowd | None = None,
+    extra_labels: Sequence[Any] = (),
 ) -> FittedCrowd:
-    """Fit a crowd to ``answers`` (see the module docstring); Dawid–Skene runs once, with ``engine``."""
-    labels = sorted(answers["label"].unique().tolist())
+    """Fit a crowd to ``answers`` (see the module docstring); Dawid–Skene runs once, with ``engine``.
+    ``worker_pull``: fit each honest annotator's own pull towards lures (else one for the crowd).
+    ``worker_mistakes``: fit each honest annotator's own mistakes (else the crowd's for everyone).
+    ``start``: a fit of similar answers (same labels) to start the item EM from, e.g. the fit that a
+    bootstrap refit perturbs (its annotators' skills carried over by id, the class mean for others).
+    ``extra_labels``: label values to fit besides those answered (e.g. a class the held-out half has
+    and this half's answers lack: its accuracy is then the crowd's mean)."""
+    labels = sorted(set(answers["label"].unique().tolist()) | set(extra_labels))
     k = len(labels)
     if k < 2:
         raise SandboxError(f"cannot fit a crowd on answers with one label ({labels[0]!r})")
@@ -119,7 +134,20 @@ def fit_population(
         ["answers", "ds_accuracy", "archetype", "reason", "top_label"]
     ].copy()
     honest = (workers["archetype"] == "honest").to_numpy()
-    items = fit_items(t.astype(np.int64), w.astype(np.int64), a, true_class, honest, k)
+    items = fit_items(
+        t.astype(np.int64),
+        w.astype(np.int64),
+        a,
+        true_class,
+        honest,
+        k,
+        worker_pull=worker_pull,
+        worker_mistakes=worker_mistakes,
+        start=None if start is None else _carried_over(start, worker_index, labels),
+    )
+    pulls = (
+        None if items.worker_pull is None else pd.Series(items.worker_pull, index=worker_index, name="pull")
+    )
     prior = np.bincount(true_class, minlength=k) / len(true_class)
     observed = np.bincount(w, weights=a == true_class[t], minlength=len(worker_index)) / np.maximum(
         np.bincount(w, minlength=len(worker_index)), 1
@@ -134,7 +162,9 @@ def fit_population(
         "items": {
             "misleading_share": shares_of(items),
             "lure": _rounded_rows(items.lure),
-            "pull": round(items.pull, 6),
+            "pull": round(items.pull, 6)
+            if pulls is None or not honest.any()
+            else {"values": [round(float(x), 6) for x in pulls[honest]]},
             "difficulty": {"values": items.difficulty_values()},
         },
         "archetypes": _archetypes(workers, items, labels, report.annotators),
@@ -148,13 +178,32 @@ def fit_population(
         misleading_share=pd.Series(items.misleading_share, index=labels, name="misleading_share"),
         lure=pd.DataFrame(items.lure, index=labels, columns=labels),
         pull=items.pull,
+        pulls=pulls,
         confusions=report.confusions,
         labels=tuple(labels),
         class_prior=pd.Series(prior, index=labels, name="prior"),
         n_tasks=len(task_index),
         activity=workers["answers"].rename("answers"),
         truth_from_gold=float(truth.index.isin(gold.index).mean()) if gold is not None else 0.0,
+        item_fit=items,
     )
+
+
+def _carried_over(start: FittedCrowd, workers: pd.Index, labels: list[Any]) -> ItemFit | None:
+    """``start``'s item fit in the codes of ``workers`` (None when it has none or other labels)."""
+    fit = start.item_fit
+    if fit is None or list(start.labels) != labels:
+        return None
+    skills = start.skills.reindex(workers)
+    skill = skills.fillna(start.skills.mean()).to_numpy(dtype=float)
+    pulls = None
+    if start.pulls is not None:
+        pulls = start.pulls.reindex(workers).fillna(start.pull).to_numpy(dtype=float)
+    own = None
+    if fit.worker_mistakes is not None:
+        rows = start.skills.index.get_indexer(workers)
+        own = np.where((rows >= 0)[:, None, None], fit.worker_mistakes[rows], fit.mistakes[None])
+    return replace(fit, skill=skill, worker_pull=pulls, worker_mistakes=own)
 
 
 def _preferences(
@@ -192,6 +241,10 @@ def _archetypes(
             "mistakes": "confusion",
             "confusion": _rounded_rows(items.mistakes),
         }
+        if items.mistake_concentration is not None:
+            archetypes["honest"]["mistake_concentration"] = [
+                round(float(x), 6) for x in items.mistake_concentration
+            ]
     if "uniform_spammer" in shares:
         archetypes["uniform_spammer"] = {"share": shares["uniform_spammer"]}
     if "fixed_spammer" in shares:
@@ -255,5 +308,18 @@ def known_workers(fitted: FittedCrowd) -> dict[Any, KnownWorker]:
         preference = (
             tuple(float(x) for x in preferences[row_number]) if archetype == "uniform_spammer" else None
         )
-        twins[worker] = KnownWorker(archetype, float(row["skill"]), int(label), class_skill, preference)
+        pull = (
+            float(fitted.pulls.iloc[row_number])
+            if fitted.pulls is not None and archetype == "honest"
+            else None
+        )
+        own = fitted.item_fit.worker_mistakes if fitted.item_fit is not None else None
+        mistakes = (
+            tuple(tuple(float(x) for x in r) for r in own[row_number])
+            if own is not None and archetype == "honest"
+            else None
+        )
+        twins[worker] = KnownWorker(
+            archetype, float(row["skill"]), int(label), class_skill, preference, pull, mistakes
+        )
     return twins

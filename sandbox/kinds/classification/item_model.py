@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize_scalar
-from scipy.special import logsumexp
+from scipy.special import betaln, digamma, gammaln, logsumexp, polygamma
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -44,6 +44,12 @@ REFINE_ROUNDS = 1
 SAMPLE_SEED = 0
 TOLERANCE = 1e-6
 NEWTON_STEPS = 3
+PULL_FLOOR = 1e-4
+#: Range of the concentrations of workers' own mistakes (per class) and pulls around the crowd's:
+#: from a fraction of a pseudo answer (every worker their own) to so many that all share the crowd's.
+CONCENTRATION_RANGE = (0.1, 1e4)
+#: Newton steps per EM iteration of each class's mistake concentration (from the last iteration's).
+CONCENTRATION_NEWTON_STEPS = 1
 EPS = 1e-9
 #: Answers whose item lures to them with a posterior below this weigh nothing in the pull's search.
 LURE_WEIGHT_FLOOR = 1e-12
@@ -56,7 +62,9 @@ class ItemFit:
     ``misleading_share`` (K), ``lure`` (K × K, rows sum to 1, 0 on the diagonal), ``pull``,
     ``easiness`` (weights over :data:`EASINESS`), ``skill`` (W × K: P(right) on an easy ordinary
     item), ``mistakes`` (K × K: where wrong answers go), ``posterior`` (per item: P(misleading)),
-    ``loglikelihood``, ``n_iter``.
+    ``loglikelihood``, ``n_iter``, ``worker_pull`` (W: each worker's pull, if fitted per worker),
+    ``worker_mistakes`` (W × K × K: each worker's own mistakes, if fitted per worker) and
+    ``mistake_concentration`` (K: how closely workers' mistakes follow the crowd's, per true class).
     """
 
     misleading_share: FloatArray
@@ -68,6 +76,9 @@ class ItemFit:
     posterior: FloatArray
     loglikelihood: float
     n_iter: int
+    worker_pull: FloatArray | None = None
+    worker_mistakes: FloatArray | None = None
+    mistake_concentration: FloatArray | None = None
 
     def difficulty_values(self, count: int = 100) -> list[float]:
         """``count`` equally likely item difficulties (``1 - e``), quantiles of the fitted weights."""
@@ -97,6 +108,9 @@ def fit_items(
     n_classes: int,
     *,
     max_em_answers: int | None = None,
+    worker_pull: bool = False,
+    worker_mistakes: bool = False,
+    start: ItemFit | None = None,
 ) -> ItemFit:
     """Fit the model (module docstring) to integer-coded answers.
 
@@ -108,6 +122,16 @@ def fit_items(
     the item parameters it finds (shares, lures, pull, easiness) are kept while every worker's skill,
     the mistakes and every item's posterior are refined on all answers (:data:`REFINE_ROUNDS`
     rounds). Smaller inputs (every bundled dataset) are fitted on all answers throughout.
+
+    ``worker_pull``: each worker who tries has their own pull, shrunk towards the crowd's by a
+    concentration fitted to the data (:func:`_worker_pulls`); otherwise one pull for everyone.
+    ``worker_mistakes``: each worker who tries has their own mistakes (where their wrong answers go,
+    per true class), the crowd's shrunk by a concentration fitted per class (:func:`_mistake_model`);
+    otherwise one for everyone.
+
+    ``start``: parameters to start EM from instead of the rule of thumb (a fit of similar data, its
+    skills already in this call's worker codes), e.g. the fit a bootstrap resample perturbs: EM then
+    needs a few iterations instead of dozens.
     """
     cap = MAX_EM_ANSWERS if max_em_answers is None else max_em_answers
     k, n_tasks, n_workers = n_classes, len(truth), len(tries)
@@ -116,24 +140,42 @@ def fit_items(
         task[keep], worker[keep], answer[keep], truth[task[keep]], answer[keep] == truth[task[keep]]
     )
     if len(data.t) > cap:
-        return _fit_on_a_sample(task, worker, answer, truth, tries, k, data, cap)
+        return _fit_on_a_sample(
+            task, worker, answer, truth, tries, k, data, cap, worker_pull, worker_mistakes
+        )
     class_counts = np.bincount(truth, minlength=k).astype(float)
     answered = np.bincount(data.t, minlength=n_tasks)
     rate = np.bincount(data.t, weights=data.right, minlength=n_tasks) / np.maximum(answered, 1)
-    start = (rate < 0.5) & (answered > 0)  # items most answers get wrong: misleading, to begin with
-    share = (np.bincount(truth, weights=start, minlength=k) + SHARE_PRIOR / 2) / (class_counts + SHARE_PRIOR)
-    lure = _normalise_rows(np.ones((k, k)) - np.eye(k))
-    pull = 0.8
-    easiness: FloatArray = np.full(len(EASINESS), 1.0 / len(EASINESS))
-    weight = np.where(start[data.t], 0.0, 1.0)[:, None] * np.ones(len(EASINESS)) / len(EASINESS)
-    skill = _newton_skills(data, weight, np.full((n_workers, k), 0.8), n_workers, k)
-    mistakes = _mistakes(data, weight.sum(axis=1), k)
-    previous, iteration, mis = -np.inf, 0, start.astype(float)
+    guess = (rate < 0.5) & (answered > 0)  # items most answers get wrong: misleading, to begin with
+    if start is None:
+        share = (np.bincount(truth, weights=guess, minlength=k) + SHARE_PRIOR / 2) / (
+            class_counts + SHARE_PRIOR
+        )
+        lure = _normalise_rows(np.ones((k, k)) - np.eye(k))
+        pull = 0.8
+        easiness: FloatArray = np.full(len(EASINESS), 1.0 / len(EASINESS))
+        weight = np.where(guess[data.t], 0.0, 1.0)[:, None] * np.ones(len(EASINESS)) / len(EASINESS)
+        skill = _newton_skills(data, weight, np.full((n_workers, k), 0.8), n_workers, k)
+        mistakes, own, concentration = _mistake_model(data, weight.sum(axis=1), k, n_workers, worker_mistakes)
+    else:
+        share, lure, pull, easiness = start.misleading_share, start.lure, start.pull, start.easiness
+        skill, mistakes = start.skill, start.mistakes
+        own, concentration = start.worker_mistakes, start.mistake_concentration
+        if not worker_mistakes:
+            own = concentration = None
+        elif own is None:
+            mistakes, own, concentration = _mistake_model(data, np.ones(len(data.t)), k, n_workers, True)
+    pulls = (
+        start.worker_pull if start is not None and start.worker_pull is not None else np.full(n_workers, pull)
+    )
+    previous, iteration, mis = -np.inf, 0, guess.astype(float)
     loglik = -np.inf
     while iteration < MAX_ITERATIONS:
         iteration += 1
-        p_ord = _p_ordinary(skill, mistakes, data, k)  # answers × easiness
-        ordinary, lured, loglik = _e_step(data, truth, p_ord, share, lure, pull, easiness, n_tasks, k)
+        p_ord = _p_ordinary(skill, mistakes if own is None else own, data, k)  # answers × easiness
+        ordinary, lured, loglik = _e_step(
+            data, truth, p_ord, share, lure, pulls[data.w], easiness, n_tasks, k
+        )
         mis = lured.sum(axis=(1, 2))
         share = (np.bincount(truth, weights=mis, minlength=k) + SHARE_PRIOR / 2) / (
             class_counts + SHARE_PRIOR
@@ -142,15 +184,34 @@ def fit_items(
         np.add.at(lure_mass, truth, lured.sum(axis=2))
         lure = _normalise_rows(lure_mass + EPS * (1 - np.eye(k)))
         easiness = (ordinary.sum(axis=0) + lured.sum(axis=(0, 1)) + EPS) / (n_tasks + EPS * len(EASINESS))
-        pull = _best_pull(data, p_ord, lured)
-        weight = _ordinary_weight(data, p_ord, ordinary, lured, pull)
+        if worker_pull:
+            pulls, pull = _worker_pulls(data, p_ord, lured, pulls, n_workers)
+        else:
+            pull = _best_pull(data, p_ord, lured)
+            pulls = np.full(n_workers, pull)
+        weight = _ordinary_weight(data, p_ord, ordinary, lured, pulls[data.w])
         skill = _newton_skills(data, weight, skill, n_workers, k)
-        mistakes = _mistakes(data, weight.sum(axis=1), k)
+        mistakes, own, concentration = _mistake_model(
+            data, weight.sum(axis=1), k, n_workers, worker_mistakes, concentration
+        )
         if loglik - previous < TOLERANCE * max(1.0, abs(loglik)):
             break
         previous = loglik
     easiness, skill = _anchor_easiest(easiness, skill, k)
-    return ItemFit(share, lure, pull, easiness, skill, mistakes, mis, loglik, iteration)
+    return ItemFit(
+        share,
+        lure,
+        pull,
+        easiness,
+        skill,
+        mistakes,
+        mis,
+        loglik,
+        iteration,
+        pulls if worker_pull else None,
+        own,
+        concentration,
+    )
 
 
 def _fit_on_a_sample(
@@ -162,26 +223,57 @@ def _fit_on_a_sample(
     k: int,
     data: _Answers,
     cap: int,
+    worker_pull: bool,
+    worker_mistakes: bool,
 ) -> ItemFit:
-    """EM on a seeded sample of the tasks, then skills, mistakes and posteriors on all answers."""
+    """EM on a seeded sample of the tasks, then skills, pulls, mistakes and posteriors on all answers."""
     n_tasks, n_workers = len(truth), len(tries)
     sampled = np.random.default_rng(SAMPLE_SEED).random(n_tasks) < cap / len(data.t)
     code = np.full(n_tasks, -1, dtype=np.int64)
     code[sampled] = np.arange(int(sampled.sum()))
     rows = sampled[task]
     sample = fit_items(
-        code[task[rows]], worker[rows], answer[rows], truth[sampled], tries, k, max_em_answers=len(task)
+        code[task[rows]],
+        worker[rows],
+        answer[rows],
+        truth[sampled],
+        tries,
+        k,
+        max_em_answers=len(task),
+        worker_pull=worker_pull,
+        worker_mistakes=worker_mistakes,
     )
     share, lure, pull, easiness = sample.misleading_share, sample.lure, sample.pull, sample.easiness
     skill, mistakes = sample.skill, sample.mistakes
+    own, concentration = sample.worker_mistakes, sample.mistake_concentration
+    pulls = sample.worker_pull if sample.worker_pull is not None else np.full(n_workers, pull)
     for _ in range(REFINE_ROUNDS):
-        p_ord = _p_ordinary(skill, mistakes, data, k)
-        ordinary, lured, loglik = _e_step(data, truth, p_ord, share, lure, pull, easiness, n_tasks, k)
-        weight = _ordinary_weight(data, p_ord, ordinary, lured, pull)
+        p_ord = _p_ordinary(skill, mistakes if own is None else own, data, k)
+        ordinary, lured, loglik = _e_step(
+            data, truth, p_ord, share, lure, pulls[data.w], easiness, n_tasks, k
+        )
+        if worker_pull:
+            pulls, pull = _worker_pulls(data, p_ord, lured, pulls, n_workers)
+        weight = _ordinary_weight(data, p_ord, ordinary, lured, pulls[data.w])
         skill = _newton_skills(data, weight, skill, n_workers, k)
-        mistakes = _mistakes(data, weight.sum(axis=1), k)
+        mistakes, own, concentration = _mistake_model(
+            data, weight.sum(axis=1), k, n_workers, worker_mistakes, concentration
+        )
     posterior = lured.sum(axis=(1, 2))
-    return ItemFit(share, lure, pull, easiness, skill, mistakes, posterior, loglik, sample.n_iter)
+    return ItemFit(
+        share,
+        lure,
+        pull,
+        easiness,
+        skill,
+        mistakes,
+        posterior,
+        loglik,
+        sample.n_iter,
+        pulls if worker_pull else None,
+        own,
+        concentration,
+    )
 
 
 def _anchor_easiest(easiness: FloatArray, skill: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
@@ -212,9 +304,11 @@ def _p_correct(skill: FloatArray, k: int) -> FloatArray:
 
 
 def _p_ordinary(skill: FloatArray, mistakes: FloatArray, data: _Answers, k: int) -> FloatArray:
-    """P(answer | ordinary item of each easiness): answers × easiness grid."""
+    """P(answer | ordinary item of each easiness): answers × easiness grid. ``mistakes``: K × K for
+    everyone, or W × K × K (each worker's own)."""
     q = _p_correct(skill[data.w, data.c], k)
-    wrong = (1.0 - q) * mistakes[data.c, data.a][:, None]
+    where = mistakes[data.c, data.a] if mistakes.ndim == 2 else mistakes[data.w, data.c, data.a]
+    wrong = (1.0 - q) * where[:, None]
     p: FloatArray = np.where(data.right[:, None], q, wrong)
     return np.maximum(p, EPS)
 
@@ -233,14 +327,15 @@ def _e_step(
     p_ord: FloatArray,
     share: FloatArray,
     lure: FloatArray,
-    pull: float,
+    pull: FloatArray,
     easiness: FloatArray,
     n_tasks: int,
     k: int,
 ) -> tuple[FloatArray, FloatArray, float]:
     """Posteriors per item of (ordinary, easiness) — n_tasks × G — and of (lure, easiness) —
-    n_tasks × K × G — and the log-likelihood."""
+    n_tasks × K × G — and the log-likelihood; ``pull`` per answer (its worker's)."""
     g = len(EASINESS)
+    pull = pull[:, None]
     log_ordinary = _per_task(data.t, np.log(p_ord), n_tasks)
     # On an item luring to l, an answer other than l is (1 - pull) p; an answer l is pull + (1 - pull) p:
     # one sum per item for the first, then per lure class a correction over the answers equal to it.
@@ -291,11 +386,49 @@ def _best_pull(data: _Answers, p_ord: FloatArray, lured: FloatArray) -> float:
     return float(minimize_scalar(negative, bounds=(1e-4, 1 - 1e-4), method="bounded").x)
 
 
-def _ordinary_weight(
-    data: _Answers, p_ord: FloatArray, ordinary: FloatArray, lured: FloatArray, pull: float
-) -> FloatArray:
-    """P(an answer came from the ordinary behaviour on an item of each easiness): answers × G."""
+def _worker_pulls(
+    data: _Answers, p_ord: FloatArray, lured: FloatArray, pulls: FloatArray, n_workers: int
+) -> tuple[FloatArray, float]:
+    """Each worker's pull and the crowd's (their mean), one EM step: per worker the expected number of
+    answers on misleading items that followed the lure, of all their answers on misleading items;
+    the pulls are modelled as drawn from Beta(μν, (1 − μ)ν) around the crowd's pull μ (the pooled
+    share), ν maximising the beta-binomial likelihood of those counts over
+    ``CONCENTRATION_RANGE``; a worker's pull is its posterior mean, (followed + μν) / (answers + ν)."""
     is_lure, not_lure = _lure_weights(data, lured)
+    mine = pulls[data.w][:, None]
+    followed = is_lure * mine / (mine + (1.0 - mine) * p_ord)
+    hits = np.bincount(data.w, weights=followed.sum(axis=1), minlength=n_workers).astype(float)
+    trials = np.bincount(data.w, weights=(is_lure + not_lure).sum(axis=1), minlength=n_workers).astype(float)
+    if trials.sum() <= EPS:
+        return pulls, float(pulls.mean())
+    mean = float(np.clip(hits.sum() / trials.sum(), PULL_FLOOR, 1.0 - PULL_FLOOR))
+    nu = _beta_binomial_concentration(hits, trials, mean)
+    out: FloatArray = np.clip((hits + mean * nu) / (trials + nu), PULL_FLOOR, 1.0 - PULL_FLOOR)
+    return out, mean
+
+
+def _beta_binomial_concentration(hits: FloatArray, trials: FloatArray, mean: float) -> float:
+    """ν maximising Σ_w log BetaBinomial(hits_w | trials_w, μν, (1 − μ)ν) (counts may be fractional)."""
+    keep = trials > EPS
+    h, n = hits[keep], trials[keep]
+    if len(h) < 2:
+        return float(CONCENTRATION_RANGE[1])
+
+    def negative(log_nu: float) -> float:
+        a, b = mean * np.exp(log_nu), (1.0 - mean) * np.exp(log_nu)
+        return -float((betaln(h + a, n - h + b) - betaln(a, b)).sum())
+
+    low, high = np.log(CONCENTRATION_RANGE)
+    return float(np.exp(minimize_scalar(negative, bounds=(low, high), method="bounded").x))
+
+
+def _ordinary_weight(
+    data: _Answers, p_ord: FloatArray, ordinary: FloatArray, lured: FloatArray, pull: FloatArray
+) -> FloatArray:
+    """P(an answer came from the ordinary behaviour on an item of each easiness): answers × G
+    (``pull`` per answer)."""
+    is_lure, not_lure = _lure_weights(data, lured)
+    pull = pull[:, None]
     not_pulled = (1.0 - pull) * p_ord / (pull + (1.0 - pull) * p_ord)
     out: FloatArray = ordinary[data.t] + not_lure + is_lure * not_pulled
     return out
@@ -305,7 +438,8 @@ def _newton_skills(
     data: _Answers, weight: FloatArray, skill: FloatArray, n_workers: int, k: int
 ) -> FloatArray:
     """Class-conditional skills maximising the weighted likelihood of the answers (Newton steps on
-    every (worker, class) at once), then shrunk to the class mean with ``SKILL_PRIOR`` answers."""
+    every (worker, class) at once), then shrunk to the class mean with ``SKILL_PRIOR`` answers (the
+    mean over all classes for a class without answers)."""
     chance = 1.0 / k
     cell = data.w * k + data.c
     n_cells = n_workers * k
@@ -321,9 +455,85 @@ def _newton_skills(
         s = np.clip(s + np.where(h > EPS, g / np.maximum(h, EPS), 0.0), chance * 0.5, 1 - 1e-6)
     amount = (right_weight.sum(axis=1) + wrong_weight.sum(axis=1)).reshape(n_workers, k)
     fitted = s.reshape(n_workers, k)
-    mean = (fitted * amount).sum(axis=0) / np.maximum(amount.sum(axis=0), EPS)
+    per_class = amount.sum(axis=0)
+    mean = (fitted * amount).sum(axis=0) / np.maximum(per_class, EPS)
+    # a class no answer was scored on (never the truth of an answered task) says nothing of its
+    # own: its mean is every class's
+    mean = np.where(per_class > EPS, mean, (fitted * amount).sum() / max(float(per_class.sum()), EPS))
     shrunk: FloatArray = (fitted * amount + SKILL_PRIOR * mean) / (amount + SKILL_PRIOR)
     return np.clip(shrunk, EPS, 1 - EPS)
+
+
+def _mistake_model(
+    data: _Answers,
+    weight: FloatArray,
+    k: int,
+    n_workers: int,
+    per_worker: bool,
+    previous: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
+    """The crowd's mistakes (K × K) and, when ``per_worker`` (and K > 2, where a wrong answer has a
+    choice), each worker's own (W × K × K) with the concentration per true class (K).
+
+    Each worker's row of true class c is modelled as drawn from Dirichlet(κ_c · crowd's row): κ_c
+    maximises the Dirichlet-multinomial likelihood of the workers' (expected) wrong-answer counts
+    over ``CONCENTRATION_RANGE`` (a bounded search, or Newton steps from ``previous``, the last EM
+    iteration's), and a worker's own row is its posterior mean,
+    (counts + κ_c · crowd's row) / (wrong answers + κ_c)."""
+    shared = _mistakes(data, weight, k)
+    if not per_worker or k < 3:
+        return shared, None, None
+    counts = np.zeros((n_workers, k, k))
+    np.add.at(counts, (data.w, data.c, data.a), weight * ~data.right)
+    concentration = np.array(
+        [
+            _concentration(counts[:, c, :], shared[c], None if previous is None else float(previous[c]))
+            for c in range(k)
+        ]
+    )
+    own: FloatArray = (counts + concentration[None, :, None] * shared[None]) / (
+        counts.sum(axis=2, keepdims=True) + concentration[None, :, None]
+    )
+    return shared, own, concentration
+
+
+def _concentration(counts: FloatArray, row: FloatArray, previous: float | None = None) -> float:
+    """κ maximising Σ_w log DirMult(counts_w | κ · row) (workers with wrong answers only): a bounded
+    search over log κ, or from ``previous`` a few safeguarded Newton steps on log κ (digamma and
+    trigamma derivatives; a step that lowers the likelihood is halved)."""
+    keep = counts.sum(axis=1) > EPS
+    active = row > EPS
+    x, p = counts[keep][:, active], row[active]
+    low, high = np.log(CONCENTRATION_RANGE)
+    if len(x) < 2 or active.sum() < 2:
+        return float(CONCENTRATION_RANGE[1])
+    n = x.sum(axis=1)
+
+    def loglik(log_kappa: float) -> float:
+        kappa = np.exp(log_kappa)
+        a = kappa * p
+        return float((gammaln(kappa) - gammaln(n + kappa) + (gammaln(x + a) - gammaln(a)).sum(axis=1)).sum())
+
+    if previous is None:
+        return float(np.exp(minimize_scalar(lambda u: -loglik(u), bounds=(low, high), method="bounded").x))
+    u = float(np.clip(np.log(previous), low, high))
+    for _ in range(CONCENTRATION_NEWTON_STEPS):
+        kappa = np.exp(u)
+        a = kappa * p
+        first = (digamma(kappa) - digamma(n + kappa)).sum() + (p * (digamma(x + a) - digamma(a))).sum()
+        second = (polygamma(1, kappa) - polygamma(1, n + kappa)).sum() + (
+            p**2 * (polygamma(1, x + a) - polygamma(1, a))
+        ).sum()
+        gradient, curvature = kappa * first, kappa * first + kappa**2 * second
+        step = -gradient / curvature if curvature < 0 else np.sign(gradient) * 1.0
+        current = loglik(u)
+        for _ in range(10):
+            proposal = float(np.clip(u + step, low, high))
+            if loglik(proposal) >= current:
+                u = proposal
+                break
+            step /= 2
+    return float(np.exp(u))
 
 
 def _mistakes(data: _Answers, weight: FloatArray, k: int) -> FloatArray:

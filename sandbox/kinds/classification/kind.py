@@ -8,7 +8,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sandbox.kinds.base import Demo, RealAnswers, ScoringInputs, SweepDefaults, TaskKind, Validation
+from sandbox.kinds.base import (
+    Demo,
+    RealAnswers,
+    ScoringInputs,
+    SweepDefaults,
+    TaskKind,
+    Validation,
+    ValidationRequest,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -127,8 +135,29 @@ class Classification(TaskKind):
         return write_consensus(args, imported, aggregator, out, output)
 
     def validate(
-        self, answers: pd.DataFrame, gold: pd.Series, name: str, *, seeds: int, engine: str
+        self, answers: pd.DataFrame, gold: pd.Series, name: str, request: ValidationRequest
     ) -> Validation:
-        from sandbox.kinds.classification.validation import validate
+        """Predictive intervals of a twin fitted on half the tasks (see
+        :mod:`sandbox.kinds.classification.validation`); MV and DS are always compared."""
+        from sandbox.kinds.classification.validation import (
+            DEFAULT_REPLAYS,
+            REPLAYS_PER_REFIT,
+            check_replays,
+            validate,
+        )
 
-        return validate(answers, gold, name, seeds=seeds, engine=engine)
+        replays = request.replays if request.replays is not None else DEFAULT_REPLAYS
+        refits = request.refits if request.refits is not None else max(1, replays // REPLAYS_PER_REFIT)
+        check_replays(replays, refits)
+        aggregators = self.methods(request.aggregators or ("mv", "ds"))
+        aggregators = list(dict.fromkeys(["mv", "ds", *aggregators]))
+        return validate(
+            answers,
+            gold,
+            name,
+            seeds=request.seeds,
+            engine=request.engine,
+            aggregators=aggregators,
+            replays=replays,
+            refits=refits,
+        )
