@@ -24,7 +24,9 @@ class WorkerTraits:
     ``ability``: the number the behaviour uses when answering (defaults to ``skill``; differs for
     workers whose behaviour and real-task accuracy differ, e.g. a gold-aware cheater's gold accuracy);
     ``class_ability``: optional n_workers × K, the ability per true class (class-conditional skill);
-    ``preference``: optional n_workers × K, how often a worker who ignores the item gives each class.
+    ``preference``: optional n_workers × K, how often a worker who ignores the item gives each class;
+    ``extra``: named traits of the kind's own (name → one float per worker, e.g. a rater's offset on
+    a rating scale), carried to the answers (``AnswerBatch.traits``) and to the campaign's workers table.
     """
 
     skill: NDArray[Any]
@@ -33,6 +35,7 @@ class WorkerTraits:
     ability: NDArray[Any] | None = None
     class_ability: NDArray[Any] | None = None
     preference: NDArray[Any] | None = None
+    extra: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,9 @@ class AnswerBatch:
     campaign (behaviours shared across rounds derive from it); ``earlier`` answers already given;
     ``worker_preference`` (pool × K) each worker's answer shares when ignoring the item.
     ``context`` what the task kind shows of each task, indexed by ``task`` (the two items of a pair:
-    ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification.
+    ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification. ``traits``: the
+    answering worker's named traits (``WorkerTraits.extra``), one entry per answer (NaN for a worker
+    whose archetype has no such trait).
     """
 
     task: NDArray[Any]
@@ -76,6 +81,7 @@ class AnswerBatch:
     earlier: EarlierAnswers | None = field(default=None)
     worker_preference: NDArray[Any] | None = field(default=None)
     context: Any = field(default=None)
+    traits: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
 
 class Archetype(ABC):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,9 @@ CLASS_CODE: np.dtype[Any] = np.dtype(np.int64)
 class Crowd:
     """The drawn pool, one entry per worker: member index (into ``population.members``), true
     ``skill``, behaviour ``ability`` (and ``class_ability``, n_workers × K, per true class), fixed
-    ``target``, ring ``group`` and ``preference`` (n_workers × K: answer shares when ignoring items)."""
+    ``target``, ring ``group`` and ``preference`` (n_workers × K: answer shares when ignoring items);
+    ``extra``: the archetypes' named traits (``WorkerTraits.extra``), one float per worker (NaN for
+    workers whose archetype has no such trait)."""
 
     member: NDArray[Any]
     skill: NDArray[Any]
@@ -29,6 +31,7 @@ class Crowd:
     group: NDArray[Any]
     class_ability: NDArray[Any]
     preference: NDArray[Any]
+    extra: dict[str, NDArray[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,10 @@ def draw_crowd(
     """Draw the pool: archetype counts by largest remainder, then each archetype's traits."""
     names = ("member", "skill", "ability", "target", "group", "class_ability", "preference")
     parts: dict[str, list[NDArray[Any]]] = {k: [] for k in names}
+    drawn: list[tuple[int, dict[str, NDArray[Any]]]] = []
     for index, (member, count) in enumerate(zip(population.members, population.worker_counts(), strict=True)):
         traits = member.archetype.draw_workers(int(count), n_classes, class_prior, rng)
+        drawn.append((int(count), {k: np.asarray(v, dtype=float) for k, v in traits.extra.items()}))
         ability = (traits.ability if traits.ability is not None else traits.skill).astype(float)
         parts["member"].append(np.full(count, index, dtype=np.int64))
         parts["skill"].append(traits.skill.astype(float))
@@ -91,7 +96,17 @@ def draw_crowd(
         parts["group"].append(
             traits.group if traits.group is not None else np.full(count, -1, dtype=np.int64)
         )
-    return Crowd(**{k: np.concatenate(v) for k, v in parts.items()})
+    return Crowd(**{k: np.concatenate(v) for k, v in parts.items()}, extra=_extra_traits(drawn))
+
+
+def _extra_traits(drawn: list[tuple[int, dict[str, NDArray[Any]]]]) -> dict[str, NDArray[Any]]:
+    """The named traits of every member's workers (``(count, traits)`` per member) as pool-length
+    arrays: NaN for the workers of members without the trait."""
+    names = list(dict.fromkeys(name for _, traits in drawn for name in traits))
+    return {
+        name: np.concatenate([traits.get(name, np.full(count, np.nan)) for count, traits in drawn])
+        for name in names
+    }
 
 
 def answer(
@@ -173,4 +188,5 @@ def batch_for(
         earlier=earlier,
         worker_preference=crowd.preference,
         context=context.task_data,
+        traits={name: values[worker] for name, values in crowd.extra.items()},
     )
