@@ -80,7 +80,7 @@ def fit_ratings_population(
     report = ratings_report(answers, aggregator=MODEL, engine=engine, gold=gold)
     raters = report.annotators
     codes = encode_rating_codes(answers)
-    model = RaterOffsetScale().fit_coded(codes.ratings)
+    model = RaterOffsetScale(pool=False).fit_coded(codes.ratings)  # each rater's own estimate
     names, tasks = codes.ratings.worker_names, codes.ratings.task_names
     latent = pd.Series((model.latent_ - scale.low) / span - 0.5, index=tasks)  # centred positions
     offset = pd.Series(model.unit_["a"], index=names).reindex(raters.index)

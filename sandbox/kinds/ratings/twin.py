@@ -2,12 +2,14 @@
 it: the shape of the held-out items' ratings (per-item means and standard deviations, ratings at the
 scale's ends) and the tolerances of the verdict, in shares of the scale's range.
 
-The tolerances come from two measurements (``benchmarks/validate_ratings.py`` prints both): how much
-two random halves of the same real crowd differ (nli_variation, 500 items, 5 splits: per-item means
-TVD 0.08–0.13, per-item sds TVD 0.04–0.12, mean item sd ±0.008, ratings at the ends ±0.035, sd of
-rater offsets ±0.018), and how far a twin that is right — the crowd that generated the ratings,
-fitted and replayed the same way — lands from its real crowd on simulated data of the same size.
-A twin is asked to be about as close as that, not closer than sampling allows.
+The tolerances come from two measurements (``benchmarks/validate_ratings.py`` prints both; 5 splits
+each, largest gap seen): how much two random halves of the same real crowd differ (nli_variation, 500
+items: per-item means TVD 0.13, per-item sds TVD 0.12, mean item sd 0.008, ratings at the ends 0.035,
+sd of rater offsets 0.011), and how far a twin that is right — ratings simulated from a known crowd
+(the one fitted to nli_variation, at its size), fitted and replayed the same way — lands from its
+crowd (means TVD 0.12, sds TVD 0.16, mean item sd 0.006, ends 0.007, offsets sd 0.004, offset
+correlation 0.025 below a right twin's expectation). Each tolerance sits a little above the larger of
+the two: a twin is asked to be as close as sampling and fitting allow, not closer.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from annotators.archetypes.ratings import Scale
 
 BINS = 10
 TVD_MEANS_TOLERANCE = 0.15
-TVD_SDS_TOLERANCE = 0.15
+TVD_SDS_TOLERANCE = 0.20
 SD_TOLERANCE = 0.02
 END_SHARE_TOLERANCE = 0.05
 OFFSET_SD_TOLERANCE = 0.03

@@ -17,7 +17,13 @@ step short of the end (beyond the end on a continuous scale) — a rater who rat
         + Σ_i (μ_i − m)² / (2 s²),       m_k = a_w + b_w μ_i,
 
 (``m``: the mean rating; the priors keep raters with few answers near an unbiased rater, and pin
-the offsets and slopes against the item scores, which could otherwise trade places), found by
+the offsets and slopes against the item scores, which could otherwise trade places). With
+``pool=True`` (the default) the priors' spreads are the crowd's own (empirical Bayes): after each
+fit, τ_a, τ_b, σ0 and s are set to the spread the fit finds in the offsets, slopes, noise and item
+scores (squared estimates plus posterior variances), and the fit is repeated until they settle
+(:data:`POOL_ROUNDS`), so that a crowd of a few ratings per rater shrinks its offsets hard and one of
+hundreds hardly at all; the hyperparameters are then where they start. J is maximised for given
+priors by
 expectation–conditional maximisation: censored ratings are replaced by their expected value beyond
 the threshold (the truncated normal's mean, its variance added to the rater's residuals), then item
 scores, each rater's (a, b) (a 2 × 2 linear system) and σ_w² are each maximised in closed form, and
@@ -51,6 +57,13 @@ VARIANCE_FLOOR = 1e-10
 #: Ratings and item scores are measured from the middle of the range (see the module docstring).
 MIDDLE = 0.5
 _LOG_ROOT_TWO_PI = 0.5 * np.log(2 * np.pi)
+#: Empirical Bayes rounds (``pool=True``): fit, set the priors' spreads from the fit, refit, ...
+POOL_ROUNDS = 20
+POOL_TOLERANCE = 0.01
+#: How closely each fit of the pooling rounds converges (the last fit converges to ``tol``).
+POOL_FIT_TOLERANCE = 1e-4
+#: The priors' spreads are kept at least this (shares of the range; a slope's spread likewise).
+PRIOR_FLOOR = 0.005
 
 
 def censoring(coded: CodedRatings) -> tuple[NDArray[np.bool_], NDArray[np.bool_], float, float]:
@@ -153,6 +166,7 @@ class RaterModel(FastRatings):
         noise_prior_strength: NonNegative = 2.0,
         item_prior: Positive = 0.5,
         censored: bool = True,
+        pool: bool = True,
     ) -> None:
         self.n_iter = n_iter
         self.tol = tol
@@ -162,24 +176,24 @@ class RaterModel(FastRatings):
         self.noise_prior_strength = noise_prior_strength
         self.item_prior = item_prior
         self.censored = censored
+        self.pool = pool
 
     def fit_coded(self, coded: CodedRatings) -> RaterModel:
         problem = _Problem.of(coded, self.censored)
         n_workers = coded.n_workers
+        self.offset_prior_, self.scale_prior_ = self.offset_prior, self.scale_prior
+        self.noise_prior_, self.item_prior_ = self.noise_prior, self.item_prior
         a, b = np.zeros(n_workers), np.ones(n_workers)
         variance = np.full(n_workers, self.noise_prior**2)
         mu = self._items(problem, problem.observed, a, b, variance)
         theta = _pack(mu, a, b, variance)
         self.converged_, self.n_iter_ = False, 0
-        value = self.objective(problem, theta)
-        while self.n_iter_ < self.n_iter:
-            proposal = self._squarem(problem, theta, value)
-            self.n_iter_ += 3
-            change = float(np.max(np.abs(proposal[: coded.n_tasks] - theta[: coded.n_tasks])))
-            theta, value = proposal, self.objective(problem, proposal)
-            if change <= self.tol:
-                self.converged_ = True
+        rounds = POOL_ROUNDS if self.pool else 0
+        for _ in range(rounds):  # the priors settle on loose fits; the last fit is to ``tol``
+            theta, value = self._fit_given_priors(problem, theta, max(self.tol, POOL_FIT_TOLERANCE))
+            if not self._pool_priors(problem, theta):
                 break
+        theta, value = self._fit_given_priors(problem, theta, self.tol)
         mu, a, b, variance = _unpack(theta, coded.n_tasks, n_workers)
         y, extra = self._expected(problem, a, b, mu, variance)
         counts = problem.counts
@@ -188,6 +202,48 @@ class RaterModel(FastRatings):
         self.objective_ = value
         self._store(coded, mu, a, b, variance, problem.centre)
         return self
+
+    def _fit_given_priors(self, problem: _Problem, theta: FloatArray, tol: float) -> tuple[FloatArray, float]:
+        """The maximum of J (module docstring) with the priors as they stand, from ``theta``, to a
+        largest change of the item scores of ``tol``."""
+        value = self.objective(problem, theta)
+        self.converged_ = False
+        while self.n_iter_ < self.n_iter:
+            proposal = self._squarem(problem, theta, value)
+            self.n_iter_ += 3
+            change = float(np.max(np.abs(proposal[: problem.n_tasks] - theta[: problem.n_tasks])))
+            theta, value = proposal, self.objective(problem, proposal)
+            if change <= tol:
+                self.converged_ = True
+                break
+        return theta, value
+
+    def _pool_priors(self, problem: _Problem, theta: FloatArray) -> bool:
+        """Empirical Bayes: the priors' spreads set to what the fit says the crowd's offsets, slopes,
+        noise and items spread by (their squared estimates plus their posterior variances, averaged);
+        returns whether any moved by more than :data:`POOL_TOLERANCE` (relative)."""
+        mu, a, b, variance = _unpack(theta, problem.n_tasks, problem.n_workers)
+        task, worker, counts = problem.task, problem.worker, problem.counts
+        m = mu[task]
+        sum_m = np.bincount(worker, weights=m, minlength=problem.n_workers)
+        sum_mm = np.bincount(worker, weights=m * m, minlength=problem.n_workers)
+        pa, pb = variance / self.offset_prior_**2, variance / self.scale_prior_**2
+        r = sum_mm + pb if self.fit_slopes else np.ones(problem.n_workers)
+        q = sum_m if self.fit_slopes else np.zeros(problem.n_workers)
+        determinant = (counts + pa) * r - q * q
+        var_a = variance * r / determinant
+        offset = float(np.sqrt(np.mean(a**2 + var_a)))
+        scale = self.scale_prior_
+        if self.fit_slopes:
+            var_b = variance * (counts + pa) / determinant
+            scale = float(np.sqrt(np.mean((b - 1) ** 2 + var_b)))
+        precision = np.bincount(task, weights=b[worker] ** 2 / variance[worker], minlength=problem.n_tasks)
+        item = float(np.sqrt(np.mean((mu - problem.centre) ** 2 + 1.0 / (precision + 1.0 / self.item_prior_**2))))
+        noise = float(np.sqrt(np.sum(counts * variance) / max(np.sum(counts), 1.0)))
+        new = [max(v, PRIOR_FLOOR) for v in (offset, scale, noise, item)]
+        old = [self.offset_prior_, self.scale_prior_, self.noise_prior_, self.item_prior_]
+        self.offset_prior_, self.scale_prior_, self.noise_prior_, self.item_prior_ = new
+        return any(abs(n - o) > POOL_TOLERANCE * o for n, o in zip(new, old, strict=True))
 
     def sweep(self, problem: _Problem, theta: FloatArray) -> FloatArray:
         """One ECM iteration (module docstring): expected ratings, raters, variances, items, the two
@@ -233,12 +289,12 @@ class RaterModel(FastRatings):
             total -= float(np.sum(log_ndtr((mean - problem.high) / sd)[problem.top]))
         if problem.bottom.any():
             total -= float(np.sum(log_ndtr((problem.low - mean) / sd)[problem.bottom]))
-        strength, s0 = self.noise_prior_strength, self.noise_prior**2
+        strength, s0 = self.noise_prior_strength, self.noise_prior_**2
         total += float(np.sum(0.5 * strength * np.log(variance) + strength * s0 / (2 * variance)))
-        total += float(np.sum(a**2)) / (2 * self.offset_prior**2)
+        total += float(np.sum(a**2)) / (2 * self.offset_prior_**2)
         if self.fit_slopes:
-            total += float(np.sum((b - 1) ** 2)) / (2 * self.scale_prior**2)
-        total += float(np.sum((mu - problem.centre) ** 2)) / (2 * self.item_prior**2)
+            total += float(np.sum((b - 1) ** 2)) / (2 * self.scale_prior_**2)
+        total += float(np.sum((mu - problem.centre) ** 2)) / (2 * self.item_prior_**2)
         return total
 
     @staticmethod
@@ -266,7 +322,7 @@ class RaterModel(FastRatings):
         """Each item's score given the raters: a precision-weighted mean of ``(y − a) / b`` with the prior."""
         task, worker, n_tasks = problem.task, problem.worker, problem.n_tasks
         weight = b[worker] / variance[worker]
-        prior = 1.0 / self.item_prior**2
+        prior = 1.0 / self.item_prior_**2
         numerator = (
             np.bincount(task, weights=weight * (y - a[worker]), minlength=n_tasks) + prior * problem.centre
         )
@@ -279,14 +335,14 @@ class RaterModel(FastRatings):
     ) -> tuple[FloatArray, FloatArray]:
         """The best move along ``μ + c, a − b c`` (the ratings ``a + b μ`` do not change, only the
         priors do): the direction coordinate ascent crawls along, taken in one exact step."""
-        pa, pm = 1.0 / self.offset_prior**2, 1.0 / self.item_prior**2
+        pa, pm = 1.0 / self.offset_prior_**2, 1.0 / self.item_prior_**2
         c = (pa * float(a @ b) - pm * float(np.sum(mu - centre))) / (pa * float(b @ b) + pm * len(mu))
         return mu + c, a - b * c
 
     def _stretch(self, mu: FloatArray, b: FloatArray, centre: float) -> tuple[FloatArray, FloatArray]:
         """The best move along ``λ μ, b / λ`` (the ratings do not change, only the priors do), by
         Newton's method on λ from 1 (steps kept within a factor 2)."""
-        pb, pm = 1.0 / self.scale_prior**2, 1.0 / self.item_prior**2
+        pb, pm = 1.0 / self.scale_prior_**2, 1.0 / self.item_prior_**2
         mm, mc = float(mu @ mu), float(np.sum(mu) * centre)
         bb, b1 = float(b @ b), float(np.sum(b))
         scale = 1.0
@@ -310,12 +366,12 @@ class RaterModel(FastRatings):
         m = mu[problem.task]
         sum_m = np.bincount(worker, weights=m, minlength=n_workers)
         sum_y = np.bincount(worker, weights=y, minlength=n_workers)
-        offset_precision = variance / self.offset_prior**2  # the prior's weight against the answers
+        offset_precision = variance / self.offset_prior_**2  # the prior's weight against the answers
         if not self.fit_slopes:
             return (sum_y - sum_m) / (counts + offset_precision), np.ones(n_workers)
         sum_mm = np.bincount(worker, weights=m * m, minlength=n_workers)
         sum_ym = np.bincount(worker, weights=y * m, minlength=n_workers)
-        slope_precision = variance / self.scale_prior**2
+        slope_precision = variance / self.scale_prior_**2
         # [[n + pa, Sm], [Sm, Smm + pb]] [a, b] = [Sy, Sym + pb]
         p, q, r = counts + offset_precision, sum_m, sum_mm + slope_precision
         u, v = sum_y, sum_ym + slope_precision
@@ -326,7 +382,7 @@ class RaterModel(FastRatings):
         """Each rater's error variance: ``(Σ E[r²] + ν σ0²) / (n + ν)``."""
         strength = self.noise_prior_strength
         total = np.bincount(problem.worker, weights=squares, minlength=problem.n_workers)
-        result = (total + strength * self.noise_prior**2) / np.maximum(problem.counts + strength, 1e-12)
+        result = (total + strength * self.noise_prior_**2) / np.maximum(problem.counts + strength, 1e-12)
         return np.maximum(result, VARIANCE_FLOOR)
 
     def _store(
