@@ -114,11 +114,11 @@ class Ratings(TaskKind):
         return is_ratings_export(path, fmt, flags)
 
     def add_export_options(self, parser: argparse.ArgumentParser) -> None:
-        from annotators.archetypes.ratings.scale import SCALE_HELP
-
         group = parser.add_argument_group("ratings exports")
         group.add_argument(
-            "--scale", help=f"the rating scale: {SCALE_HELP} (default: the export's, or the ratings' own)"
+            "--scale",
+            help="the rating scale: integer points MIN-MAX (e.g. 1-5) or a range continuous:MIN-MAX (e.g. "
+            "continuous:0-100); default: the label config's, else the ratings' own",
         )
         group.add_argument(
             "--item-field",

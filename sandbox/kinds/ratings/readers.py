@@ -17,7 +17,7 @@ One entry point, :func:`load_ratings`, for every format (the format names are th
   numbered answers): a flagged item is skipped and counted (``could_not_judge``). The assignment's
   ``WorkTimeInSeconds`` is spread evenly over the items it rated (each rating's ``seconds``). A batch
   of one item per row (``Answer.<question>``, the task ``HITId`` or ``Input.<task_field>``) reads
-  too. Rejected assignments are skipped and counted.
+  too. Rejected assignments are skipped and counted (one per assignment).
 
 The scale is ``--scale``, else the label config's (``--label-config``: ``<Rating maxRating="5">`` is
 1–5, ``<Number min max>`` its range), else the ratings' own (see :mod:`sandbox.kinds.ratings.answers`);
@@ -384,6 +384,7 @@ def _flat(path: Path, source: str, fmt: str, from_name: str | None) -> Collected
             found.skip("empty_result")
             continue
         tid = id_value(record.get("id"), where, "task id")
+        tid = int(tid) if isinstance(tid, str) and tid.isdigit() else tid  # a CSV's ids are text
         found.rows.append(
             (tid, worker_id(annotator, where), rating, _seconds(record.get("lead_time"), where))
         )
@@ -475,7 +476,7 @@ def _mturk(
     for number, row in enumerate(frame.to_dict("records")):
         where = f"{source}: row {number + 2}"
         if str(row.get("AssignmentStatus", "")).lower() == "rejected":
-            found.skip("rejected", len(ratings))
+            found.skip("rejected")  # assignments, as every MTurk reader counts them
             continue
         if not row["WorkerId"]:
             raise SandboxError(f"{where}: no WorkerId")

@@ -127,29 +127,42 @@ class RatingsValidation:
         return verdict
 
     def to_dict(self) -> dict[str, object]:
-        """The documented JSON object."""
-        return {
-            "dataset": self.dataset,
-            "kind": "ratings",
-            "scale": self.scale,
-            "n_items_fit": self.n_items_fit,
-            "n_items_test": self.n_items_test,
-            "gold_items": self.gold_items,
-            "seeds": self.seeds,
-            "real": self.real.to_dict(),
-            "replica": self.replica.to_dict(),
-            "tvd_item_means": self.tvd_item_means,
-            "tvd_item_sds": self.tvd_item_sds,
-            "offset_correlation": self.offset_correlation,
-            "offset_reliability": self.offset_reliability,
-            "within_tolerance": self.within_tolerance,
-        }
+        """The documented JSON object (undefined figures — too few raters to correlate — are null)."""
+        return _json_ready(
+            {
+                "dataset": self.dataset,
+                "kind": "ratings",
+                "scale": self.scale,
+                "n_items_fit": self.n_items_fit,
+                "n_items_test": self.n_items_test,
+                "gold_items": self.gold_items,
+                "seeds": self.seeds,
+                "real": self.real.to_dict(),
+                "replica": self.replica.to_dict(),
+                "tvd_item_means": self.tvd_item_means,
+                "tvd_item_sds": self.tvd_item_sds,
+                "offset_correlation": self.offset_correlation,
+                "offset_reliability": self.offset_reliability,
+                "within_tolerance": self.within_tolerance,
+            }
+        )
 
     def table(self) -> str:
         """The table ``validate`` prints."""
         from sandbox.kinds.ratings.validation_table import validation_table
 
         return validation_table(self)
+
+
+def _json_ready(value: Any) -> Any:
+    """``value`` with every NaN or infinity (in nested dicts and lists) as None: JSON has neither."""
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def rating_statistics(
