@@ -32,7 +32,9 @@ def curation(aggregator: str, seeds: int) -> float:
 
 
 @st.cache_data(show_spinner="Running every aggregator…", max_entries=16)
-def comparison(cheater: str, share: float, methods: Sequence[str], redundancy: int, seeds: int) -> pd.DataFrame:
+def comparison(
+    cheater: str, share: float, methods: Sequence[str], redundancy: int, seeds: int
+) -> pd.DataFrame:
     """:func:`sandbox.kinds.ratings.views.aggregator_table`, cached."""
     return views.aggregator_table(loaders.dataset(DATASET), cheater, share, methods, redundancy, seeds)
 
@@ -41,7 +43,8 @@ st.header("Ratings: crowds rating items on a scale")
 st.caption(
     "100 raters rate 300 items on a 1-5 scale (synthetic-ratings). The rest of the crowd is honest (noise "
     "Beta(7.2, 52.8) of the range, the paid crowd's). MAE of the aggregated item scores against the true "
-    "scores, in points, 95% bands across seeds; dashed line: paid curation (ratings_curation, one rating per item)."
+    "scores, in points, 95% bands across seeds; dashed line: paid curation (ratings_curation, one rating "
+    "per item)."
 )
 names = aggregator_names(KIND)
 with st.sidebar:
@@ -64,5 +67,7 @@ with left:
         width="stretch",
     )
 with right:
-    st.markdown(f"**Every aggregator with {share:.0%} {cheater.replace('_', ' ')} raters** (means over seeds)")
+    st.markdown(
+        f"**Every aggregator with {share:.0%} {cheater.replace('_', ' ')} raters** (means over seeds)"
+    )
     st.dataframe(comparison(cheater, share, tuple(names), redundancy, seeds).round(3), width="stretch")

@@ -91,7 +91,8 @@ class Campaign:
     ``answers``: kept answers ``task, worker, label`` (dataset task ids, worker ids 0..pool-1, class codes).
     ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``target`` (a
     worker's fixed class or promoted item, -1 when none), ``admitted``,
-    ``banned``, ``gold_answers``, ``gold_correct``, then the archetypes' named traits (``WorkerTraits.extra``).
+    ``banned``, ``gold_answers``, ``gold_correct``, then the archetypes' named traits
+    (``WorkerTraits.extra``).
     ``cost``: paid answers × cost per label + fixed cost.
     ``lure``: per dataset row, the class a misleading item pulls to (``NO_LURE`` for ordinary items);
     None when the population's items mislead nobody.

@@ -73,19 +73,33 @@ def reference_fit(
         value += float(np.sum(strength / 2 * s + strength * noise_prior**2 / (2 * np.exp(s))))
         value += float(np.sum(a**2)) / (2 * offset_prior**2)
         value += float(np.sum((mu - centre) ** 2)) / (2 * item_prior**2)
-        grad_mu = np.bincount(task, weights=d_m * b[worker], minlength=n_tasks) + (mu - centre) / item_prior**2
+        grad_mu = (
+            np.bincount(task, weights=d_m * b[worker], minlength=n_tasks) + (mu - centre) / item_prior**2
+        )
         grad_a = np.bincount(worker, weights=d_m, minlength=n_workers) + a / offset_prior**2
-        grad_s = np.bincount(worker, weights=d_s, minlength=n_workers) + strength / 2 - strength * noise_prior**2 / (2 * np.exp(s))
+        grad_s = (
+            np.bincount(worker, weights=d_s, minlength=n_workers)
+            + strength / 2
+            - strength * noise_prior**2 / (2 * np.exp(s))
+        )
         parts = [grad_mu, grad_a]
         if slopes:
             value += float(np.sum((b - 1) ** 2)) / (2 * scale_prior**2)
-            parts.append(np.bincount(worker, weights=d_m * mu[task], minlength=n_workers) + (b - 1) / scale_prior**2)
+            parts.append(
+                np.bincount(worker, weights=d_m * mu[task], minlength=n_workers) + (b - 1) / scale_prior**2
+            )
         parts.append(grad_s)
         return value, np.concatenate(parts)
 
     start = [np.full(n_tasks, centre), np.zeros(n_workers)] + ([np.ones(n_workers)] if slopes else [])
     start.append(np.full(n_workers, np.log(noise_prior**2)))
-    found = minimize(objective, np.concatenate(start), jac=True, method="L-BFGS-B", options={"maxiter": 20000, "gtol": 1e-11, "ftol": 1e-15})
+    found = minimize(
+        objective,
+        np.concatenate(start),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": 20000, "gtol": 1e-11, "ftol": 1e-15},
+    )
     mu, a, b, s = unpack(found.x)
     counts = np.bincount(worker, minlength=n_workers)
     weights = counts * np.clip(b, 0.0, 1.0) ** 2

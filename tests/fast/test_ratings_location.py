@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from scipy.stats import trim_mean
 
+from annotators.archetypes.ratings import Scale
 from sandbox.aggregation.fast.ratings import Mean, Median, TrimmedMean, encode_ratings
 from sandbox.kinds.ratings.aggregation import aggregate_ratings
 from sandbox.kinds.ratings.answers import with_scale
-from annotators.archetypes.ratings import Scale
 
 
 def _ratings(seed: int, n: int = 3000) -> pd.DataFrame:
@@ -38,7 +38,9 @@ def test_mean_and_median_are_pandas_group_statistics(seed: int) -> None:
 def test_trimmed_mean_is_scipys(cut: float) -> None:
     answers = _ratings(3)
     expected = answers.groupby("task")["label"].agg(lambda s: trim_mean(s.to_numpy(), cut)).to_numpy()
-    np.testing.assert_allclose(TrimmedMean(cut).fit_coded(encode_ratings(answers)).scores_, expected, rtol=1e-12)
+    np.testing.assert_allclose(
+        TrimmedMean(cut).fit_coded(encode_ratings(answers)).scores_, expected, rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 1])

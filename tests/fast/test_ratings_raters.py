@@ -21,8 +21,12 @@ CROWD = {
 }
 
 
-def _answers(scale: str, n_items: int = 150, redundancy: int = 5, pool: int = 30, seed: int = 2) -> pd.DataFrame:
-    return campaign(f"synthetic-ratings:n_items={n_items},scale={scale},seed={seed}", crowd(CROWD, pool), redundancy, seed)[2]
+def _answers(
+    scale: str, n_items: int = 150, redundancy: int = 5, pool: int = 30, seed: int = 2
+) -> pd.DataFrame:
+    return campaign(
+        f"synthetic-ratings:n_items={n_items},scale={scale},seed={seed}", crowd(CROWD, pool), redundancy, seed
+    )[2]
 
 
 @pytest.mark.parametrize("model", [RaterOffset, RaterOffsetScale])
@@ -40,7 +44,14 @@ def test_the_fast_fit_is_the_references_optimum(model: type, censored: bool, sca
     if not censored:
         top, bottom = np.zeros_like(top), np.zeros_like(bottom)
     reference = reference_fit(
-        coded.task, coded.worker, coded.unit() - MIDDLE, slopes=model is RaterOffsetScale, top=top, bottom=bottom, high=high, low=low
+        coded.task,
+        coded.worker,
+        coded.unit() - MIDDLE,
+        slopes=model is RaterOffsetScale,
+        top=top,
+        bottom=bottom,
+        high=high,
+        low=low,
     )
     assert fast.objective_ == pytest.approx(reference.objective, abs=1e-6, rel=1e-9)
     np.testing.assert_allclose(fast.unit_["mu"], reference.mu, atol=1e-5)
@@ -60,8 +71,14 @@ def test_rater_models_recover_planted_offsets_and_item_scores(model: type) -> No
     """Enough ratings (20 per item, 100 per rater): item scores and offsets correlate >= .95 with the
     planted ones (lenient and harsh raters, no item ambiguity, a continuous range so nothing but the
     ends is rounded)."""
-    population = crowd({k: v for k, v in CROWD.items() if k != "central_tendency"} | {"honest": {"share": 0.6, "noise": 0.08}}, 200)
-    dataset, result, answers = campaign("synthetic-ratings:n_items=1000,scale=continuous:0-100,seed=7", population, 20, seed=7)
+    population = crowd(
+        {k: v for k, v in CROWD.items() if k != "central_tendency"}
+        | {"honest": {"share": 0.6, "noise": 0.08}},
+        200,
+    )
+    dataset, result, answers = campaign(
+        "synthetic-ratings:n_items=1000,scale=continuous:0-100,seed=7", population, 20, seed=7
+    )
     fit = model().fit_coded(encode_ratings(answers, 0, 100))
     scores = pd.Series(fit.scores_, index=fit_index(answers))
     assert np.corrcoef(scores, dataset.scores.reindex(scores.index))[0, 1] >= 0.95

@@ -22,7 +22,13 @@ NLI = REPO.parent / "shared" / "data" / "ratings" / "nli_variation"
 
 def crowd(archetypes: dict[str, dict[str, Any]], pool_size: int = 60, **extra: Any) -> Population:
     """A ratings population from an inline dict (the TOML schema)."""
-    data = {"kind": "ratings", "pool_size": pool_size, "cost_per_label": 1.0, "archetypes": archetypes, **extra}
+    data = {
+        "kind": "ratings",
+        "pool_size": pool_size,
+        "cost_per_label": 1.0,
+        "archetypes": archetypes,
+        **extra,
+    }
     return Population.from_dict(data, "inline ratings population")
 
 
@@ -38,7 +44,9 @@ def campaign(
     return data, result, experiment.kind.from_campaign(result.answers, data)
 
 
-def labelstudio_json(path: Path, rows: list[tuple[Any, Any, float]], kind: str = "rating", **annotation: Any) -> Path:
+def labelstudio_json(
+    path: Path, rows: list[tuple[Any, Any, float]], kind: str = "rating", **annotation: Any
+) -> Path:
     """A full Label Studio export: one task per item, one annotation per rating."""
     tasks: dict[Any, dict[str, Any]] = {}
     for task, worker, value in rows:
@@ -46,9 +54,7 @@ def labelstudio_json(path: Path, rows: list[tuple[Any, Any, float]], kind: str =
         entry["annotations"].append(
             {
                 "completed_by": worker,
-                "result": [
-                    {"from_name": "score", "to_name": "text", "type": kind, "value": {kind: value}}
-                ],
+                "result": [{"from_name": "score", "to_name": "text", "type": kind, "value": {kind: value}}],
                 **annotation,
             }
         )

@@ -22,8 +22,13 @@ BIASED = {
 def mae(name: str, seed: int, redundancy: int = 5) -> tuple[float, float]:
     """MAE of ``name`` and of the mean on a crowd of 40 % honest, 30 % lenient (+0.2 of the range) and
     30 % harsh (−0.2) raters, noise ~ Beta(2, 18), 1,000 items on a 1-5 scale."""
-    dataset, _, answers = campaign("synthetic-ratings:n_items=1000,scale=1-5", crowd(BIASED, 100), redundancy, seed)
-    result = {m: errors(*paired(aggregate_ratings(m, answers).scores, dataset.scores))["mae"] for m in (name, "mean")}
+    dataset, _, answers = campaign(
+        "synthetic-ratings:n_items=1000,scale=1-5", crowd(BIASED, 100), redundancy, seed
+    )
+    result = {
+        m: errors(*paired(aggregate_ratings(m, answers).scores, dataset.scores))["mae"]
+        for m in (name, "mean")
+    }
     return result[name], result["mean"]
 
 
@@ -57,7 +62,17 @@ def test_classification_still_refuses_ratings_methods() -> None:
 
 def test_hyperparameters_are_declared_on_the_rater_models() -> None:
     declared = aggregator_spec("offset_scale").hyperparameters()
-    assert {"n_iter", "tol", "offset_prior", "scale_prior", "noise_prior", "noise_prior_strength", "item_prior", "censored", "pool"} <= set(declared)
+    assert {
+        "n_iter",
+        "tol",
+        "offset_prior",
+        "scale_prior",
+        "noise_prior",
+        "noise_prior_strength",
+        "item_prior",
+        "censored",
+        "pool",
+    } <= set(declared)
     assert aggregator_spec("trimmed_mean").check_params({"proportiontocut": 0.2}) == {"proportiontocut": 0.2}
     from foundation.errors import SandboxError
 

@@ -31,7 +31,11 @@ def crowds(draw: st.DrawFn) -> pd.DataFrame:
     n_workers = draw(st.integers(2, 6))
     values = draw(st.sampled_from([[1, 2, 3, 4, 5], [0, 10, 50, 90, 100], [0.5, 1.25, 7.0]]))
     cells = draw(
-        st.lists(st.tuples(st.integers(0, n_tasks - 1), st.integers(0, n_workers - 1), st.sampled_from(values)), min_size=4, max_size=60)
+        st.lists(
+            st.tuples(st.integers(0, n_tasks - 1), st.integers(0, n_workers - 1), st.sampled_from(values)),
+            min_size=4,
+            max_size=60,
+        )
     )
     return pd.DataFrame(cells, columns=["task", "worker", "label"]).drop_duplicates(["task", "worker"])
 
@@ -56,7 +60,9 @@ def test_icc_is_pingouins_one_way_random_effects(seed: int) -> None:
     truth = rng.normal(0, 1, 40)
     rows = [(t, r, truth[t] + rng.normal(0, 0.8)) for t in range(40) for r in range(5)]
     answers = pd.DataFrame(rows, columns=["task", "worker", "label"])
-    table = pingouin.intraclass_corr(data=answers, targets="task", raters="worker", ratings="label").set_index("Type")
+    table = pingouin.intraclass_corr(
+        data=answers, targets="task", raters="worker", ratings="label"
+    ).set_index("Type")
     ours = icc(answers)
     assert ours["icc1"] == pytest.approx(table.loc["ICC(1,1)", "ICC"], abs=1e-10)
     assert ours["icc1k"] == pytest.approx(table.loc["ICC(1,k)", "ICC"], abs=1e-10)
@@ -64,7 +70,13 @@ def test_icc_is_pingouins_one_way_random_effects(seed: int) -> None:
 
 def test_icc_of_an_unbalanced_design_uses_the_mean_ratings_per_item() -> None:
     """n₀ = (N − Σ n_i² / N) / (g − 1) (McGraw & Wong 1996, unbalanced one-way design), by hand."""
-    answers = pd.DataFrame({"task": [0, 0, 1, 1, 1, 2, 2], "worker": [0, 1, 0, 1, 2, 1, 2], "label": [1.0, 2.0, 4.0, 5.0, 4.0, 2.0, 3.0]})
+    answers = pd.DataFrame(
+        {
+            "task": [0, 0, 1, 1, 1, 2, 2],
+            "worker": [0, 1, 0, 1, 2, 1, 2],
+            "label": [1.0, 2.0, 4.0, 5.0, 4.0, 2.0, 3.0],
+        }
+    )
     means = {0: 1.5, 1: 13 / 3, 2: 2.5}
     grand = answers["label"].mean()
     msb = sum(n * (means[t] - grand) ** 2 for t, n in ((0, 2), (1, 3), (2, 2))) / 2
@@ -79,7 +91,25 @@ def test_pooled_qwk_of_two_ratings_per_item_is_scikit_learns_kappa_both_ways_rou
     first = rng.integers(0, 5, 300)
     second = np.clip(first + rng.integers(-1, 2, 300), 0, 4)
     answers = pd.DataFrame(
-        {"task": np.r_[np.arange(300), np.arange(300)], "worker": np.r_[np.zeros(300), np.ones(300)], "label": np.r_[first, second].astype(float)}
+        {
+            "task": np.r_[np.arange(300), np.arange(300)],
+            "worker": np.r_[np.zeros(300), np.ones(300)],
+            "label": np.r_[first, second].astype(float),
+        }
     )
     expected = cohen_kappa_score(np.r_[first, second], np.r_[second, first], weights="quadratic")
     assert pooled_qwk(answers, Scale.parse("0-4")) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_quadratic_kappa_against_the_truth_is_scikit_learns(seed: int) -> None:
+    from sandbox.kinds.ratings.metrics import quadratic_kappa
+
+    rng = np.random.default_rng(seed)
+    true = rng.uniform(1, 5, 200)
+    estimated = np.clip(true + rng.normal(0, 0.7, 200), 1, 5)
+    scale = Scale.parse("1-5")
+    expected = cohen_kappa_score(
+        scale.grid_code(estimated), scale.grid_code(true), labels=range(5), weights="quadratic"
+    )
+    assert quadratic_kappa(estimated, true, scale) == pytest.approx(expected, abs=1e-12)

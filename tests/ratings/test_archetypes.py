@@ -29,15 +29,8 @@ def test_every_archetype_rates_on_the_scale_deterministically(name: str, scale: 
     assert Scale.parse(scale).contains(first["label"].to_numpy()).all()
 
 
-def _errors(archetype: dict[str, object], **extra: object) -> tuple[np.ndarray, pd.DataFrame]:
-    """Rating minus true score, as shares of the range, and the campaign's workers."""
-    dataset, result, answers = campaign(DATASET, crowd(archetype, pool_size=200, **extra), 5)
-    true = dataset.scores.reindex(answers["task"]).to_numpy()
-    return (answers["label"].to_numpy() - true) / 100.0, result.workers
-
-
 def test_an_honest_raters_error_sd_is_their_noise_away_from_the_ends() -> None:
-    dataset, result, answers = campaign(DATASET, crowd({"honest": {"share": 1.0, "noise": 0.05}}, 200), 5)
+    dataset, _, answers = campaign(DATASET, crowd({"honest": {"share": 1.0, "noise": 0.05}}, 200), 5)
     true = dataset.scores.reindex(answers["task"]).to_numpy()
     inner = (true > 20) & (true < 80)  # four noise sds from either end: nothing is clipped
     error = (answers["label"].to_numpy()[inner] - true[inner]) / 100
@@ -59,7 +52,9 @@ def test_lenient_and_harsh_raters_are_off_by_their_offset(name: str, offset: flo
 
 @pytest.mark.parametrize(("name", "slope"), [("central_tendency", 0.4), ("extreme", 1.5)])
 def test_central_tendency_and_extreme_raters_rate_with_their_slope(name: str, slope: float) -> None:
-    dataset, _, answers = campaign(DATASET, crowd({name: {"share": 1.0, "noise": 0.02, "slope": slope}}, 200), 5)
+    dataset, _, answers = campaign(
+        DATASET, crowd({name: {"share": 1.0, "noise": 0.02, "slope": slope}}, 200), 5
+    )
     true = dataset.scores.reindex(answers["task"]).to_numpy() / 100 - 0.5
     seen = answers["label"].to_numpy() / 100 - 0.5
     inner = np.abs(true * slope) < 0.4  # not clipped at the ends
@@ -76,7 +71,9 @@ def test_a_straight_liner_gives_one_rating_and_its_point() -> None:
 def test_random_raters_rate_every_point_alike() -> None:
     from scipy.stats import chisquare
 
-    _, _, answers = campaign("synthetic-ratings:n_items=2000,scale=1-5", crowd({"random": {"share": 1.0}}, 50), 5)
+    _, _, answers = campaign(
+        "synthetic-ratings:n_items=2000,scale=1-5", crowd({"random": {"share": 1.0}}, 50), 5
+    )
     counts = answers["label"].value_counts().reindex([1.0, 2.0, 3.0, 4.0, 5.0]).to_numpy()
     assert chisquare(counts).pvalue > 0.001
 
@@ -96,7 +93,15 @@ def test_anchoring_raters_are_pulled_toward_their_previous_rating() -> None:
         true = dataset.scores.reindex(answers["task"]).to_numpy()
         rows = []
         for _, group in answers.assign(true=true).groupby("worker", sort=False):
-            rows.append(np.column_stack([group["label"].to_numpy()[1:], group["true"].to_numpy()[1:], group["label"].to_numpy()[:-1]]))
+            rows.append(
+                np.column_stack(
+                    [
+                        group["label"].to_numpy()[1:],
+                        group["true"].to_numpy()[1:],
+                        group["label"].to_numpy()[:-1],
+                    ]
+                )
+            )
         table = np.concatenate(rows)
         inner = (table[:, 0] > 5) & (table[:, 0] < 95)  # ratings that were not clipped
         design = np.column_stack([np.ones(inner.sum()), table[inner, 1], table[inner, 2]])

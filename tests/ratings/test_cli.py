@@ -32,20 +32,42 @@ def test_run_json_adds_the_ratings_scores(cli: Cli) -> None:
     names = [r["aggregator"] for r in document["results"]]
     assert names == ["mean", "median", "ds", "offset_scale"]
     for row in document["results"]:
-        assert {"accuracy", "mae", "rmse", "spearman", "kendall_tau", "qwk", "downstream_accuracy"} <= set(row)
+        assert {"accuracy", "mae", "rmse", "spearman", "kendall_tau", "qwk", "downstream_accuracy"} <= set(
+            row
+        )
     assert 0 < document["krippendorff_alpha"] < 1 and document["downstream_accuracy_clean"] > 0.5
 
 
 def test_compare_and_sweep_run_ratings(cli: Cli, tmp_path: Path) -> None:
     compare = cli(
-        "compare", "--dataset", DATASET, "--crowd", "ratings_paid_crowd", "--curation", "ratings_curation",
-        "--budget", "60", "--aggregator", "mean", "--format", "json",
+        "compare",
+        "--dataset",
+        DATASET,
+        "--crowd",
+        "ratings_paid_crowd",
+        "--curation",
+        "ratings_curation",
+        "--budget",
+        "60",
+        "--aggregator",
+        "mean",
+        "--format",
+        "json",
     )
     assert compare.returncode == 0, compare.stderr
     assert json.loads(compare.stdout)["crowd"]["cost"] <= 60
     sweep = cli(
-        "sweep", "--set", "kind=ratings", "--set", f"dataset={DATASET}", "--grid", "redundancy=1,3",
-        "--seeds", "1", "--out", str(tmp_path / "store"),
+        "sweep",
+        "--set",
+        "kind=ratings",
+        "--set",
+        f"dataset={DATASET}",
+        "--grid",
+        "redundancy=1,3",
+        "--seeds",
+        "1",
+        "--out",
+        str(tmp_path / "store"),
     )
     assert sweep.returncode == 0, sweep.stderr
     table = pd.read_parquet(tmp_path / "store")
@@ -54,7 +76,9 @@ def test_compare_and_sweep_run_ratings(cli: Cli, tmp_path: Path) -> None:
 
 def test_export_commands_read_a_ratings_table(cli: Cli, tmp_path: Path) -> None:
     path, gold = _export(tmp_path)
-    evaluate = cli("evaluate", "--answers", str(path), "--kind", "ratings", "--gold", str(gold), "--format", "json")
+    evaluate = cli(
+        "evaluate", "--answers", str(path), "--kind", "ratings", "--gold", str(gold), "--format", "json"
+    )
     assert evaluate.returncode == 0, evaluate.stderr
     rows = {r["aggregator"]: r for r in json.loads(evaluate.stdout)["results"]}
     assert rows["offset_scale"]["mae"] < 1.0
@@ -62,7 +86,9 @@ def test_export_commands_read_a_ratings_table(cli: Cli, tmp_path: Path) -> None:
     assert report.returncode == 0, report.stderr
     overall = json.loads(report.stdout)["overall"]
     assert overall["scale"] == "1-5" and overall["gold_tasks"] == 150 and overall["median_seconds"] == 12.0
-    aggregate = cli("aggregate", str(path), "--kind", "ratings", "--aggregator", "median", "--out", "scores.csv")
+    aggregate = cli(
+        "aggregate", str(path), "--kind", "ratings", "--aggregator", "median", "--out", "scores.csv"
+    )
     assert aggregate.returncode == 0, aggregate.stderr
     assert list(pd.read_csv(tmp_path / "scores.csv").columns) == ["task", "score", "answers", "sd"]
     fit = cli("fit", str(path), "--kind", "ratings", "--out", "crowd.toml")
@@ -81,7 +107,10 @@ def test_labelstudio_predictions_of_a_rating_control(cli: Cli, tmp_path: Path) -
     result = cli("aggregate", str(export), "--aggregator", "mean", "--out", "predictions.json")
     assert result.returncode == 0, result.stderr
     predictions = json.loads((tmp_path / "predictions.json").read_text())
-    assert [p["result"][0]["value"] for p in predictions] == [{"rating": 5}, {"rating": 2}]  # 4.5 → 5, 1.5 → 2
+    assert [p["result"][0]["value"] for p in predictions] == [
+        {"rating": 5},
+        {"rating": 2},
+    ]  # 4.5 → 5, 1.5 → 2
 
 
 def test_the_demo_has_a_ratings_table(cli: Cli) -> None:
@@ -93,14 +122,21 @@ def test_the_demo_has_a_ratings_table(cli: Cli) -> None:
 def test_user_errors_are_one_line_and_exit_2(cli: Cli, tmp_path: Path) -> None:
     misleading = tmp_path / "misleading.toml"
     misleading.write_text(
-        'kind = "ratings"\npool_size = 10\n[items]\nmisleading_share = [0.1]\npull = 0.5\n[archetypes.honest]\nshare = 1.0\n'
+        'kind = "ratings"\npool_size = 10\n[items]\nmisleading_share = [0.1]\npull = 0.5\n'
+        "[archetypes.honest]\nshare = 1.0\n"
     )
     path, _ = _export(tmp_path)
     for args, message in (
-        (("run", "--dataset", "synthetic-ratings:scale=9-1", "--population", "ratings_paid_crowd"), "below the high end"),
+        (
+            ("run", "--dataset", "synthetic-ratings:scale=9-1", "--population", "ratings_paid_crowd"),
+            "below the high end",
+        ),
         (("run", "--dataset", DATASET, "--population", "paid_crowd"), "answers classification tasks"),
         (("run", "--dataset", DATASET, "--population", str(misleading)), "misleading items"),
-        (("run", "--dataset", DATASET, "--population", "ratings_paid_crowd", "--aggregators", "mv"), "does not aggregate ratings"),
+        (
+            ("run", "--dataset", DATASET, "--population", "ratings_paid_crowd", "--aggregators", "mv"),
+            "does not aggregate ratings",
+        ),
         (("report", str(path), "--kind", "ratings", "--scale", "1-3"), "not on the scale 1-3"),
     ):
         result = cli(*args)

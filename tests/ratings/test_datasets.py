@@ -19,8 +19,15 @@ from sandbox.kinds.ratings.dataset import RatingsDataset
 
 @pytest.mark.parametrize(
     ("text", "low", "high", "integer"),
-    [("1-5", 1, 5, True), ("1..5", 1, 5, True), (" 0 - 4 ", 0, 4, True), ("-3-3", -3, 3, True),
-     ("continuous:0-100", 0, 100, False), ("continuous:-1..1", -1, 1, False), ("continuous:0.5-2.5", 0.5, 2.5, False)],
+    [
+        ("1-5", 1, 5, True),
+        ("1..5", 1, 5, True),
+        (" 0 - 4 ", 0, 4, True),
+        ("-3-3", -3, 3, True),
+        ("continuous:0-100", 0, 100, False),
+        ("continuous:-1..1", -1, 1, False),
+        ("continuous:0.5-2.5", 0.5, 2.5, False),
+    ],
 )
 def test_scales_parse_as_declared(text: str, low: float, high: float, integer: bool) -> None:
     scale = Scale.parse(text)
@@ -30,8 +37,15 @@ def test_scales_parse_as_declared(text: str, low: float, high: float, integer: b
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("5-1", "below"), ("1-5.5", "integer ends"), ("0-5000", "more than 1001"), ("one to five", "not one of"),
-     ("continuous:nan-1", "not one of"), ("3-3", "below"), ("continuous:0-99999999999999999", "within ±1e12")],
+    [
+        ("5-1", "below"),
+        ("1-5.5", "integer ends"),
+        ("0-5000", "more than 1001"),
+        ("one to five", "not one of"),
+        ("continuous:nan-1", "not one of"),
+        ("3-3", "below"),
+        ("continuous:0-99999999999999999", "within ±1e12"),
+    ],
 )
 def test_bad_scales_are_one_clear_error(text: str, message: str) -> None:
     with pytest.raises(SandboxError, match=message):
@@ -73,7 +87,9 @@ def test_a_regression_target_is_binned_onto_the_scale_by_its_quantiles() -> None
 
 def test_user_items_read_with_their_features(tmp_path: Path) -> None:
     path = tmp_path / "items.csv"
-    pd.DataFrame({"task": ["a", "b", "c"], "score": [1.0, 2.5, 5.0], "length": [3, 4, 5]}).to_csv(path, index=False)
+    pd.DataFrame({"task": ["a", "b", "c"], "score": [1.0, 2.5, 5.0], "length": [3, 4, 5]}).to_csv(
+        path, index=False
+    )
     data = load_dataset(f"ratings:items={path},scale=1-5")
     assert isinstance(data, RatingsDataset)
     assert data.scores.to_dict() == {"a": 1.0, "b": 2.5, "c": 5.0}
@@ -82,11 +98,17 @@ def test_user_items_read_with_their_features(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("rows", "message"),
-    [({"task": ["a", "a"], "score": [1, 2]}, "appears twice"), ({"task": ["a", "b"], "score": [1, None]}, "have no score"),
-     ({"task": ["a"], "score": [9]}, "outside the scale"), ({"task": ["a"], "score": ["x"]}, "must be numeric"),
-     ({"item": ["a"], "score": [1]}, "missing column 'task'")],
+    [
+        ({"task": ["a", "a"], "score": [1, 2]}, "appears twice"),
+        ({"task": ["a", "b"], "score": [1, None]}, "have no score"),
+        ({"task": ["a"], "score": [9]}, "outside the scale"),
+        ({"task": ["a"], "score": ["x"]}, "must be numeric"),
+        ({"item": ["a"], "score": [1]}, "missing column 'task'"),
+    ],
 )
-def test_bad_items_files_are_one_clear_error(tmp_path: Path, rows: dict[str, list[object]], message: str) -> None:
+def test_bad_items_files_are_one_clear_error(
+    tmp_path: Path, rows: dict[str, list[object]], message: str
+) -> None:
     path = tmp_path / "items.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     with pytest.raises(SandboxError, match=message):
@@ -95,9 +117,19 @@ def test_bad_items_files_are_one_clear_error(tmp_path: Path, rows: dict[str, lis
 
 @pytest.mark.parametrize(
     "spec",
-    ["synthetic-ratings:n_items=0", "synthetic-ratings:n_items=1.5", "synthetic-ratings:mean=1", "synthetic-ratings:noise=-1",
-     "synthetic-ratings:spread=nan", "synthetic-ratings:bogus=1", "synthetic-ratings:n_items=1e12", "synthetic-ratings:scale=5-1",
-     "synthetic-ratings:tolerance=9", "diabetes-ratings:seed=1", "ratings:scale=1-5"],
+    [
+        "synthetic-ratings:n_items=0",
+        "synthetic-ratings:n_items=1.5",
+        "synthetic-ratings:mean=1",
+        "synthetic-ratings:noise=-1",
+        "synthetic-ratings:spread=nan",
+        "synthetic-ratings:bogus=1",
+        "synthetic-ratings:n_items=1e12",
+        "synthetic-ratings:scale=5-1",
+        "synthetic-ratings:tolerance=9",
+        "diabetes-ratings:seed=1",
+        "ratings:scale=1-5",
+    ],
 )
 def test_bad_dataset_options_are_refused_before_generating(spec: str) -> None:
     with pytest.raises(SandboxError):

@@ -31,5 +31,8 @@ def test_its_honest_raters_on_clear_items_agree_as_helpsteer2s_filtered_set() ->
 
 
 def test_curation_agrees_most_and_volunteers_least() -> None:
-    values = {n: qwk(load_population(n), "auto") for n in ("ratings_volunteers", "ratings_paid_crowd", "ratings_curation")}
+    values = {
+        n: qwk(load_population(n), "auto")
+        for n in ("ratings_volunteers", "ratings_paid_crowd", "ratings_curation")
+    }
     assert values["ratings_volunteers"] < values["ratings_paid_crowd"] < values["ratings_curation"]

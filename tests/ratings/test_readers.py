@@ -20,7 +20,9 @@ ROWS = [(1, "a", 4.0), (1, "b", 5.0), (2, "a", 2.0), (2, "b", 1.0), (3, "a", 3.0
 
 
 def _answers(imported) -> list[tuple[object, object, float]]:  # type: ignore[no-untyped-def]
-    return sorted(zip(imported.answers["task"], imported.answers["worker"], imported.answers["label"], strict=True))
+    return sorted(
+        zip(imported.answers["task"], imported.answers["worker"], imported.answers["label"], strict=True)
+    )
 
 
 @pytest.mark.parametrize("kind", ["rating", "number"])
@@ -39,7 +41,11 @@ def test_labelstudio_json_skips_cancelled_and_takes_ground_truth_as_gold(tmp_pat
     tasks = json.loads(path.read_text())
     tasks[0]["annotations"].append({"completed_by": "c", "was_cancelled": True, "result": []})
     tasks[1]["annotations"].append(
-        {"completed_by": "e", "ground_truth": True, "result": [{"from_name": "score", "to_name": "text", "type": "rating", "value": {"rating": 2}}]}
+        {
+            "completed_by": "e",
+            "ground_truth": True,
+            "result": [{"from_name": "score", "to_name": "text", "type": "rating", "value": {"rating": 2}}],
+        }
     )
     path.write_text(json.dumps(tasks))
     imported = load_ratings(path)
@@ -50,16 +56,28 @@ def test_labelstudio_json_skips_cancelled_and_takes_ground_truth_as_gold(tmp_pat
 
 def test_the_scale_comes_from_the_label_config(tmp_path: Path) -> None:
     path = labelstudio_json(tmp_path / "export.json", ROWS)
-    config = '<View><Text name="text" value="$text"/><Rating name="score" toName="text" maxRating="10"/></View>'
+    config = (
+        '<View><Text name="text" value="$text"/><Rating name="score" toName="text" maxRating="10"/></View>'
+    )
     assert scale_of(load_ratings(path, label_config=config).answers) == Scale(1, 10)
-    number = '<View><Text name="text" value="$text"/><Number name="score" toName="text" min="0" max="100" step="0.5"/></View>'
+    number = (
+        '<View><Text name="text" value="$text"/>'
+        '<Number name="score" toName="text" min="0" max="100" step="0.5"/></View>'
+    )
     assert scale_of(load_ratings(path, label_config=number).answers) == Scale(0, 100, integer=False)
 
 
 @pytest.mark.parametrize("fmt", ["labelstudio_json_min", "labelstudio_csv"])
 def test_flat_exports_read_the_rating_column(tmp_path: Path, fmt: str) -> None:
     records = [
-        {"id": task, "text": f"item {task}", "score": value, "annotator": worker, "annotation_id": i, "lead_time": 2.0}
+        {
+            "id": task,
+            "text": f"item {task}",
+            "score": value,
+            "annotator": worker,
+            "annotation_id": i,
+            "lead_time": 2.0,
+        }
         for i, (task, worker, value) in enumerate(ROWS)
     ]
     if fmt == "labelstudio_json_min":
@@ -76,18 +94,51 @@ def test_flat_exports_read_the_rating_column(tmp_path: Path, fmt: str) -> None:
 def _mturk(path: Path) -> Path:
     """Two assignments of a 3-item HIT: a "could not judge" flag, an empty slot, work time 60 s."""
     rows = [
-        {"HITId": "H1", "WorkerId": "W1", "AssignmentStatus": "Approved", "WorkTimeInSeconds": "60",
-         "Input.pair_id_0": "p1", "Input.pair_id_1": "p2", "Input.pair_id_2": "p3",
-         "Answer.rating0": "10", "Answer.rating1": "50", "Answer.rating2": "90",
-         "Answer.na0": "", "Answer.na1": "na", "Answer.na2": ""},
-        {"HITId": "H1", "WorkerId": "W2", "AssignmentStatus": "Approved", "WorkTimeInSeconds": "30",
-         "Input.pair_id_0": "p1", "Input.pair_id_1": "p2", "Input.pair_id_2": "",
-         "Answer.rating0": "20", "Answer.rating1": "40", "Answer.rating2": "",
-         "Answer.na0": "", "Answer.na1": "", "Answer.na2": ""},
-        {"HITId": "H1", "WorkerId": "W3", "AssignmentStatus": "Rejected", "WorkTimeInSeconds": "5",
-         "Input.pair_id_0": "p1", "Input.pair_id_1": "p2", "Input.pair_id_2": "p3",
-         "Answer.rating0": "50", "Answer.rating1": "50", "Answer.rating2": "50",
-         "Answer.na0": "", "Answer.na1": "", "Answer.na2": ""},
+        {
+            "HITId": "H1",
+            "WorkerId": "W1",
+            "AssignmentStatus": "Approved",
+            "WorkTimeInSeconds": "60",
+            "Input.pair_id_0": "p1",
+            "Input.pair_id_1": "p2",
+            "Input.pair_id_2": "p3",
+            "Answer.rating0": "10",
+            "Answer.rating1": "50",
+            "Answer.rating2": "90",
+            "Answer.na0": "",
+            "Answer.na1": "na",
+            "Answer.na2": "",
+        },
+        {
+            "HITId": "H1",
+            "WorkerId": "W2",
+            "AssignmentStatus": "Approved",
+            "WorkTimeInSeconds": "30",
+            "Input.pair_id_0": "p1",
+            "Input.pair_id_1": "p2",
+            "Input.pair_id_2": "",
+            "Answer.rating0": "20",
+            "Answer.rating1": "40",
+            "Answer.rating2": "",
+            "Answer.na0": "",
+            "Answer.na1": "",
+            "Answer.na2": "",
+        },
+        {
+            "HITId": "H1",
+            "WorkerId": "W3",
+            "AssignmentStatus": "Rejected",
+            "WorkTimeInSeconds": "5",
+            "Input.pair_id_0": "p1",
+            "Input.pair_id_1": "p2",
+            "Input.pair_id_2": "p3",
+            "Answer.rating0": "50",
+            "Answer.rating1": "50",
+            "Answer.rating2": "50",
+            "Answer.na0": "",
+            "Answer.na1": "",
+            "Answer.na2": "",
+        },
     ]
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
@@ -97,7 +148,12 @@ def test_mturk_batches_of_many_items_per_assignment(tmp_path: Path) -> None:
     path = _mturk(tmp_path / "batch.csv")
     assert is_ratings_export(path)
     imported = load_ratings(path, scale="0-100")
-    assert _answers(imported) == [("p1", "W1", 10.0), ("p1", "W2", 20.0), ("p2", "W2", 40.0), ("p3", "W1", 90.0)]
+    assert _answers(imported) == [
+        ("p1", "W1", 10.0),
+        ("p1", "W2", 20.0),
+        ("p2", "W2", 40.0),
+        ("p3", "W1", 90.0),
+    ]
     assert imported.skipped == {"could_not_judge": 1, "rejected": 1}
     seconds = dict(zip(imported.answers["worker"], imported.answers["seconds"], strict=True))
     assert seconds == {"W1": 30.0, "W2": 15.0}  # the assignment's time over the items it rated
@@ -115,7 +171,7 @@ def test_mturk_names_what_it_cannot_tell(tmp_path: Path) -> None:
 
 def test_a_rating_off_a_declared_scale_names_its_row(tmp_path: Path) -> None:
     path = tmp_path / "long.csv"
-    pd.DataFrame(ROWS + [(4, "c", 7.0)], columns=["task", "worker", "label"]).to_csv(path, index=False)
+    pd.DataFrame([*ROWS, (4, "c", 7.0)], columns=["task", "worker", "label"]).to_csv(path, index=False)
     with pytest.raises(SandboxError, match=r"row 6 has rating 7, not on the scale 1-5"):
         load_ratings(path, format="long", scale="1-5")
     assert scale_of(load_ratings(path, format="long").answers) == Scale(1, 7)  # undeclared: the ratings' own
@@ -140,10 +196,15 @@ def test_the_real_nli_batches_read_to_the_ratings_of_their_long_table() -> None:
     long = load_ratings(NLI / "long.csv", format="long").answers
     read = [load_ratings(NLI / "raw" / f"batch{b}.csv") for b in (1, 2, 3)]
     ratings = pd.concat([r.answers for r in read], ignore_index=True)
-    raw = pd.concat([pd.read_csv(NLI / "raw" / f"batch{b}.csv", dtype=str, keep_default_na=False) for b in (1, 2, 3)])
+    raw = pd.concat(
+        [pd.read_csv(NLI / "raw" / f"batch{b}.csv", dtype=str, keep_default_na=False) for b in (1, 2, 3)]
+    )
     rejected = raw[raw["AssignmentStatus"] == "Rejected"]
     rejected_ratings = sum(
-        1 for _, row in rejected.iterrows() for n in range(20) if row[f"Input.pair_id_{n}"] and row[f"Answer.na{n}"] != "na"
+        1
+        for _, row in rejected.iterrows()
+        for n in range(20)
+        if row[f"Input.pair_id_{n}"] and row[f"Answer.na{n}"] != "na"
     )
     assert sum(r.skipped.get("rejected", 0) for r in read) == len(rejected)
     assert len(ratings) + rejected_ratings == len(long) == 24_543

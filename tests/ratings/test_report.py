@@ -49,7 +49,11 @@ def test_no_honest_rater_is_flagged_and_each_planted_bias_is_found(planted: pd.D
 def test_every_verdict_carries_its_evidence(planted: pd.DataFrame) -> None:
     suspects = planted[planted["suspect"]]
     assert suspects["reason"].str.contains(r"q = \d").all()
-    assert suspects.loc[suspects["archetype"] == "straight_liner", "reason"].str.contains("the other raters").all()
+    assert (
+        suspects.loc[suspects["archetype"] == "straight_liner", "reason"]
+        .str.contains("the other raters")
+        .all()
+    )
 
 
 @pytest.mark.skipif(not NLI.is_dir(), reason="../shared/data/ratings/nli_variation is not here")

@@ -20,7 +20,13 @@ def test_the_nli_twin_is_within_tolerance() -> None:
     assert result.within_tolerance["all"], result.table()
     document = result.to_dict()
     assert set(document["within_tolerance"]) == {
-        "item_means", "item_sds", "mean_item_sd", "end_share", "offset_sd", "offset_correlation", "all"
+        "item_means",
+        "item_sds",
+        "mean_item_sd",
+        "end_share",
+        "offset_sd",
+        "offset_correlation",
+        "all",
     }
 
 
@@ -28,7 +34,9 @@ def test_a_simulated_crowd_with_gold_is_judged_on_its_error_too() -> None:
     population = crowd(
         {"honest": {"share": 0.7, "noise": 0.1}, "lenient": {"share": 0.15}, "harsh": {"share": 0.15}}, 60
     )
-    dataset, _, answers = campaign("synthetic-ratings:n_items=300,scale=1-5", population, 8, 1, difficulty="beta")
+    dataset, _, answers = campaign(
+        "synthetic-ratings:n_items=300,scale=1-5", population, 8, 1, difficulty="beta"
+    )
     result = validate(answers, dataset.scores, "simulated", seeds=1)
     assert result.gold_items == 150
     assert result.real.mae_mean is not None and result.replica.mae_mean is not None

@@ -17,6 +17,7 @@ so a population means the same on a 1–5 scale as on a 0–100 slider.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +90,7 @@ def anchored(
     pull = weight[order]
     by_rank = np.argsort(rank, kind="stable")  # the answers of step 1, then of step 2, ...
     bounds = np.searchsorted(rank[by_rank], np.arange(1, int(rank.max()) + 2 if len(rank) else 1))
-    for low, high in zip(bounds[:-1], bounds[1:], strict=True):
+    for low, high in itertools.pairwise(bounds):
         at = by_rank[low:high]
         previous = np.clip(pulled[at - 1], 0.0, 1.0)  # the rating given: on the range
         pulled[at] = (1 - pull[at]) * pulled[at] + pull[at] * previous

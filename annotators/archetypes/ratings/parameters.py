@@ -42,6 +42,7 @@ class Amount:
 
     def draw(self, n: int, rng: np.random.Generator) -> NDArray[np.float64]:
         """``n`` independent draws (clipped to the allowed range)."""
+        drawn: NDArray[np.float64]
         if self.fixed is not None:
             drawn = np.full(n, self.fixed, dtype=float)
         elif self.values:
@@ -70,7 +71,7 @@ def _amount(name: str, low: float, high: float, description: str) -> Any:
     """The annotation of an amount called ``name`` (its table models are ``<name>Normal`` and
     ``<name>Values``) whose values lie in ``[low, high]``."""
     bounded = Annotated[float, Field(ge=low, le=high), Allowed(f"a number in [{low:g}, {high:g}]")]
-    normal_form = create_model(
+    normal_form: Any = create_model(
         f"{name}Normal",
         __base__=ConfigModel,
         __doc__="{ mean = M, sd = S }: each rater draws from Normal(M, S), clipped to the allowed range.",
@@ -80,18 +81,19 @@ def _amount(name: str, low: float, high: float, description: str) -> Any:
             Field(description="standard deviation across raters"),
         ),
     )
-    values_form = create_model(
+    values_form: Any = create_model(
         f"{name}Values",
         __base__=ConfigModel,
         __doc__="{ values = [v1, v2, ...] }: each rater draws one of the values (e.g. fitted on real data).",
-        values=(Annotated[list[bounded], Field(min_length=1)], Field(description="the values drawn from")),  # type: ignore[valid-type]
+        values=(Annotated[list[bounded], Field(min_length=1)], Field(description="the values drawn from")),
     )
 
     def convert(form: Any) -> Amount:
+        table: dict[str, Any] = dict(form) if isinstance(form, normal_form | values_form) else {}
         if isinstance(form, normal_form):
-            return Amount(low, high, mean=form.mean, sd=form.sd)
+            return Amount(low, high, mean=table["mean"], sd=table["sd"])
         if isinstance(form, values_form):
-            return Amount(low, high, values=tuple(form.values))
+            return Amount(low, high, values=tuple(table["values"]))
         return Amount(low, high, fixed=float(form))
 
     def dump(value: Any) -> Any:
@@ -99,9 +101,9 @@ def _amount(name: str, low: float, high: float, description: str) -> Any:
 
     shape = Annotated[
         Union[  # noqa: UP007 (the tags need the members spelled out)
-            Annotated[bounded, Tag("fixed")],  # type: ignore[valid-type]
-            Annotated[normal_form, Tag("normal")],  # type: ignore[valid-type]
-            Annotated[values_form, Tag("values")],  # type: ignore[valid-type]
+            Annotated[bounded, Tag("fixed")],
+            Annotated[normal_form, Tag("normal")],
+            Annotated[values_form, Tag("values")],
         ],
         Discriminator(_form),
     ]

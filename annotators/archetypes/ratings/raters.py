@@ -127,7 +127,7 @@ class AnchoringParameters(_parameters("TryingParameters", HONEST_NOISE, 0.0, 1.0
 
     weight: SkillLike = Field(
         toml_default({"alpha": 5.0, "beta": 5.0}),
-        description="how strongly each rating is pulled toward the rater's previous one (0 none, 1 copies it)",
+        description="how strongly each rating is pulled toward the rater's previous one (0: not; 1: copied)",
     )
 
 

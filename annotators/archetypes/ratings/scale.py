@@ -68,8 +68,8 @@ class Scale:
         if integer:
             if not (float(low).is_integer() and float(high).is_integer()):
                 raise SandboxError(
-                    f"scale {shown!r}: integer points need integer ends (for a range write {CONTINUOUS_PREFIX}"
-                    f"{low:g}-{high:g})"
+                    f"scale {shown!r}: integer points need integer ends (for a range write "
+                    f"{CONTINUOUS_PREFIX}{low:g}-{high:g})"
                 )
             if high - low + 1 > MAX_POINTS:
                 raise SandboxError(
@@ -96,8 +96,8 @@ class Scale:
     def grid(self) -> NDArray[np.float64]:
         """The values truth is coded on: the points, or :data:`CONTINUOUS_GRID` values of the range."""
         if self.integer:
-            return np.arange(self.low, self.high + 1.0)
-        return np.linspace(self.low, self.high, CONTINUOUS_GRID)
+            return np.arange(self.low, self.high + 1.0, dtype=np.float64)
+        return np.linspace(self.low, self.high, CONTINUOUS_GRID, dtype=np.float64)
 
     @property
     def n_grid(self) -> int:

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from annotators.archetypes.ratings import Scale
 from foundation.errors import SandboxError
@@ -71,7 +72,7 @@ class RatingCodes:
 
     ratings: CodedRatings
     points: CodedAnswers
-    point_values: np.ndarray[tuple[int], np.dtype[np.float64]]
+    point_values: NDArray[np.float64]
     scale: Scale
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from annotators.archetypes.ratings import Scale
 from foundation.errors import SandboxError
@@ -35,7 +36,7 @@ SECONDS = "seconds"
 SCALE_ATTR = "scale"
 
 
-def _numbers(values: pd.Series, what: str, source: str) -> np.ndarray[tuple[int], np.dtype[np.float64]]:
+def _numbers(values: pd.Series, what: str, source: str) -> NDArray[np.float64]:
     """``values`` as finite floats; SandboxError naming the first row that is not a number."""
     if pd.api.types.is_bool_dtype(values):
         raise SandboxError(f"{source}: {what} must be numbers, not true/false")
@@ -47,7 +48,7 @@ def _numbers(values: pd.Series, what: str, source: str) -> np.ndarray[tuple[int]
     return numbers.to_numpy(dtype=float)
 
 
-def infer_scale(labels: np.ndarray[tuple[int], np.dtype[np.float64]]) -> Scale:
+def infer_scale(labels: NDArray[np.float64]) -> Scale:
     """The answers' own scale (module docstring); a single distinct rating r gives r .. r + 1."""
     low, high = float(labels.min()), float(labels.max())
     integer = bool(np.all(labels == np.floor(labels)))
@@ -108,7 +109,7 @@ def validate_ratings_answers(table: pd.DataFrame, source: str, scale: Scale | No
     return with_scale(frame, scale)
 
 
-def seconds_column(values: pd.Series, source: str) -> np.ndarray[tuple[int], np.dtype[np.float64]]:
+def seconds_column(values: pd.Series, source: str) -> NDArray[np.float64]:
     """Times per answer: finite numbers >= 0, NaN where empty; SandboxError naming the first bad row."""
     numbers = pd.to_numeric(values.replace("", np.nan), errors="coerce").to_numpy(dtype=float)
     given = values.notna().to_numpy() & (values.astype(str).str.strip() != "").to_numpy()

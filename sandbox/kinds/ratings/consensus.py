@@ -22,13 +22,24 @@ def consensus_table(scores: pd.Series, answers: pd.DataFrame) -> pd.DataFrame:
     """``task, score, answers, sd``: each item's aggregated score, its number of ratings and their sd."""
     by_task = answers.groupby("task")["label"]
     frame = pd.DataFrame(
-        {"score": scores, "answers": by_task.size().reindex(scores.index), "sd": by_task.std(ddof=0).reindex(scores.index)}
+        {
+            "score": scores,
+            "answers": by_task.size().reindex(scores.index),
+            "sd": by_task.std(ddof=0).reindex(scores.index),
+        }
     )
     return frame.rename_axis("task").reset_index()
 
 
 def labelstudio_rating_predictions(
-    scores: pd.Series, *, from_name: str, to_name: str, control_type: str, low: float, high: float, model_version: str
+    scores: pd.Series,
+    *,
+    from_name: str,
+    to_name: str,
+    control_type: str,
+    low: float,
+    high: float,
+    model_version: str,
 ) -> list[dict[str, Any]]:
     """Scores by task → Label Studio prediction objects for the ``<Rating>`` (nearest point, within
     the scale) or ``<Number>`` control ``from_name``."""
@@ -43,7 +54,9 @@ def labelstudio_rating_predictions(
             {
                 "task": prediction_task_id(task),
                 "model_version": model_version,
-                "result": [{"from_name": from_name, "to_name": to_name, "type": control_type, "value": value}],
+                "result": [
+                    {"from_name": from_name, "to_name": to_name, "type": control_type, "value": value}
+                ],
             }
         )
     return predictions

@@ -55,7 +55,8 @@ SYNTHETIC_DESCRIPTION = (
 SKLEARN_REGRESSION: dict[str, tuple[Callable[..., Any], str]] = {
     "diabetes-ratings": (
         sk_datasets.load_diabetes,
-        "ratings: 442 diabetes patients (scikit-learn), disease progression binned onto the scale, 10 features",
+        "ratings: 442 diabetes patients (scikit-learn), disease progression binned onto the scale, "
+        "10 features",
     ),
     "linnerud-ratings": (
         sk_datasets.load_linnerud,

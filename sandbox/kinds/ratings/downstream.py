@@ -44,7 +44,7 @@ def downstream_split(features: NDArray[Any], tasks: pd.Index, truth: pd.Series) 
         return None
     rng = np.random.default_rng(SPLIT_SEED)
     order = rng.permutation(known)
-    n_test = max(2, int(round(TEST_SHARE * len(order))))
+    n_test = max(2, round(TEST_SHARE * len(order)))
     train, test = np.sort(order[n_test:]), np.sort(order[:n_test])
     if len(train) > MAX_TRAIN_ITEMS:
         train = np.sort(rng.choice(train, MAX_TRAIN_ITEMS, replace=False))

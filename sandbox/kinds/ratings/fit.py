@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sandbox.aggregation.fast.ratings import RaterOffsetScale
+from sandbox.aggregation.fast.ratings import RaterModel, RaterOffsetScale
 from sandbox.fitting.population import shares, zipf_exponent
 from sandbox.kinds.ratings.aggregation import encode_rating_codes
 from sandbox.kinds.ratings.answers import scale_of
@@ -161,7 +161,7 @@ def _population(
     }
 
 
-def item_ambiguity(coded: Any, model: RaterOffsetScale, looking: np.ndarray[Any, Any]) -> pd.Series:
+def item_ambiguity(coded: Any, model: RaterModel, looking: np.ndarray[Any, Any]) -> pd.Series:
     """Each item's relative ambiguity: the root mean square of the ratings of raters who look around
     what the model expects of them (on the scale, clipped), scaled to a mean square of 1."""
     a, b, mu = model.unit_["a"], model.unit_["b"], model.unit_["mu"]

@@ -47,16 +47,27 @@ def rank_agreement(estimated: FloatArray, true: FloatArray) -> dict[str, float]:
 
 def quadratic_kappa(estimated: FloatArray, true: FloatArray, scale: Scale) -> float:
     """Cohen's kappa with quadratic weights between the estimated and true scores' grid points (every
-    point of the scale a category); NaN when undefined."""
-    from sklearn.metrics import cohen_kappa_score
-
+    point of the scale a category): ``1 − Σ w O / Σ w E`` with ``w = (i − j)²``, O the table of the
+    pairs and E the one its margins expect; NaN when undefined. Held to scikit-learn's
+    ``cohen_kappa_score(weights="quadratic")`` in ``tests/ratings/test_agreement.py``."""
     if not len(true):
         return math.nan
     a, b = scale.grid_code(estimated), scale.grid_code(true)
-    if len(np.unique(np.concatenate([a, b]))) < 2:
+    k = scale.n_grid
+    observed = np.bincount(a * k + b, minlength=k * k).reshape(k, k).astype(float)
+    return _weighted_kappa(observed)
+
+
+def _weighted_kappa(observed: NDArray[np.float64]) -> float:
+    """Quadratic-weighted kappa of a K × K table of counts (rows: one rating, columns: the other)."""
+    total = observed.sum()
+    if total <= 0:
         return math.nan
-    value = float(cohen_kappa_score(a, b, labels=np.arange(scale.n_grid), weights="quadratic"))
-    return value if math.isfinite(value) else math.nan
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / total
+    grid = np.arange(len(observed), dtype=float)
+    weights = (grid[:, None] - grid[None, :]) ** 2
+    denominator = float((weights * expected).sum())
+    return 1.0 - float((weights * observed).sum()) / denominator if denominator > 0 else math.nan
 
 
 def exact(
@@ -96,12 +107,4 @@ def pooled_qwk(answers: pd.DataFrame, scale: Scale) -> float:
     observed = np.asarray((counts.T @ counts).todense(), dtype=float) - np.diag(
         np.asarray(counts.sum(axis=0)).ravel()
     )
-    total = observed.sum()
-    if total <= 0:
-        return math.nan
-    margin = observed.sum(axis=1)
-    expected = np.outer(margin, margin) / total
-    grid = np.arange(k, dtype=float)
-    weights = (grid[:, None] - grid[None, :]) ** 2
-    denominator = float((weights * expected).sum())
-    return 1.0 - float((weights * observed).sum()) / denominator if denominator > 0 else math.nan
+    return _weighted_kappa(observed)

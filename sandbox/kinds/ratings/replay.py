@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from annotators.archetypes import EarlierAnswers
 from annotators.archetypes.ratings import RatingContext, Scale
@@ -60,7 +61,8 @@ def replay_ratings(
 ) -> pd.DataFrame:
     """Ratings of ``population`` on ``structure`` (``task, worker``; its rows keep their order) of
     items at true ``positions`` (Series task → position on the range, 0..1 — beyond it for items
-    seen beyond an end — for every task of the structure). Returns ``task, worker, label`` (label: the rating on ``scale``)."""
+    seen beyond an end — for every task of the structure). Returns ``task, worker, label`` (label:
+    the rating on ``scale``)."""
     rng = make_rng(seed)
     tasks = pd.Index(pd.unique(structure["task"]))
     if not tasks.isin(positions.index).all():
@@ -105,7 +107,7 @@ def _crowd(
     workers: pd.Index,
     known: Mapping[object, KnownRater],
     n_grid: int,
-    prior: np.ndarray[tuple[int], np.dtype[np.float64]],
+    prior: NDArray[np.float64],
     rng: np.random.Generator,
 ) -> Crowd:
     """One simulated rater per id: fitted traits for known ones, population draws for the others."""

@@ -124,7 +124,9 @@ def _rater_table(
             "offset": model.offsets,
             "slope": model.slopes,
             "noise": model.noise,
-            "agreement": by.apply(lambda g: _correlation(g["label"], g["others"]), include_groups=False),
+            "agreement": pd.Series(
+                {worker: _correlation(g["label"], g["others"]) for worker, g in by[["label", "others"]]}
+            ),
             "end_share": by["label"].agg(lambda s: float(((s == low) | (s == high)).mean())),
             "top_rating": top,
             "top_share": by["label"].agg(lambda s: float(s.value_counts().max() / len(s))),
@@ -185,13 +187,14 @@ def _flag(row: Mapping[Hashable, Any], span: float, crowd_seconds: float) -> tup
         return "honest", f"too few answers to judge ({n} < {MIN_ANSWERS})"
     if row["top_share"] >= STRAIGHT_SHARE and row["q_straight"] <= FDR:
         return "straight_liner", (
-            f"gave {row['top_rating']:g} on {round(row['top_share'] * n)} of {n} items ({row['top_share']:.0%}); "
-            f"the other raters of those items gave it {row['others_rate']:.0%} of the time (q = {row['q_straight']:.1e})"
+            f"gave {row['top_rating']:g} on {round(row['top_share'] * n)} of {n} items "
+            f"({row['top_share']:.0%}); the other raters of those items gave it {row['others_rate']:.0%} of "
+            f"the time (q = {row['q_straight']:.1e})"
         )
     if row["q_random"] <= FDR:
         return "random", (
-            f"ratings follow the other raters' mean with correlation {row['agreement']:.2f} (n = {n}); the crowd's "
-            f"median rater {row['typical_agreement']:.2f} (q = {row['q_random']:.1e})"
+            f"ratings follow the other raters' mean with correlation {row['agreement']:.2f} (n = {n}); "
+            f"the crowd's median rater {row['typical_agreement']:.2f} (q = {row['q_random']:.1e})"
         )
     seconds = row.get("median_seconds", math.nan)
     if math.isfinite(crowd_seconds) and math.isfinite(seconds) and seconds < SPEED_SHARE * crowd_seconds:
@@ -200,18 +203,20 @@ def _flag(row: Mapping[Hashable, Any], span: float, crowd_seconds: float) -> tup
     if row["q_extreme"] <= FDR:
         return (
             "extreme",
-            f"slope {slope:.2f} ± {slope_se:.2f}: pushes items to the ends (n = {n}, q = {row['q_extreme']:.1e})",
+            f"slope {slope:.2f} ± {slope_se:.2f}: pushes items to the ends "
+            f"(n = {n}, q = {row['q_extreme']:.1e})",
         )
     if row["q_central"] <= FDR:
         return "central_tendency", (
-            f"slope {slope:.2f} ± {slope_se:.2f}: keeps to the middle of the scale (n = {n}, q = {row['q_central']:.1e})"
+            f"slope {slope:.2f} ± {slope_se:.2f}: keeps to the middle of the scale "
+            f"(n = {n}, q = {row['q_central']:.1e})"
         )
     offset, offset_se = row["offset"], row["offset_se"]
     for name, sign in (("lenient", "above"), ("harsh", "below")):
         if row[f"q_{name}"] <= FDR:
             return name, (
-                f"rates {abs(offset):.3g} ± {offset_se:.2g} ({abs(offset) / span:.0%} of the range) {sign} an unbiased "
-                f"rater (n = {n}, q = {row[f'q_{name}']:.1e})"
+                f"rates {abs(offset):.3g} ± {offset_se:.2g} ({abs(offset) / span:.0%} of the range) {sign} "
+                f"an unbiased rater (n = {n}, q = {row[f'q_{name}']:.1e})"
             )
     return "honest", ""
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -298,24 +299,30 @@ def validate(
         replica=_mean_statistics([r.replica for r in runs]),
         tvd_item_means=float(np.mean([r.tvd_item_means for r in runs])),
         tvd_item_sds=float(np.mean([r.tvd_item_sds for r in runs])),
-        offset_correlation=float(np.nanmean([r.offset_correlation for r in runs])),
-        offset_reliability=float(np.nanmean([r.offset_reliability for r in runs])),
+        offset_correlation=_nanmean([r.offset_correlation for r in runs]),
+        offset_reliability=_nanmean([r.offset_reliability for r in runs]),
         seeds=seeds,
         gold_items=runs[0].gold_items,
     )
 
 
+def _nanmean(values: Sequence[float]) -> float:
+    """The mean of the defined values (NaN, without a warning, when none is)."""
+    known = [v for v in values if math.isfinite(v)]
+    return float(np.mean(known)) if known else math.nan
+
+
 def _mean_statistics(runs: Sequence[RatingStatistics]) -> RatingStatistics:
     def mean(values: Sequence[float | None]) -> float | None:
         known = [v for v in values if v is not None]
-        return float(np.nanmean(known)) if known else None
+        return _nanmean(known) if known else None
 
     return RatingStatistics(
         item_mean_hist=np.mean([r.item_mean_hist for r in runs], axis=0).tolist(),
         item_sd_hist=np.mean([r.item_sd_hist for r in runs], axis=0).tolist(),
-        mean_item_sd=float(np.nanmean([r.mean_item_sd for r in runs])),
+        mean_item_sd=_nanmean([r.mean_item_sd for r in runs]),
         end_share=float(np.mean([r.end_share for r in runs])),
-        offset_sd=float(np.nanmean([r.offset_sd for r in runs])),
+        offset_sd=_nanmean([r.offset_sd for r in runs]),
         mae_mean=mean([r.mae_mean for r in runs]),
         mae_offset_scale=mean([r.mae_offset_scale for r in runs]),
     )

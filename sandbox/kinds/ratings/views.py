@@ -37,7 +37,13 @@ def mixed_crowd(cheater: str, share: float, pool_size: int = POOL) -> Population
     archetypes: dict[str, Any] = {"honest": {"share": 1.0 - share, "noise": HONEST_NOISE}}
     if share > 0:
         archetypes[cheater] = {"share": share, **CHEATERS.get(cheater, {})}
-    data = {"kind": KIND, "name": f"{cheater} {share:.0%}", "pool_size": pool_size, "cost_per_label": 0.05, "archetypes": archetypes}
+    data = {
+        "kind": KIND,
+        "name": f"{cheater} {share:.0%}",
+        "pool_size": pool_size,
+        "cost_per_label": 0.05,
+        "archetypes": archetypes,
+    }
     return Population.from_dict(data, "ratings page crowd")
 
 

@@ -183,8 +183,9 @@ class RaterModel(FastRatings):
         n_workers = coded.n_workers
         self.offset_prior_, self.scale_prior_ = self.offset_prior, self.scale_prior
         self.noise_prior_, self.item_prior_ = self.noise_prior, self.item_prior
-        a, b = np.zeros(n_workers), np.ones(n_workers)
-        variance = np.full(n_workers, self.noise_prior**2)
+        a: FloatArray = np.zeros(n_workers)
+        b: FloatArray = np.ones(n_workers)
+        variance: FloatArray = np.full(n_workers, self.noise_prior**2)
         mu = self._items(problem, problem.observed, a, b, variance)
         theta = _pack(mu, a, b, variance)
         self.converged_, self.n_iter_ = False, 0
@@ -238,7 +239,9 @@ class RaterModel(FastRatings):
             var_b = variance * (counts + pa) / determinant
             scale = float(np.sqrt(np.mean((b - 1) ** 2 + var_b)))
         precision = np.bincount(task, weights=b[worker] ** 2 / variance[worker], minlength=problem.n_tasks)
-        item = float(np.sqrt(np.mean((mu - problem.centre) ** 2 + 1.0 / (precision + 1.0 / self.item_prior_**2))))
+        item = float(
+            np.sqrt(np.mean((mu - problem.centre) ** 2 + 1.0 / (precision + 1.0 / self.item_prior_**2)))
+        )
         noise = float(np.sqrt(np.sum(counts * variance) / max(np.sum(counts), 1.0)))
         new = [max(v, PRIOR_FLOOR) for v in (offset, scale, noise, item)]
         old = [self.offset_prior_, self.scale_prior_, self.noise_prior_, self.item_prior_]
