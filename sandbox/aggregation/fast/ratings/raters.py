@@ -59,9 +59,9 @@ MIDDLE = 0.5
 _LOG_ROOT_TWO_PI = 0.5 * np.log(2 * np.pi)
 #: Empirical Bayes rounds (``pool=True``): fit, set the priors' spreads from the fit, refit, ...
 POOL_ROUNDS = 20
-POOL_TOLERANCE = 0.01
+POOL_TOLERANCE = 0.02
 #: How closely each fit of the pooling rounds converges (the last fit converges to ``tol``).
-POOL_FIT_TOLERANCE = 1e-4
+POOL_FIT_TOLERANCE = 1e-3
 #: The priors' spreads are kept at least this (shares of the range; a slope's spread likewise).
 PRIOR_FLOOR = 0.005
 
@@ -108,6 +108,10 @@ class _Problem:
     centre: float
     n_tasks: int
     n_workers: int
+    top_at: NDArray[np.intp]
+    bottom_at: NDArray[np.intp]
+    inside: FloatArray
+    counts_inside: FloatArray
 
     @classmethod
     def of(cls, coded: CodedRatings, censored: bool) -> _Problem:
@@ -115,12 +119,14 @@ class _Problem:
         top, bottom, high, low = censoring(coded)
         censored = censored and bool(top.any() or bottom.any())
         none = np.zeros(len(observed), dtype=bool)
+        top, bottom = (top, bottom) if censored else (none, none)
+        inside = (~(top | bottom)).astype(float)
         return cls(
             task=coded.task,
             worker=coded.worker,
             observed=observed,
-            top=top if censored else none,
-            bottom=bottom if censored else none,
+            top=top,
+            bottom=bottom,
             high=high,
             low=low,
             censored=censored,
@@ -128,6 +134,10 @@ class _Problem:
             centre=float(observed.mean()),
             n_tasks=coded.n_tasks,
             n_workers=coded.n_workers,
+            top_at=np.flatnonzero(top),
+            bottom_at=np.flatnonzero(bottom),
+            inside=inside,
+            counts_inside=np.bincount(coded.worker, weights=inside, minlength=coded.n_workers),
         )
 
 
@@ -284,14 +294,12 @@ class RaterModel(FastRatings):
         mu, a, b, variance = _unpack(theta, problem.n_tasks, problem.n_workers)
         task, worker = problem.task, problem.worker
         mean = a[worker] + b[worker] * mu[task]
-        var = variance[worker]
-        inside = ~(problem.top | problem.bottom)
-        total = float(np.sum(((problem.observed - mean) ** 2 / (2 * var) + 0.5 * np.log(var))[inside]))
-        sd = np.sqrt(var)
-        if problem.top.any():
-            total -= float(np.sum(log_ndtr((mean - problem.high) / sd)[problem.top]))
-        if problem.bottom.any():
-            total -= float(np.sum(log_ndtr((problem.low - mean) / sd)[problem.bottom]))
+        squares = np.bincount(worker, weights=problem.inside * (problem.observed - mean) ** 2, minlength=len(a))
+        total = float(np.sum(squares / (2 * variance) + 0.5 * problem.counts_inside * np.log(variance)))
+        sd = np.sqrt(variance)
+        for at, sign, threshold in ((problem.top_at, 1.0, problem.high), (problem.bottom_at, -1.0, problem.low)):
+            if len(at):
+                total -= float(np.sum(log_ndtr(sign * (mean[at] - threshold) / sd[worker[at]])))
         strength, s0 = self.noise_prior_strength, self.noise_prior_**2
         total += float(np.sum(0.5 * strength * np.log(variance) + strength * s0 / (2 * variance)))
         total += float(np.sum(a**2)) / (2 * self.offset_prior_**2)
@@ -308,15 +316,12 @@ class RaterModel(FastRatings):
         y, extra = problem.observed.copy(), np.zeros(len(problem.observed))
         if not problem.censored:
             return y, extra
-        worker = problem.worker
-        mean = a[worker] + b[worker] * mu[problem.task]
-        sd = np.sqrt(variance[worker])
-        for where, threshold, above in (
-            (problem.top, problem.high, True),
-            (problem.bottom, problem.low, False),
-        ):
-            if where.any():
-                y[where], extra[where] = truncated_moments(mean[where], sd[where], threshold, above)
+        worker, task = problem.worker, problem.task
+        sd = np.sqrt(variance)
+        for at, threshold, above in ((problem.top_at, problem.high, True), (problem.bottom_at, problem.low, False)):
+            if len(at):
+                mean = a[worker[at]] + b[worker[at]] * mu[task[at]]
+                y[at], extra[at] = truncated_moments(mean, sd[worker[at]], threshold, above)
         return y, extra
 
     def _items(
