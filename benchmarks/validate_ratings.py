@@ -90,8 +90,8 @@ def main() -> None:
     pd.set_option("display.width", 160)
     if NLI.is_file():
         real = load_ratings(NLI, format="long").answers
-        print(f"1. two halves of nli_variation ({args.seeds} splits): max and mean of each statistic")
-        print(half_vs_half(real, args.seeds).agg(["max", "mean"]).round(4).to_string(), "\n")
+        print(f"1. two halves of nli_variation ({args.seeds} splits): min, max and mean of each statistic")
+        print(half_vs_half(real, args.seeds).agg(["min", "max", "mean"]).round(4).to_string(), "\n")
         fitted = fit_ratings_population(real, name="nli_variation")
         population = Population.from_dict(
             {**fitted.population, "items": {"difficulty": fitted.population["items"]["difficulty"]}},
@@ -101,7 +101,7 @@ def main() -> None:
     else:
         population, source = load_population("ratings_paid_crowd"), "ratings_paid_crowd"
     print(f"2. a right twin: ratings simulated from {source}, validated ({args.seeds} splits)")
-    print(right_twin(population, args.seeds).agg(["max", "mean"]).round(4).to_string())
+    print(right_twin(population, args.seeds).agg(["min", "max", "mean"]).round(4).to_string())
 
 
 if __name__ == "__main__":

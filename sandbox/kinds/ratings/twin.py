@@ -5,11 +5,12 @@ scale's ends) and the tolerances of the verdict, in shares of the scale's range.
 The tolerances come from two measurements (``benchmarks/validate_ratings.py`` prints both; 5 splits
 each, largest gap seen): how much two random halves of the same real crowd differ (nli_variation, 500
 items: per-item means TVD 0.13, per-item sds TVD 0.12, mean item sd 0.008, ratings at the ends 0.035,
-sd of rater offsets 0.011), and how far a twin that is right — ratings simulated from a known crowd
+sd of rater offsets 0.013), and how far a twin that is right — ratings simulated from a known crowd
 (the one fitted to nli_variation, at its size), fitted and replayed the same way — lands from its
-crowd (means TVD 0.12, sds TVD 0.16, mean item sd 0.006, ends 0.007, offsets sd 0.004, offset
-correlation 0.025 below a right twin's expectation). Each tolerance sits a little above the larger of
-the two: a twin is asked to be as close as sampling and fitting allow, not closer.
+crowd (means TVD 0.13, sds TVD 0.15, mean item sd 0.008, ends 0.007, offsets sd 0.009; its offsets
+correlate with the real ones 0.03 less than the right-twin formula expects, on average). Each
+tolerance sits a little above the larger of the two: a twin is asked to be as close as sampling and
+fitting allow, not closer.
 """
 
 from __future__ import annotations

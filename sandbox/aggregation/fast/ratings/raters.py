@@ -294,10 +294,15 @@ class RaterModel(FastRatings):
         mu, a, b, variance = _unpack(theta, problem.n_tasks, problem.n_workers)
         task, worker = problem.task, problem.worker
         mean = a[worker] + b[worker] * mu[task]
-        squares = np.bincount(worker, weights=problem.inside * (problem.observed - mean) ** 2, minlength=len(a))
+        squares = np.bincount(
+            worker, weights=problem.inside * (problem.observed - mean) ** 2, minlength=len(a)
+        )
         total = float(np.sum(squares / (2 * variance) + 0.5 * problem.counts_inside * np.log(variance)))
         sd = np.sqrt(variance)
-        for at, sign, threshold in ((problem.top_at, 1.0, problem.high), (problem.bottom_at, -1.0, problem.low)):
+        for at, sign, threshold in (
+            (problem.top_at, 1.0, problem.high),
+            (problem.bottom_at, -1.0, problem.low),
+        ):
             if len(at):
                 total -= float(np.sum(log_ndtr(sign * (mean[at] - threshold) / sd[worker[at]])))
         strength, s0 = self.noise_prior_strength, self.noise_prior_**2
@@ -318,7 +323,10 @@ class RaterModel(FastRatings):
             return y, extra
         worker, task = problem.worker, problem.task
         sd = np.sqrt(variance)
-        for at, threshold, above in ((problem.top_at, problem.high, True), (problem.bottom_at, problem.low, False)):
+        for at, threshold, above in (
+            (problem.top_at, problem.high, True),
+            (problem.bottom_at, problem.low, False),
+        ):
             if len(at):
                 mean = a[worker[at]] + b[worker[at]] * mu[task[at]]
                 y[at], extra[at] = truncated_moments(mean, sd[worker[at]], threshold, above)
