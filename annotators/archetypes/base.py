@@ -27,6 +27,8 @@ class WorkerTraits:
     ``preference``: optional n_workers × K, how often a worker who ignores the item gives each class;
     ``mistakes``: optional n_workers × K × K, where each worker's wrong answers go per true class
     (rows sum to 1, 0 on the diagonal).
+    ``extra``: named traits of the kind's own (name → one float per worker, e.g. a rater's offset on
+    a rating scale), carried to the answers (``AnswerBatch.traits``) and to the campaign's workers table.
     """
 
     skill: NDArray[Any]
@@ -36,6 +38,7 @@ class WorkerTraits:
     class_ability: NDArray[Any] | None = None
     preference: NDArray[Any] | None = None
     mistakes: NDArray[Any] | None = None
+    extra: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,9 @@ class AnswerBatch:
     ``worker_mistakes`` (pool × K × K, or None) each worker's own mistakes, where drawn or fitted
     (NaN rows for workers without).
     ``context`` what the task kind shows of each task, indexed by ``task`` (the two items of a pair:
-    ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification.
+    ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification. ``traits``: the
+    answering worker's named traits (``WorkerTraits.extra``), one entry per answer (NaN for a worker
+    whose archetype has no such trait).
     """
 
     task: NDArray[Any]
@@ -82,6 +87,7 @@ class AnswerBatch:
     worker_preference: NDArray[Any] | None = field(default=None)
     context: Any = field(default=None)
     worker_mistakes: NDArray[Any] | None = field(default=None)
+    traits: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
 
 class Archetype(ABC):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from foundation.errors import SandboxError
@@ -157,6 +157,21 @@ def register_aggregator(spec: AggregatorSpec) -> AggregatorSpec:
     """Add ``spec`` (called by the packages of the kinds it serves, when they load); a method that
     serves several kinds is registered by one of them and listed in each one's ``kinds``."""
     return AGGREGATORS.register(spec.name, spec)
+
+
+def serve_kind(name: str, kind: str) -> AggregatorSpec:
+    """Let the registered method ``name`` aggregate ``kind``'s answers too (called by ``kind``'s
+    package when it loads, after the kind that registered the method: the order of
+    ``KIND_PACKAGES``). The kind's codec decides how its answers become the method's input and how
+    the result comes back (e.g. ratings as the classes of Dawid–Skene). Returns the widened spec."""
+    if name not in AGGREGATORS:  # registered by a kind listed before ``kind``
+        raise ValueError(f"aggregator {name!r} is not registered (yet) for {kind} to serve")
+    spec = AGGREGATORS[name]
+    if kind in spec.kinds:
+        return spec
+    widened = replace(spec, kinds=(*spec.kinds, kind))
+    AGGREGATORS.replace(name, widened)
+    return widened
 
 
 def aggregator_names(kind: str) -> list[str]:

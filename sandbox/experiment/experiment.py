@@ -54,14 +54,16 @@ class Experiment:
         return task_kind(self.dataset.kind)
 
     def check(self) -> None:
-        """SandboxError unless the population answers the dataset's task kind (the aggregators were
-        checked by the kind where they were named: :meth:`~sandbox.kinds.base.TaskKind.methods`)."""
+        """SandboxError unless the population answers the dataset's task kind and the kind accepts it
+        (the aggregators were checked by the kind where they were named:
+        :meth:`~sandbox.kinds.base.TaskKind.methods`)."""
         kind = self.dataset.kind
         if self.population.kind != kind:
             raise SandboxError(
                 f"population {self.population.name!r} answers {self.population.kind} tasks; "
                 f"dataset {self.dataset.name!r} has {kind} tasks"
             )
+        self.kind.check_population(self.population, self.dataset)
 
     def simulate(self) -> Campaign:
         """The campaign's answers, workers and bill (possibly without answers, if all were banned)."""
@@ -69,13 +71,14 @@ class Experiment:
         difficulty = self.difficulty
         if self.rows is not None and difficulty is not None:
             difficulty = difficulty.subset(self.rows)
+        labelled = self.labelled()
         return run_campaign(
-            self.labelled(),
+            labelled,
             self.population,
             self.policy,
             self.seed,
             difficulty=difficulty,
-            rules=self.kind.rules,
+            rules=self.kind.rules_for(labelled),
         )
 
     def labelled(self) -> Dataset:

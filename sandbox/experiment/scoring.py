@@ -12,7 +12,6 @@ from foundation.errors import describe_error
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.datasets.dataset import Dataset
 from sandbox.kinds.base import ScoringInputs, TaskKind
-from sandbox.metrics.agreement import krippendorff_alpha
 from sandbox.metrics.outcome import AggregatorScore, Outcome
 
 
@@ -33,7 +32,7 @@ def score_answers(
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
     aggregation entry and the scorer of their task ``kind`` (``params``: hyperparameters by
-    aggregator name, validated).
+    aggregator name, validated); the answers' agreement is the kind's (``TaskKind.agreement``).
 
     ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
     with features enables downstream scores and sets the task count for coverage. With
@@ -45,7 +44,7 @@ def score_answers(
     scores: list[AggregatorScore] = []
     aggregations: dict[str, Aggregation] = {}
     errors: dict[str, str] = {}
-    alpha = krippendorff_alpha(answers) if len(answers) else float("nan")
+    alpha = kind.agreement(answers) if len(answers) else float("nan")
     if progress is not None:
         progress("scoring set-up")
     for name in aggregators:

@@ -18,6 +18,7 @@ import importlib
 KIND_PACKAGES: tuple[str, ...] = (
     "sandbox.kinds.classification",
     "sandbox.kinds.pairwise",
+    "sandbox.kinds.ratings",
 )
 
 _state = {"loaded": False, "loading": False}

@@ -25,6 +25,7 @@ from sandbox.simulation.rules import CLASS_CODES, AnswerRules
 if TYPE_CHECKING:
     import pandas as pd
 
+    from annotators.population import Population
     from sandbox.aggregation.aggregate import Aggregation
     from sandbox.datasets.dataset import Dataset
     from sandbox.fitting.report import AnnotatorReport
@@ -150,6 +151,8 @@ class TaskKind(ABC):
     out_of_core: ClassVar[bool] = False
     #: What an export of this kind may be read with (``--input-format``), and a line on the formats.
     export_help: ClassVar[str] = ""
+    #: ``validate`` judges a twin of this kind's crowds against gold only (else without it too).
+    validate_needs_gold: ClassVar[bool] = True
 
     def sweep_scenario(self) -> dict[str, Any]:
         """The ``dataset``, ``population`` and ``aggregators`` of a sweep scenario of this kind that
@@ -188,6 +191,21 @@ class TaskKind(ABC):
     @abstractmethod
     def from_campaign(self, answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
         """A simulated campaign's ``task, worker, label`` codes as the kind's answers table."""
+
+    def rules_for(self, dataset: Dataset) -> AnswerRules:
+        """What a campaign on ``dataset`` asks of its answers: the kind's :attr:`rules`, unless they
+        depend on the dataset (a rating scale's tolerance and range)."""
+        return self.rules
+
+    def check_population(self, population: Population, dataset: Dataset) -> None:  # noqa: B027 (optional hook)
+        """SandboxError when ``population`` cannot run a campaign on ``dataset`` (nothing by default)."""
+
+    def agreement(self, answers: pd.DataFrame) -> float:
+        """Agreement among the kind's answers beyond chance: Krippendorff's alpha with the nominal
+        metric (labels are categories) unless the kind measures it otherwise."""
+        from sandbox.metrics.agreement import krippendorff_alpha
+
+        return krippendorff_alpha(answers)
 
     # --- aggregation and scoring -----------------------------------------------------------------
 

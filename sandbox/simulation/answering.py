@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,9 @@ class Crowd:
     ``target``, ring ``group``, ``preference`` (n_workers × K: answer shares when ignoring items) and
     ``pull`` (P(answering the lure of a misleading item), for workers who try); ``mistakes``
     (n_workers × K × K, or None when nobody has their own): each worker's own mistakes, NaN rows for
-    workers who share their archetype's."""
+    workers who share their archetype's; ``extra``: the archetypes' named traits
+    (``WorkerTraits.extra``), one float per worker (NaN for workers whose archetype has no such
+    trait)."""
 
     member: NDArray[Any]
     skill: NDArray[Any]
@@ -35,6 +37,7 @@ class Crowd:
     preference: NDArray[Any]
     pull: NDArray[Any]
     mistakes: NDArray[Any] | None = None
+    extra: dict[str, NDArray[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,11 @@ def draw_crowd(
     names = ("member", "skill", "ability", "target", "group", "class_ability", "preference")
     parts: dict[str, list[NDArray[Any]]] = {k: [] for k in names}
     mistakes: list[WorkerTraits] = []
+    drawn: list[tuple[int, dict[str, NDArray[Any]]]] = []
     for index, (member, count) in enumerate(zip(population.members, population.worker_counts(), strict=True)):
         traits = member.archetype.draw_workers(int(count), n_classes, class_prior, rng)
         mistakes.append(traits)
+        drawn.append((int(count), {k: np.asarray(v, dtype=float) for k, v in traits.extra.items()}))
         ability = (traits.ability if traits.ability is not None else traits.skill).astype(float)
         parts["member"].append(np.full(count, index, dtype=np.int64))
         parts["skill"].append(traits.skill.astype(float))
@@ -99,7 +104,7 @@ def draw_crowd(
         parts["group"].append(
             traits.group if traits.group is not None else np.full(count, -1, dtype=np.int64)
         )
-    drawn = {k: np.concatenate(v) for k, v in parts.items()}
+    columns = {k: np.concatenate(v) for k, v in parts.items()}
     own = None
     if any(t.mistakes is not None for t in mistakes):
         own = np.concatenate(
@@ -110,7 +115,22 @@ def draw_crowd(
                 for t in mistakes
             ]
         )
-    return Crowd(**drawn, pull=population.items.draw_pulls(len(drawn["member"]), rng), mistakes=own)
+    return Crowd(
+        **columns,
+        pull=population.items.draw_pulls(len(columns["member"]), rng),
+        mistakes=own,
+        extra=_extra_traits(drawn),
+    )
+
+
+def _extra_traits(drawn: list[tuple[int, dict[str, NDArray[Any]]]]) -> dict[str, NDArray[Any]]:
+    """The named traits of every member's workers (``(count, traits)`` per member) as pool-length
+    arrays: NaN for the workers of members without the trait."""
+    names = list(dict.fromkeys(name for _, traits in drawn for name in traits))
+    return {
+        name: np.concatenate([traits.get(name, np.full(count, np.nan)) for count, traits in drawn])
+        for name in names
+    }
 
 
 def answer(
@@ -195,4 +215,5 @@ def batch_for(
         worker_preference=crowd.preference,
         worker_mistakes=crowd.mistakes,
         context=context.task_data,
+        traits={name: values[worker] for name, values in crowd.extra.items()},
     )

@@ -91,7 +91,8 @@ class Campaign:
     ``answers``: kept answers ``task, worker, label`` (dataset task ids, worker ids 0..pool-1, class codes).
     ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``target`` (a
     worker's fixed class or promoted item, -1 when none), ``admitted``,
-    ``banned``, ``gold_answers``, ``gold_correct``.
+    ``banned``, ``gold_answers``, ``gold_correct``, then the archetypes' named traits
+    (``WorkerTraits.extra``).
     ``cost``: paid answers × cost per label + fixed cost.
     ``lure``: per dataset row, the class a misleading item pulls to (``NO_LURE`` for ordinary items);
     None when the population's items mislead nobody.
@@ -433,7 +434,8 @@ def _apply_bans(
 
 
 def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> pd.DataFrame:
-    """Hidden worker traits and quality-control outcome, index ``worker``."""
+    """Hidden worker traits and quality-control outcome, index ``worker`` (then one column per named
+    trait of the archetypes, ``WorkerTraits.extra``)."""
     archetypes = np.array([m.archetype.name for m in population.members], dtype=object)
     honest = np.array([m.archetype.honest for m in population.members], dtype=bool)
     return pd.DataFrame(
@@ -446,6 +448,7 @@ def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> p
             "banned": state.banned,
             "gold_answers": state.gold_seen,
             "gold_correct": state.gold_correct,
+            **crowd.extra,
         },
         index=pd.RangeIndex(len(crowd.member), name="worker"),
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Any, ClassVar, Literal
 import pytest
 from pydantic import Field
 
+from annotators.archetypes import ARCHETYPES_BY_KIND
 from annotators.parameters import Probability
 from annotators.population import Population
 from foundation.config import ConfigModel, describe, validate, validate_value
@@ -181,7 +182,7 @@ def test_validate_value_checks_one_value() -> None:
         ),
         (
             {"kind": "ranking"},
-            "crowd.toml: unknown kind 'ranking'; allowed: classification, pairwise",
+            f"crowd.toml: unknown kind 'ranking'; allowed: {', '.join(ARCHETYPES_BY_KIND)}",
         ),
         (
             {"schema_version": 2},
