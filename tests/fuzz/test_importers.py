@@ -59,9 +59,23 @@ def _warm_up() -> None:
 _warm_up()
 
 
+def check_seconds(answers: pd.DataFrame) -> None:
+    """The working-time contract: an optional ``seconds`` column of float64, finite and >= 0 where
+    known, NaN where not recorded, never a column of NaN only."""
+    if "seconds" not in answers.columns:
+        return
+    values = answers["seconds"]
+    assert values.dtype == np.float64
+    known = values.dropna().to_numpy()
+    assert len(known) > 0 and np.isfinite(known).all() and (known >= 0).all()
+
+
 def check_contract(answers: pd.DataFrame) -> None:
-    """The answers contract: three columns, rows, no gaps, one type per column, plain values."""
-    assert list(answers.columns) == ["task", "worker", "label"]
+    """The answers contract: three columns (+ optional seconds), rows, no gaps, one type per column,
+    plain values."""
+    check_seconds(answers)
+    assert [c for c in answers.columns if c != "seconds"] == ["task", "worker", "label"]
+    answers = answers[["task", "worker", "label"]]
     assert len(answers) > 0
     assert not answers.isna().any().any()
     for column in answers.columns:
@@ -149,8 +163,10 @@ def test_any_file_read_as_pairwise_keeps_the_contract_or_is_refused(
 ) -> None:
     result = read_measured(file, lambda path: load_pairwise_answers(path, **options))
     if result is not None:
-        answers = result.answers
-        assert list(answers.columns) == ["task", "worker", "left", "right", "label"]
+        check_seconds(result.answers)
+        columns = ["task", "worker", "left", "right", "label"]
+        assert [c for c in result.answers.columns if c != "seconds"] == columns
+        answers = result.answers[columns]
         assert len(answers) > 0 and not answers.isna().any().any()
         assert set(answers["label"]) <= {"left", "right", "tie"}
         assert (answers["left"] != answers["right"]).all()

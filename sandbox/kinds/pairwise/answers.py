@@ -4,7 +4,8 @@ Contract: columns ``task, worker, left, right, label``; ``left``/``right`` name 
 compared (one value type shared by both: integers when every id is an integer, text otherwise);
 ``label`` is the side chosen: ``left``, ``right`` or ``tie`` (read case-insensitively); an item is
 never compared with itself; at least one row and no empty cell. ``task`` is the platform's task (one
-shown pair); any value type.
+shown pair); any value type. An optional ``seconds`` column holds each answer's working time (the
+contract of :mod:`sandbox.io.answer_times`).
 
 Gold for pairwise answers is either item scores (``item, score``: the true quality, higher = better)
 or gold pairs (``left, right, label`` with the label naming the better item, or ``tie``).
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from foundation.errors import SandboxError
+from sandbox.io.answer_times import SECONDS, seconds_column, with_seconds
 from sandbox.io.files.tables import read_table, require_columns
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.io.values import in_type_of, one_type
@@ -67,7 +69,7 @@ def validate_pairwise_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
     if same.any():
         row = int(np.flatnonzero(same)[0])
         raise SandboxError(f"{source}: row {row + 1} compares item {left.iloc[row]!r} with itself")
-    return pd.DataFrame(
+    checked = pd.DataFrame(
         {
             "task": one_type(answers["task"]),
             "worker": one_type(answers["worker"]),
@@ -76,6 +78,8 @@ def validate_pairwise_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
             "label": labels.astype(object),
         }
     )
+    times = seconds_column(table[SECONDS].reset_index(drop=True), source) if SECONDS in table else None
+    return with_seconds(checked, times)
 
 
 @dataclass(frozen=True)
