@@ -7,8 +7,9 @@
 Comparisons: items of quality ~ N(0, 1), random pairs, the better item wins with P = σ(2 Δ), 200
 workers; for Davidson's model the outcomes are drawn from the model itself with ν = 0.5 (a fifth
 of the answers ties), and its reference is leaderbot's Davidson (k_cov=None, k_tie=0), fitted by
-BFGS on the pair counts (building the counts is timed for both). Ratios are measured in the same run (the machine is shared: compare ratios, not seconds).
-Runs shorter than 5 s are repeated and the best of three is shown, for both engines alike.
+BFGS on the pair counts (building the counts is timed for both). Ratios are measured in the same
+run (the machine is shared: compare ratios, not seconds). Runs shorter than 5 s are repeated and
+the best of three is shown, for both engines alike.
 crowd-kit's BradleyTerry builds a dense items × items matrix, so it is not run at the scale size.
 """
 
