@@ -94,6 +94,18 @@ def add_policy(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--max-redundancy", type=int, help="adaptive: buy answers up to this many per task")
     group.add_argument("--confidence", type=float, default=0.8, help="adaptive: majority share that suffices")
     group.add_argument("--difficulty", default="auto", help="auto | model | beta | none (default auto)")
+    group.add_argument(
+        "--min-seconds", type=float, help="speed ban: answers faster than this are too fast (default: no ban)"
+    )
+    group.add_argument(
+        "--max-fast-share",
+        type=float,
+        default=0.5,
+        help="speed ban: ban above this share of too-fast answers",
+    )
+    group.add_argument(
+        "--min-timed-answers", type=int, default=5, help="speed ban: answers before a speed ban can happen"
+    )
 
 
 def policy_from_args(args: argparse.Namespace) -> CampaignPolicy:
@@ -111,6 +123,9 @@ def policy_from_args(args: argparse.Namespace) -> CampaignPolicy:
             "max_redundancy": args.max_redundancy,
             "confidence": args.confidence,
             "difficulty": args.difficulty,
+            "min_seconds": args.min_seconds,
+            "max_fast_share": args.max_fast_share,
+            "min_timed_answers": args.min_timed_answers,
         },
         source="options",
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,9 @@ CLASS_CODE: np.dtype[Any] = np.dtype(np.int64)
 class Crowd:
     """The drawn pool, one entry per worker: member index (into ``population.members``), true
     ``skill``, behaviour ``ability`` (and ``class_ability``, n_workers × K, per true class), fixed
-    ``target``, ring ``group`` and ``preference`` (n_workers × K: answer shares when ignoring items)."""
+    ``target``, ring ``group``, ``preference`` (n_workers × K: answer shares when ignoring items) and
+    the other per-worker ``traits`` of the archetypes that have them, by name (NaN for the workers of
+    archetypes that do not)."""
 
     member: NDArray[Any]
     skill: NDArray[Any]
@@ -29,6 +32,7 @@ class Crowd:
     group: NDArray[Any]
     class_ability: NDArray[Any]
     preference: NDArray[Any]
+    traits: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,10 @@ class TaskContext:
     """What the answering needs to know of the tasks (per dataset row) and the campaign.
 
     ``task_data``: what the task kind shows of each task (``Dataset.task_context()``), passed on to
-    archetypes. ``lure``: per task, the class a misleading item pulls to (``NO_LURE`` for ordinary
-    items; None: no misleading items); ``pull``: the probability that a worker who tries answers it.
+    archetypes; ``work``: how much there is to do in each task relative to the average one
+    (``Dataset.task_work()``; answer times grow with it). ``lure``: per task, the class a misleading
+    item pulls to (``NO_LURE`` for ordinary items; None: no misleading items); ``pull``: the
+    probability that a worker who tries answers it.
     """
 
     truth: NDArray[Any]
@@ -59,6 +65,7 @@ class TaskContext:
     lure: NDArray[Any] | None = None
     pull: float = 0.0
     task_data: Any = None
+    work: NDArray[Any] | None = None
 
     @property
     def n_classes(self) -> int:
@@ -71,8 +78,10 @@ def draw_crowd(
     """Draw the pool: archetype counts by largest remainder, then each archetype's traits."""
     names = ("member", "skill", "ability", "target", "group", "class_ability", "preference")
     parts: dict[str, list[NDArray[Any]]] = {k: [] for k in names}
+    drawn_traits: list[tuple[int, Mapping[str, NDArray[Any]]]] = []
     for index, (member, count) in enumerate(zip(population.members, population.worker_counts(), strict=True)):
         traits = member.archetype.draw_workers(int(count), n_classes, class_prior, rng)
+        drawn_traits.append((int(count), traits.traits))
         ability = (traits.ability if traits.ability is not None else traits.skill).astype(float)
         parts["member"].append(np.full(count, index, dtype=np.int64))
         parts["skill"].append(traits.skill.astype(float))
@@ -91,7 +100,20 @@ def draw_crowd(
         parts["group"].append(
             traits.group if traits.group is not None else np.full(count, -1, dtype=np.int64)
         )
-    return Crowd(**{k: np.concatenate(v) for k, v in parts.items()})
+    return Crowd(**{k: np.concatenate(v) for k, v in parts.items()}, traits=_pooled_traits(drawn_traits))
+
+
+def _pooled_traits(drawn: list[tuple[int, Mapping[str, NDArray[Any]]]]) -> dict[str, NDArray[Any]]:
+    """Each trait over the whole pool, in member order (NaN for members without it)."""
+    names = sorted({name for _, traits in drawn for name in traits})
+    return {
+        name: np.concatenate(
+            [np.asarray(traits.get(name, np.full(count, np.nan)), dtype=float) for count, traits in drawn]
+        )
+        if drawn
+        else np.empty(0)
+        for name in names
+    }
 
 
 def answer(
@@ -173,4 +195,5 @@ def batch_for(
         earlier=earlier,
         worker_preference=crowd.preference,
         context=context.task_data,
+        traits={name: values[worker] for name, values in crowd.traits.items()},
     )

@@ -247,11 +247,12 @@ def make_pairwise(
 
 
 def campaign_answers(answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
-    """A campaign's ``task, worker, label`` codes as pairwise answers (the pair's items, the side)."""
+    """A campaign's ``task, worker, label`` codes (+ ``seconds``) as pairwise answers (the pair's
+    items, the side, the seconds)."""
     if not isinstance(dataset, PairwiseDataset):
         raise SandboxError("pairwise answers are scored against a pairwise dataset (items and gold pairs)")
     pairs = dataset.pairs.loc[answers["task"].to_numpy()]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "task": answers["task"].to_numpy(),
             "worker": answers["worker"].to_numpy(),
@@ -260,3 +261,4 @@ def campaign_answers(answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
             "label": np.asarray(SIDES, dtype=object)[answers["label"].to_numpy()],
         }
     )
+    return table.assign(seconds=answers["seconds"].to_numpy()) if "seconds" in answers else table
