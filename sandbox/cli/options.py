@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sandbox.aggregation.registry import AGGREGATORS, ENGINE_HELP, ENGINES
-from sandbox.cli.arguments import non_negative_int
+from sandbox.cli.arguments import non_negative_int, positive_float
 from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_POLICIES
 from sandbox.kinds.base import KINDS
 
@@ -95,7 +95,9 @@ def add_policy(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--confidence", type=float, default=0.8, help="adaptive: majority share that suffices")
     group.add_argument("--difficulty", default="auto", help="auto | model | beta | none (default auto)")
     group.add_argument(
-        "--min-seconds", type=float, help="speed ban: answers faster than this are too fast (default: no ban)"
+        "--min-seconds",
+        type=positive_float,
+        help="speed ban: answers faster than this are too fast (default: none)",
     )
     group.add_argument(
         "--max-fast-share",
@@ -161,6 +163,16 @@ def add_import_options(
     add_kind(parser)
     for kind in KINDS.values():
         kind.add_export_options(parser)
+
+
+def add_min_seconds(parser: argparse.ArgumentParser) -> None:
+    """``--min-seconds S``: answers faster than this are implausibly fast (default: the crowd's own times)."""
+    parser.add_argument(
+        "--min-seconds",
+        type=positive_float,
+        help="answers faster than this many seconds are implausibly fast (default: judged against the "
+        "crowd's own times on the same task)",
+    )
 
 
 def add_gold(parser: argparse.ArgumentParser) -> None:

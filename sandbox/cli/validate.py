@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from sandbox.cli.options import add_engine, add_format, add_gold, add_import_options
 from sandbox.cli.reading import read_export
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: More splits than this cost minutes and add nothing to the averages.
 MAX_SEEDS = 100
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """``validate (EXPORT [--gold G] | --dataset NAME) [--seeds N] [--engine] [--format table|json]``."""
+    """``validate (EXPORT [--gold G] | --dataset NAME) [--seeds N] [--engine] [--format table|json]``
+    (pairwise: ``--kind pairwise [--items ITEMS.csv]``, gold optional)."""
     add_import_options(parser, export_optional=True)
     parser.add_argument("--dataset", help="a bundled dataset with real answers and gold (instead of EXPORT)")
     add_gold(parser)
@@ -31,6 +36,8 @@ def validate(args: argparse.Namespace) -> int:
     from sandbox.kinds.base import task_kind
     from sandbox.reporting.render import dumps
 
+    gold: pd.Series | None
+
     if (args.export is None) == (args.dataset is None):
         raise SandboxError("validate needs either an EXPORT file or --dataset NAME (not both)")
     if not 1 <= args.seeds <= MAX_SEEDS:
@@ -43,12 +50,15 @@ def validate(args: argparse.Namespace) -> int:
     else:
         kind, imported = read_export(args)
         export_gold = kind.gold(args, imported)
-        if export_gold is None:
+        if export_gold is None and kind.validation_needs_gold:
             raise SandboxError(
                 f"{args.export} has no gold: validation scores real and replica answers against gold; "
                 "give --gold FILE (task, label)"
             )
+        real = kind.real_answers(imported, args.export, args.gold)
         answers, gold, name = imported.answers, export_gold, args.export
-    result = kind.validate(answers, gold, str(name), seeds=args.seeds, engine=args.engine)
+    result = kind.validate(
+        answers, gold, str(name), seeds=args.seeds, engine=args.engine, dataset=real.dataset
+    )
     print(dumps(result.to_dict()) if args.format == "json" else result.table())
     return 0

@@ -141,6 +141,8 @@ class TaskKind(ABC):
     out_of_core: ClassVar[bool] = False
     #: What an export of this kind may be read with (``--input-format``), and a line on the formats.
     export_help: ClassVar[str] = ""
+    #: ``validate`` needs gold for this kind's exports (else it checks the answers alone).
+    validation_needs_gold: ClassVar[bool] = True
 
     def methods(self, names: Sequence[str] | None = None) -> list[str]:
         """The aggregators ``names`` (the kind's defaults when None), checked once, where a user
@@ -215,9 +217,18 @@ class TaskKind(ABC):
 
     @abstractmethod
     def report(
-        self, answers: pd.DataFrame, *, aggregator: str, engine: str, gold: pd.Series | None
+        self,
+        answers: pd.DataFrame,
+        *,
+        aggregator: str,
+        engine: str,
+        gold: pd.Series | None,
+        items: pd.DataFrame | None = None,
+        min_seconds: float | None = None,
     ) -> AnnotatorReport:
-        """Which annotators to trust (``report``)."""
+        """Which annotators to trust (``report``); ``items``: what is known of the items (a kind that
+        reads an items file), ``min_seconds``: answers faster than this are implausibly fast (else the
+        crowd's own times judge)."""
 
     @abstractmethod
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
@@ -232,13 +243,16 @@ class TaskKind(ABC):
     def validate(
         self,
         answers: pd.DataFrame,
-        gold: pd.Series,
+        gold: pd.Series | None,
         name: str,
         *,
         seeds: int,
         engine: str,
+        dataset: Dataset | None = None,
     ) -> Validation:
-        """A crowd fitted on half the tasks, checked against the real crowd on the other half."""
+        """A crowd fitted on half the tasks, checked against the real crowd on the other half
+        (``gold`` by task when known; ``dataset``: what the answers are scored against, for a kind
+        that needs more than gold labels, e.g. the items of pairwise answers)."""
         raise SandboxError(f"validate does not check {self.name} crowds yet")
 
 

@@ -116,8 +116,8 @@ class TieClickerParameters(ArchetypeParameters):
 
 
 class TieClicker(Archetype):
-    """Clicks "tie" (the cheapest way through a task that offers one) with probability ``rate``,
-    else left or right at random."""
+    """Clicks "tie" (the cheapest way through a task that offers one) with probability ``rate`` (a
+    per-worker trait ``tie_rate``: a twin keeps their own), else left or right at random."""
 
     name: ClassVar[str] = "tie_clicker"
     looks: ClassVar[bool] = False
@@ -133,13 +133,16 @@ class TieClicker(Archetype):
                 "this one offers left and right only"
             )
         share_of_ties = float(class_prior[TIE]) if n_classes > TIE else 0.0
-        return WorkerTraits(skill=np.full(n_workers, share_of_ties), target=no_target(n_workers))
+        rate = np.full(n_workers, float(self.params["rate"]))
+        return WorkerTraits(
+            skill=np.full(n_workers, share_of_ties), target=no_target(n_workers), traits={"tie_rate": rate}
+        )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         pair_context(batch, self.name)
-        rate = float(self.params["rate"])
+        rate = batch.traits.get("tie_rate", np.full(len(batch.task), float(self.params["rate"])))
         ties = np.full(len(batch.task), TIE, dtype=np.int64)
-        if rate >= 1.0:
+        if np.all(rate >= 1.0):
             return ties
         sides = np.where(rng.random(len(batch.task)) < 0.5, LEFT, RIGHT)
         return np.where(rng.random(len(batch.task)) < rate, ties, sides)

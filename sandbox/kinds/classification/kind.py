@@ -101,11 +101,20 @@ class Classification(TaskKind):
         return real_answers(imported, path, gold_path)
 
     def report(
-        self, answers: pd.DataFrame, *, aggregator: str, engine: str, gold: pd.Series | None
+        self,
+        answers: pd.DataFrame,
+        *,
+        aggregator: str,
+        engine: str,
+        gold: pd.Series | None,
+        items: pd.DataFrame | None = None,
+        min_seconds: float | None = None,
     ) -> AnnotatorReport:
         from sandbox.kinds.classification.report import annotator_report
 
-        return annotator_report(answers, aggregator=aggregator, engine=engine, gold=gold)
+        return annotator_report(
+            answers, aggregator=aggregator, engine=engine, gold=gold, min_seconds=min_seconds
+        )
 
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
         from sandbox.kinds.classification.fit import fit_population, population_toml
@@ -127,8 +136,18 @@ class Classification(TaskKind):
         return write_consensus(args, imported, aggregator, out, output)
 
     def validate(
-        self, answers: pd.DataFrame, gold: pd.Series, name: str, *, seeds: int, engine: str
+        self,
+        answers: pd.DataFrame,
+        gold: pd.Series | None,
+        name: str,
+        *,
+        seeds: int,
+        engine: str,
+        dataset: Dataset | None = None,
     ) -> Validation:
+        from foundation.errors import SandboxError
         from sandbox.kinds.classification.validation import validate
 
+        if gold is None:
+            raise SandboxError(f"{name}: validating a classification crowd needs gold")
         return validate(answers, gold, name, seeds=seeds, engine=engine)

@@ -6,12 +6,13 @@ item or ``tie``), ``items.csv`` (``item, score`` and optional numeric features) 
 ``gold_pairs.csv`` (``left, right, label``). The dataset's pairs are the pairs its raters compared,
 one per task as they were shown; their truth comes from the expert scores (equal scores are true ties:
 these interfaces offered a tie button), and they are also the gold pairs the aggregated preferences
-are scored on.
+are scored on. The expert scores are grades, so raters see their normal scores (``ordinal_scores``).
 """
 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def load_bundled_pairs(name: str) -> PairwiseDataset:
     answers = validate_pairwise_answers(read_answers(name), str(root / "answers.csv"))
     shown = answers.drop_duplicates("task").set_index("task")[["left", "right"]]
     items.index = pd.Index(items.index, name="item")
-    return make_pairwise(
+    dataset = make_pairwise(
         name,
         str(catalog()[name]["description"]),
         items,
@@ -76,3 +77,4 @@ def load_bundled_pairs(name: str) -> PairwiseDataset:
         offers_ties=True,
         answers=answers,
     )
+    return replace(dataset, ordinal_scores=True)

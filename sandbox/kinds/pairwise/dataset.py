@@ -50,6 +50,7 @@ class PairwiseDataset(Dataset):
     tie_margin: float = 0.0
     feature_columns: tuple[str, ...] = ()
     offers_ties: bool = False
+    ordinal_scores: bool = False
 
     @property
     def n_items(self) -> int:
@@ -87,7 +88,8 @@ class PairwiseDataset(Dataset):
     def task_context(self) -> PairContext:
         """The pairs as raters see them: standardised quality, nuisance and numeric features of both
         sides."""
-        quality = standardised(self.items["score"].to_numpy(dtype=float))
+        scores = self.items["score"].to_numpy(dtype=float)
+        quality = normal_scores(scores) if self.ordinal_scores else standardised(scores)
         left, right = self._positions(self.pairs["left"]), self._positions(self.pairs["right"])
         nuisance = nuisance_scale(self.items[NUISANCE]) if self.has_nuisance else None
         features = {}
@@ -141,6 +143,7 @@ class PairwiseDataset(Dataset):
             tie_margin=self.tie_margin,
             feature_columns=self.feature_columns,
             offers_ties=self.offers_ties,
+            ordinal_scores=self.ordinal_scores,
         )
 
 
@@ -150,6 +153,19 @@ def standardised(values: NDArray[Any]) -> NDArray[Any]:
     sd = float(np.nanstd(values))
     centred = values - float(np.nanmean(values)) if len(values) else values
     return centred / sd if sd > 0 else np.zeros_like(values)
+
+
+def normal_scores(values: NDArray[Any]) -> NDArray[Any]:
+    """Grades as the quality the simulation assumes (a standard normal latent): the normal quantiles
+    Φ⁻¹((r − ½) / n) of their ranks r (van der Waerden scores), equal grades sharing their average
+    rank, so that only their order matters, not the experts' units."""
+    from scipy.stats import norm, rankdata
+
+    numbers = np.asarray(values, dtype=float)
+    if len(numbers) == 0:
+        return numbers
+    scores: NDArray[Any] = norm.ppf((rankdata(numbers) - 0.5) / len(numbers))
+    return scores
 
 
 def nuisance_scale(values: pd.Series) -> NDArray[Any]:
