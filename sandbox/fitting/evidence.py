@@ -6,10 +6,10 @@ beyond a ``reference`` rate (the crowd's on the same tasks, or a fixed rate such
 counts are of answers on different tasks, so the count under the null is a Poisson-binomial whose
 mean is ``n × reference``; the binomial of that mean has the larger variance, so its tail is the
 conservative p-value used here (scipy's binomial distribution; a two-sided p-value doubles the
-smaller tail). The p-values of every test run in one report are adjusted together by
+smaller tail). The p-values of one test run on every annotator are adjusted together by
 Benjamini–Hochberg (scipy's ``false_discovery_control``): a flag is raised where the adjusted value
-is at most :data:`FALSE_DISCOVERY_RATE`, so that at most that share of the flags are expected to be
-wrong.
+is at most :data:`FALSE_DISCOVERY_RATE`, so that at most that share of the flags of that kind are
+expected to be wrong.
 """
 
 from __future__ import annotations

@@ -5,15 +5,20 @@ A pair is an unordered pair of items (whichever side each was shown on). For eve
 *others* are the other answers on its pair. Per rater:
 
 - **agreement**: of their decisive answers on pairs whose other decisive answers have a strict
-  majority, how many pick the majority's item. A random clicker agrees at chance (0.5), an adversary
-  below it. Tests: ``adversary`` — agreement significantly below 0.5; ``random_clicker`` — below 0.6,
-  i.e. agreement beyond chance κ = 2p − 1 significantly below 0.2, the upper end of "slight"
-  agreement (Landis and Koch 1977). A rater who agrees with the majority of all decisive answers,
-  their own included, on at least :data:`TRUSTED_AGREEMENT` of their pairs is never called either.
+  majority, how many pick the majority's item; the crowd's own agreement on the same pairs (the
+  other raters' answers there, counted the same way) is the reference. A random clicker agrees at
+  chance (0.5), an adversary below it. Tests: ``adversary`` — agreement significantly below 0.5;
+  ``random_clicker`` — significantly below the point halfway between chance and the crowd's own
+  agreement on the same pairs (closer to a coin than to the crowd). A rater who agrees with the
+  majority of all decisive answers, their own included, on at least :data:`TRUSTED_AGREEMENT` of
+  their pairs is never called either. A rater whose agreement is significantly *above* that halfway
+  point compares (the same test the other way, at the false discovery rate unadjusted: a clearance,
+  not a flag); an unflagged rater who is not shown to compare has too few answers to tell.
 - **ties**: their tie answers against the others' tie share on the same pairs. Saying "same" is
   legitimate, and raters differ in how often they do, so the ``tie_clicker`` test asks whether their
   tie rate is *far* above the crowd's: above the point halfway between the crowd's rate and always
-  clicking tie (closer to a tie clicker than to the crowd).
+  clicking tie (closer to a tie clicker than to the crowd); and a rater whose decisive answers show
+  they compare is a cautious rater, not a tie clicker (whose other clicks carry nothing).
 - **position**: the others' majority says which item of a pair is better; a rater who leans to one
   side goes against it towards that side more often than towards the other. Of their decisive
   answers on pairs where the others' majority picks the right item, the share where they pick the
@@ -28,8 +33,9 @@ A pair is an unordered pair of items (whichever side each was shown on). For eve
 - **speed**: their implausibly fast answers against the rest of the crowd's share
   (:mod:`sandbox.fitting.speed`): ``fast``.
 
-Every test run in a report is adjusted together (Benjamini–Hochberg); a rater is flagged only where
-the adjusted p-value is at most the false discovery rate.
+Each test is adjusted for being run on every rater (Benjamini–Hochberg, one family per test: at most
+the false discovery rate of each kind of flag is expected to be wrong); a rater is flagged only where
+the adjusted p-value is at most that rate.
 """
 
 from __future__ import annotations
@@ -47,8 +53,6 @@ from sandbox.fitting.speed import fast_answers, speed_evidence
 
 #: Chance agreement of a decisive answer with a two-sided majority.
 CHANCE = 0.5
-#: Agreement whose κ = 2p − 1 is 0.2: the upper end of "slight" agreement (Landis and Koch 1977).
-SLIGHT = 0.6
 #: Agreement with the whole crowd's majority (the rater's own answer included) above which a rater is
 #: never called random or adversarial: the inter-labeler agreement of InstructGPT's trained labelers
 #: (72.6 ± 1.5 %, Ouyang et al. 2022) less two standard errors, rounded down — a rater who agrees that
@@ -150,6 +154,19 @@ def rater_evidence(
     table["agree"] = _sum(agrees, codes, n).astype(int)
     table["agree_of"] = _sum(has_majority, codes, n).astype(int)
     table["agreement"] = table["agree"] / table["agree_of"].where(table["agree_of"] > 0)
+    pair_agree = np.bincount(context.pair, agrees.astype(float))
+    pair_counted = np.bincount(context.pair, has_majority.astype(float))
+    others_counted = pair_counted[context.pair] - has_majority
+    others_rate = (pair_agree[context.pair] - agrees) / np.maximum(others_counted, 1)
+    referenced = has_majority & (others_counted > 0)
+    crowd_agreement = np.divide(
+        _sum(np.where(referenced, others_rate, 0.0), codes, n),
+        _sum(referenced, codes, n),
+        out=np.full(n, np.nan),
+        where=_sum(referenced, codes, n) > 0,
+    )
+    table["crowd_agreement"] = crowd_agreement
+    table["coin_or_crowd"] = (CHANCE + np.nan_to_num(crowd_agreement, nan=CHANCE)) / 2
     whole_left, whole_right = context.all_left_item, context.all_right_item
     whole_majority = np.where(whole_left > whole_right, 1, np.where(whole_right > whole_left, -1, 0))
     in_whole = decisive & (whole_majority != 0)
@@ -182,7 +199,7 @@ def rater_evidence(
 
     p_values: dict[str, NDArray[np.float64]] = {
         "adversary": binomial_p(table["agree"], table["agree_of"], np.full(n, CHANCE), "less"),
-        "random_clicker": binomial_p(table["agree"], table["agree_of"], np.full(n, SLIGHT), "less"),
+        "random_clicker": binomial_p(table["agree"], table["agree_of"], table["coin_or_crowd"], "less"),
         "tie_clicker": binomial_p(
             table["ties"],
             table["tie_of"],
@@ -224,10 +241,8 @@ def rater_evidence(
             table[column] = speed[column]
         p_values["fast"] = speed["p_fast"].to_numpy(dtype=float)
 
-    names = list(p_values)
-    stacked = adjusted(np.concatenate([p_values[name] for name in names]))
-    q_values = dict(zip(names, np.split(stacked, len(names)), strict=True))
-    for name in names:
+    q_values = {name: adjusted(values) for name, values in p_values.items()}
+    for name in q_values:
         table[f"p_{name.replace(':', '_')}"] = q_values[name]
     return RaterEvidence(table=table, flags=_flags(table, q_values, features), features=tuple(features))
 
@@ -311,6 +326,7 @@ def _flags(
     """The flags each rater's adjusted p-values raise, with their evidence."""
     flags: dict[Any, list[Evidence]] = {}
     trusted = table["majority_agreement"].fillna(0).to_numpy() >= TRUSTED_AGREEMENT
+    compares = ~too_few_to_tell(table)
     for row, (worker, record) in enumerate(table.iterrows()):
         found: list[Evidence] = []
 
@@ -341,12 +357,12 @@ def _flags(
                     agree,
                     of,
                     agree / of,
-                    SLIGHT,
+                    float(record["crowd_agreement"]),
                     q("random_clicker"),
                     "agrees with the others' majority",
                 )
             )
-        if significant("tie_clicker"):
+        if significant("tie_clicker") and not compares[row]:
             found.append(
                 Evidence(
                     "tie_clicker",
@@ -404,9 +420,9 @@ def _lean_evidence(record: pd.Series, flag: str, a: str, b: str, p_value: float)
 
 
 def too_few_to_tell(table: pd.DataFrame) -> NDArray[np.bool_]:
-    """Per rater: whether their decisive answers fail to show agreement beyond slight (the test
-    against p <= 0.6 does not reject at the false discovery rate, unadjusted), i.e. there are too few
-    answers to tell them from a random clicker."""
-    p = binomial_p(table["agree"], table["agree_of"], np.full(len(table), SLIGHT), "greater")
+    """Per rater: whether their decisive answers fail to show that they compare (agreement above the
+    point halfway between chance and the crowd's own: the test does not reject at the false discovery
+    rate, unadjusted), i.e. there are too few answers to tell them from a random clicker."""
+    p = binomial_p(table["agree"], table["agree_of"], table["coin_or_crowd"], "greater")
     result: NDArray[np.bool_] = ~(np.nan_to_num(p, nan=1.0) <= FALSE_DISCOVERY_RATE)
     return result

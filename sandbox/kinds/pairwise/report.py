@@ -37,6 +37,7 @@ SHOWN = (
     "decisive",
     "agreement",
     "agree_of",
+    "crowd_agreement",
     "majority_agreement",
     "tie_share",
     "crowd_tie_share",
