@@ -5,10 +5,11 @@ A pair is an unordered pair of items (whichever side each was shown on). For eve
 *others* are the other answers on its pair. Per rater:
 
 - **agreement**: of their decisive answers on pairs whose other decisive answers have a strict
-  majority, how many pick the majority's item; the crowd's own agreement on the same pairs (the
-  other raters' answers there, counted the same way) is the reference. A random clicker agrees at
-  chance (0.5), an adversary below it. Tests: ``adversary`` — agreement significantly below 0.5;
-  ``random_clicker`` — significantly below the point halfway between chance and the crowd's own
+  majority, how many pick the majority's item; the crowd's own agreement on the same pairs (each
+  other decisive answer there against the majority of the answers that are neither its own nor this
+  rater's: leave two out, so that the rater's vote never shapes the reference) is the reference. A
+  random clicker agrees at chance (0.5), an adversary below it. Tests: ``adversary`` — agreement
+  significantly below 0.5; ``random_clicker`` — significantly below the point halfway between chance and the crowd's own
   agreement on the same pairs (closer to a coin than to the crowd). A rater who agrees with the
   majority of all decisive answers, their own included, on at least :data:`TRUSTED_AGREEMENT` of
   their pairs is never called either. A rater whose agreement is significantly *above* that halfway
@@ -21,15 +22,19 @@ A pair is an unordered pair of items (whichever side each was shown on). For eve
   they compare is a cautious rater, not a tie clicker (whose other clicks carry nothing).
 - **position**: the others' majority says which item of a pair is better; a rater who leans to one
   side goes against it towards that side more often than towards the other. Of their decisive
-  answers on pairs where the others' majority picks the right item, the share where they pick the
-  left one, against the share where they pick the right one on pairs where the majority picks the
-  left: Fisher's exact test of the 2 × 2 table (two-sided: a lean to either side is
-  ``position_biased``). Comparing their disagreements both ways, not their left rate with the
-  crowd's, keeps skill out of it: where the better item is more often on one side, a rater who sees
-  quality better than the crowd picks that side more often, without any lean.
+  answers on pairs where the others' majority picks the right item, the share e_L where they pick the
+  left one; on pairs where it picks the left, the share e_R where they pick the right. Comparing
+  their disagreements both ways, not their left rate with the crowd's, keeps skill out of it: where
+  the better item is more often on one side, a rater who sees quality better than the crowd picks
+  that side more often, without any lean. A rater who clicks the left without comparing on a share b
+  of the pairs has e_L = b + (1 − b) e_R; ``position_biased`` asks whether b is far above the
+  crowd's, i.e. above one half (closer to a side clicker than to the crowd, like the tie test): e_L
+  significantly above (1 + e_R) / 2 (or the same towards the right; the smaller one-sided p-value,
+  doubled). A rater with a mild lean is not flagged: every rater leans a little, and on a few
+  thousand answers a test without that margin would flag them all.
 - **features**: the same test for each numeric item feature (e.g. ``length``) on the pairs whose
-  items differ in it — against the majority towards the larger item, against the share towards the
-  smaller (two-sided: towards the longer or the shorter is ``length_biased``).
+  items differ in it, the larger and the smaller item in place of left and right (towards the longer
+  or the shorter is ``length_biased``).
 - **speed**: their implausibly fast answers against the rest of the crowd's share
   (:mod:`sandbox.fitting.speed`): ``fast``.
 
@@ -46,7 +51,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.stats import fisher_exact
 
 from sandbox.fitting.evidence import FALSE_DISCOVERY_RATE, Evidence, adjusted, binomial_p
 from sandbox.fitting.speed import fast_answers, speed_evidence
@@ -59,7 +63,7 @@ CHANCE = 0.5
 #: often agrees like a vetted labeler, whatever a leave-one-out test on sparse pairs says.
 TRUSTED_AGREEMENT = 0.7
 #: Flags in the order a rater's archetype is chosen from them.
-PRIORITY = ("adversary", "random_clicker", "tie_clicker", "position_biased", "length_biased", "fast")
+PRIORITY = ("adversary", "position_biased", "length_biased", "tie_clicker", "random_clicker", "fast")
 
 
 def pair_codes(answers: pd.DataFrame) -> NDArray[np.intp]:
@@ -154,11 +158,15 @@ def rater_evidence(
     table["agree"] = _sum(agrees, codes, n).astype(int)
     table["agree_of"] = _sum(has_majority, codes, n).astype(int)
     table["agreement"] = table["agree"] / table["agree_of"].where(table["agree_of"] > 0)
-    pair_agree = np.bincount(context.pair, agrees.astype(float))
-    pair_counted = np.bincount(context.pair, has_majority.astype(float))
-    others_counted = pair_counted[context.pair] - has_majority
-    others_rate = (pair_agree[context.pair] - agrees) / np.maximum(others_counted, 1)
-    referenced = has_majority & (others_counted > 0)
+    # the crowd's own agreement on the same pairs: each other decisive answer against the majority of
+    # the answers neither its own nor this rater's (leave two out: the rater's vote never shapes it)
+    with_left = np.where(others_left - 1 > others_right, others_left, 0.0)
+    with_right = np.where(others_right - 1 > others_left, others_right, 0.0)
+    counted = np.where(others_left - 1 != others_right, others_left, 0.0) + np.where(
+        others_right - 1 != others_left, others_right, 0.0
+    )
+    others_rate = (with_left + with_right) / np.maximum(counted, 1)
+    referenced = has_majority & (counted > 0)
     crowd_agreement = np.divide(
         _sum(np.where(referenced, others_rate, 0.0), codes, n),
         _sum(referenced, codes, n),
@@ -250,7 +258,7 @@ def rater_evidence(
 @dataclass(frozen=True)
 class Lean:
     """Per rater, against the others' majority: ``toward_a`` of ``n_b`` (where the majority picks B,
-    the rater picks A), ``toward_b`` of ``n_a``, and Fisher's two-sided p-value of the table."""
+    the rater picks A), ``toward_b`` of ``n_a``, and the p-value of a lean of more than one half."""
 
     toward_a: NDArray[np.float64]
     n_b: NDArray[np.float64]
@@ -272,10 +280,12 @@ def _lean(
     n_b = _sum(judged & ~majority_a, codes, n)
     toward_b = _sum(judged & majority_a & ~picked_a, codes, n)
     toward_a = _sum(judged & ~majority_a & picked_a, codes, n)
-    p = np.full(n, np.nan)
-    for row in np.flatnonzero((n_a > 0) & (n_b > 0)):
-        table = [[toward_a[row], n_b[row] - toward_a[row]], [toward_b[row], n_a[row] - toward_b[row]]]
-        p[row] = float(fisher_exact(np.asarray(table, dtype=np.int64)).pvalue)
+    known = (n_a > 0) & (n_b > 0)
+    rate_a = np.divide(toward_a, n_b, out=np.zeros(n), where=n_b > 0)
+    rate_b = np.divide(toward_b, n_a, out=np.zeros(n), where=n_a > 0)
+    towards_a = binomial_p(toward_a, n_b, (1 + rate_b) / 2, "greater")
+    towards_b = binomial_p(toward_b, n_a, (1 + rate_a) / 2, "greater")
+    p = np.where(known, np.minimum(1.0, 2 * np.minimum(towards_a, towards_b)), np.nan)
     return Lean(toward_a, n_b, toward_b, n_a, p)
 
 

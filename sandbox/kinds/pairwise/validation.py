@@ -76,14 +76,14 @@ class PreferenceStatistics:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (the per-rater agreements are summarised by the KS statistic)."""
         document: dict[str, Any] = {
-            "tie_share": self.tie_share,
-            "left_share": self.left_share,
-            "longer_share": self.longer_share,
+            "tie_share": _number(self.tie_share),
+            "left_share": _number(self.left_share),
+            "longer_share": _number(self.longer_share),
             "majority_share_hist": self.majority_share_hist,
-            "rater_agreement": self.rater_agreement,
+            "rater_agreement": _number(self.rater_agreement),
         }
         if self.accuracy is not None:
-            document["accuracy"] = self.accuracy
+            document["accuracy"] = _number(self.accuracy)
         return document
 
 
@@ -126,8 +126,8 @@ class PairwiseValidation:
             "seeds": self.seeds,
             "real": self.real.to_dict(),
             "replica": self.replica.to_dict(),
-            "tvd_majority_share": self.tvd_majority_share,
-            "ks_rater_agreement": self.ks_rater_agreement,
+            "tvd_majority_share": _number(self.tvd_majority_share),
+            "ks_rater_agreement": _number(self.ks_rater_agreement),
             "within_tolerance": self.within_tolerance,
         }
 
@@ -375,6 +375,11 @@ def _mean(runs: Sequence[PreferenceStatistics]) -> PreferenceStatistics:
         accuracy=average([r.accuracy for r in runs]),
         agreements=np.concatenate([r.agreements for r in runs]),
     )
+
+
+def _number(value: float | None) -> float | None:
+    """A figure for JSON: None where it is undefined (NaN)."""
+    return None if value is None or np.isnan(value) else float(value)
 
 
 def _tvd(p: Sequence[float], q: Sequence[float]) -> float:
