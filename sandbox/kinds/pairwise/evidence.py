@@ -9,12 +9,13 @@ A pair is an unordered pair of items (whichever side each was shown on). For eve
   other decisive answer there against the majority of the answers that are neither its own nor this
   rater's: leave two out, so that the rater's vote never shapes the reference) is the reference. A
   random clicker agrees at chance (0.5), an adversary below it. Tests: ``adversary`` — agreement
-  significantly below 0.5; ``random_clicker`` — significantly below the point halfway between
-  chance and the crowd's own agreement on the same pairs (closer to a coin than to the crowd). A rater who agrees with the
-  majority of all decisive answers, their own included, on at least :data:`TRUSTED_AGREEMENT` of
-  their pairs is never called either. A rater whose agreement is significantly *above* that halfway
-  point compares (the same test the other way, at the false discovery rate unadjusted: a clearance,
-  not a flag); an unflagged rater who is not shown to compare has too few answers to tell.
+  significantly below 0.5; ``random_clicker`` — significantly below the point halfway between chance
+  and the crowd's own agreement on the same pairs (closer to a coin than to the crowd). A rater who
+  agrees with the majority of all decisive answers, their own included, on at least
+  :data:`TRUSTED_AGREEMENT` of their pairs is never called either. A rater whose agreement is
+  significantly *above* that halfway point compares (the same test the other way, at the false
+  discovery rate unadjusted: a clearance, not a flag); an unflagged rater who is not shown to
+  compare has too few answers to tell.
 - **ties**: their tie answers against the others' tie share on the same pairs. Saying "same" is
   legitimate, and raters differ in how often they do, so the ``tie_clicker`` test asks whether their
   tie rate is *far* above the crowd's: above the point halfway between the crowd's rate and always
