@@ -7,6 +7,11 @@ probability per worker and takes one of three forms:
 - a number in [0, 1] (every worker the same),
 - ``{ alpha = A, beta = B }`` (each worker draws from Beta(A, B)),
 - ``{ values = [...] }`` (each worker draws one of the listed values, e.g. fitted on real data).
+
+A *real-valued* trait (:data:`RealLike`, e.g. a weight that may be negative) takes a number,
+``{ mean = M, sd = S }`` (each worker draws from a normal distribution) or ``{ values = [...] }``.
+Every archetype may also say how long its workers take per answer (:class:`AnswerTime`, the ``time``
+key).
 """
 
 from __future__ import annotations
@@ -34,8 +39,37 @@ PositiveOrList = Annotated[
 ClassIndex = Annotated[int, Field(ge=0), Allowed("a class index (integer >= 0)")]
 
 
+class AnswerTime(ConfigModel):
+    """``time = { median = ..., workers = ..., answers = ..., per_item = ... }``: how long an
+    archetype's workers take per answer. A worker's median time on an item of average work is drawn
+    log-normal around ``median`` (sd ``workers`` of log seconds between workers); each answer takes
+    that median × (the item's work relative to the average) ** ``per_item`` × a log-normal factor
+    (sd ``answers``): honest work takes time in proportion to the item (``per_item`` = 1), a worker
+    who does not look at the item does not (``per_item`` = 0)."""
+
+    median: Annotated[float, Field(gt=0, le=86_400)] = Field(
+        description="seconds the median worker takes on an item of average work"
+    )
+    workers: Annotated[float, Field(ge=0, le=5)] = Field(
+        0.5, description="sd of log median seconds between workers (0: all alike)"
+    )
+    answers: Annotated[float, Field(ge=0, le=5)] = Field(
+        0.5, description="sd of log seconds between one worker's answers"
+    )
+    per_item: Annotated[float, Field(ge=0, le=2)] = Field(
+        1.0, description="how time grows with the item's work: 1 in proportion, 0 not at all"
+    )
+
+
 class ArchetypeParameters(ConfigModel):
-    """The parameters of an archetype (none by default). Subclasses declare one field per key."""
+    """The parameters of an archetype. Every archetype has ``time`` (how long its workers take per
+    answer; default: the archetype's own, see ``Archetype.default_time``); subclasses declare one
+    field per other key."""
+
+    time: AnswerTime | None = Field(
+        None,
+        description="seconds per answer: { median, workers, answers, per_item } (default: the archetype's)",
+    )
 
 
 def toml_default(value: float | dict[str, Any]) -> Any:
@@ -52,6 +86,8 @@ class Distribution:
     alpha: float | None = None
     beta: float | None = None
     values: tuple[float, ...] = ()
+    normal_mean: float | None = None
+    normal_sd: float | None = None
 
     def draw(self, n: int, rng: np.random.Generator) -> NDArray[Any]:
         """Return ``n`` independent draws as a float array."""
@@ -59,6 +95,8 @@ class Distribution:
             return np.full(n, self.fixed, dtype=float)
         if self.values:
             return rng.choice(np.asarray(self.values, dtype=float), size=n, replace=True)
+        if self.normal_mean is not None and self.normal_sd is not None:
+            return rng.normal(self.normal_mean, self.normal_sd, size=n)
         assert self.alpha is not None and self.beta is not None  # guaranteed by the parser
         return rng.beta(self.alpha, self.beta, size=n)
 
@@ -69,6 +107,8 @@ class Distribution:
             return self.fixed
         if self.values:
             return float(np.mean(self.values))
+        if self.normal_mean is not None:
+            return self.normal_mean
         assert self.alpha is not None and self.beta is not None
         return self.alpha / (self.alpha + self.beta)
 
@@ -78,6 +118,8 @@ class Distribution:
             return self.fixed
         if self.values:
             return {"values": list(self.values)}
+        if self.normal_mean is not None:
+            return {"mean": self.normal_mean, "sd": self.normal_sd}
         return {"alpha": self.alpha, "beta": self.beta}
 
 
@@ -127,6 +169,50 @@ SkillLike = Annotated[
     Distribution,
     ParsedFrom(SkillForm, _to_distribution, _distribution_toml),
     Allowed("a number in [0, 1], { alpha = A, beta = B } or { values = [p1, p2, ...] } (non-empty)"),
+]
+
+
+class NormalForm(ConfigModel):
+    """{ mean = M, sd = S }: each worker draws from a normal distribution N(M, S²)."""
+
+    mean: float = Field(description="mean of the workers' values")
+    sd: Annotated[float, Field(ge=0)] = Field(description="standard deviation between workers (>= 0)")
+
+
+class RealValuesForm(ConfigModel):
+    """{ values = [v1, v2, ...] }: each worker draws one of the values (e.g. fitted on real data)."""
+
+    values: Annotated[list[float], Field(min_length=1)] = Field(description="the values drawn from")
+
+
+def _real_form(value: Any) -> str | None:
+    if not isinstance(value, Mapping):
+        return "fixed"
+    return {frozenset({"mean", "sd"}): "normal", frozenset({"values"}): "values"}.get(frozenset(value))
+
+
+def _real_distribution(form: float | NormalForm | RealValuesForm) -> Distribution:
+    if isinstance(form, NormalForm):
+        return Distribution(normal_mean=form.mean, normal_sd=form.sd)
+    if isinstance(form, RealValuesForm):
+        return Distribution(values=tuple(form.values))
+    return Distribution(fixed=float(form))
+
+
+RealForm = Annotated[
+    Union[  # noqa: UP007 (the tags need the members spelled out)
+        Annotated[float, Tag("fixed")],
+        Annotated[NormalForm, Tag("normal")],
+        Annotated[RealValuesForm, Tag("values")],
+    ],
+    Discriminator(_real_form),
+]
+
+#: A real-valued per-worker trait: a number, ``{ mean, sd }`` or ``{ values }`` → :class:`Distribution`.
+RealLike = Annotated[
+    Distribution,
+    ParsedFrom(RealForm, _real_distribution, _distribution_toml),
+    Allowed("a number, { mean = M, sd = S } or { values = [v1, v2, ...] } (non-empty)"),
 ]
 
 

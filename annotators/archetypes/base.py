@@ -10,7 +10,17 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from annotators.parameters import ArchetypeParameters, Distribution
+from annotators.parameters import AnswerTime, ArchetypeParameters, Distribution
+from foundation.config import ConfigModel
+
+#: Seconds per answer of an archetype that looks at the item, when its population file says nothing
+#: (``time``). Measured on the bundled sigir2010 batch (the one real crowd with times the project
+#: ships), over the raters the report does not flag: see ``python -m
+#: sandbox.kinds.pairwise.calibration``.
+LOOKING_TIME = AnswerTime(median=25.0, workers=0.6, answers=0.6, per_item=1.0)
+#: Seconds per answer of an archetype that does not look at the item (spammers, clickers): the
+#: same batch's answers flagged as implausibly fast (they do not grow with the item).
+GLANCING_TIME = AnswerTime(median=8.0, workers=0.4, answers=0.4, per_item=0.0)
 
 
 @dataclass(frozen=True)
@@ -27,8 +37,10 @@ class WorkerTraits:
     ``preference``: optional n_workers × K, how often a worker who ignores the item gives each class;
     ``mistakes``: optional n_workers × K × K, where each worker's wrong answers go per true class
     (rows sum to 1, 0 on the diagonal).
-    ``extra``: named traits of the kind's own (name → one float per worker, e.g. a rater's offset on
-    a rating scale), carried to the answers (``AnswerBatch.traits``) and to the campaign's workers table.
+    ``traits``: other per-worker numbers a kind's archetypes answer with, by name (e.g. a pairwise
+    rater's tie propensity ``tie``, position lean ``left`` and feature ``weight``; a rater's
+    ``offset`` on a rating scale), carried to the answers (``AnswerBatch.traits``) and to the
+    campaign's workers table.
     """
 
     skill: NDArray[Any]
@@ -38,7 +50,7 @@ class WorkerTraits:
     class_ability: NDArray[Any] | None = None
     preference: NDArray[Any] | None = None
     mistakes: NDArray[Any] | None = None
-    extra: Mapping[str, NDArray[Any]] = field(default_factory=dict)
+    traits: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,9 +76,9 @@ class AnswerBatch:
     ``worker_mistakes`` (pool × K × K, or None) each worker's own mistakes, where drawn or fitted
     (NaN rows for workers without).
     ``context`` what the task kind shows of each task, indexed by ``task`` (the two items of a pair:
-    ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification. ``traits``: the
-    answering worker's named traits (``WorkerTraits.extra``), one entry per answer (NaN for a worker
-    whose archetype has no such trait).
+    ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification. ``traits``: per
+    answer, the worker's other traits by name (:attr:`WorkerTraits.traits`; NaN for a worker whose
+    archetype has no such trait).
     """
 
     task: NDArray[Any]
@@ -106,9 +118,22 @@ class Archetype(ABC):
     honest: ClassVar[bool] = False
     #: Copiers answer after everyone else in a round, so that there is something to copy.
     answers_last: ClassVar[bool] = False
+    #: Whether its workers look at the item: their time grows with it (see :attr:`default_time`).
+    looks: ClassVar[bool] = True
 
     def __init__(self, params: Mapping[str, Any]) -> None:
         self.params = dict(params)
+
+    @property
+    def default_time(self) -> AnswerTime:
+        """Seconds per answer when the population file gives no ``time``: :data:`LOOKING_TIME` for an
+        archetype that looks at the item, :data:`GLANCING_TIME` for one that does not."""
+        return LOOKING_TIME if self.looks else GLANCING_TIME
+
+    def answer_time(self) -> AnswerTime:
+        """How long its workers take per answer (the ``time`` parameter, else :attr:`default_time`)."""
+        given = self.params.get("time")
+        return given if isinstance(given, AnswerTime) else self.default_time
 
     def distribution(self, key: str) -> Distribution:
         """The validated distribution stored under ``key``."""
@@ -134,6 +159,8 @@ class Archetype(ABC):
                 continue
             if isinstance(value, Distribution):
                 out[key] = value.to_toml()
+            elif isinstance(value, ConfigModel):
+                out[key] = value.model_dump()
             elif isinstance(value, np.ndarray):
                 out[key] = value.tolist()
             else:

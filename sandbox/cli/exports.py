@@ -13,7 +13,14 @@ import argparse
 from pathlib import Path
 
 from sandbox.cli.arguments import non_negative_float
-from sandbox.cli.options import add_aggregator, add_engine, add_format, add_gold, add_import_options
+from sandbox.cli.options import (
+    add_aggregator,
+    add_engine,
+    add_format,
+    add_gold,
+    add_import_options,
+    add_min_seconds,
+)
 from sandbox.cli.reading import aggregator_for, gold_for, input_paths, read_export
 
 REPORT_FORMATS = ("table", "json", "csv")
@@ -27,6 +34,7 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
     add_aggregator(parser)
     add_engine(parser)
     add_format(parser, REPORT_FORMATS)
+    add_min_seconds(parser)
     parser.add_argument("--tasks-out", help="also write the per-task table (CSV) here")
     parser.set_defaults(handler=report)
 
@@ -44,7 +52,12 @@ def report(args: argparse.Namespace) -> int:
     kind, imported = read_export(args)
     aggregator = aggregator_for(kind, args.aggregator)
     result = kind.report(
-        imported.answers, aggregator=aggregator, engine=args.engine, gold=gold_for(kind, args, imported)
+        imported.answers,
+        aggregator=aggregator,
+        engine=args.engine,
+        gold=gold_for(kind, args, imported),
+        items=imported.items,
+        min_seconds=args.min_seconds,
     )
     if args.format == "json":
         header = {
@@ -106,6 +119,7 @@ def configure_fit(parser: argparse.ArgumentParser) -> None:
         "--cost-per-label", type=non_negative_float, default=0.0, help="price of one answer (default 0)"
     )
     parser.add_argument("--workers-out", help="also write the per-annotator fit (CSV) here")
+    add_min_seconds(parser)
     parser.set_defaults(handler=fit)
 
 

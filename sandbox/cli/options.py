@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sandbox.aggregation.registry import AGGREGATORS, ENGINE_HELP, ENGINES
-from sandbox.cli.arguments import non_negative_int
+from sandbox.cli.arguments import non_negative_int, positive_float
 from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_POLICIES
 from sandbox.kinds.base import KINDS
 
@@ -94,6 +94,20 @@ def add_policy(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--max-redundancy", type=int, help="adaptive: buy answers up to this many per task")
     group.add_argument("--confidence", type=float, default=0.8, help="adaptive: majority share that suffices")
     group.add_argument("--difficulty", default="auto", help="auto | model | beta | none (default auto)")
+    group.add_argument(
+        "--min-seconds",
+        type=positive_float,
+        help="speed ban: answers faster than this are too fast (default: none)",
+    )
+    group.add_argument(
+        "--max-fast-share",
+        type=float,
+        default=0.5,
+        help="speed ban: ban above this share of too-fast answers",
+    )
+    group.add_argument(
+        "--min-timed-answers", type=int, default=5, help="speed ban: answers before a speed ban can happen"
+    )
 
 
 def policy_from_args(args: argparse.Namespace) -> CampaignPolicy:
@@ -111,6 +125,9 @@ def policy_from_args(args: argparse.Namespace) -> CampaignPolicy:
             "max_redundancy": args.max_redundancy,
             "confidence": args.confidence,
             "difficulty": args.difficulty,
+            "min_seconds": args.min_seconds,
+            "max_fast_share": args.max_fast_share,
+            "min_timed_answers": args.min_timed_answers,
         },
         source="options",
     )
@@ -146,6 +163,16 @@ def add_import_options(
     add_kind(parser)
     for kind in KINDS.values():
         kind.add_export_options(parser)
+
+
+def add_min_seconds(parser: argparse.ArgumentParser) -> None:
+    """``--min-seconds S``: answers faster than this are implausibly fast (default: the crowd's own times)."""
+    parser.add_argument(
+        "--min-seconds",
+        type=positive_float,
+        help="answers faster than this many seconds are implausibly fast (default: judged against the "
+        "crowd's own times on the same task)",
+    )
 
 
 def add_gold(parser: argparse.ArgumentParser) -> None:

@@ -4,8 +4,12 @@ the export's task kind (for classification, by predictive intervals)."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from sandbox.cli.options import add_aggregators, add_engine, add_format, add_gold, add_import_options
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: More splits than this cost minutes and add nothing to the averages.
 MAX_SEEDS = 100
@@ -13,7 +17,8 @@ MAX_SEEDS = 100
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """``validate (EXPORT [--gold G] | --dataset NAME) [--seeds N] [--replays N] [--refits N]
-    [--aggregators A,B] [--engine] [--format table|json]``."""
+    [--aggregators A,B] [--engine] [--format table|json]`` (pairwise: ``--kind pairwise
+    [--items ITEMS.csv]``, gold optional)."""
     add_import_options(parser, export_optional=True)
     parser.add_argument("--dataset", help="a bundled dataset with real answers and gold (instead of EXPORT)")
     add_gold(parser)
@@ -45,6 +50,8 @@ def validate(args: argparse.Namespace) -> int:
     from sandbox.kinds.base import ValidationRequest, task_kind
     from sandbox.reporting.render import dumps
 
+    gold: pd.Series | None
+
     if (args.export is None) == (args.dataset is None):
         raise SandboxError("validate needs either an EXPORT file or --dataset NAME (not both)")
     if not 1 <= args.seeds <= MAX_SEEDS:
@@ -55,17 +62,14 @@ def validate(args: argparse.Namespace) -> int:
         real = real_answers.from_dataset(args.dataset)
         kind, answers, gold, name = task_kind(real.kind), real.answers, real.gold, real.source
     else:
-        import pandas as pd
-
         kind, imported = read_export(args)
         export_gold = kind.gold(args, imported)
-        if export_gold is None and kind.validate_needs_gold:
+        if export_gold is None and kind.validation_needs_gold:
             raise SandboxError(
                 f"{args.export} has no gold: validation scores real and replica answers against gold; "
                 "give --gold FILE (task, label)"
             )
-        if export_gold is None:  # the kind judges its twin without gold too
-            export_gold = pd.Series(dtype=float, name="label", index=pd.Index([], name="task"))
+        real = kind.real_answers(imported, args.export, args.gold)
         answers, gold, name = imported.answers, export_gold, args.export
     request = ValidationRequest(
         seeds=args.seeds,
@@ -74,6 +78,6 @@ def validate(args: argparse.Namespace) -> int:
         replays=args.replays,
         refits=args.refits,
     )
-    result = kind.validate(answers, gold, str(name), request)
+    result = kind.validate(answers, gold, str(name), request, dataset=real.dataset)
     print(dumps(result.to_dict()) if args.format == "json" else result.table())
     return 0

@@ -64,6 +64,11 @@ class Dataset:
         """Rows that gold questions may copy (``None``: any row)."""
         return None
 
+    def task_work(self) -> NDArray[np.float64]:
+        """How much there is to do in each task relative to the average task (mean 1; answer times
+        grow with it): the same for every task here (a kind may override)."""
+        return np.ones(self.n_tasks)
+
     def class_prior(self) -> NDArray[Any]:
         """Share of each class in the truth (length K, sums to 1)."""
         counts = np.bincount(self.truth.to_numpy(), minlength=self.n_classes)

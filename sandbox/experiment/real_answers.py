@@ -19,4 +19,6 @@ def from_dataset(name: str) -> RealAnswers:
     dataset = load_dataset(name)
     if dataset.answers is None:
         raise SandboxError(f"dataset {name!r} has no real crowd answers")
-    return RealAnswers(name, dataset.answers, dataset.truth, gold_size=len(dataset.truth), kind=dataset.kind)
+    return RealAnswers(
+        name, dataset.answers, dataset.truth, dataset, gold_size=len(dataset.truth), kind=dataset.kind
+    )

@@ -20,6 +20,8 @@ class AnnotatorReport:
         overall: flat dict of numbers (alpha, consensus accuracy on gold, counts).
         confusions: worker → DataFrame (rows: true label, columns: answered label), rows sum to 1.
         priors: Series indexed by label: Dawid–Skene's class priors.
+        evidence: worker → what each of their flags rests on (``Evidence.to_dict()``: flag, count,
+            n, rate, reference rate, adjusted p-value), for the reports whose flags are tests.
     """
 
     annotators: pd.DataFrame
@@ -27,6 +29,7 @@ class AnnotatorReport:
     overall: dict[str, Any]
     confusions: dict[Any, pd.DataFrame] = field(default_factory=dict)
     priors: pd.Series | None = None
+    evidence: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def add_verdicts(annotators: pd.DataFrame, flags: list[tuple[str, str]]) -> None:

@@ -85,6 +85,23 @@ class ValidationRequest:
     replays: int | None = None
     refits: int | None = None
 
+    def moments_only(self, kind: str) -> None:
+        """SandboxError when ``--aggregators``, ``--replays`` or ``--refits`` are given to a kind
+        whose held-out check compares moments and has no predictive intervals yet."""
+        given = [
+            flag
+            for flag, value in (
+                ("--aggregators", self.aggregators),
+                ("--replays", self.replays),
+                ("--refits", self.refits),
+            )
+            if value is not None
+        ]
+        if given:
+            raise SandboxError(
+                f"validate --kind {kind} takes --seeds and --engine only, not {', '.join(given)}"
+            )
+
 
 class Validation(Protocol):
     """A held-out check of a fitted crowd: its JSON document and its table."""
@@ -151,8 +168,8 @@ class TaskKind(ABC):
     out_of_core: ClassVar[bool] = False
     #: What an export of this kind may be read with (``--input-format``), and a line on the formats.
     export_help: ClassVar[str] = ""
-    #: ``validate`` judges a twin of this kind's crowds against gold only (else without it too).
-    validate_needs_gold: ClassVar[bool] = True
+    #: ``validate`` needs gold for this kind's exports (else it checks the answers alone).
+    validation_needs_gold: ClassVar[bool] = True
 
     def sweep_scenario(self) -> dict[str, Any]:
         """The ``dataset``, ``population`` and ``aggregators`` of a sweep scenario of this kind that
@@ -252,9 +269,18 @@ class TaskKind(ABC):
 
     @abstractmethod
     def report(
-        self, answers: pd.DataFrame, *, aggregator: str, engine: str, gold: pd.Series | None
+        self,
+        answers: pd.DataFrame,
+        *,
+        aggregator: str,
+        engine: str,
+        gold: pd.Series | None,
+        items: pd.DataFrame | None = None,
+        min_seconds: float | None = None,
     ) -> AnnotatorReport:
-        """Which annotators to trust (``report``)."""
+        """Which annotators to trust (``report``); ``items``: what is known of the items (a kind that
+        reads an items file), ``min_seconds``: answers faster than this are implausibly fast (else the
+        crowd's own times judge)."""
 
     @abstractmethod
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
@@ -267,9 +293,16 @@ class TaskKind(ABC):
         """Write the consensus to ``out`` (``output``: csv or labelstudio); say what was written."""
 
     def validate(
-        self, answers: pd.DataFrame, gold: pd.Series, name: str, request: ValidationRequest
+        self,
+        answers: pd.DataFrame,
+        gold: pd.Series | None,
+        name: str,
+        request: ValidationRequest,
+        dataset: Dataset | None = None,
     ) -> Validation:
-        """A crowd fitted on half the tasks, checked against the real crowd on the other half."""
+        """A crowd fitted on half the tasks, checked against the real crowd on the other half
+        (``gold`` by task when known; ``dataset``: what the answers are scored against, for a kind
+        that needs more than gold labels, e.g. the items of pairwise answers)."""
         raise SandboxError(f"validate does not check {self.name} crowds yet")
 
 

@@ -196,12 +196,18 @@ def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str,
             row: dict(zip(columns, values, strict=True))
             for row, values in zip(rows, matrix.to_numpy(dtype=float).tolist(), strict=True)
         }
-    return {
+    document: dict[str, Any] = {
         "overall": {**{k: plain(v) for k, v in report.overall.items()}, **header},
         "annotators": records(report.annotators),
         "tasks": records(report.tasks),
         "confusions": confusions,
     }
+    if report.evidence:
+        document["evidence"] = {
+            str(plain(worker)): [{k: plain(v) for k, v in item.items()} for item in items]
+            for worker, items in report.evidence.items()
+        }
+    return document
 
 
 #: The most annotators the terminal report lists (suspected spammers and the least accurate first).

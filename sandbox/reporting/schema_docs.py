@@ -39,10 +39,14 @@ def key_table(model: type[BaseModel]) -> str:
 
 
 def archetype_table(registry: Mapping[str, Any]) -> str:
-    """A markdown table of every archetype's parameters (``Archetype.parameters``) in ``registry``."""
+    """A markdown table of every archetype's parameters (``Archetype.parameters``) in ``registry``,
+    without the keys every archetype has (``time``: the table of its own)."""
+    from annotators.parameters import ArchetypeParameters
+
+    shared = set(ArchetypeParameters.model_fields)
     rows = ["| archetype | key | allowed | default | description |", "|---|---|---|---|---|"]
     for name, archetype in registry.items():
-        fields = archetype.parameters.model_fields
+        fields = {k: f for k, f in archetype.parameters.model_fields.items() if k not in shared}
         if not fields:
             rows.append(_row((f"`{name}`", "", "", "", f"only `share`: {archetype.summary}")))
         for position, (key, field) in enumerate(fields.items()):
@@ -73,6 +77,19 @@ def _archetypes_table() -> str:
     return archetype_table(ARCHETYPES_BY_KIND[DEFAULT_KIND])
 
 
+def _pairwise_archetypes_table() -> str:
+    from annotators.archetypes import ARCHETYPES_BY_KIND, DEFAULT_KIND
+
+    others = [kind for kind in ARCHETYPES_BY_KIND if kind != DEFAULT_KIND]
+    return archetype_table(ARCHETYPES_BY_KIND[others[0]]) if others else ""
+
+
+def _time_table() -> str:
+    from annotators.parameters import AnswerTime
+
+    return key_table(AnswerTime)
+
+
 def _sweep_table() -> str:
     from sandbox.sweep.spec import SpecFile
 
@@ -90,13 +107,15 @@ TABLES: dict[str, Callable[[], str]] = {
     "population": _population_table,
     "items": _items_table,
     "archetypes": _archetypes_table,
+    "preference_archetypes": _pairwise_archetypes_table,
+    "time": _time_table,
     "sweep": _sweep_table,
     "policy": _policy_table,
 }
 
 #: README (relative to the checkout) → the tables it holds.
 DOCUMENTS: dict[str, tuple[str, ...]] = {
-    "README.md": ("population", "items", "archetypes"),
+    "README.md": ("population", "items", "archetypes", "time", "preference_archetypes"),
     "examples/README.md": ("sweep", "policy"),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +25,8 @@ class Crowd:
     ``target``, ring ``group``, ``preference`` (n_workers × K: answer shares when ignoring items) and
     ``pull`` (P(answering the lure of a misleading item), for workers who try); ``mistakes``
     (n_workers × K × K, or None when nobody has their own): each worker's own mistakes, NaN rows for
-    workers who share their archetype's; ``extra``: the archetypes' named traits
-    (``WorkerTraits.extra``), one float per worker (NaN for workers whose archetype has no such
-    trait)."""
+    workers who share their archetype's; the other per-worker ``traits`` of the archetypes that have
+    them, by name (NaN for the workers of archetypes that do not)."""
 
     member: NDArray[Any]
     skill: NDArray[Any]
@@ -37,7 +37,7 @@ class Crowd:
     preference: NDArray[Any]
     pull: NDArray[Any]
     mistakes: NDArray[Any] | None = None
-    extra: dict[str, NDArray[Any]] = field(default_factory=dict)
+    traits: Mapping[str, NDArray[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,10 @@ class TaskContext:
     """What the answering needs to know of the tasks (per dataset row) and the campaign.
 
     ``task_data``: what the task kind shows of each task (``Dataset.task_context()``), passed on to
-    archetypes. ``lure``: per task, the class a misleading item pulls to (``NO_LURE`` for ordinary
-    items; None: no misleading items); ``pull``: the probability that a worker who tries answers it.
+    archetypes; ``work``: how much there is to do in each task relative to the average one
+    (``Dataset.task_work()``; answer times grow with it). ``lure``: per task, the class a misleading
+    item pulls to (``NO_LURE`` for ordinary items; None: no misleading items); ``pull``: the
+    probability that a worker who tries answers it.
     """
 
     truth: NDArray[Any]
@@ -68,6 +70,7 @@ class TaskContext:
     lure: NDArray[Any] | None = None
     pull: float = 0.0
     task_data: Any = None
+    work: NDArray[Any] | None = None
 
     @property
     def n_classes(self) -> int:
@@ -81,11 +84,11 @@ def draw_crowd(
     names = ("member", "skill", "ability", "target", "group", "class_ability", "preference")
     parts: dict[str, list[NDArray[Any]]] = {k: [] for k in names}
     mistakes: list[WorkerTraits] = []
-    drawn: list[tuple[int, dict[str, NDArray[Any]]]] = []
+    drawn_traits: list[tuple[int, Mapping[str, NDArray[Any]]]] = []
     for index, (member, count) in enumerate(zip(population.members, population.worker_counts(), strict=True)):
         traits = member.archetype.draw_workers(int(count), n_classes, class_prior, rng)
         mistakes.append(traits)
-        drawn.append((int(count), {k: np.asarray(v, dtype=float) for k, v in traits.extra.items()}))
+        drawn_traits.append((int(count), traits.traits))
         ability = (traits.ability if traits.ability is not None else traits.skill).astype(float)
         parts["member"].append(np.full(count, index, dtype=np.int64))
         parts["skill"].append(traits.skill.astype(float))
@@ -119,16 +122,19 @@ def draw_crowd(
         **columns,
         pull=population.items.draw_pulls(len(columns["member"]), rng),
         mistakes=own,
-        extra=_extra_traits(drawn),
+        traits=_pooled_traits(drawn_traits),
     )
 
 
-def _extra_traits(drawn: list[tuple[int, dict[str, NDArray[Any]]]]) -> dict[str, NDArray[Any]]:
-    """The named traits of every member's workers (``(count, traits)`` per member) as pool-length
-    arrays: NaN for the workers of members without the trait."""
-    names = list(dict.fromkeys(name for _, traits in drawn for name in traits))
+def _pooled_traits(drawn: list[tuple[int, Mapping[str, NDArray[Any]]]]) -> dict[str, NDArray[Any]]:
+    """Each trait over the whole pool, in member order (NaN for members without it)."""
+    names = sorted({name for _, traits in drawn for name in traits})
     return {
-        name: np.concatenate([traits.get(name, np.full(count, np.nan)) for count, traits in drawn])
+        name: np.concatenate(
+            [np.asarray(traits.get(name, np.full(count, np.nan)), dtype=float) for count, traits in drawn]
+        )
+        if drawn
+        else np.empty(0)
         for name in names
     }
 
@@ -215,5 +221,5 @@ def batch_for(
         worker_preference=crowd.preference,
         worker_mistakes=crowd.mistakes,
         context=context.task_data,
-        traits={name: values[worker] for name, values in crowd.extra.items()},
+        traits={name: values[worker] for name, values in crowd.traits.items()},
     )

@@ -2,9 +2,11 @@
 
 Each round: tasks that still need answers get distinct eligible workers (weighted by activity);
 each worker's new items are interleaved with gold questions at the policy's rate; everything is
-answered by the archetypes; a worker whose gold accuracy falls below the ban threshold (after
-``min_gold`` gold answers) is banned on the spot — later items are never done, all their answers
-are dropped, and their tasks are re-issued in the next round. With adaptive redundancy, tasks whose
+answered by the archetypes, and every answer takes time (:mod:`sandbox.simulation.timing`); a worker
+whose gold accuracy falls below the ban threshold (after ``min_gold`` gold answers), or more of whose
+answers than ``max_fast_share`` were faster than ``min_seconds`` (after ``min_timed_answers``), is
+banned on the spot — later items are never done, all their answers are dropped, and their tasks are
+re-issued in the next round. With adaptive redundancy, tasks whose
 majority share is below the confidence threshold get one more answer per round, up to the maximum.
 Everything is vectorized within a round; the loop runs over rounds only.
 """
@@ -29,6 +31,7 @@ from sandbox.simulation.assignment import SEQUENTIAL_TASKS, assign_slots, check_
 from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
 from sandbox.simulation.rules import CLASS_CODES, AnswerRules
+from sandbox.simulation.timing import TIME_STREAM, CrowdTimes, answer_seconds, draw_times
 
 MAX_ROUNDS = 200
 #: The random stream that decides which items are misleading (see ``sandbox.randomness.substream``).
@@ -88,11 +91,12 @@ class CampaignStats:
 class Campaign:
     """What a campaign produced.
 
-    ``answers``: kept answers ``task, worker, label`` (dataset task ids, worker ids 0..pool-1, class codes).
+    ``answers``: kept answers ``task, worker, label, seconds`` (dataset task ids, worker ids 0..pool-1,
+    class codes, seconds the answer took).
     ``workers``: index ``worker``; ``archetype``, ``honest``, ``skill`` (true P(correct)), ``target`` (a
     worker's fixed class or promoted item, -1 when none), ``admitted``,
     ``banned``, ``gold_answers``, ``gold_correct``, then the archetypes' named traits
-    (``WorkerTraits.extra``).
+    (``WorkerTraits.traits``).
     ``cost``: paid answers × cost per label + fixed cost.
     ``lure``: per dataset row, the class a misleading item pulls to (``NO_LURE`` for ordinary items);
     None when the population's items mislead nobody.
@@ -117,6 +121,8 @@ class _WorkerState:
     gold_correct: NDArray[Any]
     banned: NDArray[Any]
     admitted: NDArray[Any]
+    timed_seen: NDArray[Any]
+    fast_seen: NDArray[Any]
 
 
 @dataclass
@@ -125,16 +131,22 @@ class _Answers:
     worker: list[NDArray[Any]]
     label: list[NDArray[Any]]
     label_dtype: np.dtype[Any]
+    seconds: list[NDArray[Any]]
 
     def arrays(self) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
         """Every answer so far as three arrays (concatenated once: later calls reuse them)."""
         if not self.task:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty, np.empty(0, dtype=self.label_dtype)
-        for parts in (self.task, self.worker, self.label):
+        for parts in (self.task, self.worker, self.label, self.seconds):
             if len(parts) > 1:
                 parts[:] = [np.concatenate(parts)]
         return self.task[0], self.worker[0], self.label[0]
+
+    def times(self) -> NDArray[Any]:
+        """Every answer's seconds, in the order of :meth:`arrays`."""
+        self.arrays()
+        return self.seconds[0] if self.seconds else np.empty(0)
 
 
 def run_campaign(
@@ -154,9 +166,11 @@ def run_campaign(
     check_campaign(dataset.n_tasks, population.pool_size, policy)
     rng = make_rng(seed)
     crowd = draw_crowd(population, dataset.n_classes, dataset.class_prior(), rng)
+    time_rng = substream(seed, TIME_STREAM)
+    times = draw_times(population, crowd.member, time_rng)
     weights = population.activity_weights(rng)
     context = _task_context(dataset, population, policy, seed, difficulty, rng)
-    run = _Run(dataset, population, policy, rules, crowd, context, rng)
+    run = _Run(dataset, population, policy, rules, crowd, context, rng, times, time_rng)
     qualification_answers = run.qualify()
     labels_bought, gold_answers, rounds = run.label_in_rounds(weights)
     return run.result(qualification_answers, labels_bought, gold_answers, rounds)
@@ -190,6 +204,7 @@ def _task_context(
         ),
         pull=items.pull,
         task_data=dataset.task_context(),
+        work=dataset.task_work(),
     )
 
 
@@ -208,9 +223,12 @@ class _Run:
         crowd: Crowd,
         context: TaskContext,
         rng: np.random.Generator,
+        times: CrowdTimes,
+        time_rng: np.random.Generator,
     ) -> None:
         self.dataset, self.population, self.policy, self.rules = dataset, population, policy, rules
         self.crowd, self.context, self.rng = crowd, context, rng
+        self.times, self.time_rng = times, time_rng
         pool = population.pool_size
         self.state = _WorkerState(
             items_done=np.zeros(pool, dtype=np.int64),
@@ -218,10 +236,12 @@ class _Run:
             gold_correct=np.zeros(pool, dtype=np.int64),
             banned=np.zeros(pool, dtype=bool),
             admitted=np.ones(pool, dtype=bool),
+            timed_seen=np.zeros(pool, dtype=np.int64),
+            fast_seen=np.zeros(pool, dtype=np.int64),
         )
         self.earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
         self.gold_rows = dataset.gold_rows()
-        self.store = _Answers([], [], [], rules.answer_dtype)
+        self.store = _Answers([], [], [], rules.answer_dtype, [])
 
     def qualify(self) -> int:
         """Every worker answers ``policy.qualification`` gold questions; those below the threshold are
@@ -283,14 +303,16 @@ class _Run:
         labels, self.earlier = answer(
             slots, self.crowd, self.population, self.context, self.earlier, self.rng, self.rules.answer_dtype
         )
+        seconds = answer_seconds(slots.task, slots.worker, self.times, self.context.work, self.time_rng)
         gold = slots.is_gold
         right = np.zeros(len(slots.task), dtype=bool)
         right[gold] = self.rules.correct(labels[gold], self.context.truth[slots.task[gold]])
-        done = _apply_bans(slots, right, self.policy, self.state)
+        done = _apply_bans(slots, right, self.policy, self.state, seconds)
         real = done & ~slots.is_gold
         self.store.task.append(slots.task[real])
         self.store.worker.append(slots.worker[real])
         self.store.label.append(labels[real])
+        self.store.seconds.append(seconds[real])
         return int(real.sum()), int((done & slots.is_gold).sum())
 
     def grown(
@@ -311,9 +333,15 @@ class _Run:
         """The kept answers (banned workers' dropped), the workers and the bill."""
         state, population = self.state, self.population
         task, worker, label = self.store.arrays()
-        task, worker, label = _kept(state, worker, task, worker, label)
+        task, worker, label, seconds = _kept(state, worker, task, worker, label, self.store.times())
         answers = pd.DataFrame(  # one block per column, not one copy into a 2-D block
-            {"task": self.dataset.truth.index.to_numpy()[task], "worker": worker, "label": label}, copy=False
+            {
+                "task": self.dataset.truth.index.to_numpy()[task],
+                "worker": worker,
+                "label": label,
+                "seconds": seconds,
+            },
+            copy=False,
         )
         stats = CampaignStats(
             labels_bought=labels_bought,
@@ -406,28 +434,50 @@ def _cumsum_within(groups: NDArray[Any], values: NDArray[Any]) -> NDArray[Any]:
 
 
 def _apply_bans(
-    slots: Slots, right: NDArray[Any], policy: CampaignPolicy, state: _WorkerState
+    slots: Slots,
+    right: NDArray[Any],
+    policy: CampaignPolicy,
+    state: _WorkerState,
+    seconds: NDArray[Any] | None = None,
 ) -> NDArray[Any]:
-    """Update gold tallies (``right``: per item, whether it is a correct gold answer), ban workers
-    whose running gold accuracy drops below the threshold, and return which slots were actually done
-    (everything up to and including the banning gold answer)."""
-    done = np.ones(len(slots.task), dtype=bool)
+    """Update gold tallies (``right``: per item, whether it is a correct gold answer) and speed
+    tallies (``seconds`` per item), ban workers whose running gold accuracy drops below the
+    threshold or whose share of too-fast answers rises above the policy's, and return which slots
+    were actually done (everything up to and including the banning answer)."""
+    no_ban = np.iinfo(np.int64).max
+    ban_position = np.full(len(state.banned), no_ban)
     gold = np.flatnonzero(slots.is_gold)
-    if len(gold):
-        order = gold[np.lexsort((slots.position[gold], slots.worker[gold]))]
+    gold_order = gold[np.lexsort((slots.position[gold], slots.worker[gold]))]
+    gold_worker = slots.worker[gold_order]
+    correct = right[gold_order].astype(np.int64)
+    if len(gold) and policy.ban_threshold > 0:
+        seen = state.gold_seen[gold_worker] + _cumsum_within(gold_worker, np.ones_like(correct))
+        right_so_far = state.gold_correct[gold_worker] + _cumsum_within(gold_worker, correct)
+        failing = (seen >= policy.min_gold) & (right_so_far < policy.ban_threshold * seen)
+        np.minimum.at(ban_position, gold_worker[failing], slots.position[gold_order][failing])
+    timed = policy.min_seconds is not None and seconds is not None and len(slots.task) > 0
+    if timed:
+        assert seconds is not None and policy.min_seconds is not None
+        order = np.lexsort((slots.position, slots.worker))
         worker = slots.worker[order]
-        correct = right[order].astype(np.int64)
-        seen = state.gold_seen[worker] + _cumsum_within(worker, np.ones_like(correct))
-        right = state.gold_correct[worker] + _cumsum_within(worker, correct)
-        failing = (seen >= policy.min_gold) & (right < policy.ban_threshold * seen)
-        if policy.ban_threshold > 0 and failing.any():
-            ban_position = np.full(len(state.banned), np.iinfo(np.int64).max)
-            np.minimum.at(ban_position, worker[failing], slots.position[order][failing])
-            done = slots.position <= ban_position[slots.worker]
-            state.banned[worker[failing]] = True
-        counted = done[order]
-        np.add.at(state.gold_seen, worker[counted], 1)
-        np.add.at(state.gold_correct, worker[counted], correct[counted])
+        fast = (seconds[order] < policy.min_seconds).astype(np.int64)
+        seen = state.timed_seen[worker] + _cumsum_within(worker, np.ones_like(fast))
+        fast_so_far = state.fast_seen[worker] + _cumsum_within(worker, fast)
+        too_fast = (seen >= policy.min_timed_answers) & (fast_so_far > policy.max_fast_share * seen)
+        np.minimum.at(ban_position, worker[too_fast], slots.position[order][too_fast])
+    banning = ban_position < no_ban
+    done = np.ones(len(slots.task), dtype=bool)
+    if banning.any():
+        done = slots.position <= ban_position[slots.worker]
+        state.banned[banning] = True
+    if len(gold):
+        counted = done[gold_order]
+        np.add.at(state.gold_seen, gold_worker[counted], 1)
+        np.add.at(state.gold_correct, gold_worker[counted], correct[counted])
+    if timed:
+        assert seconds is not None and policy.min_seconds is not None
+        np.add.at(state.timed_seen, slots.worker[done], 1)
+        np.add.at(state.fast_seen, slots.worker[done], (seconds[done] < policy.min_seconds).astype(np.int64))
     if len(slots.task):
         np.maximum.at(state.items_done, slots.worker[done], slots.position[done] + 1)
     return done
@@ -435,7 +485,7 @@ def _apply_bans(
 
 def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> pd.DataFrame:
     """Hidden worker traits and quality-control outcome, index ``worker`` (then one column per named
-    trait of the archetypes, ``WorkerTraits.extra``)."""
+    trait of the archetypes, ``WorkerTraits.traits``)."""
     archetypes = np.array([m.archetype.name for m in population.members], dtype=object)
     honest = np.array([m.archetype.honest for m in population.members], dtype=bool)
     return pd.DataFrame(
@@ -448,7 +498,7 @@ def worker_table(population: Population, crowd: Crowd, state: _WorkerState) -> p
             "banned": state.banned,
             "gold_answers": state.gold_seen,
             "gold_correct": state.gold_correct,
-            **crowd.extra,
+            **crowd.traits,
         },
         index=pd.RangeIndex(len(crowd.member), name="worker"),
     )

@@ -29,6 +29,10 @@ class CampaignPolicy(ConfigModel):
       majority share is below ``confidence``, up to this many (``None`` = fixed redundancy).
     - ``difficulty``: ``auto`` (from a classifier when the dataset has features, else Beta),
       ``model``, ``beta`` (per task ~ Beta(difficulty_alpha, difficulty_beta)) or ``none``.
+    - ``min_seconds``: a ban on speed — an answer faster than this is implausibly fast; a worker
+      more than ``max_fast_share`` of whose answers so far were that fast, once they have given
+      ``min_timed_answers``, is banned like one who fails gold (answers dropped, tasks re-issued).
+      ``None`` = no speed ban.
 
     Construct with keywords (validated; SandboxError naming the key) or :meth:`from_dict`.
     """
@@ -53,6 +57,15 @@ class CampaignPolicy(ConfigModel):
     )
     difficulty_alpha: Annotated[float, Field(gt=0)] = Field(1.0, description="Beta α of task difficulty")
     difficulty_beta: Annotated[float, Field(gt=0)] = Field(6.0, description="Beta β of task difficulty")
+    min_seconds: Annotated[float, Field(gt=0, le=86_400)] | None = Field(
+        None, description="speed ban: answers faster than this many seconds are too fast (unset = no ban)"
+    )
+    max_fast_share: Rate = Field(
+        0.5, description="speed ban: a worker with a larger share of too-fast answers is banned"
+    )
+    min_timed_answers: Annotated[int, Field(ge=1)] = Field(
+        5, description="speed ban: answers a worker gives before a speed ban can happen"
+    )
 
     @field_validator("gold_rate")
     @classmethod

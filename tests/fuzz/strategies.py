@@ -73,6 +73,12 @@ IDS = st.one_of(
     st.lists(st.integers(0, 3), max_size=2),
     st.dictionaries(st.sampled_from(["id", "email"]), st.one_of(st.integers(0, 5), TEXT), max_size=2),
 )
+#: Working times (``lead_time``, ``WorkTimeInSeconds``, ``seconds``): plausible, impossible and not numbers.
+TIMES = st.one_of(
+    st.sampled_from([0, 0.0, 1.5, 30, 3600, -1, -0.5, 1e12, 1e308, "12.5", "nan", "inf", "-inf", "abc", ""]),
+    st.floats(min_value=0, max_value=1e5),
+    SCALARS,
+)
 CHOICES = st.one_of(
     st.sampled_from(["a", "b", "0", "1", 0, 1, 1.0]), st.sampled_from(["a", "b"]), SCALARS, JSON_VALUES
 )
@@ -115,6 +121,7 @@ def full_export(
                 "was_cancelled": wrap(st.booleans()),
                 "ground_truth": wrap(st.booleans()),
                 "skipped": st.booleans(),
+                "lead_time": TIMES,
             },
         )
     )
@@ -141,7 +148,7 @@ RECORD = maybe(
             "d": CHOICES,
             "annotation_id": IDS,
             "text": TEXT,
-            "lead_time": SCALARS,
+            "lead_time": TIMES,
         },
     )
 )
@@ -173,7 +180,9 @@ def csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 
 CELLS = st.one_of(
-    st.sampled_from(["a", "b", "0", "1", "", "true", "false", '{"choices": ["a", "b"]}', "[[["]), TEXT
+    st.sampled_from(["a", "b", "0", "1", "", "true", "false", '{"choices": ["a", "b"]}', "[[["]),
+    TEXT,
+    st.sampled_from(["-1", "12.5", "1e400", "nan", "inf"]),
 )
 
 
@@ -207,11 +216,19 @@ def export_file(draw: st.DrawFn) -> tuple[str, bytes]:
         text = draw(
             table_csv(
                 ["HITId", "WorkerId", "Answer.q"],
-                ["AssignmentStatus", "Answer.r", "Answer.s.a", "Answer.s.b", "Input.item"],
+                [
+                    "AssignmentStatus",
+                    "Answer.r",
+                    "Answer.s.a",
+                    "Answer.s.b",
+                    "Input.item",
+                    "WorkTimeInSeconds",
+                    "AssignmentId",
+                ],
             )
         )
     else:
-        text = draw(table_csv(["task", "worker", "label"], ["extra"]))
+        text = draw(table_csv(["task", "worker", "label"], ["extra", "seconds"]))
     return ".csv", draw(broken_bytes(text.encode("utf-8", "surrogatepass")))
 
 
@@ -316,7 +333,11 @@ def _pairwise_full_export(
     annotation = wrap(
         st.fixed_dictionaries(
             {"completed_by": wrap(ids), "result": wrap(st.lists(region, max_size=2))},
-            optional={"was_cancelled": wrap(st.booleans()), "ground_truth": wrap(st.booleans())},
+            optional={
+                "was_cancelled": wrap(st.booleans()),
+                "ground_truth": wrap(st.booleans()),
+                "lead_time": TIMES,
+            },
         )
     )
     data = wrap(st.fixed_dictionaries({"text1": wrap(ids), "text2": wrap(ids)}))
@@ -358,7 +379,13 @@ CLEAN_PAIRWISE_FULL_EXPORT = st.lists(
     max_size=8,
 )
 CLEAN_PAIRS = st.lists(
-    st.tuples(st.sampled_from(["w1", "w2", "w3"]), st.integers(0, 5), st.integers(0, 5), st.booleans()),
+    st.tuples(
+        st.sampled_from(["w1", "w2", "w3"]),
+        st.integers(0, 5),
+        st.integers(0, 5),
+        st.sampled_from(["first", "second", "tie"]),
+        st.one_of(st.floats(min_value=0, max_value=600), st.just("")),
+    ),
     min_size=1,
     max_size=10,
 )
@@ -379,8 +406,9 @@ def pairwise_export_file(draw: st.DrawFn) -> tuple[str, bytes]:
     if kind == "clean":
         return ".json", json.dumps(draw(CLEAN_PAIRWISE_FULL_EXPORT)).encode()
     if kind == "clean_long":
-        rows = [[w, a, a + 1 + b, a if first else a + 1 + b] for w, a, b, first in draw(CLEAN_PAIRS)]
-        return ".csv", csv_text(["worker", "left", "right", "label"], rows).encode()
+        picked = {"first": lambda a, b: a, "second": lambda a, b: a + 1 + b, "tie": lambda a, b: "tie"}
+        rows = [[w, a, a + 1 + b, picked[pick](a, b), t] for w, a, b, pick, t in draw(CLEAN_PAIRS)]
+        return ".csv", csv_text(["worker", "left", "right", "label", "seconds"], rows).encode()
     if kind == "full":
         return ".json", draw(broken_bytes(json.dumps(draw(PAIRWISE_FULL_EXPORT)).encode()))
     if kind == "min":
@@ -393,9 +421,19 @@ def pairwise_export_file(draw: st.DrawFn) -> tuple[str, bytes]:
         text = draw(
             table_csv(
                 ["HITId", "WorkerId", "Input.a", "Input.b", "Answer.q"],
-                ["AssignmentStatus", "Input.query", "Answer.r"],
+                ["AssignmentStatus", "Input.query", "Answer.r", "WorkTimeInSeconds", "AssignmentId"],
             )
         )
     else:
-        text = draw(table_csv(["worker", "left", "right", "label"], ["task", "extra"]))
+        text = draw(table_csv(["worker", "left", "right", "label"], ["task", "extra", "seconds"]))
     return ".csv", draw(broken_bytes(text.encode("utf-8", "surrogatepass")))
+
+
+@st.composite
+def items_file(draw: st.DrawFn) -> str:
+    """An items file (``--items``): ``item`` and numeric columns, with hostile cells and ids."""
+    columns = ["item"] if draw(st.integers(0, 9)) else []
+    columns += draw(st.lists(st.sampled_from(["length", "score", "tokens", "flag"]), max_size=3, unique=True))
+    cells = st.one_of(st.integers(0, 6), st.floats(allow_nan=True, allow_infinity=True), CELLS)
+    rows = draw(st.lists(st.lists(cells, min_size=len(columns), max_size=len(columns)), max_size=8))
+    return csv_text(columns, rows)

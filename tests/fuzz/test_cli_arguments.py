@@ -65,6 +65,18 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     pd.DataFrame(rows, columns=["task", "worker", "label"]).to_csv(long, index=False)
     (folder / "gold.csv").write_text("task,label\n" + "".join(f"{t},{'ab'[t % 2]}\n" for t in range(10)))
     (folder / "bad_gold.csv").write_text("task,label\n1,zzz\n")
+    votes = [
+        (f"w{w}", i, (i + 1) % 8, ("tie", i, (i + 1) % 8)[(i + w) % 3], 5.0 + 7 * w + i)
+        for i in range(8)
+        for w in range(5)
+    ]
+    pd.DataFrame(votes, columns=["worker", "left", "right", "label", "seconds"]).to_csv(
+        folder / "votes.csv", index=False
+    )
+    (folder / "items.csv").write_text(
+        "item,length,score\n" + "".join(f"{i},{10 + i},{i}\n" for i in range(8))
+    )
+    (folder / "bad_items.csv").write_text("item,length\n0,inf\n1,x\n")
     (folder / "crowd.toml").write_text(
         "pool_size = 30\ncost_per_label = 0.1\n[archetypes.honest]\nshare = 1.0\nskill = 0.8\n"
     )
@@ -83,6 +95,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         closed = probe.getsockname()[1]
     yield {
         "long": str(long),
+        "votes": str(folder / "votes.csv"),
+        "items": str(folder / "items.csv"),
+        "bad_items": str(folder / "bad_items.csv"),
         "gold": str(folder / "gold.csv"),
         "bad_gold": str(folder / "bad_gold.csv"),
         "crowd": str(folder / "crowd.toml"),
@@ -135,6 +150,9 @@ POLICY = options(
     max_redundancy=INTS,
     confidence=FLOATS,
     difficulty=st.sampled_from(["auto", "none", "beta", "model", "nope"]),
+    min_seconds=FLOATS,
+    max_fast_share=FLOATS,
+    min_timed_answers=INTS,
 )
 
 
@@ -174,6 +192,34 @@ def test_compare(files: dict[str, str], capsys: pytest.CaptureFixture[str], data
     dataset = data.draw(mostly(["synthetic:n_tasks=30"], ["synthetic:n_tasks=1e12", "nope"]))
     argv = ["compare", "--dataset", dataset, "--crowd", crowd, "--curation", "paid_curation", question, value]
     run([*argv, "--aggregator", "mv"], capsys)
+
+
+@settings(max_examples=examples(30), deadline=None)
+@given(data=st.data())
+def test_pairwise_export_commands(
+    files: dict[str, str], capsys: pytest.CaptureFixture[str], data: st.DataObject
+) -> None:
+    """``--items``, ``--min-seconds`` and answers with times and ties, for every command that reads a
+    pairwise export."""
+    command = data.draw(st.sampled_from(["report", "fit", "validate", "evaluate"]))
+    export = data.draw(mostly([files["votes"]], [files["long"], files["missing"]]))
+    extra = data.draw(
+        options(
+            items=mostly(
+                [files["items"]], [files["bad_items"], files["missing"], files["long"], files["folder"]]
+            ),
+            kind=mostly(["pairwise"], ["classification", "nope"]),
+            gold=st.sampled_from([files["items"], files["bad_gold"]]),
+        )
+    )
+    if command in ("report", "fit"):
+        extra += data.draw(options(min_seconds=FLOATS))
+    if command == "fit":
+        extra += ["--out", place(data.draw(outputs(files)), files, ".toml")]
+    if command == "validate":
+        extra += data.draw(options(seeds=INTS, format=st.sampled_from(["table", "json"])))
+    argv = [command, "--answers", export, *extra] if command == "evaluate" else [command, export, *extra]
+    run(argv, capsys)
 
 
 @settings(max_examples=examples(30))

@@ -20,8 +20,9 @@ from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.kinds.classification.answers import read_gold
 from sandbox.kinds.classification.readers import load_answers
+from sandbox.kinds.pairwise.items import read_item_table
 from sandbox.kinds.pairwise.readers import load_pairwise_answers
-from tests.fuzz.strategies import CELLS, examples, export_file, pairwise_export_file
+from tests.fuzz.strategies import CELLS, examples, export_file, items_file, pairwise_export_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "importers" / "fixtures"
 #: Python allocations while reading: at most this many times the file's size, plus a fixed margin
@@ -59,9 +60,23 @@ def _warm_up() -> None:
 _warm_up()
 
 
+def check_seconds(answers: pd.DataFrame) -> None:
+    """The working-time contract: an optional ``seconds`` column of float64, finite and >= 0 where
+    known, NaN where not recorded, never a column of NaN only."""
+    if "seconds" not in answers.columns:
+        return
+    values = answers["seconds"]
+    assert values.dtype == np.float64
+    known = values.dropna().to_numpy()
+    assert len(known) > 0 and np.isfinite(known).all() and (known >= 0).all()
+
+
 def check_contract(answers: pd.DataFrame) -> None:
-    """The answers contract: three columns, rows, no gaps, one type per column, plain values."""
-    assert list(answers.columns) == ["task", "worker", "label"]
+    """The answers contract: three columns (+ optional seconds), rows, no gaps, one type per column,
+    plain values."""
+    check_seconds(answers)
+    assert [c for c in answers.columns if c != "seconds"] == ["task", "worker", "label"]
+    answers = answers[["task", "worker", "label"]]
     assert len(answers) > 0
     assert not answers.isna().any().any()
     for column in answers.columns:
@@ -149,8 +164,10 @@ def test_any_file_read_as_pairwise_keeps_the_contract_or_is_refused(
 ) -> None:
     result = read_measured(file, lambda path: load_pairwise_answers(path, **options))
     if result is not None:
-        answers = result.answers
-        assert list(answers.columns) == ["task", "worker", "left", "right", "label"]
+        check_seconds(result.answers)
+        columns = ["task", "worker", "left", "right", "label"]
+        assert [c for c in result.answers.columns if c != "seconds"] == columns
+        answers = result.answers[columns]
         assert len(answers) > 0 and not answers.isna().any().any()
         assert set(answers["label"]) <= {"left", "right", "tie"}
         assert (answers["left"] != answers["right"]).all()
@@ -166,3 +183,22 @@ def test_a_pairwise_result_that_is_not_a_list_is_one_line(tmp_path: Path) -> Non
         assert "result must be a list of objects" in one_line(error)
     else:
         raise AssertionError("a result of 1 was accepted")
+
+
+ITEM_ANSWERS = pd.DataFrame({"left": [0, 1, 2], "right": [1, 2, 3]})
+
+
+@settings(max_examples=examples(100))
+@given(text=items_file())
+def test_any_items_file_is_read_or_refused(text: str) -> None:
+    """``--items``: numeric, finite columns by item in the answers' id type, or one error line."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "items.csv"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            items = read_item_table(path, ITEM_ANSWERS)
+        except SandboxError as error:
+            one_line(error)
+        else:
+            assert not items.index.duplicated().any() and len(items.columns) > 0
+            assert np.isfinite(items.to_numpy(dtype=float)).all()

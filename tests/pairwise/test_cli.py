@@ -111,4 +111,4 @@ def test_kind_mismatches_are_one_line(cli: Cli, tmp_path: Path) -> None:
         "aggregate", str(votes(tmp_path)), "--aggregator", "ds", "--out", str(tmp_path / "x.csv")
     )
     assert wrong_method.returncode == 2 and not (tmp_path / "x.csv").exists()
-    assert "allowed: bt, noisy_bt, bt_mle, win_rate, elo" in wrong_method.stderr
+    assert "allowed: bt, noisy_bt, bt_mle, davidson, win_rate, elo" in wrong_method.stderr

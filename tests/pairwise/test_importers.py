@@ -178,7 +178,7 @@ def test_mturk_answer_outside_a_b_same_is_one_error(tmp_path: Path) -> None:
     path = write(
         tmp_path / "batch.csv", MTURK.replace("h2,W3,Approved,q2,d1,d3,B", "h2,W3,Approved,q2,d1,d3,maybe")
     )
-    with pytest.raises(SandboxError, match=r"row 5: answer 'maybe'; allowed: a, b, same"):
+    with pytest.raises(SandboxError, match=r"row 5: answer 'maybe'; allowed: a, b, s or same"):
         load_pairwise_answers(path, left_field="doc_a", right_field="doc_b")
 
 

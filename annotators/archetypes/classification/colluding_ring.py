@@ -39,6 +39,7 @@ class ColludingRing(Archetype):
     """
 
     name: ClassVar[str] = "colluding_ring"
+    looks: ClassVar[bool] = False
     summary: ClassVar[str] = "ring members share one answer per task (wrong, random or fixed)"
     parameters: ClassVar[type[ArchetypeParameters]] = ColludingRingParameters
 

@@ -19,6 +19,7 @@ class Copier(Archetype):
     """
 
     name: ClassVar[str] = "copier"
+    looks: ClassVar[bool] = False
     summary: ClassVar[str] = "copies an answer already given on the task (random if none)"
     answers_last: ClassVar[bool] = True
 

@@ -31,6 +31,7 @@ class GoldAwareCheater(Archetype):
     """
 
     name: ClassVar[str] = "gold_aware_cheater"
+    looks: ClassVar[bool] = False
     summary: ClassVar[str] = "answers gold questions well (gold_skill), spams real tasks at random"
     parameters: ClassVar[type[ArchetypeParameters]] = GoldAwareParameters
 

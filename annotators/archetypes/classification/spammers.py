@@ -27,6 +27,7 @@ class UniformSpammer(Archetype):
     (``preference``; real no-signal workers often favour one button)."""
 
     name: ClassVar[str] = "uniform_spammer"
+    looks: ClassVar[bool] = False
     summary: ClassVar[str] = "answers at random, ignoring the item (uniform, or `preference` shares)"
     parameters: ClassVar[type[ArchetypeParameters]] = UniformSpammerParameters
 
@@ -68,6 +69,7 @@ class FixedSpammer(Archetype):
     """
 
     name: ClassVar[str] = "fixed_spammer"
+    looks: ClassVar[bool] = False
     summary: ClassVar[str] = "always gives the same class (its own, or `label`)"
     parameters: ClassVar[type[ArchetypeParameters]] = FixedSpammerParameters
 
@@ -99,6 +101,7 @@ class MajorityClassGuesser(Archetype):
     """
 
     name: ClassVar[str] = "majority_guesser"
+    looks: ClassVar[bool] = False
     summary: ClassVar[str] = "always the most common class (looks fine on skewed data)"
 
     def draw_workers(

@@ -8,7 +8,8 @@ Answers are class codes: :data:`LEFT` (the left/first item is better), :data:`RI
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,8 @@ class PairContext:
     of the items' quality), ``left_nuisance``/``right_nuisance`` (the standardised nuisance, e.g. log
     length; ``None`` when the dataset has none), ``left_item``/``right_item`` (item positions).
     Per dataset: ``items_by_rank`` (item positions, best first) and ``tie_margin`` (pairs closer than
-    this, in standard deviations, are ties; 0 = the interface has no tie button)."""
+    this, in standard deviations, are ties). ``features``: every numeric item feature a rater may be
+    swayed by, by name, as (left, right) per pair, standardised like the nuisance."""
 
     left_quality: NDArray[Any]
     right_quality: NDArray[Any]
@@ -37,6 +39,7 @@ class PairContext:
     right_item: NDArray[Any]
     items_by_rank: NDArray[Any]
     tie_margin: float = 0.0
+    features: Mapping[str, tuple[NDArray[Any], NDArray[Any]]] = field(default_factory=dict)
 
     @property
     def n_items(self) -> int:

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from annotators.archetypes.base import AnswerBatch, Archetype, WorkerTraits
 from annotators.archetypes.pairwise.context import LEFT, RIGHT, pair_context, promoted_position
-from annotators.archetypes.pairwise.honest import ComparingParameters, perceive
+from annotators.archetypes.pairwise.honest import ComparingParameters, comparing_traits, perceive
 from annotators.parameters import ArchetypeParameters
 from foundation.config import Allowed
 
@@ -39,14 +39,18 @@ class PromotingRing(Archetype):
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
         rank = self.params["target_rank"]
+        skill = self.distribution("skill").draw(n_workers, rng)
         return WorkerTraits(
-            skill=self.distribution("skill").draw(n_workers, rng),
+            skill=skill,
             target=np.full(n_workers, -1 if rank is None else rank - 1, dtype=np.int64),
+            traits=comparing_traits(self.params, n_workers, rng),
         )
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         context = pair_context(batch, self.name)
-        compared = perceive(batch, context, batch.ability, self.params["link"], rng)
+        compared = perceive(
+            batch, context, batch.ability, self.params["link"], rng, feature=self.params["feature"]
+        )
         rank = int(batch.target[0]) if len(batch.target) else -1
         target = context.items_by_rank[promoted_position(rank, context.n_items)]
         on_left = context.left_item[batch.task] == target

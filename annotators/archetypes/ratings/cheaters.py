@@ -37,7 +37,7 @@ class StraightLiner(RatingArchetype):
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
         point = self.distribution("point").draw(n_workers, rng)
-        return WorkerTraits(skill=np.zeros(n_workers), target=no_target(n_workers), extra={"point": point})
+        return WorkerTraits(skill=np.zeros(n_workers), target=no_target(n_workers), traits={"point": point})
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         context = rating_context(batch, self.name)
@@ -74,7 +74,7 @@ class RandomRater(RatingArchetype):
                 "point": self.distribution("point").draw(n_workers, rng),
                 "noise": self.distribution("noise").draw(n_workers, rng),
             }
-        return WorkerTraits(skill=np.zeros(n_workers), target=no_target(n_workers), extra=extra)
+        return WorkerTraits(skill=np.zeros(n_workers), target=no_target(n_workers), traits=extra)
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         scale = rating_context(batch, self.name).scale
@@ -129,7 +129,7 @@ class ColludingRing(RatingArchetype):
             "ring_key": keys[group],
             "ring_items": np.full(n_workers, float(self.params["items"])),
         }
-        return WorkerTraits(skill=1.0 - noise, target=no_target(n_workers), group=group, extra=extra)
+        return WorkerTraits(skill=1.0 - noise, target=no_target(n_workers), group=group, traits=extra)
 
     def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         context = rating_context(batch, self.name)

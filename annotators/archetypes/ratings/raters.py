@@ -59,7 +59,7 @@ class TryingRater(RatingArchetype):
         self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
     ) -> WorkerTraits:
         extra = self.traits(n_workers, rng)
-        return WorkerTraits(skill=1.0 - extra["noise"], target=no_target(n_workers), extra=extra)
+        return WorkerTraits(skill=1.0 - extra["noise"], target=no_target(n_workers), traits=extra)
 
     def positions(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[np.float64]:
         """Where on the range the batch's answers fall, before clipping (the archetype's behaviour)."""

@@ -34,6 +34,8 @@ class ImportedAnswers:
         source_format: the format name the file was read as.
         control: the labeling control (Label Studio ``from_name``, MTurk question) read, if any.
         to_name: the object that control labels (Label Studio ``to_name``), when known.
+        items: what is known of the items the answers compare (features, quality), by item, when
+            a kind reads it with the export (pairwise ``--items``).
     """
 
     answers: pd.DataFrame
@@ -43,6 +45,7 @@ class ImportedAnswers:
     source_format: str = ""
     control: str | None = None
     to_name: str | None = None
+    items: pd.DataFrame | None = None
 
 
 def check_choice(value: str, allowed: Iterable[str], what: str) -> None:

@@ -5,6 +5,9 @@ column: integers when every value is an integer (``3`` or ``3.0``), text otherwi
 mixes ``3`` and ``"x"`` becomes ``"3"`` and ``"x"``). Gold is then written in the answers' types, so
 that the same id or label written as text in one file and as a number in another is the same value;
 gold that shares no task or no label with the answers is refused rather than scored as 0.
+
+An optional ``seconds`` column holds each answer's working time (the contract of
+:mod:`sandbox.io.answer_times`: finite and >= 0, NaN where not recorded, absent when unknown).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from foundation.errors import SandboxError
+from sandbox.io.answer_times import SECONDS, seconds_column, with_seconds
 from sandbox.io.files.tables import read_table, require_columns
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.io.values import in_type_of, one_type
@@ -26,7 +30,7 @@ ANSWER_COLUMNS = ("task", "worker", "label")
 
 def validate_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
     """The answers contract (see the module docstring); SandboxError naming ``source`` otherwise.
-    Returns a new ``task, worker, label`` frame with a fresh index."""
+    Returns a new ``task, worker, label`` (+ ``seconds``) frame with a fresh index."""
     require_columns(table, ANSWER_COLUMNS, source)
     answers = table[list(ANSWER_COLUMNS)].reset_index(drop=True)
     if answers.empty:
@@ -35,7 +39,9 @@ def validate_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
     if empty.any():
         row = int(empty.to_numpy().nonzero()[0][0])
         raise SandboxError(f"{source}: row {row + 1} has an empty task, worker or label")
-    return pd.DataFrame({column: one_type(answers[column], source) for column in ANSWER_COLUMNS})
+    checked = pd.DataFrame({column: one_type(answers[column], source) for column in ANSWER_COLUMNS})
+    times = seconds_column(table[SECONDS].reset_index(drop=True), source) if SECONDS in table else None
+    return with_seconds(checked, times)
 
 
 def align_gold(

@@ -109,11 +109,20 @@ class Classification(TaskKind):
         return real_answers(imported, path, gold_path)
 
     def report(
-        self, answers: pd.DataFrame, *, aggregator: str, engine: str, gold: pd.Series | None
+        self,
+        answers: pd.DataFrame,
+        *,
+        aggregator: str,
+        engine: str,
+        gold: pd.Series | None,
+        items: pd.DataFrame | None = None,
+        min_seconds: float | None = None,
     ) -> AnnotatorReport:
         from sandbox.kinds.classification.report import annotator_report
 
-        return annotator_report(answers, aggregator=aggregator, engine=engine, gold=gold)
+        return annotator_report(
+            answers, aggregator=aggregator, engine=engine, gold=gold, min_seconds=min_seconds
+        )
 
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
         from sandbox.kinds.classification.fit import fit_population, population_toml
@@ -135,10 +144,16 @@ class Classification(TaskKind):
         return write_consensus(args, imported, aggregator, out, output)
 
     def validate(
-        self, answers: pd.DataFrame, gold: pd.Series, name: str, request: ValidationRequest
+        self,
+        answers: pd.DataFrame,
+        gold: pd.Series | None,
+        name: str,
+        request: ValidationRequest,
+        dataset: Dataset | None = None,
     ) -> Validation:
         """Predictive intervals of a twin fitted on half the tasks (see
         :mod:`sandbox.kinds.classification.validation`); MV and DS are always compared."""
+        from foundation.errors import SandboxError
         from sandbox.kinds.classification.validation import (
             DEFAULT_REPLAYS,
             REPLAYS_PER_REFIT,
@@ -146,6 +161,8 @@ class Classification(TaskKind):
             validate,
         )
 
+        if gold is None:
+            raise SandboxError(f"{name}: validating a classification crowd needs gold")
         replays = request.replays if request.replays is not None else DEFAULT_REPLAYS
         refits = request.refits if request.refits is not None else max(1, replays // REPLAYS_PER_REFIT)
         check_replays(replays, refits)

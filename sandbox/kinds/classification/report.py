@@ -8,7 +8,12 @@ unless the consensus is Dawid–Skene itself) and gives
 - per annotator: answers, agreement with the consensus, accuracy on gold (where gold exists),
   Dawid–Skene estimated accuracy and confusion, and a suspected-spammer flag with its reason;
 - per task: consensus, its confidence (the aggregator's top probability), answers, gold;
-- overall: Krippendorff's alpha (crowd-kit), the consensus accuracy on gold, counts.
+- overall: Krippendorff's alpha (crowd-kit), the consensus accuracy on gold, counts;
+- with times (the answers' ``seconds``): each annotator's share of implausibly fast answers against
+  the crowd's, their median seconds, and a ``fast`` flag where a test on their own answers says so
+  (:func:`sandbox.fitting.speed.speed_flags`: against the crowd's own times on the same task, or a
+  ``min_seconds`` the user gives), with its evidence; a fast annotator is a suspect whatever their
+  archetype.
 
 Spammer rules (checked in this order, on workers with at least ``MIN_ANSWERS`` (10) answers):
 ``fixed_spammer`` — one label in ≥ 90 % of the answers while that label is the consensus of
@@ -31,6 +36,7 @@ import pandas as pd
 from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.fitting.report import AnnotatorReport, add_verdicts
+from sandbox.fitting.speed import speed_flags
 from sandbox.kinds.classification.aggregation import aggregate
 from sandbox.metrics.agreement import krippendorff_alpha
 
@@ -91,13 +97,16 @@ def annotator_report(
     aggregator: str = "ds",
     engine: str = "fast",
     gold: pd.Series | None = None,
+    min_seconds: float | None = None,
 ) -> AnnotatorReport:
     """The report with ``aggregator``'s consensus (``engine``); each method is fitted once."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     consensus = aggregate(aggregator, answers, engine)
     confusion = consensus if consensus.confusion is not None else aggregate("ds", answers, engine)
-    return build_report(answers, consensus=consensus, dawid_skene=confusion, gold=gold)
+    return build_report(
+        answers, consensus=consensus, dawid_skene=confusion, gold=gold, min_seconds=min_seconds
+    )
 
 
 def build_report(
@@ -107,11 +116,12 @@ def build_report(
     dawid_skene: Aggregation,
     gold: pd.Series | None = None,
     agreement: bool = True,
+    min_seconds: float | None = None,
 ) -> AnnotatorReport:
     """The report (see the module docstring) from aggregations already fitted on ``answers``:
     ``consensus`` (any method) and ``dawid_skene`` (a method with confusions and skills).
     ``agreement=False`` leaves Krippendorff's alpha out (NaN; it is the slowest part on large
-    exports, and a fit does not use it)."""
+    exports, and a fit does not use it). ``min_seconds``: answers faster than this are too fast."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     if dawid_skene.skills is None:
@@ -130,6 +140,7 @@ def build_report(
     chance = float((tasks["consensus"].value_counts(normalize=True) ** 2).sum())
     add_chance_and_kappa(annotators, counts, priors, labels)
     add_verdicts(annotators, flags(annotators, frame))
+    evidence = add_speed(annotators, answers, min_seconds)
     overall = totals(answers, tasks, annotators, labels, chance, gold, agreement)
     return AnnotatorReport(
         annotators=annotators,
@@ -137,7 +148,29 @@ def build_report(
         overall=overall,
         confusions=confusions_of(dawid_skene, labels),
         priors=priors,
+        evidence=evidence,
     )
+
+
+def add_speed(
+    annotators: pd.DataFrame, answers: pd.DataFrame, min_seconds: float | None
+) -> dict[Any, list[dict[str, Any]]]:
+    """With times: ``fast_share``, ``crowd_fast_share``, ``median_seconds``, ``p_fast`` and the ``fast``
+    flag per annotator (a fast annotator is a suspect, the reason says why); the flags' evidence."""
+    found = speed_flags(answers, "task", min_seconds)
+    if found is None:
+        return {}
+    table, flagged = found
+    for column in ("fast_share", "crowd_fast_share", "median_seconds", "p_fast"):
+        annotators[column] = table[column].reindex(annotators.index)
+    annotators["fast"] = annotators.index.isin(list(flagged))
+    annotators["suspect"] = annotators["suspect"] | annotators["fast"]
+    reasons = annotators["reason"].tolist()
+    for row, worker in enumerate(annotators.index):
+        if worker in flagged:
+            reasons[row] = "; ".join(r for r in (reasons[row], flagged[worker].text()) if r)
+    annotators["reason"] = reasons
+    return {worker: [evidence.to_dict()] for worker, evidence in flagged.items()}
 
 
 def consensus_table(answers: pd.DataFrame, consensus: Aggregation, labels: list[Any]) -> pd.DataFrame:

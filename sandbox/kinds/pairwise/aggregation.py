@@ -4,13 +4,16 @@
 fits the engine's model and returns a :class:`PairwiseAggregation`: a score per item (higher =
 better), the preferred side of every answered pair, and the worker skills and left biases of
 methods that estimate them. Bradley–Terry methods have no tie outcome: tie answers are left out of
-their fit and counted (``ties_left_out``); win rate and Elo count a tie as half a win.
+their fit and counted (``ties_left_out``); win rate and Elo count a tie as half a win; Davidson's
+model (``davidson``) fits ties as an outcome and gives, for every pair, the probability that it is a
+tie (``probas``: P(left), P(right), P(tie) per answered pair; :meth:`PairwiseAggregation.outcomes`
+for any pairs of items).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +24,7 @@ from sandbox.aggregation.aggregate import Aggregation, Fit, run_aggregation
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed
 from sandbox.aggregation.fast.pairwise.base import FastPairwise
 from sandbox.aggregation.fast.pairwise.coding import SIDE_NAMES, TIE, CodedPairs, encode_pairs
+from sandbox.aggregation.fast.pairwise.davidson import davidson_probabilities
 from sandbox.aggregation.registry import AggregatorSpec, aggregator_names, aggregator_spec
 from sandbox.kinds.pairwise.kind import KIND
 
@@ -37,16 +41,45 @@ class PairwiseAggregation(Aggregation):
     left out). ``labels``: the preferred side of each answered pair (``left``/``right``, ``tie``
     when both scores are equal), indexed by ``task``. ``skills``/``biases``: per worker, when the
     method estimates them (noisy Bradley–Terry's P(comparing) and P(left when not comparing)).
-    ``ties_left_out``: tie answers the method could not use.
+    ``ties_left_out``: tie answers the method could not use. ``tie_parameter``: Davidson's ν for a
+    method that models ties (then ``scores`` are log-strengths and ``probas`` holds P(left), P(right)
+    and P(tie) of every answered pair, by task), else None.
     """
 
     scores: pd.Series = field(default_factory=_empty_scores)
     biases: pd.Series | None = None
     ties_left_out: int = 0
+    tie_parameter: float | None = None
 
     def ranking(self) -> pd.DataFrame:
         """``item, score, rank`` best first (rank 1 = best; equal scores share the best rank)."""
         return ranking(self.scores)
+
+    @property
+    def models_ties(self) -> bool:
+        """Whether the method predicts ties (has a tie parameter)."""
+        return self.tie_parameter is not None
+
+    def outcomes(self, left: pd.Series, right: pd.Series) -> pd.DataFrame:
+        """P(left), P(right) and P(tie) of the item pairs ``left``/``right`` (one row each, NaN where an
+        item has no score); SandboxError for a method that does not model ties."""
+        if self.tie_parameter is None:
+            raise SandboxError(f"{self.aggregator} does not model ties")
+        strength_left = np.exp(self.scores.reindex(pd.Index(left)).to_numpy(dtype=float))
+        strength_right = np.exp(self.scores.reindex(pd.Index(right)).to_numpy(dtype=float))
+        probabilities = davidson_probabilities(strength_left, strength_right, self.tie_parameter)
+        return pd.DataFrame(dict(zip(SIDE_NAMES, probabilities, strict=True)), index=left.index)
+
+    def predicted_outcomes(self, left: pd.Series, right: pd.Series) -> pd.Series:
+        """The predicted outcome of each pair: the most probable of left, right and tie for a method
+        that models ties, else the side whose item scores higher (``preferred_sides``)."""
+        if self.tie_parameter is None:
+            return preferred_sides(self.scores, left, right)
+        probabilities = self.outcomes(left, right)
+        known = probabilities.notna().all(axis=1).to_numpy()
+        best = np.asarray(SIDE_NAMES, dtype=object)[np.argmax(probabilities.fillna(0).to_numpy(), axis=1)]
+        best[~known] = None
+        return pd.Series(best, index=left.index, name="label", dtype=object)
 
 
 def ranking(scores: pd.Series) -> pd.DataFrame:
@@ -145,7 +178,8 @@ class PairCodec:
             biases = pd.Series(
                 attribute_biases(model, coded.n_workers), index=coded.worker_names, name="bias"
             )
-        return PairwiseAggregation(
+        tie_parameter = getattr(model, "tie_", None)
+        result = PairwiseAggregation(
             aggregator=spec.name,
             labels=task_sides(np.asarray(fit.fitted, dtype=float), coded),
             probas=None,
@@ -155,7 +189,13 @@ class PairCodec:
             scores=item_scores,
             biases=None if biases is None else biases.sort_index(),
             ties_left_out=0 if spec.counts_ties else int((coded.label == TIE).sum()),
+            tie_parameter=None if tie_parameter is None else float(tie_parameter),
         )
+        if result.models_ties:
+            tasks = answers.drop_duplicates("task").set_index("task")
+            probas = result.outcomes(tasks["left"], tasks["right"]).sort_index()
+            result = replace(result, probas=probas.rename_axis("task"))
+        return result
 
 
 CODEC = PairCodec()

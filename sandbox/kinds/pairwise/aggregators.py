@@ -43,6 +43,14 @@ SPECS: tuple[AggregatorSpec, ...] = (
         gives_posteriors=False,
     ),
     AggregatorSpec(
+        "davidson",
+        "Bradley–Terry with ties (Davidson 1970): ties are an outcome, P(tie) per pair (project's own)",
+        {"fast": project(FAST, "Davidson")},
+        kinds=(KIND,),
+        gives_posteriors=False,
+        counts_ties=True,
+    ),
+    AggregatorSpec(
         "win_rate",
         "share of comparisons won, a tie half a win (reference; project's own)",
         {"fast": project(FAST, "WinRate")},

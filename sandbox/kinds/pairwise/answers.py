@@ -4,7 +4,8 @@ Contract: columns ``task, worker, left, right, label``; ``left``/``right`` name 
 compared (one value type shared by both: integers when every id is an integer, text otherwise);
 ``label`` is the side chosen: ``left``, ``right`` or ``tie`` (read case-insensitively); an item is
 never compared with itself; at least one row and no empty cell. ``task`` is the platform's task (one
-shown pair); any value type.
+shown pair); any value type. An optional ``seconds`` column holds each answer's working time (the
+contract of :mod:`sandbox.io.answer_times`).
 
 Gold for pairwise answers is either item scores (``item, score``: the true quality, higher = better)
 or gold pairs (``left, right, label`` with the label naming the better item, or ``tie``).
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from foundation.errors import SandboxError
+from sandbox.io.answer_times import SECONDS, seconds_column, with_seconds
 from sandbox.io.files.tables import read_table, require_columns
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.io.values import in_type_of, one_type
@@ -67,7 +69,7 @@ def validate_pairwise_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
     if same.any():
         row = int(np.flatnonzero(same)[0])
         raise SandboxError(f"{source}: row {row + 1} compares item {left.iloc[row]!r} with itself")
-    return pd.DataFrame(
+    checked = pd.DataFrame(
         {
             "task": one_type(answers["task"]),
             "worker": one_type(answers["worker"]),
@@ -76,6 +78,8 @@ def validate_pairwise_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
             "label": labels.astype(object),
         }
     )
+    times = seconds_column(table[SECONDS].reset_index(drop=True), source) if SECONDS in table else None
+    return with_seconds(checked, times)
 
 
 @dataclass(frozen=True)
@@ -139,60 +143,74 @@ def _like(values: pd.Series, answers: pd.DataFrame) -> pd.Series:
 
 
 def real_answers(imported: ImportedAnswers, path: str | Path, gold_path: str | Path | None) -> RealAnswers:
-    """Pairwise answers and what they are scored against: the items they compare, with true scores
-    from a gold ``item, score`` file, or gold pairs (a ``left, right, label`` file, else the export's
-    own ground truth by task). With item scores, the gold pairs are the distinct answered pairs (either
-    way round, counted once)."""
+    """Pairwise answers and what they are scored against: the items they compare (with the numeric
+    features of ``--items``, which a reward model then learns from), with true scores from a gold
+    ``item, score`` file or the items file's ``score``, or gold pairs (a ``left, right, label`` file,
+    else the export's own ground truth by task). With item scores, the gold pairs are the distinct
+    answered pairs (either way round, counted once)."""
     answers = imported.answers
     items = pd.Index(
         pd.unique(pd.concat([answers["left"], answers["right"]], ignore_index=True)), name="item"
     )
     scores = pd.Series(float("nan"), index=items, name="score")
     gold_pairs = pd.DataFrame({"left": [], "right": [], "label": []})
-    if gold_path is not None:
-        gold = read_pairwise_gold(gold_path, answers)
-        if gold.scores is not None:
-            scores = gold.scores.reindex(items)
-            unordered = [
-                tuple(sorted((a, b))) for a, b in zip(answers["left"], answers["right"], strict=True)
-            ]
-            pairs = answers[~pd.Series(unordered, index=answers.index).duplicated().to_numpy()]
-            both = (
-                scores.reindex(pd.Index(pairs["left"])).notna().to_numpy()
-                & scores.reindex(pd.Index(pairs["right"])).notna().to_numpy()
-            )
-            pairs = pairs[both]
-            left = scores.reindex(pd.Index(pairs["left"])).to_numpy()
-            right = scores.reindex(pd.Index(pairs["right"])).to_numpy()
-            label = [
-                "right" if b > a else "left" if a > b else "tie" for a, b in zip(left, right, strict=True)
-            ]
-            gold_pairs = pd.DataFrame(
-                {"left": pairs["left"].to_numpy(), "right": pairs["right"].to_numpy(), "label": label}
-            )
-        elif gold.pairs is not None:
-            gold_pairs = gold.pairs
+    known = imported.items
+    gold = read_pairwise_gold(gold_path, answers) if gold_path is not None else None
+    given_scores = gold.scores if gold is not None else None
+    if given_scores is None and gold is None and known is not None and "score" in known.columns:
+        given_scores = known["score"]
+    if given_scores is not None:
+        scores = given_scores.reindex(items)
+        gold_pairs = _pairs_from_scores(answers, scores)
+    elif gold is not None and gold.pairs is not None:
+        gold_pairs = gold.pairs
     elif imported.gold is not None:
         tasks = answers.drop_duplicates("task").set_index("task")
-        known = imported.gold[imported.gold.index.isin(tasks.index)]
+        by_task = imported.gold[imported.gold.index.isin(tasks.index)]
         gold_pairs = pd.DataFrame(
             {
-                "left": tasks.loc[known.index, "left"].to_numpy(),
-                "right": tasks.loc[known.index, "right"].to_numpy(),
-                "label": known.to_numpy(),
+                "left": tasks.loc[by_task.index, "left"].to_numpy(),
+                "right": tasks.loc[by_task.index, "right"].to_numpy(),
+                "label": by_task.to_numpy(),
             }
         )
+    table = scores.to_frame()
+    features: tuple[str, ...] = ()
+    if known is not None:
+        columns = [c for c in known.columns if c != "score"]
+        table = table.join(known[columns].reindex(items))
+        features = tuple(str(c) for c in columns if known[c].reindex(items).notna().all())
     dataset = PairwiseDataset(
         name=Path(path).stem,
         description=f"real comparisons of {path}",
         truth=pd.Series([], dtype="int64", name="label", index=pd.Index([], name="task")),
         classes=SIDES,
-        items=scores.to_frame(),
+        items=table,
         pairs=pd.DataFrame({"left": [], "right": []}),
         heldout=gold_pairs,
+        feature_columns=features,
+        offers_ties=bool((answers["label"] == TIE_LABEL).any()),
     )
     gold_by_task = pd.Series(dtype=object, name="label", index=pd.Index([], name="task"))
     return RealAnswers(Path(path).stem, answers, gold_by_task, dataset, gold_size=len(gold_pairs), kind=KIND)
+
+
+def _pairs_from_scores(answers: pd.DataFrame, scores: pd.Series) -> pd.DataFrame:
+    """The distinct answered pairs (either way round, once) whose items both have a score, with the
+    better side (``tie`` for equal scores)."""
+    unordered = [tuple(sorted((a, b))) for a, b in zip(answers["left"], answers["right"], strict=True)]
+    pairs = answers[~pd.Series(unordered, index=answers.index).duplicated().to_numpy()]
+    both = (
+        scores.reindex(pd.Index(pairs["left"])).notna().to_numpy()
+        & scores.reindex(pd.Index(pairs["right"])).notna().to_numpy()
+    )
+    pairs = pairs[both]
+    left = scores.reindex(pd.Index(pairs["left"])).to_numpy()
+    right = scores.reindex(pd.Index(pairs["right"])).to_numpy()
+    label = ["right" if b > a else "left" if a > b else "tie" for a, b in zip(left, right, strict=True)]
+    return pd.DataFrame(
+        {"left": pairs["left"].to_numpy(), "right": pairs["right"].to_numpy(), "label": label}
+    )
 
 
 def gold_sides_by_task(answers: pd.DataFrame, gold_pairs: pd.DataFrame) -> pd.Series:

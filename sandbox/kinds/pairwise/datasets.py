@@ -1,9 +1,11 @@
 """Where pairwise datasets come from: a synthetic generator, scikit-learn's regression sets (the
 target is the quality), and a user's items and pairs files. Specs are ``NAME[:key=value,...]``.
 
-- ``synthetic-pairs:n_items=…,n_pairs=…,n_features=…,noise=…,length_corr=…,ties=…,heldout=…,seed=…``:
+- ``synthetic-pairs:n_items=…,n_pairs=…,n_features=…,noise=…,length_corr=…,ties=…,levels=…,heldout=…,seed=…``:
   item features ~ N(0, 1), quality = a unit-norm linear model of the features + ``noise`` × N(0, 1);
-  a ``length`` (tokens, log-normal) whose log correlates ``length_corr`` with quality.
+  a ``length`` (tokens, log-normal) whose log correlates ``length_corr`` with quality. ``levels = L``
+  (L >= 2) grades the quality in L equally filled levels, as expert judges grade items: items of one
+  level are of equal quality, so their pairs are true ties (the interface offers a tie button).
 - ``diabetes`` / ``linnerud`` (scikit-learn, offline) with ``n_pairs``, ``ties``, ``heldout``, ``seed``.
 - ``pairs:items=ITEMS.csv[,pairs=PAIRS.csv]`` (+ the same options): ``item, score`` and optional
   ``length`` and numeric feature columns; pairs ``left, right`` (default: random pairs).
@@ -21,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from sklearn import datasets as sk_datasets
 
 from foundation.errors import SandboxError
@@ -36,13 +39,14 @@ SYNTHETIC_DEFAULTS: dict[str, float] = {
     "noise": 0.5,
     "length_corr": 0.0,
     "ties": 0.0,
+    "levels": 0,
     "heldout": 1000,
     "seed": 0,
 }
 PAIR_DEFAULTS: dict[str, float] = {"n_pairs": -1, "ties": 0.0, "heldout": 1000, "seed": 0}
 SYNTHETIC_DESCRIPTION = (
     "pairwise: items with latent quality (linear in features + noise) and a length nuisance: "
-    "synthetic-pairs:n_items=N,n_pairs=P,n_features=F,noise=S,length_corr=R,ties=D,heldout=H,seed=S"
+    "synthetic-pairs:n_items=N,n_pairs=P,n_features=F,noise=S,length_corr=R,ties=D,levels=L,heldout=H,seed=S"
 )
 SKLEARN_REGRESSION: dict[str, tuple[Callable[..., Any], str]] = {
     "diabetes": (
@@ -102,6 +106,7 @@ def with_pairs(
     options: Mapping[str, Any],
     feature_columns: tuple[str, ...],
     pairs: pd.DataFrame | None = None,
+    offers_ties: bool | None = None,
 ) -> PairwiseDataset:
     """Draw the pairs (unless given) and the held-out pairs, then build the dataset."""
     rng = np.random.default_rng(_whole(options, "seed", 0, name))
@@ -118,7 +123,9 @@ def with_pairs(
     taken = pair_keys(np.asarray(left), np.asarray(right), n_items)
     held_left, held_right = random_pairs(n_items, _whole(options, "heldout", 0, name), rng, exclude=taken)
     heldout = pd.DataFrame({"left": items.index[held_left], "right": items.index[held_right]})
-    return make_pairwise(name, description, items, pairs, heldout, float(options["ties"]), feature_columns)
+    return make_pairwise(
+        name, description, items, pairs, heldout, float(options["ties"]), feature_columns, offers_ties
+    )
 
 
 def make_synthetic_pairs(spec: str) -> PairwiseDataset:
@@ -135,6 +142,11 @@ def make_synthetic_pairs(spec: str) -> PairwiseDataset:
     quality = (quality - quality.mean()) / quality.std()
     rho = float(options["length_corr"])
     log_length = rho * quality + np.sqrt(1 - rho**2) * rng.standard_normal(n_items)
+    levels = _whole(options, "levels", 0, SYNTHETIC_NAME)
+    if levels == 1 or levels > n_items:
+        raise SandboxError(f"{SYNTHETIC_NAME}: levels must be 0 (none) or 2..n_items, got {levels}")
+    if levels:
+        quality = graded(quality, levels)
     columns = [f"f{j}" for j in range(n_features)]
     items = pd.DataFrame(features, columns=columns, index=pd.RangeIndex(n_items, name="item"))
     items.insert(0, "score", quality)
@@ -148,7 +160,14 @@ def make_synthetic_pairs(spec: str) -> PairwiseDataset:
         items,
         options,
         (*columns, NUISANCE),
+        offers_ties=bool(levels) or None,
     )
+
+
+def graded(quality: NDArray[np.float64], levels: int) -> NDArray[np.float64]:
+    """Quality in ``levels`` equally filled grades (0 .. levels - 1, by rank), as experts grade items."""
+    ranks = np.argsort(np.argsort(quality, kind="stable"), kind="stable")
+    return np.floor(ranks * levels / len(quality)).astype(float)
 
 
 def load_regression(spec: str) -> PairwiseDataset:

@@ -8,7 +8,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sandbox.kinds.base import DashboardPage, Demo, RealAnswers, ScoringInputs, SweepDefaults, TaskKind
+from sandbox.kinds.base import (
+    DashboardPage,
+    Demo,
+    RealAnswers,
+    ScoringInputs,
+    SweepDefaults,
+    TaskKind,
+    Validation,
+    ValidationRequest,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,7 +38,7 @@ class Pairwise(TaskKind):
     summary: ClassVar[str] = "say which of two items is better (or a tie)"
     answer_columns: ClassVar[tuple[str, ...]] = ("task", "worker", "left", "right", "label")
     default_aggregators: ClassVar[tuple[str, ...]] = ("bt", "noisy_bt", "win_rate", "elo")
-    default_aggregator: ClassVar[str] = "bt"
+    default_aggregator: ClassVar[str] = "davidson"
     table_extras: ClassVar[tuple[str, ...]] = (
         "kendall_tau",
         "spearman",
@@ -51,6 +60,7 @@ class Pairwise(TaskKind):
     dashboard_page: ClassVar[DashboardPage | None] = DashboardPage(
         "preferences.py", "Preferences", ":material/compare_arrows:"
     )
+    validation_needs_gold: ClassVar[bool] = False
 
     def validate_answers(self, table: pd.DataFrame, source: str) -> pd.DataFrame:
         from sandbox.kinds.pairwise.answers import validate_pairwise_answers
@@ -88,13 +98,20 @@ class Pairwise(TaskKind):
         )
         group.add_argument("--right-field", help="data field / MTurk Input column naming the right item")
         group.add_argument("--group-field", help="MTurk Input column scoping item ids (e.g. the query)")
+        group.add_argument(
+            "--items",
+            help="items file (CSV/Parquet): item, numeric features such as length, and score when known",
+        )
 
     def read_export(
         self, path: Path, args: argparse.Namespace, progress: ProgressCallback | None
     ) -> ImportedAnswers:
+        from dataclasses import replace
+
+        from sandbox.kinds.pairwise.items import read_item_table
         from sandbox.kinds.pairwise.readers import load_pairwise_answers
 
-        return load_pairwise_answers(
+        imported = load_pairwise_answers(
             path,
             format=args.input_format,
             from_name=args.from_name,
@@ -104,6 +121,10 @@ class Pairwise(TaskKind):
             duplicates=args.duplicates,
             progress=progress,
         )
+        items_path = getattr(args, "items", None)
+        if items_path:
+            return replace(imported, items=read_item_table(items_path, imported.answers))
+        return imported
 
     def gold(self, args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
         """The gold side of each answered task, from ``--gold`` (item scores or gold pairs) or the
@@ -122,21 +143,37 @@ class Pairwise(TaskKind):
         return real_answers(imported, path, gold_path)
 
     def report(
-        self, answers: pd.DataFrame, *, aggregator: str, engine: str, gold: pd.Series | None
+        self,
+        answers: pd.DataFrame,
+        *,
+        aggregator: str,
+        engine: str,
+        gold: pd.Series | None,
+        items: pd.DataFrame | None = None,
+        min_seconds: float | None = None,
     ) -> AnnotatorReport:
         from sandbox.kinds.pairwise.report import pairwise_report
 
-        return pairwise_report(answers, aggregator=aggregator, engine=engine, gold=gold)
+        return pairwise_report(
+            answers, aggregator=aggregator, engine=engine, gold=gold, items=items, min_seconds=min_seconds
+        )
 
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
-        from sandbox.kinds.pairwise.report import fit_pairwise_population, pairwise_population_toml
+        from sandbox.kinds.pairwise.answers import real_answers
+        from sandbox.kinds.pairwise.fit import fit_pairwise_population, pairwise_population_toml
 
+        real = real_answers(imported, args.export, getattr(args, "gold", None))
+        items = getattr(real.dataset, "items", None)
+        scores = items["score"] if items is not None and "score" in items.columns else None
         fitted = fit_pairwise_population(
             imported.answers,
             name=name,
-            gold=imported.gold,
+            items=imported.items,
+            gold=self.gold(args, imported),
+            gold_scores=scores if scores is not None and scores.notna().any() else None,
             cost_per_label=args.cost_per_label,
             engine=args.engine,
+            min_seconds=getattr(args, "min_seconds", None),
         )
         return pairwise_population_toml(fitted, source=Path(args.export).name), fitted.workers
 
@@ -146,3 +183,38 @@ class Pairwise(TaskKind):
         from sandbox.kinds.pairwise.consensus import write_consensus
 
         return write_consensus(args, imported, aggregator, out, output)
+
+    def validate(
+        self,
+        answers: pd.DataFrame,
+        gold: pd.Series | None,
+        name: str,
+        request: ValidationRequest,
+        dataset: Dataset | None = None,
+    ) -> Validation:
+        """Fit on half of the pairs, replay the other half (:mod:`sandbox.kinds.pairwise.validation`);
+        ``dataset``: the items (features, and ``score`` when known) of the answers. It compares
+        moments (no predictive intervals yet): ``--aggregators``, ``--replays`` and ``--refits`` are
+        refused."""
+        import pandas as pd
+
+        from annotators.archetypes.pairwise import SIDES
+        from sandbox.kinds.pairwise.dataset import PairwiseDataset
+        from sandbox.kinds.pairwise.validation import validate_pairs
+
+        request.moments_only(self.name)
+        items = dataset.items if isinstance(dataset, PairwiseDataset) else None
+        scores = None
+        if items is not None and "score" in items.columns and items["score"].notna().any():
+            scores = items["score"]
+        if gold is not None and len(gold) and pd.api.types.is_integer_dtype(gold.dtype):
+            gold = gold.map(dict(enumerate(SIDES)))
+        return validate_pairs(
+            answers,
+            name,
+            seeds=request.seeds,
+            items=items,
+            gold=gold,
+            gold_scores=scores,
+            engine=request.engine,
+        )

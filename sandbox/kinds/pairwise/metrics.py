@@ -2,9 +2,13 @@
 correlations with the true quality, top-k precision, the rank an item gained, and a downstream
 reward model.
 
-- Gold pairs are pairs with a known better side. A pair's aggregated preference is the side whose
-  item scores higher. A gold *tie* cannot be matched by a ranking (it never predicts a tie), so gold
-  ties are left out of accuracy and counted apart; so are gold pairs with an unscored item.
+- Gold pairs are pairs with a known better side, or a known tie. A pair's aggregated preference is
+  the side whose item scores higher. A gold *tie* cannot be matched by a ranking (it never predicts a
+  tie), so gold ties are left out of ``accuracy`` and counted apart; so are gold pairs with an unscored
+  item. Gold ties are scored by ``accuracy_with_ties``: the three-way accuracy over every gold pair
+  (ties included), the predicted outcome being the most probable of left, right and tie for a method
+  that models ties (Davidson's), and the better-scored side for the others (which therefore get every
+  gold tie wrong).
 - Rank correlations (scipy's Kendall tau-b and Spearman) are over the items that have both a score
   and a true quality.
 - The reward model is a logistic regression without intercept on the feature difference
@@ -55,6 +59,15 @@ def gold_accuracy(scores: pd.Series, gold: pd.DataFrame) -> GoldScore:
         return GoldScore(math.nan, math.nan, 0, ties)
     f1 = float(f1_score(truth, predicted, labels=["left", "right"], average="macro", zero_division=0))
     return GoldScore(float(np.mean(predicted == truth)), f1, int(known.sum()), ties)
+
+
+def accuracy_with_ties(predicted: pd.Series, gold: pd.DataFrame) -> float:
+    """Three-way accuracy of ``predicted`` outcomes (``left``/``right``/``tie`` per gold row, None
+    where unknown) on every gold pair, ties included; NaN when no gold pair has a prediction."""
+    known = predicted.notna().to_numpy()
+    if not known.any():
+        return math.nan
+    return float(np.mean(predicted.to_numpy()[known] == gold["label"].to_numpy()[known]))
 
 
 def rank_correlations(scores: pd.Series, truth: pd.Series) -> tuple[float, float]:

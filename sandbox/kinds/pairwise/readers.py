@@ -15,7 +15,11 @@ classification ones; :func:`detect_kind` tells a pairwise file from a classifica
 - ``mturk``: batch results where two ``Input.*`` columns name the items (``--left-field``,
   ``--right-field``; ``--group-field`` scopes item ids, e.g. by query: the item is ``group/item``) and
   the ``Answer.*`` column says which won: ``a``/``b`` (or ``left``/``right``), and ``same`` (or
-  ``tie``) for a tie. Rejected assignments are skipped and counted.
+  ``tie``, or ``s`` as in the sigir2010 batch) for a tie. Rejected assignments are skipped and counted.
+
+Working times (the optional ``seconds`` column, see :mod:`sandbox.io.answer_times`): a long
+table's ``seconds``, Label Studio's ``lead_time``, MTurk's ``WorkTimeInSeconds`` (an assignment's
+time spread over the answers read from it).
 
 Every row ends in the pairwise answers contract (:mod:`sandbox.kinds.pairwise.answers`); a malformed row
 is a one-line SandboxError naming the file, the row and what is allowed.
@@ -29,9 +33,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from foundation.errors import SandboxError
+from sandbox.io.answer_times import SECONDS, parse_seconds, seconds_column, spread_over
 from sandbox.io.export_formats import DuplicatePolicy
 from sandbox.io.files.json_stream import loads
 from sandbox.io.files.tables import read_table
@@ -43,8 +49,16 @@ from sandbox.kinds.pairwise.answers import SIDES, items_of_one_type, validate_pa
 
 _PAIRWISE_JSON = re.compile(rb'"type"\s*:\s*"pairwise"', re.IGNORECASE)
 _SELECTED = re.compile(rb'""?selected""?\s*:')
-_MTURK_SIDES = {"a": "left", "left": "left", "b": "right", "right": "right", "same": "tie", "tie": "tie"}
-Row = tuple[Any, Any, Any, Any, str]  # task, worker, left, right, side
+_MTURK_SIDES = {
+    "a": "left",
+    "left": "left",
+    "b": "right",
+    "right": "right",
+    "s": "tie",
+    "same": "tie",
+    "tie": "tie",
+}
+Row = tuple[Any, Any, Any, Any, str, float]  # task, worker, left, right, side, seconds (NaN: unknown)
 
 
 def is_pairwise_export(path: Path, fmt: str | None = None, pairwise_flags: bool = False) -> bool:
@@ -106,7 +120,7 @@ def load_pairwise_answers(
     if not rows:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items())) or "none found"
         raise SandboxError(f"{source}: no usable comparisons (skipped — {reasons})")
-    frame = pd.DataFrame(rows, columns=["task", "worker", "left", "right", "label"])
+    frame = pd.DataFrame(rows, columns=["task", "worker", "left", "right", "label", SECONDS])
     answers = apply_duplicate_policy(validate_pairwise_answers(frame, source), duplicates, skipped)
     gold_series = pd.Series(gold, dtype=object, name="label").rename_axis("task") if gold else None
     return ImportedAnswers(
@@ -152,7 +166,12 @@ def _long_rows(path: Path, source: str) -> list[Row]:
     tasks = (
         table["task"] if "task" in table.columns else [f"{a}|{b}" for a, b in zip(left, right, strict=True)]
     )
-    return list(zip(tasks, table["worker"], left, right, sides, strict=True))
+    seconds = (
+        seconds_column(table[SECONDS].reset_index(drop=True), source)
+        if SECONDS in table.columns
+        else pd.Series(np.nan, index=range(len(table)))
+    )
+    return list(zip(tasks, table["worker"], left, right, sides, seconds, strict=True))
 
 
 # --- Label Studio ---------------------------------------------------------------------------------
@@ -277,7 +296,8 @@ def _json_annotation(
     if annotation.get("ground_truth"):
         gold[tid] = side
         return
-    rows.append((tid, worker_id(annotation.get("completed_by"), where), left, right, side))
+    seconds = parse_seconds(annotation.get("lead_time"), where)
+    rows.append((tid, worker_id(annotation.get("completed_by"), where), left, right, side, seconds))
 
 
 def _flat_rows(
@@ -321,7 +341,8 @@ def _flat_rows(
         tid = record["id"]
         tid = int(tid) if isinstance(tid, str) and tid.isdigit() else tid
         left, right = _item(record, left_field, where), _item(record, right_field, where)
-        rows.append((tid, worker_id(annotator, where), left, right, side))
+        seconds = parse_seconds(record.get("lead_time"), where)
+        rows.append((tid, worker_id(annotator, where), left, right, side, seconds))
     return rows
 
 
@@ -402,6 +423,7 @@ def _mturk_rows(
             "pick the question with --from-name"
         )
     rows: list[Row] = []
+    assignments: list[str] = []
     for number, record in enumerate(frame.to_dict("records")):
         where = f"{source}: row {number + 2}"
         if str(record.get("AssignmentStatus", "")).lower() == "rejected":
@@ -413,7 +435,7 @@ def _mturk_rows(
             continue
         side = _MTURK_SIDES.get(value.lower())
         if side is None:
-            raise SandboxError(f"{where}: answer {value!r}; allowed: a, b, same (or left, right, tie)")
+            raise SandboxError(f"{where}: answer {value!r}; allowed: a, b, s or same (or left, right, tie)")
         if not record["WorkerId"]:
             raise SandboxError(f"{where}: no WorkerId")
         left, right = record[left_column], record[right_column]
@@ -421,8 +443,11 @@ def _mturk_rows(
             raise SandboxError(f"{where}: an empty item in {left_column} or {right_column}")
         if group_column is not None:
             left, right = f"{record[group_column]}/{left}", f"{record[group_column]}/{right}"
-        rows.append((record["HITId"], record["WorkerId"], left, right, side))
-    return rows
+        seconds = parse_seconds(record.get("WorkTimeInSeconds"), where)
+        rows.append((record["HITId"], record["WorkerId"], left, right, side, seconds))
+        assignments.append(record.get("AssignmentId") or f"row {number}")
+    shares = spread_over([row[5] for row in rows], assignments)
+    return [(*row[:5], float(share)) for row, share in zip(rows, shares, strict=True)]
 
 
 def _skip(skipped: dict[str, int], reason: str) -> None:

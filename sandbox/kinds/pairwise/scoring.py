@@ -7,6 +7,8 @@ Answers table ``task, worker, left, right, label`` with label ``left``/``right``
 
 - ``accuracy``/``f1_macro``: the aggregated preference on the gold pairs (the dataset's held-out
   pairs, never shown to raters; gold ties left out and counted in ``gold_ties``);
+  ``accuracy_with_ties``: three-way accuracy on every gold pair, gold ties included (a method that
+  models ties predicts its most probable outcome; the others the better-scored side);
 - ``coverage``: share of the items that got a score; ``cost_per_correct_label``: money per answered
   pair whose aggregated preference is right;
 - ``kendall_tau``, ``spearman`` and ``top_k_precision`` (k = 10) of the scores against the true
@@ -35,6 +37,7 @@ from sandbox.kinds.pairwise.aggregation import PairwiseAggregation, preferred_si
 from sandbox.kinds.pairwise.dataset import PairwiseDataset
 from sandbox.kinds.pairwise.metrics import (
     RewardData,
+    accuracy_with_ties,
     gold_accuracy,
     rank_correlations,
     rank_of,
@@ -133,7 +136,10 @@ class PairwiseScorer:
             top = top_k_precision(scores, self.true_scores)
         preferred = result.labels.reindex(self.answered.index)
         correct = int((preferred.reindex(self.answered_truth.index) == self.answered_truth).sum())
+        heldout = dataset.heldout
+        with_ties = accuracy_with_ties(result.predicted_outcomes(heldout["left"], heldout["right"]), heldout)
         extra: dict[str, float | None] = {
+            "accuracy_with_ties": with_ties,
             "kendall_tau": tau,
             "spearman": rho,
             "top_k_precision": top,

@@ -1,6 +1,7 @@
-"""Where pairwise datasets come from, as registered dataset sources: the synthetic generator,
-scikit-learn's regression sets and a user's items and pairs files (see
-:mod:`sandbox.kinds.pairwise.datasets`). Each source imports its loader when first asked."""
+"""Where pairwise datasets come from, as registered dataset sources: the bundled real preference
+crowds (:mod:`sandbox.kinds.pairwise.bundled`), the synthetic generator, scikit-learn's regression
+sets and a user's items and pairs files (see :mod:`sandbox.kinds.pairwise.datasets`). Each source
+imports its loader when first asked."""
 
 from __future__ import annotations
 
@@ -11,6 +12,18 @@ from sandbox.kinds.pairwise.kind import KIND
 
 if TYPE_CHECKING:
     from sandbox.datasets.dataset import Dataset
+
+
+def _bundled() -> dict[str, str]:
+    from sandbox.kinds.pairwise.bundled import catalog
+
+    return {name: str(entry["description"]) for name, entry in catalog().items()}
+
+
+def _load_bundled(spec: str) -> Dataset:
+    from sandbox.kinds.pairwise.bundled import load_bundled_pairs
+
+    return load_bundled_pairs(spec)
 
 
 def _is_synthetic(spec: str) -> bool:
@@ -68,6 +81,9 @@ def _load_user(spec: str) -> Dataset:
 
 
 SOURCES = (
+    DatasetSource(
+        KIND, lambda spec: spec in _bundled(), _load_bundled, _bundled, with_answers=lambda: list(_bundled())
+    ),
     DatasetSource(KIND, _is_synthetic, _load_synthetic, _synthetic),
     DatasetSource(KIND, _is_regression, _load_regression, _regression),
     DatasetSource(

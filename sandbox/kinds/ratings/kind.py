@@ -56,7 +56,7 @@ class Ratings(TaskKind):
     dashboard_page: ClassVar[DashboardPage | None] = DashboardPage(
         "ratings.py", "Ratings", ":material/star_half:"
     )
-    validate_needs_gold: ClassVar[bool] = False
+    validation_needs_gold: ClassVar[bool] = False
 
     def validate_answers(self, table: pd.DataFrame, source: str) -> pd.DataFrame:
         from sandbox.kinds.ratings.answers import validate_ratings_answers
@@ -165,10 +165,25 @@ class Ratings(TaskKind):
         return real_answers(imported, path, gold_path)
 
     def report(
-        self, answers: pd.DataFrame, *, aggregator: str, engine: str, gold: pd.Series | None
+        self,
+        answers: pd.DataFrame,
+        *,
+        aggregator: str,
+        engine: str,
+        gold: pd.Series | None,
+        items: pd.DataFrame | None = None,
+        min_seconds: float | None = None,
     ) -> AnnotatorReport:
+        """Which raters to trust; speeders are judged against the crowd's own median seconds, so
+        ``--min-seconds`` is refused (``items``: ratings exports have none)."""
+        from foundation.errors import SandboxError
         from sandbox.kinds.ratings.report import ratings_report
 
+        if min_seconds is not None:
+            raise SandboxError(
+                "report --kind ratings judges speed against the crowd's own median seconds; "
+                "--min-seconds is for classification and pairwise exports"
+            )
         return ratings_report(answers, aggregator=aggregator, engine=engine, gold=gold)
 
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
@@ -191,25 +206,21 @@ class Ratings(TaskKind):
         return write_consensus(args, imported, aggregator, out, output)
 
     def validate(
-        self, answers: pd.DataFrame, gold: pd.Series, name: str, request: ValidationRequest
+        self,
+        answers: pd.DataFrame,
+        gold: pd.Series | None,
+        name: str,
+        request: ValidationRequest,
+        dataset: Dataset | None = None,
     ) -> Validation:
         """The held-out twin's moments against the real raters' (see
         :mod:`sandbox.kinds.ratings.validation`, averaged over ``--seeds`` splits); it has no
         predictive intervals yet, so ``--aggregators``, ``--replays`` and ``--refits`` are refused."""
-        from foundation.errors import SandboxError
+        import pandas as pd
+
         from sandbox.kinds.ratings.validation import validate
 
-        given = [
-            flag
-            for flag, value in (
-                ("--aggregators", request.aggregators),
-                ("--replays", request.replays),
-                ("--refits", request.refits),
-            )
-            if value is not None
-        ]
-        if given:
-            raise SandboxError(
-                f"validate --kind {self.name} takes --seeds and --engine only, not {', '.join(given)}"
-            )
+        request.moments_only(self.name)
+        if gold is None:
+            gold = pd.Series(dtype=float, name="label", index=pd.Index([], name="task"))
         return validate(answers, gold, name, seeds=request.seeds, engine=request.engine)

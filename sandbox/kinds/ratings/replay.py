@@ -115,7 +115,7 @@ def _crowd(
     pick = rng.integers(0, len(drawn.member), size=len(workers))
     names = ("member", "skill", "ability", "target", "group", "class_ability", "preference", "pull")
     crowd = {name: getattr(drawn, name)[pick].copy() for name in names}
-    extra = {name: values[pick].copy() for name, values in drawn.extra.items()}
+    extra = {name: values[pick].copy() for name, values in drawn.traits.items()}
     member_of = {m.archetype.name: i for i, m in enumerate(population.members)}
     for row, worker in enumerate(workers):
         fitted = known.get(worker)
@@ -130,4 +130,4 @@ def _crowd(
             if name not in extra:
                 extra[name] = np.full(len(workers), np.nan)
             extra[name][row] = value
-    return Crowd(**crowd, extra=extra)
+    return Crowd(**crowd, traits=extra)

@@ -9,17 +9,10 @@ from typing import Any
 import pandas as pd
 from pydantic import Field
 
-import sandbox
 from foundation.config import ConfigModel, validate
+from sandbox.datasets.bundled import bundled_root
 from sandbox.datasets.dataset import Dataset, class_codes, sorted_classes, truth_series
 from sandbox.kinds.classification.dataset import ClassificationDataset
-
-
-def bundled_root() -> Path:
-    """The folder holding the bundled data: ``sandbox/_datasets`` in a wheel, ``datasets/`` in a checkout."""
-    package_dir = Path(sandbox.__file__).resolve().parent
-    inside_wheel = package_dir / "_datasets"
-    return inside_wheel if inside_wheel.is_dir() else package_dir.parent / "datasets"
 
 
 class CatalogEntry(ConfigModel):
@@ -43,7 +36,7 @@ def load_bundled(name: str) -> Dataset:
 
     Labels are coded 0..K-1 over the sorted union of labels in answers and gold.
     """
-    folder = bundled_root() / name
+    folder: Path = bundled_root() / name
     answers = pd.read_csv(folder / "labels.csv")
     gold = pd.read_csv(folder / "gold.csv")
     classes = sorted_classes(answers["label"], gold["label"])

@@ -5,7 +5,8 @@ chosen value; several values for a multi-choice answer), ``annotator`` (id or em
 annotation metadata. These exports cannot tell cancelled annotations or ground truth apart (Label
 Studio's converter leaves cancelled annotations out and does not mark ground truth): use the full
 JSON export when those matter. Records without an annotator (tasks nobody labeled) are skipped and
-counted as ``task_without_annotations``.
+counted as ``task_without_annotations``. A record's ``lead_time`` is the answer's working time
+(``seconds``, see :mod:`sandbox.io.answer_times`).
 
 Which column is the label: ``from_name`` if given, else the label config's Choices control, else
 the only non-metadata column whose value differs between annotations of the same task (task data
@@ -24,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from foundation.errors import SandboxError
+from sandbox.io.answer_times import parse_seconds
 from sandbox.io.files.json_stream import loads
 from sandbox.io.importers.base import id_value, label_text
 from sandbox.io.labelstudio.export import worker_id
@@ -122,6 +124,7 @@ def collect_flat(
         task = _task(record, task_column, f"{source}: record #{index}")
         where = f"{source}: task {task!r}, annotation {str(record.get('annotation_id'))[:40]!r}"
         worker = worker_id(record["annotator"], where)
+        seconds = parse_seconds(record.get("lead_time"), where)
         answered = False
         for name in controls:
             values = _values(record.get(name), where)
@@ -137,7 +140,7 @@ def collect_flat(
                     f"{where}: {len(values)} choices {values} in control {name!r}; one label per "
                     "answer is needed (use multi_choice='skip' / --multi-choice skip to skip them)"
                 )
-            out.rows.append((task, worker, name, values[0]))
+            out.rows.append((task, worker, name, values[0], seconds))
         if not answered:
             out.skip("empty_result")
     return out

@@ -9,6 +9,8 @@ Treatment (documented; counts go to ``ImportedAnswers.skipped``):
 - ``was_cancelled`` annotations → skipped as ``cancelled``; an empty ``result`` → ``empty_result``;
   tasks without annotations → ``task_without_annotations``.
 - annotations with ``ground_truth: true`` become gold for their task, not answers.
+- an annotation's ``lead_time`` is the answer's working time (``seconds``, see
+  :mod:`sandbox.io.answer_times`); an annotation without one has none.
 - ``completed_by`` may be an id or an object with ``id``/``email``; the worker is the id as text
   (the email when there is no id). A missing ``completed_by`` is an error.
 - a multi-choice answer (several values in one control) is an error, or skipped and counted as
@@ -27,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from foundation.errors import SandboxError
+from sandbox.io.answer_times import SECONDS, parse_seconds
 from sandbox.io.files.json_stream import iter_items
 from sandbox.io.importers.base import ProgressCallback, label_text
 from sandbox.io.labelstudio.export import short_repr as _short
@@ -37,7 +40,7 @@ from sandbox.io.labelstudio.export import task_id, worker_id
 class ChoiceRows:
     """Choices found in an export, before a control is picked (one entry per control value)."""
 
-    rows: list[tuple[Any, str, str, str]] = field(default_factory=list)  # task, worker, ctrl, label
+    rows: list[tuple[Any, str, str, str, float]] = field(default_factory=list)  # task, worker, ctrl, label, s
     gold: list[tuple[Any, str, str]] = field(default_factory=list)  # task, control, label
     controls: list[str] = field(default_factory=list)
     to_names: dict[str, str] = field(default_factory=dict)  # control → the object it labels
@@ -101,6 +104,7 @@ def collect_task(
             continue
         gold = annotation.get("ground_truth") is True
         worker = "" if gold else worker_id(annotation.get("completed_by"), where)
+        seconds = parse_seconds(annotation.get("lead_time"), where)
         for name, values in choices:
             out.note_control(name)
             if len(values) != 1:
@@ -114,7 +118,7 @@ def collect_task(
             if gold:
                 out.gold.append((tid, name, values[0]))
             else:
-                out.rows.append((tid, worker, name, values[0]))
+                out.rows.append((tid, worker, name, values[0], seconds))
 
 
 def parse_json_export(
@@ -138,6 +142,7 @@ def parse_json_export(
     return out
 
 
-def to_frame(rows: list[tuple[Any, str, str, str]]) -> pd.DataFrame:
-    """Rows (task, worker, control, label) → DataFrame with those columns."""
-    return pd.DataFrame(rows, columns=["task", "worker", "control", "label"])
+def to_frame(rows: list[tuple[Any, str, str, str, float]]) -> pd.DataFrame:
+    """Rows (task, worker, control, label, seconds) → DataFrame with those columns (seconds NaN
+    where not recorded)."""
+    return pd.DataFrame(rows, columns=["task", "worker", "control", "label", SECONDS])

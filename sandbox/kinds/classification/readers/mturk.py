@@ -4,6 +4,8 @@ Columns used: ``WorkerId`` (the worker), ``HITId`` (the task; or ``Input.<task_f
 ``AssignmentStatus`` (``Rejected`` rows are skipped and counted as ``rejected``) and the answer:
 ``Answer.<name>`` holding the label, or one-hot ``Answer.<name>.<label>`` columns holding
 true/false (radio buttons). With several questions, ``from_name`` picks ``<name>``.
+``WorkTimeInSeconds`` is the answer's working time (``seconds``), spread equally over the answers
+read from one assignment (rows sharing an ``AssignmentId``; see :mod:`sandbox.io.answer_times`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from foundation.errors import SandboxError, first_line
+from sandbox.io.answer_times import parse_seconds, spread_over
 from sandbox.io.importers.base import id_value, label_text, read_text
 from sandbox.kinds.classification.readers.labelstudio_json import ChoiceRows
 
@@ -72,6 +75,7 @@ def collect_mturk(
     columns = questions[name]
     out = ChoiceRows(controls=[name])
     status = frame["AssignmentStatus"] if "AssignmentStatus" in frame else None
+    assignments: list[str] = []
     for i, row in enumerate(frame.to_dict("records")):
         if status is not None and str(status.iloc[i]).lower() == "rejected":
             out.skip("rejected")
@@ -96,6 +100,10 @@ def collect_mturk(
                 str(id_value(row["WorkerId"], where, "WorkerId")),
                 name,
                 label_text(labels[0], where),
+                parse_seconds(row.get("WorkTimeInSeconds"), where),
             )
         )
+        assignments.append(row.get("AssignmentId") or f"row {i}")
+    shares = spread_over([row[4] for row in out.rows], assignments)
+    out.rows = [(*row[:4], float(share)) for row, share in zip(out.rows, shares, strict=True)]
     return out
