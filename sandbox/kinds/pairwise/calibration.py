@@ -20,11 +20,15 @@ Targets (:data:`TARGETS`):
   72.6 ± 1.5 %, on the same dataset, 2 answers per pair;
 - ``pairwise_volunteers`` — the sigir2010 batch (the one crowd of untrained raters with a tie button
   the project holds): ties 50.1 %, left 41.2 % of decisive answers, agreement with the others'
-  majority as measured on the batch (:func:`real_rates`), on the batch's own pairs, 10 answers each.
+  majority as measured on the batch (73.9 %; :func:`real_rates`), on the batch's own pairs, 10
+  answers each (:func:`derive_volunteers`: the batch fitted, its one tie clicker left out, the honest
+  raters' skill, tie and lean means solved).
 
 ``python -m sandbox.kinds.pairwise.calibration`` prints each preset's simulated rates beside its
-targets (``tests/pairwise/test_presets.py`` checks them); :func:`solve_skill` is how the presets'
-skill means were set (a bisection on the mean of a Beta of fixed concentration).
+targets (``tests/pairwise/test_presets.py`` checks them); :func:`derive_paid_crowd`,
+:func:`derive_curation` and :func:`derive_volunteers` are how the presets' numbers were set (each a
+bisection on the mean of a Beta of fixed concentration, or on a fixed trait; ``--derive`` prints
+them, a minute or two).
 """
 
 from __future__ import annotations
@@ -230,13 +234,68 @@ def volunteers_from_batch() -> dict[str, Any]:
     return {**fitted.population, "archetypes": archetypes}
 
 
+def with_means(table: dict[str, Any], means: dict[str, float]) -> Population:
+    """The population ``table`` with its honest raters' Betas of the traits in ``means`` (skill,
+    ties, left) moved to those means (concentrations kept)."""
+    honest = dict(table["archetypes"]["honest"])
+    for trait, mean in means.items():
+        concentration = honest[trait]["alpha"] + honest[trait]["beta"]
+        honest[trait] = {
+            "alpha": round(mean * concentration, 4),
+            "beta": round((1 - mean) * concentration, 4),
+        }
+    return Population.from_dict(
+        {**table, "archetypes": {**table["archetypes"], "honest": honest}}, "volunteers"
+    )
+
+
+def volunteer_rate(table: dict[str, Any], key: str, means: dict[str, float]) -> float:
+    """One of :func:`crowd_rates` of ``table`` :func:`with_means` on the sigir2010 pairs, 10 a pair."""
+    return simulated_rates(with_means(table, means), SIGIR, 10)[key]
+
+
+#: The volunteers' measures and the honest trait whose mean is solved for each.
+VOLUNTEER_SOLVED = (
+    ("majority_agreement", "skill", 0.5, 0.99),
+    ("tie_share", "ties", 0.05, 0.95),
+    ("left_share", "left", 0.3, 0.7),
+)
+
+
+def derive_volunteers(rounds: int = 2) -> dict[str, Any]:
+    """:func:`volunteers_from_batch` without its tie clicker (one rater of 79, left out so that the
+    preset runs on datasets without a tie button; the honest raters take its share), the honest
+    raters' skill, tie and lean means solved so that the crowd's agreement with the others' majority,
+    its tie share and its left share on the batch's pairs are the batch's own (each solved in turn,
+    ``rounds`` times; the fitted spreads kept)."""
+    table = volunteers_from_batch()
+    archetypes = dict(table["archetypes"])
+    dropped = archetypes.pop("tie_clicker", {"share": 0.0})
+    honest = {**archetypes["honest"], "share": round(archetypes["honest"]["share"] + dropped["share"], 6)}
+    table = {**table, "archetypes": {**archetypes, "honest": honest}}
+    real = real_rates()
+    means = {
+        trait: honest[trait]["alpha"] / (honest[trait]["alpha"] + honest[trait]["beta"])
+        for _, trait, _, _ in VOLUNTEER_SOLVED
+    }
+    for _ in range(rounds):
+        for key, trait, low, high in VOLUNTEER_SOLVED:
+            means[trait] = bisect(
+                partial(lambda value, k, t: volunteer_rate(table, k, {**means, t: value}), k=key, t=trait),
+                real[key],
+                low,
+                high,
+            )
+    return {"means": {t: round(m, 3) for t, m in means.items()}, **with_means(table, means).to_dict()}
+
+
 def main(arguments: list[str]) -> int:
     """Print each preset's simulated rates beside its targets; ``--derive``: also the numbers the
     presets' parameters were derived as (a minute or two)."""
     if "--derive" in arguments:
         print("pairwise_paid_crowd:", derive_paid_crowd())
         print("pairwise_curation:", derive_curation())
-        print("pairwise_volunteers:", volunteers_from_batch())
+        print("pairwise_volunteers:", derive_volunteers())
 
     print(f"{'preset':22} {'measure':20} {'simulated':>9} {'target':>7}  source")
     for target in TARGETS:
