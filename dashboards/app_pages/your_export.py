@@ -61,6 +61,8 @@ def analyse_pairs(
     """(rater table, fitted population TOML, replica table, all within tolerance) of the upload."""
     upload = load_pairs(answers, items)
     raters = rater_report(upload).annotators.reset_index()
+    first = [c for c in ("worker", "archetype", "reason", "answers") if c in raters.columns]
+    raters = raters[first + [c for c in raters.columns if c not in first]]
     _, toml = fit_upload(upload)
     check = replica_check(upload)
     return raters, toml, replica_table(check), bool(check.within_tolerance["all"])
