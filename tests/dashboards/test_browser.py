@@ -203,8 +203,9 @@ def test_your_export(page: Any, server: str) -> None:
 def test_preferences(page: Any, server: str) -> None:
     page.goto(f"{server}/preferences")
     page.get_by_text("Ranking quality as cheaters join").wait_for()
+    page.get_by_text("A real crowd: ties and speed").wait_for()
     settle(page)
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 4
     check_page(page, "preferences")
 
 

@@ -165,6 +165,14 @@ def test_preferences_page_runs_and_says_what_a_ring_does() -> None:
     assert not app.exception
     caption = " ".join(c.value for c in app.caption)
     assert "paid curation" in caption and "top 3" in caption
+    # The real crowd's ties and speed: the bundled sigir2010 batch (SOURCE.txt: 2,805 answers of 79
+    # workers, each with its MTurk WorkTimeInSeconds); its share of ties counted from the file here.
+    answers = (REPO / "datasets" / "pairwise" / "sigir2010" / "answers.csv").read_text().splitlines()[1:]
+    ties = sum(line.rsplit(",", 2)[1] == "tie" for line in answers) / len(answers)
+    assert float(metric(app, "share of ties")) == pytest.approx(ties, abs=5e-4)
+    assert metric(app, "implausibly fast answers").endswith("of 2,805")
+    flagged, of = metric(app, "flagged raters").split(" of ")
+    assert of == "79" and int(flagged) <= 79 // 4
 
 
 def test_your_export_reports_fits_and_replays_a_preference_export() -> None:
