@@ -262,3 +262,26 @@ def rank_lift(frame: pd.DataFrame, true_rank: int) -> Figure:
         .encode(y=alt.Y("low:Q", scale=scale), y2="high:Q")
     )
     return alt.layer(top, band, line, reference_rule(float(true_rank), "true rank")).properties(height=HEIGHT)
+
+
+def rater_scatter(raters: pd.DataFrame, x: str, y: str, x_title: str, y_title: str) -> Figure:
+    """One point per rater (columns ``worker, answers, archetype`` and ``x``, ``y``), coloured by the
+    report's verdict, sized by answers."""
+    return (
+        alt.Chart(raters.dropna(subset=[x, y]))
+        .mark_circle(opacity=0.7)
+        .encode(
+            x=alt.X(f"{field(x)}:Q", title=x_title),
+            y=alt.Y(f"{field(y)}:Q", title=y_title),
+            color=alt.Color("archetype:N", title="verdict"),
+            size=alt.Size("answers:Q", title="answers given"),
+            tooltip=[
+                "worker",
+                "archetype",
+                "answers",
+                alt.Tooltip(f"{field(x)}:Q", format=".2f"),
+                alt.Tooltip(f"{field(y)}:Q", format=".2f"),
+            ],
+        )
+        .properties(height=HEIGHT)
+    )

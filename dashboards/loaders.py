@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -98,3 +99,9 @@ def ring_curve(
 ) -> pd.DataFrame:
     """:func:`sandbox.kinds.pairwise.views.ring_curve`, cached."""
     return preference_views.ring_curve(dataset(dataset_spec), accounts, aggregator, redundancy, seeds, target)
+
+
+@st.cache_data(show_spinner="Reporting on the real crowd…", max_entries=4)
+def real_crowd_ties_and_speed(dataset_spec: str) -> tuple[dict[str, Any], pd.DataFrame]:
+    """:func:`sandbox.kinds.pairwise.views.real_crowd_ties_and_speed`, cached."""
+    return preference_views.real_crowd_ties_and_speed(dataset(dataset_spec))

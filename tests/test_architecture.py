@@ -40,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
         "annotators",
         "sandbox.randomness",
         "sandbox.resources",
+        "sandbox.io",
         "sandbox.aggregation",
         "sandbox.datasets",
         "sandbox.simulation",

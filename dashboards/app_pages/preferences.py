@@ -13,6 +13,7 @@ from sandbox.kinds.pairwise.kind import KIND
 DATASET = "synthetic-pairs:n_items=100,n_pairs=1000,length_corr=0"
 SHARES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 RING_ACCOUNTS = (1, 10, 20, 40, 60, 80)
+REAL = "sigir2010"
 
 st.header("Preferences: crowds comparing pairs")
 st.caption(
@@ -48,3 +49,30 @@ with right:
         if len(reached)
         else f"No ring tried (up to {RING_ACCOUNTS[-1]} of 200 accounts) lifts it into the top 3 on average."
     )
+
+st.subheader("A real crowd: ties and speed")
+overall, raters = loaders.real_crowd_ties_and_speed(REAL)
+st.caption(
+    "The sigir2010 Mechanical Turk batch (bundled: 79 workers compare two melodies with a query, or say "
+    "'same'), reported on as `crowd-sandbox report --kind pairwise` does: ties are an answer, and a "
+    "rater is flagged only where a test on their own answers says so."
+)
+a, b, c, d = st.columns(4)
+a.metric("share of ties", f"{overall['tie_share']:.3f}")
+b.metric("implausibly fast answers", f"{overall['fast_answers']:,} of {overall['timed_answers']:,}")
+c.metric("flagged raters", f"{overall['suspected_cheaters']} of {overall['workers']}")
+d.metric("too few answers to tell", f"{overall['too_few_to_tell']}")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Each rater's ties against the crowd's on the same pairs**")
+    st.altair_chart(
+        charts.rater_scatter(raters, "crowd_tie_share", "tie_share", "the crowd's", "the rater's"),
+        width="stretch",
+    )
+with right:
+    st.markdown("**Each rater's median seconds per answer**")
+    st.altair_chart(
+        charts.rater_scatter(raters, "answers", "median_seconds", "answers", "median seconds"),
+        width="stretch",
+    )
+st.dataframe(raters.sort_values("answers", ascending=False), hide_index=True, height=260, key="real_raters")

@@ -1,4 +1,6 @@
-"""Your export: upload real answers; who to trust, the consensus, and this crowd at scale."""
+"""Your export: upload real answers; who to trust, the consensus, and this crowd at scale. Preference
+exports (pairs compared): the tie-aware report, the fitted crowd, and its replica against the real
+answers."""
 
 from __future__ import annotations
 
@@ -23,6 +25,14 @@ from sandbox.kinds.classification.export_view import (
 )
 from sandbox.kinds.classification.fit import fit_population
 from sandbox.kinds.classification.kind import KIND
+from sandbox.kinds.pairwise.export_view import (
+    PairwiseUpload,
+    fit_upload,
+    rater_report,
+    read_pairwise_upload,
+    replica_check,
+    replica_table,
+)
 from sandbox.reporting.views import population_toml, score_table
 from sandbox.simulation.policy import CampaignPolicy
 
@@ -34,6 +44,97 @@ st.caption(
     "`task, worker, label` (CSV or Parquet); gold as `task, label` is optional (a Label Studio export's "
     "ground-truth annotations count as gold). Nothing leaves this machine."
 )
+PREFERENCES = "preferences (pairs compared)"
+holds = st.radio("the export holds", ("labels", PREFERENCES), horizontal=True, key="export_kind")
+
+
+@st.cache_data(show_spinner="Reading the upload…", max_entries=4)
+def load_pairs(answers: UploadBytes, items: UploadBytes | None) -> PairwiseUpload:
+    """Read the uploaded preference export (and items file) through the kind's importers."""
+    with tempfile.TemporaryDirectory(prefix="crowd-sandbox-upload-") as folder:
+        return read_pairwise_upload(answers, items, Path(folder))
+
+
+@st.cache_data(show_spinner="Judging the raters, fitting a crowd, replaying half the pairs…", max_entries=4)
+def analyse_pairs(
+    answers: UploadBytes, items: UploadBytes | None
+) -> tuple[pd.DataFrame, str, pd.DataFrame, bool]:
+    """(rater table, fitted population TOML, replica table, all within tolerance) of the upload."""
+    upload = load_pairs(answers, items)
+    raters = rater_report(upload).annotators.reset_index()
+    first = [c for c in ("worker", "archetype", "reason", "answers") if c in raters.columns]
+    raters = raters[first + [c for c in raters.columns if c not in first]]
+    _, toml = fit_upload(upload)
+    check = replica_check(upload)
+    return raters, toml, replica_table(check), bool(check.within_tolerance["all"])
+
+
+def show_preferences() -> None:
+    """The preference side of the page: upload, report, fitted crowd, replica."""
+    st.caption(
+        "Preferences: a table `task, worker, left, right, label` (label the chosen item or `tie`; optional "
+        "`seconds`), a Label Studio pairwise export or an MTurk batch; items as `item` plus numeric "
+        "features such as `length` and `score` when the truth is known (optional)."
+    )
+    left, right = st.columns(2)
+    answers_file = left.file_uploader("preference export", type=["json", "csv", "parquet"], key="pairs")
+    items_file = right.file_uploader(
+        "items, optional (item, features, score)", type=["csv", "parquet"], key="items"
+    )
+    if answers_file is None:
+        st.info("Upload a preference export to start; datasets/pairwise/sigir2010/answers.csv is an example.")
+        return
+    try:
+        upload_key = (answers_file.getvalue(), answers_file.name)
+        items_key = (items_file.getvalue(), items_file.name) if items_file is not None else None
+        upload = load_pairs(upload_key, items_key)
+        raters, toml, replica, within = analyse_pairs(upload_key, items_key)
+    except SandboxError as error:
+        st.error(f"This file cannot be used: {error}")
+        return
+    labels = upload.answers["label"].astype(str)
+    a, b, c, d = st.columns(4)
+    a.metric("answers", f"{len(upload.answers):,}")
+    b.metric("raters", f"{len(raters):,}")
+    c.metric("flagged raters", f"{int(raters['suspect'].sum()):,}")
+    d.metric("share of ties", f"{(labels == 'tie').mean():.3f}")
+    st.subheader("Raters")
+    st.caption(
+        "A rater is flagged only where a test on their own answers says so (adjusted p-values); "
+        "'too few answers to tell' otherwise."
+    )
+    st.dataframe(
+        raters.sort_values(["suspect", "answers"], ascending=[False, False]),
+        hide_index=True,
+        height=300,
+        key="raters_table",
+    )
+    st.download_button(
+        "Download the rater table (CSV)",
+        spreadsheet_csv(raters),
+        file_name="raters.csv",
+        mime="text/csv",
+        key="download_raters",
+    )
+    st.subheader("The fitted crowd's replica")
+    st.caption(
+        "Fitted on half the pairs; twins of the fitted raters answer the other half's exact (pair, rater) "
+        "structure, compared with the real answers: "
+        + ("every measure within tolerance." if within else "not every measure within tolerance.")
+    )
+    st.dataframe(replica, hide_index=True, key="replica_table")
+    st.download_button(
+        "Save the fitted crowd as TOML",
+        toml,
+        file_name="fitted.toml",
+        mime="application/toml",
+        key="save_fitted_pairs",
+    )
+
+
+if holds == PREFERENCES:
+    show_preferences()
+    st.stop()
 
 
 @st.cache_data(show_spinner="Reading the upload…", max_entries=4)

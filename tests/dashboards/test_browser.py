@@ -203,6 +203,23 @@ def test_your_export(page: Any, server: str) -> None:
 def test_preferences(page: Any, server: str) -> None:
     page.goto(f"{server}/preferences")
     page.get_by_text("Ranking quality as cheaters join").wait_for()
+    page.get_by_text("A real crowd: ties and speed").wait_for()
     settle(page)
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 4
     check_page(page, "preferences")
+
+
+def test_your_export_preferences(page: Any, server: str) -> None:
+    folder = REPO / "datasets" / "pairwise" / "sigir2010"
+    page.goto(f"{server}/your_export")
+    page.get_by_text("Upload an export to start").wait_for()
+    page.get_by_text("preferences (pairs compared)").click()
+    page.get_by_text("Upload a preference export to start").wait_for()
+    uploads = page.locator('input[type="file"]')
+    uploads.nth(1).set_input_files(str(folder / "items.csv"))
+    settle(page)
+    uploads.nth(0).set_input_files(str(folder / "answers.csv"))
+    page.get_by_text("flagged raters").wait_for()
+    page.get_by_text("The fitted crowd's replica").wait_for()
+    settle(page)
+    check_page(page, "your_export_preferences")

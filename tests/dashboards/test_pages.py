@@ -165,3 +165,41 @@ def test_preferences_page_runs_and_says_what_a_ring_does() -> None:
     assert not app.exception
     caption = " ".join(c.value for c in app.caption)
     assert "paid curation" in caption and "top 3" in caption
+    # The real crowd's ties and speed: the bundled sigir2010 batch (SOURCE.txt: 2,805 answers of 79
+    # workers, each with its MTurk WorkTimeInSeconds); its share of ties counted from the file here.
+    answers = (REPO / "datasets" / "pairwise" / "sigir2010" / "answers.csv").read_text().splitlines()[1:]
+    ties = sum(line.rsplit(",", 2)[1] == "tie" for line in answers) / len(answers)
+    assert float(metric(app, "share of ties")) == pytest.approx(ties, abs=5e-4)
+    assert metric(app, "implausibly fast answers").endswith("of 2,805")
+    flagged, of = metric(app, "flagged raters").split(" of ")
+    assert of == "79" and int(flagged) <= 79 // 4
+
+
+def test_your_export_reports_fits_and_replays_a_preference_export() -> None:
+    # The bundled sigir2010 batch (datasets/pairwise/sigir2010/SOURCE.txt: 2,805 answered assignments
+    # of 79 workers); its share of ties counted from the file here.
+    folder = REPO / "datasets" / "pairwise" / "sigir2010"
+    answers = (folder / "answers.csv").read_bytes()
+    labels = [line.rsplit(",", 2)[1] for line in answers.decode().splitlines()[1:]]
+    app = page("your_export").run()
+    app.radio(key="export_kind").set_value("preferences (pairs compared)").run()
+    assert not app.exception and app.info
+    app.file_uploader(key="pairs").set_value(("answers.csv", answers, "text/csv"))
+    app.file_uploader(key="items").set_value(("items.csv", (folder / "items.csv").read_bytes(), "text/csv"))
+    app.run()
+    assert not app.exception
+    assert metric(app, "answers") == "2,805"
+    assert metric(app, "raters") == "79"
+    assert float(metric(app, "share of ties")) == pytest.approx(labels.count("tie") / len(labels), abs=5e-4)
+    assert int(metric(app, "flagged raters")) <= 79 // 4  # the issue: at most a quarter of real raters
+    assert any("every measure within tolerance" in c.value for c in app.caption)
+    assert len(app.dataframe) == 2  # raters, the replica
+    assert any(b.proto.label.startswith("Save the fitted crowd") for b in app.get("download_button"))
+
+
+def test_your_export_explains_a_bad_preference_upload() -> None:
+    app = page("your_export").run()
+    app.radio(key="export_kind").set_value("preferences (pairs compared)").run()
+    app.file_uploader(key="pairs").set_value(("broken.csv", b"task,worker,left\n1,2,a\n", "text/csv")).run()
+    assert not app.exception
+    assert "This file cannot be used" in app.error[0].value

@@ -15,16 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from foundation.errors import SandboxError
 from sandbox.fitting.report import AnnotatorReport
 from sandbox.io.importers.base import ImportedAnswers
+from sandbox.io.uploads import save_upload
 from sandbox.kinds.classification.aggregation import aggregate
 from sandbox.kinds.classification.answers import align_gold, read_gold
 from sandbox.kinds.classification.consensus import consensus_table, labelstudio_predictions
 from sandbox.kinds.classification.readers import load_answers
 from sandbox.kinds.classification.report import build_report
-
-UPLOAD_SUFFIXES = (".json", ".csv", ".parquet", ".pq")
 
 
 @dataclass(frozen=True)
@@ -44,26 +42,11 @@ class Upload:
         return self.imported.answers
 
 
-def _save(data: bytes, filename: str, directory: Path) -> Path:
-    suffix = Path(filename).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        raise SandboxError(
-            f"{filename}: unsupported file type {suffix or '(none)'!r}; upload {', '.join(UPLOAD_SUFFIXES)}"
-        )
-    directory.mkdir(parents=True, exist_ok=True)
-    name = Path(filename).name
-    if name in ("", ".", "..") or "\x00" in name or len(name.encode("utf-8", "replace")) > 200:
-        name = f"upload{suffix}"  # a browser's file name is the user's, not a path to trust
-    path = directory / name
-    path.write_bytes(data)
-    return path
-
-
 def read_upload(answers: tuple[bytes, str], gold: tuple[bytes, str] | None, directory: Path) -> Upload:
     """(bytes, file name) of an export and of an optional gold table (``task, label``) → :class:`Upload`.
     Every problem is a SandboxError naming the file."""
-    imported = load_answers(_save(*answers, directory / "answers"))
-    truth = read_gold(_save(*gold, directory / "gold")) if gold is not None else imported.gold
+    imported = load_answers(save_upload(*answers, directory / "answers"))
+    truth = read_gold(save_upload(*gold, directory / "gold")) if gold is not None else imported.gold
     if truth is not None and len(truth):
         truth = align_gold(
             truth, imported.answers, gold[1] if gold is not None else f"{answers[1]} (its ground truth)"

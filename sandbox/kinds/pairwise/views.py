@@ -98,3 +98,26 @@ def ring_curve(
                 }
             )
     return bands(pd.DataFrame(rows), "ring_accounts", "rank")
+
+
+def real_crowd_ties_and_speed(dataset: Dataset) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The tie-aware report on a dataset's real answers (the bundled sigir2010 batch): its overall
+    figures (``tie_share``, ``fast_answers``, ``timed_answers``, flag counts) and, per rater, answers,
+    tie share against the crowd's on the same pairs, median seconds and share of fast answers, verdict."""
+    from foundation.errors import SandboxError
+    from sandbox.kinds.pairwise.report import pairwise_report
+
+    if dataset.answers is None:
+        raise SandboxError(f"{dataset.name}: no real answers to report on")
+    report = pairwise_report(dataset.answers)
+    columns = [
+        "answers",
+        "tie_share",
+        "crowd_tie_share",
+        "median_seconds",
+        "fast_share",
+        "archetype",
+        "reason",
+    ]
+    raters = report.annotators[[c for c in columns if c in report.annotators.columns]].reset_index()
+    return dict(report.overall), raters
