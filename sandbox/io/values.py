@@ -108,13 +108,21 @@ def _empty(values: pd.Series, row: int, source: str) -> SandboxError:
     return _fail(values, row, source, "the cell is empty")
 
 
-def names_of(values: pd.Series, source: str) -> list[int | str]:
-    """Every cell of ``values`` under the rule (module docstring), in order; SandboxError naming
-    ``source``, the row and the column for a cell that is empty or not an id or a label."""
-    codes, found = pd.factorize(values, use_na_sentinel=True)
-    uniques: Any = found
-    if len(found) and pd.api.types.infer_dtype(found, skipna=False) not in ("string", "integer"):
-        uniques, codes = _typed_uniques(values)  # 1, 1.0 and True hash alike: keep them apart
+def _coded(values: pd.Series, source: str) -> tuple[np.ndarray[Any, np.dtype[np.intp]], list[int | str]]:
+    """Each cell's position among the distinct cells (``codes``) and each distinct cell under the
+    rule (``names``: two cells may give one name, e.g. NFC and NFD text); SandboxError naming
+    ``source``, the row and the column for a cell that is empty or not an id or a label. The rule
+    runs once per distinct cell."""
+    uniques: Any
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes.to_numpy(), dtype=np.intp)
+        uniques = values.cat.categories
+        if len(uniques) and pd.api.types.infer_dtype(uniques, skipna=False) != "string":
+            uniques, codes = _typed_uniques(values.astype(object))
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        if len(uniques) and pd.api.types.infer_dtype(uniques, skipna=False) not in ("string", "integer"):
+            uniques, codes = _typed_uniques(values)  # 1, 1.0 and True hash alike: keep them apart
     if (codes < 0).any():
         raise _empty(values, int(np.flatnonzero(codes < 0)[0]), source)
     converted: list[int | str | None] = []
@@ -127,10 +135,31 @@ def names_of(values: pd.Series, source: str) -> list[int | str]:
     missing = [i for i, value in enumerate(converted) if value is None]
     if missing:
         raise _empty(values, int(np.flatnonzero(np.isin(codes, missing))[0]), source)
-    table = np.empty(len(converted), dtype=object)
-    table[:] = converted
+    return np.asarray(codes, dtype=np.intp), converted  # type: ignore[return-value]
+
+
+def names_of(values: pd.Series, source: str) -> list[int | str]:
+    """Every cell of ``values`` under the rule (module docstring), in order; SandboxError naming
+    ``source``, the row and the column for a cell that is empty or not an id or a label."""
+    codes, names = _coded(values, source)
+    table = np.empty(len(names), dtype=object)
+    table[:] = names
     result: list[int | str] = table[codes].tolist()
     return result
+
+
+def _column(
+    codes: np.ndarray[Any, np.dtype[np.intp]], names: list[int | str], values: pd.Series, as_text: bool
+) -> pd.Series:
+    """The cells (``codes`` into their ``names``) as int64 when every name is an integer (and not
+    ``as_text``), else as text."""
+    if not as_text and all(type(v) is int for v in names):
+        column: np.ndarray[Any, Any] = np.asarray(names, dtype=np.int64)[codes]
+    else:
+        table = np.empty(len(names), dtype=object)
+        table[:] = [str(v) if type(v) is int else v for v in names]
+        column = table[codes]
+    return pd.Series(column, index=values.index, name=values.name)
 
 
 def _typed_uniques(values: pd.Series) -> tuple[list[Any], np.ndarray[Any, np.dtype[np.intp]]]:
@@ -174,20 +203,20 @@ def one_type(values: pd.Series, source: str = "answers") -> pd.Series:
         finite = np.isfinite(numbers)
         if finite.all() and (numbers == np.round(numbers)).all() and (np.abs(numbers) < 2**63).all():
             return pd.Series(numbers.astype(np.int64), index=values.index, name=values.name)
-    return as_column(names_of(values, source), values.index, values.name)
+    codes, names = _coded(values, source)
+    return _column(codes, names, values, as_text=False)
 
 
 def in_type_of(values: pd.Series, reference: pd.Series, source: str = "gold") -> pd.Series:
     """``values`` under the rule, in the value type of ``reference`` (an int64 column or text):
-    integers where ``reference`` holds integers, else text."""
-    names = names_of(values, source)
-    if pd.api.types.is_integer_dtype(reference.dtype):
-        converted = np.empty(len(names), dtype=object)
-        converted[:] = names
-        if all(type(v) is int for v in names):
-            return pd.Series(converted.astype(np.int64), index=values.index, name=values.name)
-        return pd.Series(converted, index=values.index, name=values.name)
-    return as_column([str(v) if type(v) is int else v for v in names], values.index, values.name)
+    integers where ``reference`` holds integers (text that is not an integer stays text, matching
+    nothing there), else text."""
+    codes, names = _coded(values, source)
+    if pd.api.types.is_integer_dtype(reference.dtype) and not all(type(v) is int for v in names):
+        table = np.empty(len(names), dtype=object)
+        table[:] = names
+        return pd.Series(table[codes], index=values.index, name=values.name)
+    return _column(codes, names, values, as_text=not pd.api.types.is_integer_dtype(reference.dtype))
 
 
 def name_or_error(value: Any, where: str, what: str) -> int | str:
