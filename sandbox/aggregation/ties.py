@@ -20,14 +20,14 @@ result depends on how labels are spelled (snow_rte: MV accuracy .919 with labels
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from foundation.errors import SandboxError
-from sandbox.aggregation.fast.coding import FloatArray, IntArray
-from sandbox.aggregation.fast.rows import row_argmax, row_max
-from sandbox.randomness import substream
+
+if TYPE_CHECKING:  # numpy is imported when ties are broken: the command-line parser reads the rules
+    import numpy as np
+
+    from sandbox.aggregation.fast.coding import FloatArray, IntArray
 
 TieRule = Literal["random", "smallest"]
 #: The rules, the default first.
@@ -41,10 +41,10 @@ TIE_TOLERANCE = 1e-12
 
 @dataclass(frozen=True)
 class TieBreak:
-    """A tie rule and the seed its random draws come from."""
+    """A tie rule and the seed its random draws come from (a run's seed: an int or a SeedSequence)."""
 
     rule: TieRule = "random"
-    seed: int = 0
+    seed: int | np.random.SeedSequence = 0
 
     def __post_init__(self) -> None:
         if self.rule not in TIE_RULES:
@@ -58,6 +58,10 @@ DEFAULT_TIES = TieBreak()
 def tied_rows(posteriors: FloatArray) -> tuple[np.ndarray[tuple[int, int], np.dtype[np.bool_]], IntArray]:
     """``(mask, rows)``: which columns of each tied row share its maximum (``len(rows) × K``), and
     the indices of the tied rows."""
+    import numpy as np
+
+    from sandbox.aggregation.fast.rows import row_max
+
     if posteriors.shape[0] == 0 or posteriors.shape[1] < 2:
         return np.zeros((0, posteriors.shape[1]), dtype=bool), np.zeros(0, dtype=np.intp)
     top = row_max(posteriors)
@@ -72,6 +76,9 @@ def tied_rows(posteriors: FloatArray) -> tuple[np.ndarray[tuple[int, int], np.dt
 
 def break_ties(posteriors: FloatArray, ties: TieBreak) -> tuple[IntArray, int]:
     """``(best, n_tied)``: each row's chosen column under ``ties`` and how many rows were tied."""
+    from sandbox.aggregation.fast.rows import row_argmax
+    from sandbox.randomness import substream
+
     best = row_argmax(posteriors)
     mask, rows = tied_rows(posteriors)
     if ties.rule == "smallest" or len(rows) == 0:
