@@ -10,9 +10,14 @@ result depends on how labels are spelled (snow_rte: MV accuracy .919 with labels
 
 - ``random`` (the default): each tied task takes one of its tied labels, each with the same
   chance, drawn from a generator seeded by the run's seed (:func:`sandbox.randomness.substream`
-  with :data:`TIE_STREAM`). Each task's labels get independent uniform priorities and the tied
-  label of highest priority wins, so the chance of a label does not depend on its name or code,
-  and the same answers and seed give the same labels.
+  with :data:`TIE_STREAM`). Every answer row gets a uniform draw by its position in the answers;
+  a tied label's priority in a task is the draw of the first row that gives the task that label,
+  and the tied label of highest priority wins. No name or code enters, so renaming labels, tasks
+  or workers (a bijection, rows in the same order) gives exactly the same labels, and the same
+  answers and seed give the same labels; reordering the rows changes the draws but not their
+  distribution. A tied label no answer of the task gives (possible only for a method that spreads
+  posterior over unanswered labels) ranks below the answered ones, and among such labels by a
+  draw per label code: fair, but not invariant under renaming.
 - ``smallest``: the first maximum (the smallest label), for parity with crowd-kit's published
   figures.
 """
@@ -74,8 +79,14 @@ def tied_rows(posteriors: FloatArray) -> tuple[np.ndarray[tuple[int, int], np.dt
     return mask, rows
 
 
-def break_ties(posteriors: FloatArray, ties: TieBreak) -> tuple[IntArray, int]:
-    """``(best, n_tied)``: each row's chosen column under ``ties`` and how many rows were tied."""
+def break_ties(
+    posteriors: FloatArray, ties: TieBreak, task: IntArray, label: IntArray
+) -> tuple[IntArray, int]:
+    """``(best, n_tied)``: each row of the ``n_tasks × K`` ``posteriors`` chosen column under
+    ``ties``, and how many rows were tied; ``task``, ``label``: the answers' codes in row order (the
+    draws are keyed by row position, see the module docstring)."""
+    import numpy as np
+
     from sandbox.aggregation.fast.rows import row_argmax
     from sandbox.randomness import substream
 
@@ -83,8 +94,19 @@ def break_ties(posteriors: FloatArray, ties: TieBreak) -> tuple[IntArray, int]:
     mask, rows = tied_rows(posteriors)
     if ties.rule == "smallest" or len(rows) == 0:
         return best, len(rows)
+    n_tasks, n_labels = posteriors.shape
     rng = substream(ties.seed, TIE_STREAM)
-    priority = rng.random((posteriors.shape[0], posteriors.shape[1]))[rows]
-    priority[~mask] = -1.0
+    draws = rng.random(task.shape[0])
+    fallback = rng.random((n_tasks, n_labels))[rows] - 2.0  # below every answered label's draw
+    position = np.full(n_tasks, -1, dtype=np.intp)
+    position[rows] = np.arange(len(rows))
+    where = position[task]
+    kept = np.flatnonzero(where >= 0)  # answers of tied tasks, in row order
+    cell = where[kept] * n_labels + label[kept]
+    cells, first = np.unique(cell, return_index=True)  # the first row of each (task, label)
+    flat = fallback.reshape(-1)  # a view: writes land in ``fallback``
+    flat[cells] = draws[kept[first]]
+    priority = fallback
+    priority[~mask] = -3.0
     best[rows] = priority.argmax(axis=1)
     return best, len(rows)

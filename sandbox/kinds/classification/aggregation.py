@@ -32,6 +32,8 @@ from sandbox.resources import check_memory, check_work
 #: Dense float copies of the task × label posteriors one aggregation holds at once (the model's,
 #: the decoded table, the report's aligned copy, the tie-breaking priorities).
 POSTERIOR_COPIES = 5
+#: Numbers per answer one aggregation holds (its three codes, the tie-breaking draw and its index).
+ANSWER_COPIES = 5
 #: Dense float copies of the workers × labels × labels confusions (the model's E and M steps, the
 #: decoded table, the report's cube).
 CONFUSION_COPIES = 6
@@ -50,7 +52,7 @@ def check_aggregation_size(spec: AggregatorSpec, coded: CodedAnswers, params: Ma
     hint = "are the labels categories? free text needs grouping into classes first"
     confusion_cells = float(workers) * labels * labels if spec.dense_confusions else 0.0
     cells = float(tasks) * labels + confusion_cells
-    needed = 8.0 * POSTERIOR_COPIES * tasks * labels + 8.0 * 3 * coded.n_answers
+    needed = 8.0 * POSTERIOR_COPIES * tasks * labels + 8.0 * ANSWER_COPIES * coded.n_answers
     needed += 8.0 * CONFUSION_COPIES * confusion_cells
     check_memory(needed, what, hint)
     check_work(cells * spec.passes(params), AGGREGATION_WORK_LIMIT, what, "cell updates", hint)
@@ -109,7 +111,7 @@ class ClassCodec:
         posteriors = _posteriors(model, coded) if spec.gives_posteriors else None
         n_tied = 0
         if posteriors is not None:  # the argmax under the tie rule, whatever the engine chose
-            best, n_tied = break_ties(posteriors, self.ties)
+            best, n_tied = break_ties(posteriors, self.ties, coded.task, coded.label)
             labels = pd.Series(best.take(labels.index.to_numpy().astype(np.int64)), index=labels.index)
         skills = None
         if fit.implementation.skills is not None:
