@@ -22,7 +22,6 @@ The keys, their types and defaults are declared once, in ``annotators.population
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -35,6 +34,7 @@ from numpy.typing import NDArray
 from annotators.archetypes import ARCHETYPES_BY_KIND, DEFAULT_KIND, Archetype
 from annotators.items import ItemStructure
 from annotators.population_file import MemberTable, members, population_model
+from foundation import toml_text
 from foundation.config import validate
 from foundation.errors import SandboxError
 
@@ -144,10 +144,7 @@ def preset_names() -> list[str]:
 def load_population_dict(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
     """Read a preset (by name) or a TOML file; returns the raw dict and its source for messages."""
     text, source, stem = _read_population_text(str(name_or_path))
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise SandboxError(f"{source}: not valid TOML ({error})") from None
+    data = toml_text.loads(text, source)
     data.setdefault("name", stem)
     return data, source
 

@@ -47,7 +47,7 @@ def test_report_json_on_a_real_export(rte_export: Path, capsys: pytest.CaptureFi
         "reason",
     } <= set(first)
     assert len(document["tasks"]) == 800
-    assert set(document["confusions"][first["worker"]]) == {"0", "1"}
+    assert set(document["confusions"][str(first["worker"])]) == {"0", "1"}
 
 
 def test_report_table_and_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

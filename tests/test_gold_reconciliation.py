@@ -93,7 +93,7 @@ def test_text_choices_and_numeric_gold_are_the_same_labels(
     [
         ("task,label\n1,5\n2,6\n", "gold shares no label with the answers"),
         ("task,label\n1000,0\n1001,1\n", "gold shares no task with the answers"),
-        ("task,label\n1,\n,1\n", "no row has both a task and a label"),
+        ("task,label\n1,\n,1\n", "the cell is empty"),
     ],
 )
 @pytest.mark.parametrize("command", ["report", "evaluate", "fit"])

@@ -36,7 +36,8 @@ class Aggregation:
     ``skills``: Series indexed by ``worker`` (higher = better), when the method estimates it.
     ``confusion``: Dawid–Skene's P(answered label | true label), index ``(worker, label)`` with the
     answered label, one column per true label (methods that estimate confusions); ``priors``: their
-    class priors, a Series by label.
+    class priors, a Series by label. ``n_tied``: how many tasks were tied (several labels share the
+    highest posterior) and labelled by the tie rule (:mod:`sandbox.aggregation.ties`).
     """
 
     aggregator: str
@@ -47,6 +48,7 @@ class Aggregation:
     engine: Engine = "crowdkit"
     confusion: pd.DataFrame | None = None
     priors: pd.Series | None = None
+    n_tied: int = 0
 
 
 @dataclass(frozen=True)

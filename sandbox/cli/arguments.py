@@ -48,8 +48,22 @@ def positive_int(text: str) -> int:
 
 
 def positive_float(text: str) -> float:
-    """argparse type: a finite number > 0 (seconds)."""
+    """argparse type: a finite number > 0 (seconds, ratios)."""
     value = finite_float(text)
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a number > 0")
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
     return value
+
+
+def byte_size(text: str) -> int:
+    """argparse type: a size in bytes, with an optional K/M/G/T suffix (``4G``, ``512M``, ``1000``)."""
+    from foundation.errors import SandboxError
+    from sandbox.resources import parse_size
+
+    try:
+        size = parse_size(text)
+    except SandboxError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size; write e.g. 4G, 512M or 1000000") from None
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1 byte")
+    return size

@@ -12,8 +12,9 @@ from sandbox.cli.options import (
     add_format,
     add_gold,
     add_import_options,
+    add_ties,
 )
-from sandbox.cli.reading import aggregator_params, aggregators_for, read_export
+from sandbox.cli.reading import aggregator_params, aggregators_for, read_export, tie_break
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_aggregators(parser)
     add_aggregator_params(parser)
     add_engine(parser)
+    add_ties(parser, seed=True)
     parser.add_argument(
         "--cost-per-label", type=non_negative_float, default=0.0, help="price of one answer (default 0)"
     )
@@ -75,6 +77,7 @@ def evaluate(args: argparse.Namespace) -> int:
         engine=engine,
         kind=kind,
         params=aggregator_params(args, aggregators),
+        ties=tie_break(args),
     )
     if args.format == "json":
         print(dumps(outcome_json(outcome, {"dataset": real.source})))

@@ -20,6 +20,7 @@ from sandbox.cli.options import (
     add_gold,
     add_import_options,
     add_min_seconds,
+    add_ties,
 )
 from sandbox.cli.reading import aggregator_for, gold_for, input_paths, read_export
 
@@ -83,6 +84,7 @@ def configure_aggregate(parser: argparse.ArgumentParser) -> None:
     add_import_options(parser)
     add_aggregator(parser)
     add_engine(parser)
+    add_ties(parser, seed=True)
     parser.add_argument("--out", required=True, help="output file (.json: Label Studio predictions)")
     parser.add_argument("--out-format", choices=CONSENSUS_FORMATS, help="default: from --out's suffix")
     parser.add_argument("--to-name", help="Label Studio object the control labels (default: from export)")

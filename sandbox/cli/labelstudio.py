@@ -3,9 +3,44 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from sandbox.cli.arguments import positive_int
+from sandbox.cli.arguments import byte_size, positive_float, positive_int
 from sandbox.cli.options import add_gold, add_import_options, add_seed
+
+if TYPE_CHECKING:
+    from sandbox.io.labelstudio.transport import Limits
+
+
+def add_limits(parser: argparse.ArgumentParser) -> None:
+    """``--timeout``, ``--max-download``, ``--max-expansion``: what a server's answer may take."""
+    from sandbox.io.labelstudio.transport import DEADLINE_SECONDS, MAX_DOWNLOAD_BYTES, MAX_EXPANSION
+
+    group = parser.add_argument_group("limits on the server's answers")
+    group.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=DEADLINE_SECONDS,
+        help=f"seconds each request may take, first byte to last (default {DEADLINE_SECONDS:g})",
+    )
+    group.add_argument(
+        "--max-download",
+        type=byte_size,
+        default=MAX_DOWNLOAD_BYTES,
+        help=f"bytes an answer may unpack to, e.g. 8G (default {MAX_DOWNLOAD_BYTES // 1024**3}G)",
+    )
+    group.add_argument(
+        "--max-expansion",
+        type=positive_float,
+        default=MAX_EXPANSION,
+        help=f"unpacked bytes per byte received, past 64 MiB (default {MAX_EXPANSION:g})",
+    )
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    from sandbox.io.labelstudio.transport import Limits
+
+    return Limits(seconds=args.timeout, max_bytes=args.max_download, max_expansion=args.max_expansion)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -16,6 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     pull.add_argument("--project", type=positive_int, required=True, help="project id")
     pull.add_argument("--export-type", choices=("JSON", "JSON_MIN", "CSV"), default="JSON")
     pull.add_argument("--out", required=True, help="file to write")
+    add_limits(pull)
     pull.set_defaults(handler=run_pull)
     push = actions.add_parser(
         "push", help="create a project with an export's answers, or a simulated crowd's, one user each"
@@ -29,6 +65,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     push.add_argument("--url", required=True)
     push.add_argument("--title", default="crowd-sandbox answers", help="project title")
     add_gold(push)
+    add_limits(push)
     push.set_defaults(handler=run_push)
 
 
@@ -41,7 +78,7 @@ def run_pull(args: argparse.Namespace) -> int:
     from sandbox.io.labelstudio.client import pull
 
     check_outputs({"--out": args.out})
-    out = pull(args.url, args.project, Path(args.out), export_type=args.export_type)
+    out = pull(args.url, args.project, Path(args.out), export_type=args.export_type, limits=limits_of(args))
     print(f"wrote project {args.project}'s {args.export_type} export to {printable(str(out))}")
     return 0
 
@@ -70,7 +107,7 @@ def run_push(args: argparse.Namespace) -> int:
         kind = default_kind()  # a project of choices: the export is read as the default kind's
         imported = read_as(kind, args)
         answers, gold = imported.answers, kind.gold(args, imported)
-    result = push(args.url, answers, title=args.title, gold=gold)
+    result = push(args.url, answers, title=args.title, gold=gold, limits=limits_of(args))
     print(
         f"created project {result.project_id}: {result.n_tasks} tasks, {result.n_annotations} "
         f"answers by {len(result.users)} annotators"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sandbox.aggregation.registry import AGGREGATORS, ENGINE_HELP, ENGINES
+from sandbox.aggregation.ties import TIE_RULES
 from sandbox.cli.arguments import non_negative_int, positive_float
 from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, MULTI_CHOICE_POLICIES
 from sandbox.kinds.base import KINDS
@@ -75,6 +76,22 @@ def add_kind(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kind", help=f"task kind of the export: {' or '.join(KINDS)} (default: detected from the file)"
     )
+
+
+def add_ties(parser: argparse.ArgumentParser, seed: bool = False) -> None:
+    """``--ties random|smallest`` (and ``--seed S`` when the command has none): how an argmax over
+    labels breaks ties (:mod:`sandbox.aggregation.ties`)."""
+    parser.add_argument(
+        "--ties",
+        choices=TIE_RULES,
+        default=TIE_RULES[0],
+        help="tasks where labels tie: random among the tied labels, seeded by --seed (default), or "
+        "the smallest label (crowd-kit's rule, for its published figures)",
+    )
+    if seed:
+        parser.add_argument(
+            "--seed", type=non_negative_int, default=0, help="random seed of tie-breaking (default 0)"
+        )
 
 
 def add_seed(parser: argparse.ArgumentParser) -> None:

@@ -14,6 +14,7 @@ from foundation.errors import SandboxError, printable
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sandbox.aggregation.ties import TieBreak
     from sandbox.io.importers.base import ImportedAnswers
     from sandbox.kinds.base import TaskKind
 
@@ -116,3 +117,10 @@ def input_paths(args: argparse.Namespace) -> list[str | None]:
 def gold_for(kind: TaskKind, args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
     """Gold by task of an export of ``kind`` (``--gold`` wins over the export's own)."""
     return kind.gold(args, imported)
+
+
+def tie_break(args: argparse.Namespace) -> TieBreak:
+    """The tie rule of ``--ties`` with the command's ``--seed``."""
+    from sandbox.aggregation.ties import TieBreak
+
+    return TieBreak(args.ties, args.seed)

@@ -14,6 +14,7 @@ from sandbox.cli.options import (
     add_format,
     add_policy,
     add_seed,
+    add_ties,
     policy_from_args,
 )
 from sandbox.cli.reading import aggregator_for, aggregator_params, aggregators_for
@@ -32,6 +33,7 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
     add_aggregators(parser)
     add_aggregator_params(parser)
     add_seed(parser)
+    add_ties(parser)
     add_engine(parser)
     add_format(parser)
     parser.set_defaults(handler=run)
@@ -54,7 +56,14 @@ def run(args: argparse.Namespace) -> int:
     policy = policy_from_args(args)
     params = aggregator_params(args, aggregators)
     experiment = Experiment(
-        dataset, population, policy, tuple(aggregators), engine, args.seed, aggregator_params=params
+        dataset,
+        population,
+        policy,
+        tuple(aggregators),
+        engine,
+        args.seed,
+        aggregator_params=params,
+        ties=args.ties,
     )
     with LateProgress(experiment.steps, sys.stderr, after=PROGRESS_AFTER) as bar:
         outcome = experiment.run(progress=bar.step)

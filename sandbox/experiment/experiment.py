@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
@@ -18,6 +19,7 @@ from annotators.items import NO_LURE
 from annotators.population import Population
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import Engine
+from sandbox.aggregation.ties import TieBreak, TieRule
 from sandbox.datasets.dataset import Dataset
 from sandbox.experiment.scoring import score_answers
 from sandbox.kinds.base import TaskKind, task_kind
@@ -35,7 +37,8 @@ class Experiment:
     ``rows``: label only these rows of the dataset (positions), e.g. what a budget can buy; scores
     still refer to the whole dataset (coverage, downstream split). ``difficulty``: per-task difficulty
     of the whole dataset computed elsewhere (default: the policy's, drawn within the campaign).
-    ``aggregator_params``: hyperparameters by aggregator name, already validated.
+    ``aggregator_params``: hyperparameters by aggregator name, already validated. ``ties``: how
+    an argmax over labels breaks ties (:mod:`sandbox.aggregation.ties`), seeded by ``seed``.
     """
 
     dataset: Dataset
@@ -47,6 +50,7 @@ class Experiment:
     rows: NDArray[Any] | None = None
     difficulty: TaskDifficulty | None = None
     aggregator_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    ties: TieRule = "random"
 
     @property
     def kind(self) -> TaskKind:
@@ -80,6 +84,14 @@ class Experiment:
             difficulty=difficulty,
             rules=self.kind.rules_for(labelled),
         )
+
+    def tie_break(self) -> TieBreak:
+        """The tie rule with the run's seed (seed 0 when the seed is a generator, whose draws would
+        differ between aggregators)."""
+        seed = self.seed
+        if seed is None or isinstance(seed, np.random.Generator):
+            return TieBreak(self.ties, 0)
+        return TieBreak(self.ties, seed)
 
     def labelled(self) -> Dataset:
         """The dataset rows the campaign labels (all of them, or ``rows``)."""
@@ -117,6 +129,7 @@ class Experiment:
             progress,
             kind=kind,
             params=self.aggregator_params,
+            ties=self.tie_break(),
         )
         return replace(outcome, campaign=campaign)
 

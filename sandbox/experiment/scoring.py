@@ -10,6 +10,7 @@ import pandas as pd
 
 from foundation.errors import describe_error
 from sandbox.aggregation.aggregate import Aggregation
+from sandbox.aggregation.ties import TieBreak
 from sandbox.datasets.dataset import Dataset
 from sandbox.kinds.base import ScoringInputs, TaskKind
 from sandbox.metrics.outcome import AggregatorScore, Outcome
@@ -29,10 +30,12 @@ def score_answers(
     *,
     kind: TaskKind,
     params: Mapping[str, Mapping[str, Any]] | None = None,
+    ties: TieBreak | None = None,
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
     aggregation entry and the scorer of their task ``kind`` (``params``: hyperparameters by
-    aggregator name, validated); the answers' agreement is the kind's (``TaskKind.agreement``).
+    aggregator name, validated; ``ties``: the tie rule of every argmax, :mod:`sandbox.aggregation.ties`);
+    the answers' agreement is the kind's (``TaskKind.agreement``).
 
     ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
     with features enables downstream scores and sets the task count for coverage. With
@@ -49,7 +52,7 @@ def score_answers(
         progress("scoring set-up")
     for name in aggregators:
         try:
-            result = kind.aggregate(name, answers, engine, (params or {}).get(name))
+            result = kind.aggregate(name, answers, engine, (params or {}).get(name), ties)
             score = scorer.score(result)
         except Exception as error:
             if not isolate_errors:

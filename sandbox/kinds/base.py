@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from annotators.population import Population
     from sandbox.aggregation.aggregate import Aggregation
+    from sandbox.aggregation.ties import TieBreak
     from sandbox.datasets.dataset import Dataset
     from sandbox.fitting.report import AnnotatorReport
     from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
@@ -228,9 +229,16 @@ class TaskKind(ABC):
 
     @abstractmethod
     def aggregate(
-        self, name: str, answers: pd.DataFrame, engine: str = "fast", params: Mapping[str, Any] | None = None
+        self,
+        name: str,
+        answers: pd.DataFrame,
+        engine: str = "fast",
+        params: Mapping[str, Any] | None = None,
+        ties: TieBreak | None = None,
     ) -> Aggregation:
-        """Aggregator ``name`` (with hyperparameters ``params``) run on the kind's answers."""
+        """Aggregator ``name`` (with hyperparameters ``params``) run on the kind's answers; ``ties``:
+        how an argmax over labels breaks ties (:mod:`sandbox.aggregation.ties`; default random,
+        seed 0)."""
 
     @abstractmethod
     def scorer(self, inputs: ScoringInputs) -> Scorer:

@@ -21,7 +21,9 @@ class AggregatorScore:
     estimated skills for telling honest workers from the rest). Datasets with features only:
     ``downstream_accuracy`` (model trained on these labels, clean test split) and
     ``downstream_accuracy_weighted`` (trained on the posteriors). ``extra``: scores particular to a
-    task kind (name → value), reported beside the others.
+    task kind (name → value), reported beside the others. ``tied_tasks``: tasks where several labels
+    shared the highest posterior, labelled by the tie rule (kinds whose methods take an argmax over
+    labels; :mod:`sandbox.aggregation.ties`).
     """
 
     aggregator: str
@@ -35,6 +37,7 @@ class AggregatorScore:
     downstream_accuracy: float | None = None
     downstream_accuracy_weighted: float | None = None
     extra: Mapping[str, float | None] = field(default_factory=dict)
+    tied_tasks: int | None = None
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ def _score_json(score: AggregatorScore) -> dict[str, Any]:
             row[name] = finite_or_none(value)
     for name, value in score.extra.items():
         row[name] = finite_or_none(value)
+    if score.tied_tasks is not None:
+        row["tied_tasks"] = score.tied_tasks
     return row
 
 
@@ -89,6 +91,7 @@ def outcome_table(outcome: Outcome, title: str) -> str:
             "cost/correct": s.cost_per_correct_label,
             **{name: getattr(s, name) for name in optional},
             **{name: s.extra.get(name) for name in outcome.table_extras},
+            "tied": s.tied_tasks,
             "seconds": s.seconds,
         }
         for s in outcome.scores
@@ -96,6 +99,8 @@ def outcome_table(outcome: Outcome, title: str) -> str:
     columns = ["aggregator", "accuracy", "f1_macro", "coverage", "cost/correct"]
     columns += [n for n in optional if any(getattr(s, n) is not None for s in outcome.scores)]
     columns += [n for n in outcome.table_extras if any(s.extra.get(n) is not None for s in outcome.scores)]
+    if any(s.tied_tasks is not None for s in outcome.scores):
+        columns.append("tied")
     columns.append("seconds")
     lines = [
         printable(title),

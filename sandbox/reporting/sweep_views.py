@@ -10,7 +10,6 @@ directory.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,7 +52,7 @@ def read_sweep(root: str | Path) -> Sweep:
     store = ResultsStore(Path(root))
     try:
         spec = store.saved_spec()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise SandboxError(f"{store.spec_path} cannot be read: {error}") from None
     if spec is None:
         raise SandboxError(f"{str(root)!r} is not a sweep results directory (no _sweep.toml in it)")

@@ -26,6 +26,7 @@ from pydantic import Field
 
 from foundation.config import is_number, validate_value
 from foundation.errors import SandboxError
+from foundation.toml_text import MAX_TOML_DEPTH, bracket_depth
 
 SHARE_TOLERANCE = 1e-9
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -34,6 +35,11 @@ Share = Annotated[float, Field(ge=0, le=1)]
 def parse_value(text: str) -> Any:
     """Return ``text`` read as a TOML value, or as a plain string when it is not valid TOML."""
     stripped = text.strip()
+    if bracket_depth(stripped) > MAX_TOML_DEPTH:
+        raise SandboxError(
+            f"value {stripped[:40]!r}… nests arrays and tables deeper than {MAX_TOML_DEPTH} levels "
+            "(limit MAX_TOML_DEPTH)"
+        )
     try:
         return tomllib.loads(f"v = {stripped}")["v"]
     except tomllib.TOMLDecodeError:

@@ -31,7 +31,6 @@ sweep`` prints its JSON Schema); an optional ``schema_version = 1`` names the fo
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +38,9 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field
 
+from foundation import toml_text
 from foundation.config import SCHEMA_VERSION, ConfigModel, SchemaVersion, is_number, json_schema, validate
-from foundation.errors import SandboxError
+from foundation.errors import SandboxError, first_line
 from sandbox.sweep.cells import DEFAULT_CELL, CellKind
 from sandbox.sweep.overrides import get_path, rescale_shares, set_path, share_target
 
@@ -170,12 +170,12 @@ def spec_json_schema() -> dict[str, Any]:
 def load_spec_file(path: Path) -> dict[str, Any]:
     """Read a spec TOML file; SandboxError naming the file when it is missing or malformed."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError as error:
-        raise SandboxError(f"spec file {str(path)!r} does not exist") from error
-    except tomllib.TOMLDecodeError as error:
-        raise SandboxError(f"spec file {str(path)!r} is not valid TOML: {error}") from error
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SandboxError(f"spec file {str(path)!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SandboxError(f"spec file {str(path)!r} cannot be read: {first_line(error)}") from None
+    return toml_text.loads(text, f"spec file {str(path)!r}")
 
 
 def deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import tomli_w
 
+from foundation import toml_text
 from foundation.errors import SandboxError, first_line
 from sandbox.io.files.atomic import write_atomically
 from sandbox.sweep.grid import Cell
@@ -127,10 +127,10 @@ class ResultsStore:
         if not self.spec_path.exists():
             return None
         try:
-            with self.spec_path.open("rb") as handle:
-                return tomllib.load(handle)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            text = self.spec_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
             raise SandboxError(f"{str(self.spec_path)!r} cannot be read: {first_line(error)}") from None
+        return toml_text.loads(text, repr(str(self.spec_path)))
 
     def check_folder(self) -> None:
         """Refuse a folder that holds other files than a sweep's (checked before the lock file is
@@ -158,7 +158,7 @@ class ResultsStore:
                 f"--out {str(self.root)!r} already holds a sweep; pass --resume to finish it "
                 "or choose another directory"
             )
-        fresh = tomllib.loads(tomli_w.dumps(dict(spec)))  # compare TOML-normalized values
+        fresh = toml_text.loads(tomli_w.dumps(dict(spec)), "the spec")  # compare TOML-normalized values
         changed = sorted(
             key
             for key in set(saved) | set(fresh)

@@ -154,3 +154,45 @@ def test_a_parquet_bomb_is_refused_by_its_footer(reader: Reader, tmp_path: Path)
     outcome = reader.read(path)
     assert outcome["status"] == "error" and "would need about" in outcome["message"], outcome
     assert outcome["peak"] <= reader.rest + MARGIN_BYTES
+
+
+def parquet_bomb(path: Path, kind: str, rows: int, length: int) -> int:
+    """Write a Parquet answers file whose label column decodes to ``rows × length`` bytes of text:
+    one text stored once in a dictionary (``dictionary``), or written plainly and compressed
+    (``compressed``: decompressed pages of that size). Returns the decoded text's size."""
+    task = pa.array(np.arange(rows, dtype=np.int64))
+    worker = pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array(["w"]))
+    text = "x" * length
+    if kind == "dictionary":
+        label = pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array([text]))
+        pq.write_table(pa.table({"task": task, "worker": worker, "label": label}), path)
+    else:
+        label = pa.array([text] * rows, pa.string())
+        table = pa.table({"task": task, "worker": worker, "label": label})
+        pq.write_table(table, path, use_dictionary=["worker"], compression="zstd", compression_level=19)
+    return rows * length
+
+
+@settings(max_examples=examples(12))
+@given(
+    kind=st.sampled_from(["dictionary", "dictionary", "compressed"]),
+    rows=st.integers(1, 300_000),
+    length=st.integers(1, 300_000),
+)
+def test_a_parquet_file_with_a_large_decoded_size_is_read_or_refused_before_decoding(
+    reader: Reader, tmp_path_factory: pytest.TempPathFactory, kind: str, rows: int, length: int
+) -> None:
+    """Issue 22: a 614 KB file whose label is one 200 KB text stored once in a dictionary decoded to
+    20 GB (an ArrowMemoryError traceback). Whatever the ratio of decoded to stored bytes, the read
+    either stays within the child's budget or is refused before the text is decoded."""
+    if kind == "compressed":
+        rows = min(rows, max(1, 200_000_000 // length))  # the writer holds the plain text
+    path = tmp_path_factory.mktemp("bomb") / "bomb.parquet"
+    decoded = parquet_bomb(path, kind, rows, length)
+    outcome = reader.read(path)
+    budget = ADDRESS_SPACE_LIMIT // 2
+    if decoded > budget:
+        assert outcome["status"] == "error" and "would need about" in outcome["message"], outcome
+    if decoded + rows * 3 * 64 < budget // 8:
+        assert outcome["status"] == "ok", outcome
+    assert outcome["peak"] <= ADDRESS_SPACE_LIMIT

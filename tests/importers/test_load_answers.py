@@ -52,7 +52,7 @@ def test_several_controls_need_from_name() -> None:
     with pytest.raises(SandboxError, match=r"several labeling controls \(sentiment, topic\)"):
         load_answers(FIXTURES / "ls_several_controls.json")
     topic = load_answers(FIXTURES / "ls_several_controls.json", from_name="topic")
-    assert rows(topic.answers) == [(1, "3", "sport"), (1, "4", "news")]
+    assert rows(topic.answers) == [(1, 3, "sport"), (1, 4, "news")]
     with pytest.raises(SandboxError, match=r"no labeling control named 'colour'.*sentiment, topic"):
         load_answers(FIXTURES / "ls_several_controls.json", from_name="colour")
 
@@ -61,7 +61,7 @@ def test_multi_choice_is_an_error_or_skipped_and_counted() -> None:
     with pytest.raises(SandboxError, match=r"2 choices \['a', 'b'\] in control 'tags'"):
         load_answers(FIXTURES / "ls_multi_choice.json")
     result = load_answers(FIXTURES / "ls_multi_choice.json", multi_choice="skip")
-    assert rows(result.answers) == [(1, "4", "a")]
+    assert rows(result.answers) == [(1, 4, "a")]
     assert result.skipped == {"multi_choice": 1}
 
 

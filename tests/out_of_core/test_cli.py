@@ -62,7 +62,7 @@ def _write(path: Path, frame: pd.DataFrame) -> None:
         ("nothing", (), ("matches no Parquet file",)),
         ("missing_column", (), ("part-1.parquet: missing column(s) worker",)),
         ("mixed_schema", (), ("schema differs", "column 'task'")),
-        ("fractions", (), ("not integers",)),
+        ("infinite", (), ("not an id or a label (infinite)",)),
         ("empty_cell", (), ("empty cell",)),
         ("good", ("--engine", "crowdkit"), ("--engine does not apply to partitioned --answers",)),
         ("single_file", ("--scheduler", "tcp://127.0.0.1:9"), ("--scheduler goes with partitioned",)),
@@ -86,8 +86,8 @@ def test_out_of_core_errors_are_one_line(
     elif setup == "mixed_schema":
         _write(tmp_path / "data" / "part-0.parquet", good)
         _write(tmp_path / "data" / "part-1.parquet", good.assign(task=["x", "x", "y"]))
-    elif setup == "fractions":
-        _write(tmp_path / "data" / "part-0.parquet", good.assign(label=[0.5, 1.0, 1.0]))
+    elif setup == "infinite":
+        _write(tmp_path / "data" / "part-0.parquet", good.assign(label=[float("inf"), 1.0, 1.0]))
     elif setup == "empty_cell":
         _write(tmp_path / "data" / "part-0.parquet", good.assign(worker=["a", None, "a"]))
     elif setup == "single_file":

@@ -51,7 +51,7 @@ def test_long_table_with_ties(tmp_path: Path) -> None:
             "row 2 has label 'c'; it must be the row's left item 'a', its right item 'b', or tie",
         ),
         ("worker,left,right,label\nw1,a,a,a\n", "row 1 compares item 'a' with itself"),
-        ("worker,left,right,label\nw1,a,,a\n", "row 2 has an empty cell"),
+        ("worker,left,right,label\nw1,a,,a\n", "the cell is empty"),
         ("worker,left,label\nw1,a,a\n", "missing column 'right'"),
     ],
 )
@@ -100,9 +100,9 @@ def test_labelstudio_json_pairwise(tmp_path: Path) -> None:
     assert is_pairwise_export(path)
     imported = load_pairwise_answers(path)
     assert rows(imported.answers) == [
-        ("7", "answer 1a", "answer 1b", "left"),
-        ("8", "answer 1a", "answer 1b", "right"),
-        ("8", "answer 3a", "answer 3b", "right"),
+        (7, "answer 1a", "answer 1b", "left"),
+        (8, "answer 1a", "answer 1b", "right"),
+        (8, "answer 3a", "answer 3b", "right"),
     ]
     assert imported.skipped == {"cancelled": 1, "empty_result": 1}
     assert imported.gold is not None and imported.gold.to_dict() == {3: "right"}
@@ -143,7 +143,7 @@ def test_labelstudio_json_min_and_csv(tmp_path: Path) -> None:
     ]
     json_min = write(tmp_path / "min.json", json.dumps(records))
     assert is_pairwise_export(json_min)
-    expected = [("3", "x", "y", "left"), ("4", "x", "y", "right"), ("3", "y", "z", "right")]
+    expected = [(3, "x", "y", "left"), (4, "x", "y", "right"), (3, "y", "z", "right")]
     assert rows(load_pairwise_answers(json_min).answers) == expected
     frame = pd.DataFrame(records).assign(pw=[json.dumps(r["pw"]) for r in records])
     csv = tmp_path / "export.csv"

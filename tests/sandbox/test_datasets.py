@@ -110,7 +110,7 @@ def test_user_parquet_with_truth_column(tmp_path: Path) -> None:
         ("task,label\n", "has no rows"),
         ("task,answer\n1,0\n", "missing column 'label'"),
         ("task,label\n1,0\n1,1\n", "task 1 appears twice"),
-        ("task,label,x\n1,0,a\n2,1,b\n", "feature column 'x' must be numeric"),
+        ("task,label,x\n1,0,a\n2,1,b\n", "column 'x' holds 'a'; it must hold a finite feature value"),
         ("task,label\n1,0\n2,0\n", "has 1 class"),
     ],
 )

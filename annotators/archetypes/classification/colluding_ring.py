@@ -62,9 +62,11 @@ class ColludingRing(Archetype):
         return shared[batch.group, batch.task]
 
     def shared_answers(self, batch: AnswerBatch) -> NDArray[Any]:
-        """The (rings × tasks) answer table, the same in every round of one campaign."""
+        """The (rings × tasks) answer table of the rings the batch's members belong to, the same in
+        every round of one campaign (ring r's row is the r-th row drawn, however many rows are
+        drawn): never more rows than members, whatever ``rings`` says."""
         stream = np.random.default_rng([batch.campaign_key, RING_STREAM])
-        shape = (self.params["rings"], batch.n_tasks)
+        shape = (int(batch.group.max()) + 1 if len(batch.group) else 0, batch.n_tasks)
         strategy = self.params["strategy"]
         if strategy == "fixed":
             return np.full(shape, self.params["label"], dtype=np.int64)

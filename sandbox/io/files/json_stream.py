@@ -10,7 +10,10 @@ are built here, one list item at a time, so that
   quadratic memory, and the standard library's ``json`` stops with a RecursionError);
 - an item larger than :data:`MAX_ITEM_BYTES` of the file is refused before it is built;
 - memory stays within a small multiple of the file's size, and the bytes are checked to be UTF-8
-  as they are read (with the offset of the first bad byte).
+  as they are read (with the offset of the first bad byte);
+- integers beyond 64 bits, which the C backend refuses, are read exactly: the file is read again
+  with ijson's pure-Python backend from the item where the C backend stopped (ids are identities:
+  :mod:`sandbox.io.values` keeps such an id as its decimal text).
 
 Every failure is a SandboxError naming the file and the item.
 """
@@ -116,10 +119,29 @@ def iter_items(
     ``what`` names an item in messages (``task``, ``record``). SandboxError when the file is
     missing, empty, not UTF-8, not a JSON list, broken, or breaks a limit.
     """
-    import ijson
-
     if not path.is_file():
         raise SandboxError(f"{path}: no such file")
+    yielded = 0
+    try:
+        for item in _items(path, what, progress, "default", skip=0):
+            yielded += 1
+            yield item
+    except _IntegerOverflow:
+        yield from _items(path, what, progress, "python", skip=yielded)
+
+
+class _IntegerOverflow(Exception):
+    """The C backend met an integer beyond 64 bits."""
+
+
+def _items(
+    path: Path, what: str, progress: Progress | None, backend: str, skip: int
+) -> Generator[Any, None, None]:
+    """The items of the JSON list in ``path`` after the first ``skip``, parsed by ijson's ``backend``
+    (``default``: the fastest installed)."""
+    import ijson
+
+    parser = ijson if backend == "default" else ijson.get_backend(backend)
     total = path.stat().st_size
     index = -1
     with path.open("rb") as raw:
@@ -129,19 +151,22 @@ def iter_items(
         raw.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
         reader = CountingReader(raw, total, progress)
         try:
-            events = iter(ijson.basic_parse(reader, use_float=True))
+            events = iter(parser.basic_parse(reader, use_float=True))
             event, _ = next(events, ("end", None))
             if event != "start_array":
                 found = {"start_map": "object"}.get(event, "single value")
                 raise SandboxError(f"a JSON {found}, not a list of {what}s")
             for item in _build(events, reader, what):
                 index += 1
-                yield item
+                if index >= skip:
+                    yield item
             for _ in events:  # nothing may follow the list
                 pass
         except SandboxError as exc:
             raise SandboxError(f"{path}: {exc}") from None
         except (ijson.JSONError, ValueError, OverflowError) as exc:
+            if backend == "default" and "integer overflow" in str(exc):
+                raise _IntegerOverflow() from None
             raise SandboxError(
                 f"{path}: broken or truncated JSON after {what} #{index} ({first_line(exc)})"
             ) from None
@@ -152,15 +177,21 @@ def loads(text: str, what: str = "value") -> Any:
     import ijson
 
     data = text.encode("utf-8")
-    reader = CountingReader(io.BytesIO(b"[" + data + b"]"), len(data) + 2)
-    try:
-        events = iter(ijson.basic_parse(reader, use_float=True))
-        next(events)
-        values = list(_build(events, reader, what))
-        for _ in events:
-            pass
-    except (ijson.JSONError, ValueError, OverflowError) as exc:
-        raise SandboxError(f"{what} is not valid JSON ({first_line(exc)})") from None
+    values: list[Any] = []
+    for backend in ("default", "python"):
+        parser = ijson if backend == "default" else ijson.get_backend(backend)
+        reader = CountingReader(io.BytesIO(b"[" + data + b"]"), len(data) + 2)
+        try:
+            events = iter(parser.basic_parse(reader, use_float=True))
+            next(events)
+            values = list(_build(events, reader, what))
+            for _ in events:
+                pass
+            break
+        except (ijson.JSONError, ValueError, OverflowError) as exc:
+            if backend == "default" and "integer overflow" in str(exc):
+                continue  # read it exactly with the pure-Python backend
+            raise SandboxError(f"{what} is not valid JSON ({first_line(exc)})") from None
     if len(values) != 1:
         raise SandboxError(f"{what} is not one JSON value")
     return values[0]

@@ -4,7 +4,11 @@
 
 - an output that is one of the command's inputs (the export, the gold file, the label config):
   replacing the file being read would lose it;
-- an output that is a directory, or sits in a folder that does not exist;
+- an output that exists and is not a regular file: a device (``/dev/null``), a FIFO, a socket, a
+  directory, or a link to one of those (``/proc/self/fd/1``) or to nothing. An output is a new path
+  or an existing regular file (a link to a regular file writes that file); ``-`` is refused too:
+  no command writes its files to standard output, which carries its tables and messages;
+- an output that sits in a folder that does not exist;
 - an existing output that is read-only, or a folder that cannot be written;
 - two outputs that name the same file.
 
@@ -39,6 +43,80 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
+def file_kind(mode: int) -> str:
+    """What a file of ``mode`` is, in words (``a FIFO``, ``a character device``, …)."""
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((words for test, words in kinds if test(mode)), "not a regular file")
+
+
+#: Folders whose entries are the process's open files: a path through them names a stream.
+STREAM_FOLDERS = ("/proc/", "/dev/fd/")
+_MAX_LINKS = 40
+
+
+def _names_a_stream(path: Path) -> bool:
+    """Whether ``path``, or any link on the way to what it names, lies in :data:`STREAM_FOLDERS`
+    (``/proc/self/fd/1``, ``/dev/stdout``, a link to either)."""
+    current = os.path.abspath(path)
+    for _ in range(_MAX_LINKS):
+        folder = os.path.realpath(os.path.dirname(current)) + "/"
+        if (current + "/").startswith(STREAM_FOLDERS) or folder.startswith(STREAM_FOLDERS):
+            return True
+        if not os.path.islink(current):
+            return False
+        current = os.path.join(os.path.dirname(current), os.readlink(current))
+        current = os.path.abspath(current)
+    return False  # a loop of links: what it is, stat says (too many levels of links)
+
+
+def check_regular(option: str, path: Path) -> None:
+    """Refuse ``path`` unless it is new (nothing there, not even a link) or a regular file, through
+    any links (the rule every output follows; module docstring)."""
+    shown = str(path)
+    if shown == "-":
+        raise SandboxError(
+            f"{option} '-': files are not written to standard output (it carries the command's "
+            "tables and messages); give a file name"
+        )
+    if _names_a_stream(path):
+        raise SandboxError(
+            f"{option} {shown!r} lies in /proc or /dev/fd (a process's open streams and state, through "
+            "a link or not); an output must be a new path or an existing regular file"
+        )
+    try:
+        mode = path.stat().st_mode  # through links
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise SandboxError(
+                f"{option} {shown!r} is a link to nothing ({os.readlink(path)!r}); give a file name"
+            ) from None
+        return
+    except OSError as error:
+        raise SandboxError(f"{option} {shown!r} cannot be examined: {error.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise SandboxError(f"{option} {shown!r} is a directory; give a file name")
+    if not stat.S_ISREG(mode):
+        via = " (through a link)" if path.is_symlink() else ""
+        raise SandboxError(
+            f"{option} {shown!r} is {file_kind(mode)}{via}; an output must be a new path or an "
+            "existing regular file"
+        )
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` with links resolved (as far as they go: a loop of links stays as it is)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def _same(a: Path, b: Path) -> bool:
     try:
         return a.exists() and b.exists() and os.path.samefile(a, b)
@@ -53,19 +131,18 @@ def check_outputs(outputs: Mapping[str, str | Path | None], inputs: Iterable[str
     read = [Path(p) for p in inputs if p is not None and str(p)]
     seen: dict[Path, str] = {}
     for option, path in given.items():
-        key = path.resolve()
+        check_regular(option, path)
+        key = _resolved(path)
         if key in seen:
             raise SandboxError(f"{seen[key]} and {option} name the same file {str(path)!r}; give two files")
         seen[key] = option
         for source in read:
-            if _same(path, source) or key == source.resolve():
+            if _same(path, source) or key == _resolved(source):
                 raise SandboxError(
                     f"{option} {str(path)!r} is an input of this command; writing it would replace "
                     "what is being read: choose another file"
                 )
-        if path.is_dir():
-            raise SandboxError(f"{option} {str(path)!r} is a directory; give a file name")
-        folder = path.parent
+        folder = key.parent if path.is_symlink() else path.parent
         if not folder.is_dir():
             raise SandboxError(f"{option} {str(path)!r}: folder {str(folder)!r} does not exist")
         if path.exists() and not _writable(path):
@@ -77,10 +154,17 @@ def check_outputs(outputs: Mapping[str, str | Path | None], inputs: Iterable[str
 
 
 def check_output_directory(option: str, path: str | Path) -> None:
-    """Refuse a results directory that is a file, or that cannot be created or written."""
+    """Refuse a results directory that is a file (or a device, a FIFO, …), or that cannot be
+    created or written."""
     path = Path(path)
+    if str(path) == "-":
+        raise SandboxError(f"{option} '-': a sweep writes a directory; give its name")
     if path.exists() and not path.is_dir():
-        raise SandboxError(f"{option} {str(path)!r} is a file; it must be a directory (new or a sweep's)")
+        mode = path.stat().st_mode
+        what = "a file" if stat.S_ISREG(mode) else file_kind(mode)
+        raise SandboxError(f"{option} {str(path)!r} is {what}; it must be a directory (new or a sweep's)")
+    if path.is_symlink() and not path.exists():
+        raise SandboxError(f"{option} {str(path)!r} is a link to nothing; give a directory name")
     existing = path
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent

@@ -7,16 +7,15 @@ and counts of what was skipped and why. Nothing here prints; progress goes throu
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from foundation.errors import SandboxError
 from sandbox.io.export_formats import DUPLICATE_POLICIES, DuplicatePolicy
+from sandbox.io.values import NotAName, name_value, shown
 
 #: ``progress(done_bytes, total_bytes)``; called now and then while a file is read.
 ProgressCallback = Callable[[int, int], None]
@@ -56,62 +55,36 @@ def check_choice(value: str, allowed: Iterable[str], what: str) -> None:
 
 
 def id_value(value: Any, where: str, what: str) -> int | str:
-    """A task or worker id as read from an export: an integer (``3``, ``3.0``) or non-empty text.
+    """A task or worker id as read from an export, under the one rule of ids and labels
+    (:mod:`sandbox.io.values`): an integer or non-empty text.
 
-    Anything else (missing, true/false, a list or an object, a non-integral or non-finite number,
-    text with a NUL character) is a SandboxError naming ``what`` and ``where``: a ``true`` id must
-    not merge into task 1, nor a list into its text.
+    Anything else (missing, true/false, a list or an object, an infinite number, text with a NUL
+    character) is a SandboxError naming ``what`` and ``where``: a ``true`` id must not merge into
+    task 1, nor a list into its text.
     """
-    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
-        raise SandboxError(f"{where}: {what} {value!r} is not an id (an integer or text)")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return int(value)
-        raise SandboxError(f"{where}: {what} {value!r} is not an id (an integer or text)")
-    text = str(value)
-    if not text.strip() or "\x00" in text:
-        raise SandboxError(f"{where}: {what} {text!r} is not an id (empty, or holds a NUL character)")
-    return text
+    try:
+        name = name_value(value)
+    except NotAName as why:
+        raise SandboxError(f"{where}: {what} {shown(value)} is not an id ({why})") from None
+    if name is None:
+        raise SandboxError(f"{where}: {what} {shown(value)} is not an id (it is empty)")
+    return name
 
 
 def label_text(value: Any, where: str) -> str:
-    """A chosen label as text: text as it is, a number as written (``1.0`` → ``"1"``).
+    """A chosen label as text, under the one rule of ids and labels (:mod:`sandbox.io.values`):
+    text as written (NFC, without the whitespace around it), a number in its decimal form (``1.0``
+    → ``"1"``).
 
     Missing values, true/false, lists and objects are not labels: SandboxError naming ``where``.
     """
-    if isinstance(value, str):
-        if not value or "\x00" in value:
-            raise SandboxError(f"{where}: choice {value!r} is not a label (empty, or holds a NUL character)")
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and math.isfinite(value):
-        return str(int(value)) if value.is_integer() else str(value)
-    raise SandboxError(f"{where}: choice {value!r} is not a label (text or a number)")
-
-
-def read_text(path: Path) -> str:
-    """Read a whole UTF-8 text file, with a clear error when it is missing, empty or not UTF-8."""
-    data = read_bytes(path)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SandboxError(
-            f"{path}: not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
-            "exports must be UTF-8 encoded"
-        ) from None
-
-
-def read_bytes(path: Path) -> bytes:
-    """Read a file that must exist and hold something other than whitespace."""
-    if not path.is_file():
-        raise SandboxError(f"{path}: no such file")
-    data = path.read_bytes()
-    if not data.strip():
-        raise SandboxError(f"{path}: the file is empty")
-    return data
+        name = name_value(value)
+    except NotAName as why:
+        raise SandboxError(f"{where}: choice {shown(value)} is not a label ({why})") from None
+    if name is None:
+        raise SandboxError(f"{where}: choice {shown(value)} is not a label (it is empty)")
+    return str(name)
 
 
 def apply_duplicate_policy(

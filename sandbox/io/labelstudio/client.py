@@ -10,8 +10,14 @@
 
 The API key comes from the ``api_key`` argument or env ``LABEL_STUDIO_API_KEY``; it is never
 printed, logged or put into an error message: the SDK's own errors carry response headers, so only
-their status and detail are reported, and every message is passed through :func:`redact` (a server
-may echo the request's ``Authorization`` header in its body).
+their status and detail are reported, and every message is passed through :func:`redact` before it
+is cut to length (a server may echo the request's ``Authorization`` header in its body): the key,
+any run of :data:`KEY_FRAGMENT` or more of its characters, and every ``Token``/``Bearer``/``Basic``
+credential become ``***``. A URL with a ``user:password@`` part is refused (httpx would send it as
+Basic credentials): the key is the one credential sent.
+
+Every response is bounded (:mod:`sandbox.io.labelstudio.transport`): a deadline per request, a cap
+on what it unpacks to.
 
 A download is streamed into a temporary file beside ``out`` (:func:`sandbox.io.files.atomic.atomic_file`)
 and checked before it replaces ``out``: a JSON export must be a JSON list (read through the bounded
@@ -38,6 +44,7 @@ import pandas as pd
 from foundation.errors import SandboxError, first_line
 from sandbox.io.files.atomic import atomic_file
 from sandbox.io.files.json_stream import iter_items
+from sandbox.io.labelstudio.transport import Limits, bounded_client
 
 EXPORT_TYPES: tuple[str, ...] = ("JSON", "JSON_MIN", "CSV")
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
@@ -46,16 +53,48 @@ TASK_FIELD = "crowd_task"
 WORKER_EMAIL_DOMAIN = "crowd-sandbox.invalid"
 _BATCH = 500
 _AUTHORIZATION = re.compile(
-    r"((?:authorization|api[_-]?key|token)['\"]?\s*[:=]\s*['\"]?)(?:(?:token|bearer)\s+)?[^\s'\",}]+",
+    r"((?:authorization|api[_-]?key|token)['\"]?\s*[:=]\s*['\"]?)(?:(?:token|bearer|basic)\s+)?[^\s'\",}]+",
     re.IGNORECASE,
 )
+_SCHEME = re.compile(r"\b(token|bearer|basic)\s+[A-Za-z0-9+/=._~-]{4,}", re.IGNORECASE)
+#: A run of this many characters of the key (or more) is redacted wherever it appears.
+KEY_FRAGMENT = 6
+#: Characters of a server's message shown (after redaction).
+MESSAGE_CHARACTERS = 300
+
+
+def _key_fragments(text: str, key: str) -> str:
+    """``text`` with every run of :data:`KEY_FRAGMENT` or more characters of ``key`` (a part of the
+    key, e.g. echoed and cut by the server) replaced by ``***``."""
+    size = min(KEY_FRAGMENT, len(key))
+    pieces = {key[i : i + size] for i in range(len(key) - size + 1)}
+    hidden = [False] * len(text)
+    for i in range(len(text) - size + 1):
+        if text[i : i + size] in pieces:
+            for j in range(i, i + size):
+                hidden[j] = True
+    out: list[str] = []
+    for i, character in enumerate(text):
+        if not hidden[i]:
+            out.append(character)
+        elif i == 0 or not hidden[i - 1]:
+            out.append("***")
+    return "".join(out)
 
 
 def redact(text: str, key: str | None) -> str:
-    """``text`` without the API key: the key itself and any ``Authorization: …`` value become ``***``."""
+    """``text`` without credentials: the key, any part of it of :data:`KEY_FRAGMENT` characters or
+    more, and any ``Authorization: …`` value or ``Token``/``Bearer``/``Basic`` credential become
+    ``***``."""
     if key and len(key) >= 4:
-        text = text.replace(key, "***")
-    return _AUTHORIZATION.sub(lambda match: match.group(1) + "***", text)
+        text = _key_fragments(text.replace(key, "***"), key)
+    text = _AUTHORIZATION.sub(lambda match: match.group(1) + "***", text)
+    return _SCHEME.sub(lambda match: match.group(1) + " ***", text)
+
+
+def shorten(text: str, limit: int = MESSAGE_CHARACTERS) -> str:
+    """``text`` cut to ``limit`` characters (after redaction, never before)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def safe_url(url: str) -> str:
@@ -93,8 +132,9 @@ def _key(api_key: str | None) -> str:
     return api_key if api_key is not None else os.environ.get(API_KEY_ENV, "")
 
 
-def connect(url: str, api_key: str | None = None) -> Any:
-    """A label-studio-sdk client for ``url``; the key from ``api_key`` or the environment."""
+def connect(url: str, api_key: str | None = None, limits: Limits | None = None) -> Any:
+    """A label-studio-sdk client for ``url`` whose every response is bounded by ``limits``; the key
+    from ``api_key`` or the environment. SandboxError for a URL holding credentials."""
     from label_studio_sdk.client import LabelStudio as _LabelStudio
 
     factory: Any = _LabelStudio
@@ -103,7 +143,14 @@ def connect(url: str, api_key: str | None = None) -> Any:
         raise SandboxError(f"no Label Studio API key: set the {API_KEY_ENV} environment variable")
     if not url.startswith(("http://", "https://")):
         raise SandboxError(f"Label Studio URL {safe_url(url)!r} must start with http:// or https://")
-    return factory(base_url=url.rstrip("/"), api_key=key)
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise SandboxError(
+            f"Label Studio URL {safe_url(url)!r} holds a user name or password; credentials go in "
+            f"the {API_KEY_ENV} environment variable, never in the URL"
+        )
+    client = bounded_client(limits or Limits())
+    return factory(base_url=url.rstrip("/"), api_key=key, httpx_client=client)
 
 
 @contextmanager
@@ -118,16 +165,19 @@ def _api(what: str, url: str, api_key: str | None = None) -> Iterator[None]:
     except SandboxError as exc:
         raise SandboxError(redact(str(exc), key)) from None
     except ApiError as exc:
-        body = exc.body if isinstance(exc.body, dict) else {"detail": str(exc.body)[:300]}
+        body = exc.body if isinstance(exc.body, dict) else {"detail": str(exc.body)}
         detail = body.get("validation_errors") or body.get("detail") or body
         hint = " (check LABEL_STUDIO_API_KEY)" if exc.status_code in (401, 403) else ""
-        message = f"{where} failed with HTTP {exc.status_code}: {str(detail)[:300]}{hint}"
-        raise SandboxError(redact(message, key)) from None
+        shown = shorten(redact(str(detail), key))  # redacted first: a cut could leave part of the key
+        raise SandboxError(
+            redact(f"{where} failed with HTTP {exc.status_code}: {shown}{hint}", key)
+        ) from None
     except OSError as exc:  # httpx errors derive from Exception; connection ones wrap OSError
-        raise SandboxError(redact(f"{where} failed ({first_line(exc)})", key)) from None
+        raise SandboxError(redact(f"{where} failed ({shorten(redact(first_line(exc), key))})", key)) from None
     except Exception as exc:
-        if type(exc).__module__.startswith(("httpx", "label_studio_sdk", "pydantic", "json")):
-            raise SandboxError(redact(f"{where} failed ({first_line(exc)})", key)) from None
+        if type(exc).__module__.startswith(("httpx", "label_studio_sdk", "pydantic", "json", "zlib")):
+            shown = shorten(redact(first_line(exc), key))
+            raise SandboxError(redact(f"{where} failed ({shown})", key)) from None
         raise
 
 
@@ -163,15 +213,16 @@ def pull(
     *,
     export_type: str = "JSON",
     api_key: str | None = None,
+    limits: Limits | None = None,
 ) -> Path:
     """Download project ``project_id``'s export (all tasks) into ``out``; return ``out``.
 
     The file is written to a temporary name first, checked, and renamed when complete; on any
-    failure nothing is left behind.
+    failure (a limit of ``limits`` included) nothing is left behind.
     """
     if export_type not in EXPORT_TYPES:
         raise SandboxError(f"unknown export type {export_type!r}; allowed: {', '.join(EXPORT_TYPES)}")
-    client = connect(url, api_key)
+    client = connect(url, api_key, limits)
     with _api(f"export of project {project_id}", url, api_key), atomic_file(out) as (handle, temporary):
         for chunk in client.projects.exports.download_sync(
             project_id, export_type=export_type, download_all_tasks=True
@@ -218,6 +269,7 @@ def push(
     labels: list[str] | None = None,
     gold: pd.Series | None = None,
     api_key: str | None = None,
+    limits: Limits | None = None,
 ) -> PushResult:
     """Create a project and import ``answers`` (``task, worker, label``) attributed to users.
 
@@ -229,7 +281,7 @@ def push(
     if len(title) < 3:
         raise SandboxError(f"project title {title!r} is too short (Label Studio needs 3+ chars)")
     labels = labels or sorted({str(v) for v in answers["label"]})
-    client = connect(url, api_key)
+    client = connect(url, api_key, limits)
     with _api("creating the project", url, api_key):
         project = client.projects.create(title=title, label_config=label_config(labels))
         me = client.users.whoami().id
@@ -257,11 +309,16 @@ def push(
 
 
 def push_predictions(
-    url: str, project_id: int, predictions: list[dict[str, Any]], *, api_key: str | None = None
+    url: str,
+    project_id: int,
+    predictions: list[dict[str, Any]],
+    *,
+    api_key: str | None = None,
+    limits: Limits | None = None,
 ) -> int:
     """Import predictions (see :mod:`sandbox.kinds.classification.consensus`) into an existing project;
     returns how many were sent."""
-    client = connect(url, api_key)
+    client = connect(url, api_key, limits)
     for start in range(0, len(predictions), _BATCH):
         with _api(f"importing predictions into project {project_id}", url, api_key):
             client.projects.import_predictions(project_id, request=predictions[start : start + _BATCH])

@@ -9,16 +9,13 @@ reader's business.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from foundation.errors import SandboxError, first_line
+from foundation.errors import SandboxError
 from sandbox.io.files.json_stream import iter_items
-from sandbox.io.importers.base import read_text
+from sandbox.io.files.tables import read_csv_cells
 
 META_COLUMNS = {
     "id",
@@ -50,12 +47,9 @@ def read_json_min(path: Path) -> list[Record]:
 
 
 def read_ls_csv(path: Path) -> list[Record]:
-    """Rows of a Label Studio CSV export as records of strings ('' for empty cells)."""
-    text = read_text(path)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise SandboxError(f"{path}: not a readable CSV file ({first_line(exc)})") from None
+    """Rows of a Label Studio CSV export as records of strings ('' for empty cells; see
+    :func:`sandbox.io.files.tables.read_csv_cells`)."""
+    frame = read_csv_cells(path, "export")
     if frame.empty:
         raise SandboxError(f"{path}: the export holds no rows")
     return [{str(k): v for k, v in record.items()} for record in frame.to_dict("records")]

@@ -15,18 +15,20 @@ import numpy as np
 
 from foundation.errors import SandboxError
 from sandbox.io.importers.base import ImportedAnswers
+from sandbox.io.values import INT64_MAX, INTEGER_TEXT
 
 
 def prediction_task_id(task: Any) -> int:
-    """A Label Studio task id (an integer) from an answers table's task; SandboxError otherwise."""
-    if isinstance(task, bool):
-        raise SandboxError(f"task {task!r} is not a Label Studio task id")
-    if isinstance(task, int | np.integer):
-        return int(task)
-    if isinstance(task, str) and task.isdigit():
-        return int(task)
-    if isinstance(task, float) and task.is_integer():
-        return int(task)
+    """A Label Studio task id (a non-negative integer, or its plain decimal text: ASCII digits, so
+    that ``"١٢"`` and ``"²"`` are not the tasks 12 and 2) from an answers table's task; SandboxError
+    otherwise."""
+    number: int | None = None
+    if isinstance(task, int | np.integer) and not isinstance(task, bool | np.bool_):
+        number = int(task)
+    elif isinstance(task, str) and INTEGER_TEXT.fullmatch(task):
+        number = int(task)
+    if number is not None and 0 <= number <= INT64_MAX:
+        return number
     raise SandboxError(
         f"task {task!r} is not a Label Studio task id; predictions need the export's own task ids "
         "(read the export without a task field)"

@@ -2,30 +2,38 @@
 
 A partitioned answers set is a directory (every ``*.parquet`` below it; names starting with ``.``
 or ``_`` are skipped) or a glob (``*?[``). Every partition has the columns ``task, worker, label``
-with the same value kind per column: integers (any integer type, or floats holding integers) or
-text. A first pass builds the sorted dictionaries of distinct tasks, workers and labels
-(:func:`build_dictionaries`); then :func:`coded_batches` streams the answers as integer codes into
-those dictionaries, one record batch at a time. Codes follow sorted order, as the in-memory
-engine's (``pd.factorize(sort=True)``), so both number tasks, workers and labels alike.
+with the same value kind per column: signed integers, or cells read by the one rule of ids and
+labels (:mod:`sandbox.io.values`): text, unsigned integers (``2**63`` and above become text), floats.
+A first pass builds the sorted dictionaries of distinct tasks, workers and labels
+(:func:`build_dictionaries`): the distinct cells as written, each turned into its value by the rule
+once, so that the answers read out of core are the answers read in memory; then
+:func:`coded_batches` streams the answers as integer codes into those dictionaries, one record batch
+at a time. Codes follow sorted order, as the in-memory engine's (``pd.factorize(sort=True)``), so
+both number tasks, workers and labels alike.
+
+Text is read as Parquet dictionaries (each distinct text of a row group once, and a code per row),
+never as one text per row: a long text stored once in a dictionary costs its length once, not once
+per row. Each row group's decompressed pages and one batch's cells are checked against the memory
+budget before the row group is read.
 """
 
 from __future__ import annotations
 
 import glob
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as pds
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from foundation.errors import SandboxError
+from sandbox.io.values import NotAName, as_column, name_value, shown
+from sandbox.resources import check_memory
 
 GLOB_CHARACTERS = "*?["
 #: Rows per record batch: large enough that per-batch work over task/worker state stays small.
@@ -63,18 +71,30 @@ def _hidden(relative: Path) -> bool:
     return any(part.startswith((".", "_")) for part in relative.parts)
 
 
+#: Memory of one cell of a batch besides its text (as :data:`sandbox.io.files.tables.PARQUET_BYTES_PER_CELL`).
+BYTES_PER_CELL = 64
+
+
 def _kind(kind: pa.DataType) -> str | None:
-    """``integer`` or ``text`` for a usable column type, ``empty`` for an all-null one (an empty
-    partition written by pandas), else None."""
+    """The value kind of a usable column type (``integer``: signed integers, kept as they are;
+    ``text``, ``unsigned``, ``floating``: cells read by the rule of ids and labels), ``empty`` for
+    an all-null one (an empty partition written by pandas), else None."""
     if pa.types.is_null(kind):
         return "empty"
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
-    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+    if pa.types.is_signed_integer(kind):
         return "integer"
+    if pa.types.is_unsigned_integer(kind):
+        return "unsigned"
+    if pa.types.is_floating(kind):
+        return "floating"
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return "text"
     return None
+
+
+_CAST = {"unsigned": pa.uint64(), "floating": pa.float64(), "text": pa.large_string()}
 
 
 def column_kinds(paths: Sequence[Path]) -> dict[str, str]:
@@ -97,7 +117,7 @@ def column_kinds(paths: Sequence[Path]) -> dict[str, str]:
             if kind is None:
                 raise SandboxError(
                     f"{path}: column {column!r} is {schema.field(column).type}; "
-                    "out-of-core answers need integer or text columns"
+                    "out-of-core answers need number or text columns"
                 )
             kinds[column] = kind
         if first is None:
@@ -121,33 +141,53 @@ def column_kinds(paths: Sequence[Path]) -> dict[str, str]:
 
 
 def _normalised(values: pa.Array, kind: str, column: str, path: Path) -> pa.Array:
-    """A column of one batch as int64 or large text; SandboxError for empty cells or fractions."""
+    """A column of one batch as int64 (kind ``integer``) or as the cells written, dictionary-encoded
+    (the distinct cells in use, as large text, uint64 or float64, and an index per row); SandboxError
+    for empty cells."""
     if values.null_count:
         raise SandboxError(
             f"{path}: column {column!r} has {values.null_count} empty cell(s); "
             "every answer needs a task, a worker and a label"
         )
-    if kind == "text":
-        return pc.cast(values, pa.large_string())
-    try:
-        return pc.cast(values, pa.int64())  # a safe cast: refuses 2.5, accepts 2.0
-    except pa.ArrowInvalid:
-        raise SandboxError(
-            f"{path}: column {column!r} holds numbers that are not integers; "
-            "out-of-core answers need integer or text ids and labels"
-        ) from None
+    if kind == "integer":
+        return pc.cast(values, pa.int64())
+    if not pa.types.is_dictionary(values.type):
+        values = pc.dictionary_encode(values)
+    indices = np.asarray(values.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+    used = np.unique(indices)
+    remap = np.zeros(len(values.dictionary), dtype=np.int32)
+    remap[used] = np.arange(len(used), dtype=np.int32)
+    dictionary = pc.cast(values.dictionary.take(pa.array(used)), _CAST[kind])
+    return pa.DictionaryArray.from_arrays(pa.array(remap[indices]), dictionary)
+
+
+def _check_row_group(parquet: pq.ParquetFile, group: int, batch_rows: int, path: Path) -> None:
+    """Refuse a row group whose decompressed pages and one batch would not fit in memory."""
+    metadata = parquet.metadata.row_group(group)
+    names = {parquet.schema.column(i).path: i for i in range(parquet.metadata.num_columns)}
+    pages = sum(metadata.column(names[c]).total_uncompressed_size for c in ANSWER_COLUMNS if c in names)
+    rows = min(metadata.num_rows, batch_rows)
+    check_memory(
+        pages + rows * len(ANSWER_COLUMNS) * BYTES_PER_CELL,
+        f"{path}: row group {group} ({metadata.num_rows} rows)",
+        "write the partitions with smaller row groups",
+    )
 
 
 def _batches(path: Path, kinds: dict[str, str], batch_rows: int) -> Iterator[dict[str, pa.Array]]:
-    """The answers columns of one partition, batch by batch, normalised."""
+    """The answers columns of one partition, batch by batch, normalised (text read as Parquet
+    dictionaries: see the module docstring)."""
     try:
-        dataset = pds.dataset(str(path), format="parquet")
-        scan = dataset.to_batches(
-            columns=list(ANSWER_COLUMNS), batch_size=batch_rows, batch_readahead=1, fragment_readahead=1
-        )
-        for batch in scan:
-            if batch.num_rows:
-                yield {c: _normalised(batch.column(c), kinds[c], c, path) for c in ANSWER_COLUMNS}
+        texts = [c for c in ANSWER_COLUMNS if kinds[c] == "text"]
+        parquet = pq.ParquetFile(str(path), read_dictionary=texts)
+        for group in range(parquet.metadata.num_row_groups):
+            _check_row_group(parquet, group, batch_rows, path)
+            batches = parquet.iter_batches(
+                batch_size=batch_rows, row_groups=[group], columns=list(ANSWER_COLUMNS)
+            )
+            for batch in batches:
+                if batch.num_rows:
+                    yield {c: _normalised(batch.column(c), kinds[c], c, path) for c in ANSWER_COLUMNS}
     except (pa.ArrowInvalid, OSError) as error:
         raise SandboxError(f"{path}: cannot be read as Parquet ({error})") from None
 
@@ -156,8 +196,11 @@ def _batches(path: Path, kinds: dict[str, str], batch_rows: int) -> Iterator[dic
 class Dictionaries:
     """Sorted distinct tasks, workers and labels of a partitioned set, and its size.
 
-    ``tasks[c]`` is the task with code ``c`` (likewise workers, labels); ``kinds``: each column's
-    value kind; ``n_answers``: number of answers over all partitions.
+    For a column of signed integers, ``tasks[c]`` is the task with code ``c`` (likewise workers,
+    labels). For the other kinds, ``tasks`` holds the distinct cells as written (sorted), ``values``
+    the tasks by the rule of ids and labels in code order, and ``cell_codes`` each cell's code (two
+    cells may be one task: ``café`` written composed and decomposed). ``kinds``: each column's value
+    kind; ``n_answers``: number of answers over all partitions.
     """
 
     tasks: pa.Array
@@ -165,22 +208,28 @@ class Dictionaries:
     labels: pa.Array
     kinds: dict[str, str]
     n_answers: int
+    values: dict[str, pd.Index] = field(default_factory=dict)
+    cell_codes: dict[str, IntArray] = field(default_factory=dict)
 
     def names(self, column: str) -> pd.Index:
         """The distinct values of ``column`` (``task``, ``worker``, ``label``) in code order."""
-        values: pa.Array = getattr(self, f"{column}s")
-        array: Any = values.to_numpy(zero_copy_only=False)
-        if self.kinds[column] == "text":
-            array = array.astype(object)
-        return pd.Index(array, name=column)
+        if column in self.values:
+            return self.values[column]
+        cells: pa.Array = getattr(self, f"{column}s")
+        return pd.Index(cells.to_numpy(zero_copy_only=False), name=column)
 
     def code(self, column: str, values: pa.Array) -> IntArray:
-        """Codes of ``values`` (a normalised column of a batch) in this column's dictionary: a
-        lookup table for integers spanning at most 4× as many values as there are, else a binary
-        search; a hash lookup for text."""
-        if self.kinds[column] == "text":
-            codes = pc.index_in(values, value_set=getattr(self, f"{column}s"))
-            return np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.intp)
+        """Codes of ``values`` (a normalised column of a batch) in this column's dictionary: for
+        integers a lookup table spanning at most 4× as many values as there are, else a binary
+        search; for the other kinds a hash lookup of the batch's distinct cells."""
+        if self.kinds[column] != "integer":
+            found = pc.index_in(values.dictionary, value_set=getattr(self, f"{column}s"))
+            per_cell = self.cell_codes[column][
+                np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.intp)
+            ]
+            indices = np.asarray(values.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+            codes: IntArray = per_cell[indices]
+            return codes
         numbers = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.int64)
         low, table, sorted_values = self._integer_lookup(column)
         if table is not None:
@@ -213,7 +262,7 @@ class _Distinct:
         self.pending_rows = 0
 
     def add(self, values: pa.Array) -> None:
-        unique = pc.unique(values)
+        unique = values.dictionary if pa.types.is_dictionary(values.type) else pc.unique(values)
         self.pending.append(unique)
         self.pending_rows += len(unique)
         if self.pending_rows > 2 * (0 if self.merged is None else len(self.merged)) + BATCH_ROWS:
@@ -230,6 +279,25 @@ class _Distinct:
         return self.merged.take(pc.array_sort_indices(self.merged))
 
 
+def _by_the_rule(cells: pa.Array, column: str, where: Path) -> tuple[pd.Index, IntArray]:
+    """The distinct ``cells`` of a column as values by the rule of ids and labels: the distinct
+    values in sorted order (the in-memory engine's codes) and each cell's code."""
+    converted: list[int | str] = []
+    for cell in cells.to_pylist():
+        try:
+            value = name_value(cell)
+        except NotAName as why:
+            raise SandboxError(
+                f"{where}: column {column!r} holds {shown(cell)}, which is not an id or a label ({why})"
+            ) from None
+        if value is None:
+            raise SandboxError(f"{where}: column {column!r} has an empty cell ({shown(cell)})")
+        converted.append(value)
+    column_values = as_column(converted, pd.RangeIndex(len(converted)), column)
+    codes, distinct = pd.factorize(column_values, sort=True)
+    return pd.Index(distinct, name=column), np.asarray(codes, dtype=np.intp)
+
+
 def build_dictionaries(paths: Sequence[Path], batch_rows: int = BATCH_ROWS) -> Dictionaries:
     """First pass over the partitions: the sorted distinct tasks, workers and labels."""
     kinds = column_kinds(paths)
@@ -238,17 +306,17 @@ def build_dictionaries(paths: Sequence[Path], batch_rows: int = BATCH_ROWS) -> D
     for path in paths:
         for columns in _batches(path, kinds, batch_rows):
             n_answers += len(columns["task"])
-            for column, values in columns.items():
-                distinct[column].add(values)
+            for column, batch in columns.items():
+                distinct[column].add(batch)
     if n_answers == 0:
         raise SandboxError(f"{paths[0].parent}: the partitions hold no answers")
-    return Dictionaries(
-        distinct["task"].sorted(),
-        distinct["worker"].sorted(),
-        distinct["label"].sorted(),
-        kinds,
-        n_answers,
-    )
+    cells = {c: distinct[c].sorted() for c in ANSWER_COLUMNS}
+    values: dict[str, pd.Index] = {}
+    cell_codes: dict[str, IntArray] = {}
+    for column in ANSWER_COLUMNS:
+        if kinds[column] != "integer":
+            values[column], cell_codes[column] = _by_the_rule(cells[column], column, paths[0].parent)
+    return Dictionaries(cells["task"], cells["worker"], cells["label"], kinds, n_answers, values, cell_codes)
 
 
 def partition_batches(

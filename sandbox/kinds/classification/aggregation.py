@@ -4,15 +4,16 @@ label`` table (:func:`aggregate`), through the shared skeleton
 
 The answers are coded once (dense integer codes, labels in sorted order), each engine's model is
 fit on the codes, and everything it estimated is decoded back to the original task, worker and
-label ids. Majority-vote ties break towards the smallest label (labels are coded in sorted order
-and both engines take the first maximal column); this reproduces the published majority-vote
-figures.
+label ids. A task whose highest posterior several labels share is tied: the label is chosen by the
+rule of :mod:`sandbox.aggregation.ties` (seeded random among the tied labels by default; the
+smallest label with ``TieBreak("smallest")``, which reproduces crowd-kit's published figures), the
+same for both engines. Methods without posteriors (KOS, MMSR) keep their own labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,12 +25,15 @@ from sandbox.aggregation.crowdkit_adapter import AggregationFailed
 from sandbox.aggregation.fast.classification.base import FastAggregator
 from sandbox.aggregation.fast.coding import CodedAnswers, encode
 from sandbox.aggregation.registry import AggregatorSpec, aggregator_spec
+from sandbox.aggregation.ties import DEFAULT_TIES, TieBreak, break_ties
 from sandbox.kinds.classification.kind import KIND
 from sandbox.resources import check_memory, check_work
 
 #: Dense float copies of the task × label posteriors one aggregation holds at once (the model's,
-#: the decoded table, the report's aligned copy).
-POSTERIOR_COPIES = 4
+#: the decoded table, the report's aligned copy, the tie-breaking priorities).
+POSTERIOR_COPIES = 5
+#: Numbers per answer one aggregation holds (its three codes, the tie-breaking draw and its index).
+ANSWER_COPIES = 5
 #: Dense float copies of the workers × labels × labels confusions (the model's E and M steps, the
 #: decoded table, the report's cube).
 CONFUSION_COPIES = 6
@@ -48,7 +52,7 @@ def check_aggregation_size(spec: AggregatorSpec, coded: CodedAnswers, params: Ma
     hint = "are the labels categories? free text needs grouping into classes first"
     confusion_cells = float(workers) * labels * labels if spec.dense_confusions else 0.0
     cells = float(tasks) * labels + confusion_cells
-    needed = 8.0 * POSTERIOR_COPIES * tasks * labels + 8.0 * 3 * coded.n_answers
+    needed = 8.0 * POSTERIOR_COPIES * tasks * labels + 8.0 * ANSWER_COPIES * coded.n_answers
     needed += 8.0 * CONFUSION_COPIES * confusion_cells
     check_memory(needed, what, hint)
     check_work(cells * spec.passes(params), AGGREGATION_WORK_LIMIT, what, "cell updates", hint)
@@ -64,9 +68,12 @@ def codes_only(coded: CodedAnswers) -> CodedAnswers:
     )
 
 
+@dataclass(frozen=True)
 class ClassCodec:
-    """Classification answers as codes, and the fitted models' estimates decoded (see the module
-    docstring)."""
+    """Classification answers as codes, and the fitted models' estimates decoded with the tie rule
+    ``ties`` (see the module docstring)."""
+
+    ties: TieBreak = DEFAULT_TIES
 
     def encode(self, answers: pd.DataFrame) -> CodedAnswers:
         return encode(answers)
@@ -102,6 +109,10 @@ class ClassCodec:
         if labels.isna().any():
             raise AggregationFailed(f"{spec.name} did not converge on these answers (it produced no label)")
         posteriors = _posteriors(model, coded) if spec.gives_posteriors else None
+        n_tied = 0
+        if posteriors is not None:  # the argmax under the tie rule, whatever the engine chose
+            best, n_tied = break_ties(posteriors, self.ties, coded.task, coded.label)
+            labels = pd.Series(best.take(labels.index.to_numpy().astype(np.int64)), index=labels.index)
         skills = None
         if fit.implementation.skills is not None:
             skills = fit.implementation.skills(model, codes_only(coded), posteriors)
@@ -121,6 +132,7 @@ class ClassCodec:
             skills=None if skills is None else _per_worker(skills, coded),
             seconds=fit.seconds,
             engine=fit.engine,
+            n_tied=n_tied,
             confusion=_confusion(model.errors_, coded) if spec.estimates_confusion else None,
             priors=(
                 pd.Series(_array(model.priors_, coded.n_labels), index=coded.label_names, name="prior")
@@ -130,19 +142,21 @@ class ClassCodec:
         )
 
 
-CODEC = ClassCodec()
-
-
 def aggregate(
-    name: str, answers: pd.DataFrame, engine: str = "fast", params: Mapping[str, Any] | None = None
+    name: str,
+    answers: pd.DataFrame,
+    engine: str = "fast",
+    params: Mapping[str, Any] | None = None,
+    ties: TieBreak | None = None,
 ) -> Aggregation:
-    """Run classification method ``name`` on ``answers`` (``task, worker, label``) with ``engine``
-    and hyperparameters ``params``; SandboxError for a method of another kind or one that cannot
-    handle the data, AggregationFailed when it does not converge."""
+    """Run classification method ``name`` on ``answers`` (``task, worker, label``) with ``engine``,
+    hyperparameters ``params`` and tie rule ``ties`` (default: random, seed 0); SandboxError for a
+    method of another kind or one that cannot handle the data, AggregationFailed when it does not
+    converge."""
     spec = aggregator_spec(name)
     if KIND not in spec.kinds:
         raise SandboxError(f"{name} does not aggregate {KIND} answers; allowed: {_methods()}")
-    return run_aggregation(spec, answers, engine, CODEC, params)
+    return run_aggregation(spec, answers, engine, ClassCodec(ties or DEFAULT_TIES), params)
 
 
 def _methods() -> str:

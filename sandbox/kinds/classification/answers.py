@@ -1,10 +1,12 @@
 """The answers table where it enters the engine, and gold made comparable with it.
 
-Contract: columns ``task, worker, label``, at least one row, no empty cell, and one value type per
-column: integers when every value is an integer (``3`` or ``3.0``), text otherwise (a column that
-mixes ``3`` and ``"x"`` becomes ``"3"`` and ``"x"``). Gold is then written in the answers' types, so
-that the same id or label written as text in one file and as a number in another is the same value;
-gold that shares no task or no label with the answers is refused rather than scored as 0.
+Contract: columns ``task, worker, label``, at least one row, no empty cell, and every cell under the
+one rule of ids and labels (:mod:`sandbox.io.values`: NFC text, plain decimal integers as integers,
+nothing merged by what the other rows hold); a column is int64 when all its values are integers,
+text otherwise. Gold is read the same way (``None``, ``NA`` or ``nan`` in a gold file are labels;
+an empty cell is refused, naming its row) and written in the answers' types, so that the same id or
+label written as text in one file and as a number in another is the same value; gold that shares no
+task or no label with the answers is refused rather than scored as 0.
 
 An optional ``seconds`` column holds each answer's working time (the contract of
 :mod:`sandbox.io.answer_times`: finite and >= 0, NaN where not recorded, absent when unknown).
@@ -35,10 +37,6 @@ def validate_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
     answers = table[list(ANSWER_COLUMNS)].reset_index(drop=True)
     if answers.empty:
         raise SandboxError(f"{source}: no answers")
-    empty = answers.isna().any(axis=1)
-    if empty.any():
-        row = int(empty.to_numpy().nonzero()[0][0])
-        raise SandboxError(f"{source}: row {row + 1} has an empty task, worker or label")
     checked = pd.DataFrame({column: one_type(answers[column], source) for column in ANSWER_COLUMNS})
     times = seconds_column(table[SECONDS].reset_index(drop=True), source) if SECONDS in table else None
     return with_seconds(checked, times)
@@ -54,8 +52,8 @@ def align_gold(
     """
     if gold.empty:
         return gold
-    tasks = in_type_of(gold.index.to_series(), answers["task"])
-    labels = in_type_of(gold.reset_index(drop=True), answers["label"])
+    tasks = in_type_of(gold.index.to_series().rename("task"), answers["task"], source)
+    labels = in_type_of(gold.reset_index(drop=True).rename("label"), answers["label"], source)
     aligned = pd.Series(labels.to_numpy(), index=pd.Index(tasks.to_numpy(), name="task"), name="label")
     if not require_overlap:
         return aligned
@@ -79,12 +77,12 @@ def _few(values: Any, count: int = 5) -> str:
 
 
 def read_gold(path: str | Path) -> pd.Series:
-    """Gold labels from a ``task, label`` CSV/Parquet file (one row per task)."""
+    """Gold labels from a ``task, label`` CSV/Parquet file (one row per task; every cell under the
+    rule of :mod:`sandbox.io.values`: an empty cell is refused, naming its row — a task without gold
+    is left out of the file)."""
     table = read_table(path, "gold", ("task", "label"))
     require_columns(table, ("task", "label"), str(path))
-    table = table.dropna(subset=["task", "label"])
-    if table.empty:
-        raise SandboxError(f"{path}: no row has both a task and a label")
+    table = table[["task", "label"]].reset_index(drop=True)
     table = table.assign(task=one_type(table["task"], str(path)), label=one_type(table["label"], str(path)))
     if table["task"].duplicated().any():
         task = table["task"][table["task"].duplicated()].iloc[0]

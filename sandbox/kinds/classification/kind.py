@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sandbox.aggregation.aggregate import Aggregation
+    from sandbox.aggregation.ties import TieBreak
     from sandbox.datasets.dataset import Dataset
     from sandbox.fitting.report import AnnotatorReport
     from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
@@ -58,11 +59,16 @@ class Classification(TaskKind):
         return answers
 
     def aggregate(
-        self, name: str, answers: pd.DataFrame, engine: str = "fast", params: Mapping[str, Any] | None = None
+        self,
+        name: str,
+        answers: pd.DataFrame,
+        engine: str = "fast",
+        params: Mapping[str, Any] | None = None,
+        ties: TieBreak | None = None,
     ) -> Aggregation:
         from sandbox.kinds.classification.aggregation import aggregate
 
-        return aggregate(name, answers, engine, params)
+        return aggregate(name, answers, engine, params, ties)
 
     def scorer(self, inputs: ScoringInputs) -> ClassificationScorer:
         from sandbox.kinds.classification.scoring import ClassificationScorer

@@ -80,6 +80,7 @@ class ClassificationScorer:
             downstream_accuracy=downstream,
             downstream_accuracy_weighted=weighted,
             extra=extra,
+            tied_tasks=result.n_tied if result.probas is not None else None,
         )
 
 

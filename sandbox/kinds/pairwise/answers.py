@@ -21,7 +21,7 @@ import pandas as pd
 
 from foundation.errors import SandboxError
 from sandbox.io.answer_times import SECONDS, seconds_column, with_seconds
-from sandbox.io.files.tables import read_table, require_columns
+from sandbox.io.files.tables import numbers, read_table, require_columns
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.io.values import in_type_of, one_type
 from sandbox.kinds.base import RealAnswers
@@ -33,10 +33,12 @@ SIDES = ("left", "right", "tie")
 TIE_LABEL = "tie"
 
 
-def items_of_one_type(left: pd.Series, right: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``left`` and ``right`` with one shared value type (see
-    :func:`sandbox.io.values.one_type`)."""
-    both = one_type(pd.concat([left, right], ignore_index=True))
+def items_of_one_type(
+    left: pd.Series, right: pd.Series, source: str = "answers"
+) -> tuple[pd.Series, pd.Series]:
+    """``left`` and ``right`` under the one rule of ids, with one shared value type (see
+    :func:`sandbox.io.values.one_type`); SandboxError naming ``source`` for an empty cell."""
+    both = one_type(pd.concat([left, right], ignore_index=True).rename("left or right"), source)
     n = len(left)
     return (
         pd.Series(both.iloc[:n].to_numpy(), index=left.index, name="left"),
@@ -64,15 +66,15 @@ def validate_pairwise_answers(table: pd.DataFrame, source: str) -> pd.DataFrame:
         raise SandboxError(
             f"{source}: row {row + 1} has label {answers['label'].iloc[row]!r}; allowed: {', '.join(SIDES)}"
         )
-    left, right = items_of_one_type(answers["left"], answers["right"])
+    left, right = items_of_one_type(answers["left"], answers["right"], source)
     same = (left == right).to_numpy()
     if same.any():
         row = int(np.flatnonzero(same)[0])
         raise SandboxError(f"{source}: row {row + 1} compares item {left.iloc[row]!r} with itself")
     checked = pd.DataFrame(
         {
-            "task": one_type(answers["task"]),
-            "worker": one_type(answers["worker"]),
+            "task": one_type(answers["task"], source),
+            "worker": one_type(answers["worker"], source),
             "left": left,
             "right": right,
             "label": labels.astype(object),
@@ -98,37 +100,26 @@ def read_pairwise_gold(path: str | Path, answers: pd.DataFrame) -> PairwiseGold:
     table = read_table(path, "gold")
     items = pd.concat([answers["left"], answers["right"]]).unique()
     if {"item", "score"} <= set(table.columns):
-        frame = table[["item", "score"]]
-        if frame["item"].isna().any() or frame["item"].duplicated().any():
-            raise SandboxError(f"{source}: every item needs one row (empty or repeated item)")
-        scores = pd.to_numeric(frame["score"], errors="coerce")
-        if not np.isfinite(scores.to_numpy(dtype=float)).all():
-            raise SandboxError(f"{source}: every score must be a number")
-        ids, _ = items_of_one_type(frame["item"], answers["left"].iloc[:1])
-        gold = pd.Series(
-            scores.to_numpy(dtype=float), index=pd.Index(_like(ids, answers), name="item"), name="score"
-        )
+        frame = table[["item", "score"]].reset_index(drop=True)
+        ids = _like(frame["item"], answers, source)
+        if ids.duplicated().any():
+            raise SandboxError(f"{source}: item {ids[ids.duplicated()].iloc[0]!r} has more than one row")
+        scores = numbers(frame["score"], source, "score")
+        gold = pd.Series(scores.to_numpy(dtype=float), index=pd.Index(ids, name="item"), name="score")
         if not gold.index.isin(items).any():
             raise SandboxError(f"{source}: gold shares no item with the answers")
         return PairwiseGold(scores=gold)
     require_columns(table, ("left", "right", "label"), source)
-    pairs = table[["left", "right", "label"]].dropna()
-    if pairs.empty:
-        raise SandboxError(f"{source}: no gold pairs")
-    left = _like(pairs["left"], answers)
-    right = _like(pairs["right"], answers)
-    winner = _like(pairs["label"], answers)
-    sides = np.where(
-        winner == left,
-        "left",
-        np.where(
-            winner == right, "right", np.where(pairs["label"].astype(str).str.lower() == TIE_LABEL, "tie", "")
-        ),
-    )
+    pairs = table[["left", "right", "label"]].reset_index(drop=True)
+    left = _like(pairs["left"], answers, source)
+    right = _like(pairs["right"], answers, source)
+    winner = _like(pairs["label"], answers, source)
+    tie = winner.map(lambda v: str(v).lower() == TIE_LABEL).to_numpy(dtype=bool)
+    sides = np.where(winner == left, "left", np.where(winner == right, "right", np.where(tie, "tie", "")))
     if (sides == "").any():
         row = int(np.flatnonzero(sides == "")[0])
         raise SandboxError(
-            f"{source}: gold row {row + 2} has label {pairs['label'].iloc[row]!r}; it must be the left or "
+            f"{source}: gold row {row + 2} has label {winner.iloc[row]!r}; it must be the left or "
             "the right item of its row, or tie"
         )
     gold_pairs = pd.DataFrame({"left": left.to_numpy(), "right": right.to_numpy(), "label": sides})
@@ -137,9 +128,10 @@ def read_pairwise_gold(path: str | Path, answers: pd.DataFrame) -> PairwiseGold:
     return PairwiseGold(pairs=gold_pairs)
 
 
-def _like(values: pd.Series, answers: pd.DataFrame) -> pd.Series:
-    """Item ids in the answers' item value type (integers where they can be, else text)."""
-    return in_type_of(values.reset_index(drop=True), answers["left"])
+def _like(values: pd.Series, answers: pd.DataFrame, source: str = "gold") -> pd.Series:
+    """Item ids under the one rule of ids, in the answers' item value type (integers where they can
+    be, else text); SandboxError naming ``source`` for an empty cell."""
+    return in_type_of(values.reset_index(drop=True), answers["left"], source)
 
 
 def real_answers(imported: ImportedAnswers, path: str | Path, gold_path: str | Path | None) -> RealAnswers:

@@ -27,7 +27,8 @@ from numpy.typing import NDArray
 from sklearn import datasets as sk_datasets
 
 from foundation.errors import SandboxError
-from sandbox.io.files.tables import read_table, require_columns
+from sandbox.io.files.tables import numbers, read_table, require_columns
+from sandbox.io.values import in_type_of, one_type
 from sandbox.kinds.pairwise.dataset import NUISANCE, PairwiseDataset, make_pairwise, pair_keys, random_pairs
 
 SYNTHETIC_NAME = "synthetic-pairs"
@@ -200,25 +201,24 @@ def load_user_pairs(spec: str) -> PairwiseDataset:
 
 def read_items(path: str) -> pd.DataFrame:
     """``item, score`` and optional numeric columns (``length`` is the nuisance); one row per item."""
-    table = read_table(path, "items")
+    table = read_table(path, "items").reset_index(drop=True)
     require_columns(table, ("item", "score"), path)
-    if table["item"].isna().any() or table["item"].duplicated().any():
-        bad = table["item"][table["item"].isna() | table["item"].duplicated()].iloc[0]
-        raise SandboxError(f"{path}: item {bad!r} is empty or appears twice; one row per item")
+    table["item"] = one_type(table["item"], path)  # ids: the rule of sandbox.io.values
+    if table["item"].duplicated().any():
+        bad = table["item"][table["item"].duplicated()].iloc[0]
+        raise SandboxError(f"{path}: item {bad!r} appears twice; one row per item")
     for column in table.columns.drop("item"):
-        if not pd.api.types.is_numeric_dtype(table[column]) or pd.api.types.is_bool_dtype(table[column]):
-            raise SandboxError(f"{path}: column {column!r} must be numeric (score, length, features)")
-        values = table[column].to_numpy(dtype=float)
-        if not np.isfinite(values).all():
-            raise SandboxError(f"{path}: column {column!r} has an empty or infinite cell")
+        table[column] = numbers(table[column], path, "number (score, length, features)")
     return table.set_index("item")
 
 
 def read_pairs(path: str, items: pd.DataFrame) -> pd.DataFrame:
     """``left, right`` item ids (both in the items file, never the same item)."""
-    table = read_table(path, "pairs")
+    table = read_table(path, "pairs").reset_index(drop=True)
     require_columns(table, ("left", "right"), path)
-    pairs = table[["left", "right"]]
+    pairs = pd.DataFrame(
+        {column: in_type_of(table[column], items.index.to_series(), path) for column in ("left", "right")}
+    )
     for column in ("left", "right"):
         unknown = ~pairs[column].isin(items.index)
         if unknown.any():

@@ -22,6 +22,7 @@ from sandbox.kinds.base import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from sandbox.aggregation.ties import TieBreak
     from sandbox.datasets.dataset import Dataset
     from sandbox.fitting.report import AnnotatorReport
     from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
@@ -74,9 +75,16 @@ class Pairwise(TaskKind):
         return campaign_answers(answers, dataset)
 
     def aggregate(
-        self, name: str, answers: pd.DataFrame, engine: str = "fast", params: Mapping[str, Any] | None = None
+        self,
+        name: str,
+        answers: pd.DataFrame,
+        engine: str = "fast",
+        params: Mapping[str, Any] | None = None,
+        ties: TieBreak | None = None,
     ) -> PairwiseAggregation:
         from sandbox.kinds.pairwise.aggregation import aggregate_pairs
+
+        del ties  # pairwise methods rank items by score: no argmax over labels to break
 
         return aggregate_pairs(name, answers, engine, params)
 

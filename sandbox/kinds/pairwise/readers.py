@@ -27,7 +27,6 @@ is a one-line SandboxError naming the file, the row and what is allowed.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,8 +39,8 @@ from foundation.errors import SandboxError
 from sandbox.io.answer_times import SECONDS, parse_seconds, seconds_column, spread_over
 from sandbox.io.export_formats import DuplicatePolicy
 from sandbox.io.files.json_stream import loads
-from sandbox.io.files.tables import read_table
-from sandbox.io.importers.base import ImportedAnswers, ProgressCallback, apply_duplicate_policy, read_text
+from sandbox.io.files.tables import read_csv_cells, read_table, table_columns
+from sandbox.io.importers.base import ImportedAnswers, ProgressCallback, apply_duplicate_policy, id_value
 from sandbox.io.importers.detect import detect_format
 from sandbox.io.labelstudio.export import task_id, worker_id
 from sandbox.io.values import in_type_of
@@ -70,20 +69,11 @@ def is_pairwise_export(path: Path, fmt: str | None = None, pairwise_flags: bool 
     if fmt == "mturk":
         return pairwise_flags
     if fmt == "long":
-        columns = (
-            set(read_table(path, "answers").columns) if path.suffix.lower() != ".csv" else _csv_header(path)
-        )
-        return {"left", "right", "label"} <= columns
+        return {"left", "right", "label"} <= set(table_columns(path, "answers"))
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     pattern = _PAIRWISE_JSON if fmt == "labelstudio_json" else _SELECTED
     return pattern.search(head) is not None
-
-
-def _csv_header(path: Path) -> set[str]:
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        first = handle.readline(1 << 16)
-    return {cell.strip().strip('"') for cell in first.split(",")}
 
 
 def load_pairwise_answers(
@@ -144,23 +134,25 @@ def _long_rows(path: Path, source: str) -> list[Row]:
             f"{source}: missing column {missing[0]!r}; a pairwise table needs worker, left, right, label "
             f"(+ optional task), found {', '.join(map(str, table.columns))}"
         )
-    empty = table[["worker", "left", "right", "label"]].isna().any(axis=1)
-    if empty.any():
-        raise SandboxError(f"{source}: row {int(empty.to_numpy().nonzero()[0][0]) + 2} has an empty cell")
-    left, right = items_of_one_type(table["left"], table["right"])
+    left, right = items_of_one_type(table["left"], table["right"], source)
     label = pd.Series(table["label"].to_numpy(), name="label")
-    winner = in_type_of(label, left)  # the label in the items' value type ("tie" stays text)
+    winner = in_type_of(label, left, source)  # the label in the items' value type ("tie" stays text)
     sides = []
-    for row, (l_id, r_id, w_id, text) in enumerate(zip(left, right, winner, label, strict=True)):
+    for row, (l_id, r_id, w_id) in enumerate(zip(left, right, winner, strict=True)):
+        if str(w_id).lower() == "tie" and w_id in (l_id, r_id):
+            raise SandboxError(
+                f"{source}: row {row + 2} has label {w_id!r}, which is both a tie and the name of one of "
+                "its items; rename the item"
+            )
         if w_id == l_id:
             sides.append("left")
         elif w_id == r_id:
             sides.append("right")
-        elif str(text).strip().lower() == "tie":
+        elif str(w_id).lower() == "tie":
             sides.append("tie")
         else:
             raise SandboxError(
-                f"{source}: row {row + 2} has label {text!r}; it must be the row's left item {l_id!r}, "
+                f"{source}: row {row + 2} has label {w_id!r}; it must be the row's left item {l_id!r}, "
                 f"its right item {r_id!r}, or tie"
             )
     tasks = (
@@ -201,10 +193,7 @@ def _bad(value: Any, where: str) -> str:
 
 
 def _item(data: Mapping[Any, Any], field: str, where: str) -> Any:
-    value = data.get(field)
-    if value is None or value == "" or isinstance(value, list | dict | bool):
-        raise SandboxError(f"{where}: no usable item in data field {field!r} (got {value!r})")
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    return id_value(data.get(field), where, f"the item in data field {field!r},")
 
 
 def _fields(to_name: Any, left: str | None, right: str | None, where: str) -> tuple[str, str]:
@@ -338,8 +327,7 @@ def _flat_rows(
         if side is None:
             _skip(skipped, "empty_result")
             continue
-        tid = record["id"]
-        tid = int(tid) if isinstance(tid, str) and tid.isdigit() else tid
+        tid = id_value(record["id"], where, "task id")
         left, right = _item(record, left_field, where), _item(record, right_field, where)
         seconds = parse_seconds(record.get("lead_time"), where)
         rows.append((tid, worker_id(annotator, where), left, right, side, seconds))
@@ -399,10 +387,7 @@ def _mturk_rows(
             f"{source}: an MTurk pairwise batch needs --left-field and --right-field (the Input columns "
             "naming the two items)"
         )
-    try:
-        frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise SandboxError(f"{source}: not a readable CSV file ({str(error).splitlines()[0]})") from None
+    frame = read_csv_cells(path, "export")
     for needed in ("WorkerId", "HITId"):
         if needed not in frame.columns:
             raise SandboxError(f"{source}: no {needed} column; not an MTurk batch-results file")

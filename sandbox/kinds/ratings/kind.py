@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from annotators.population import Population
+    from sandbox.aggregation.ties import TieBreak
     from sandbox.datasets.dataset import Dataset
     from sandbox.fitting.report import AnnotatorReport
     from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
@@ -95,10 +96,18 @@ class Ratings(TaskKind):
         return alpha_interval(answers)
 
     def aggregate(
-        self, name: str, answers: pd.DataFrame, engine: str = "fast", params: Mapping[str, Any] | None = None
+        self,
+        name: str,
+        answers: pd.DataFrame,
+        engine: str = "fast",
+        params: Mapping[str, Any] | None = None,
+        ties: TieBreak | None = None,
     ) -> RatingsAggregation:
         from sandbox.kinds.ratings.aggregation import aggregate_ratings
 
+        # the points of a scale are numbers, not names: no spelling of them can move a tie among
+        # them (Dawid–Skene on the points keeps the lower one), so there is no rule to apply
+        del ties
         return aggregate_ratings(name, answers, engine, params)
 
     def scorer(self, inputs: ScoringInputs) -> RatingsScorer:

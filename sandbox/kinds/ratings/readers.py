@@ -27,7 +27,6 @@ contract; a malformed row is a one-line SandboxError naming the file, the row an
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from collections.abc import Mapping
@@ -41,14 +40,13 @@ import pandas as pd
 from annotators.archetypes.ratings import Scale
 from foundation.errors import SandboxError, first_line
 from sandbox.io.export_formats import DUPLICATE_POLICIES, FORMATS, DuplicatePolicy
-from sandbox.io.files.tables import read_table
+from sandbox.io.files.tables import read_csv_cells, read_table
 from sandbox.io.importers.base import (
     ImportedAnswers,
     ProgressCallback,
     apply_duplicate_policy,
     check_choice,
     id_value,
-    read_text,
 )
 from sandbox.io.importers.detect import detect_format
 from sandbox.io.labelstudio.export import short_repr, task_id, worker_id
@@ -434,10 +432,7 @@ def _mturk(
     na_field: str | None,
     task_field: str | None,
 ) -> Collected:
-    try:
-        frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise SandboxError(f"{source}: not a readable CSV file ({first_line(error)})") from None
+    frame = read_csv_cells(path, "export")
     for needed in ("WorkerId", "HITId"):
         if needed not in frame.columns:
             raise SandboxError(f"{source}: no {needed} column; not an MTurk batch-results file")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from foundation.errors import SandboxError
 from sandbox.datasets.dataset import Dataset, class_codes, sorted_classes, truth_series
-from sandbox.io.files.tables import read_table, require_columns
+from sandbox.io.files.tables import numbers, read_table, require_columns
+from sandbox.io.values import one_type
 from sandbox.kinds.classification.dataset import ClassificationDataset
 
 TRUTH_COLUMNS = ("label", "truth")
@@ -26,8 +28,9 @@ def load_user_file(path: str | Path) -> Dataset:
     if not present:
         require_columns(table, ("task", "label"), source)  # raises, naming the missing truth column
     truth_column = present[0]
-    if table["task"].isna().any() or table[truth_column].isna().any():
-        raise SandboxError(f"{source}: every row needs a task and a {truth_column}")
+    table = table.reset_index(drop=True)
+    table[truth_column] = one_type(table[truth_column], source)  # ids and labels: sandbox.io.values
+    table["task"] = one_type(table["task"], source)
     duplicated = table["task"].duplicated()
     if duplicated.any():
         raise SandboxError(
@@ -46,11 +49,7 @@ def load_user_file(path: str | Path) -> Dataset:
 
 
 def _features(columns: pd.DataFrame, source: str) -> NDArray[Any] | None:
-    if columns.empty or columns.shape[1] == 0:
+    """The other columns as numeric features (every cell a finite number)."""
+    if columns.shape[1] == 0:
         return None
-    for name in columns.columns:
-        if not pd.api.types.is_numeric_dtype(columns[name]):
-            raise SandboxError(f"{source}: feature column {name!r} must be numeric")
-    if columns.isna().any().any():
-        raise SandboxError(f"{source}: feature columns must not have empty cells")
-    return columns.to_numpy(dtype=float)
+    return np.column_stack([numbers(columns[name], source, "feature value") for name in columns.columns])

@@ -110,7 +110,12 @@ def load_answers(
         records = read_json_min(path) if fmt == "labelstudio_json_min" else read_ls_csv(path)
         names = flat_controls(records, from_name, config_names, source)
         rows = collect_flat(
-            records, controls=names, task_field=task_field, multi_choice=multi_choice, source=source
+            records,
+            controls=names,
+            task_field=task_field,
+            multi_choice=multi_choice,
+            source=source,
+            json_text=fmt == "labelstudio_csv",
         )
     if fmt != "labelstudio_json":
         _report_done(path, progress)

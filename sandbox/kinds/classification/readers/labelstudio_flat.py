@@ -62,7 +62,10 @@ def _label_columns(records: list[Record], task_field: str | None) -> list[str]:
 
 
 def _present(value: Any) -> bool:
-    return not (value is None or value == "" or (isinstance(value, float) and pd.isna(value)))
+    """Whether a cell holds something: not nothing, ``null``, NaN or only whitespace."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return not (value is None or (isinstance(value, float) and pd.isna(value)))
 
 
 def _as_key(value: Any) -> str:
@@ -73,9 +76,11 @@ def _as_key(value: Any) -> str:
     return repr(value)
 
 
-def _values(value: Any, where: str) -> list[str]:
-    """The chosen values of one cell: a label, a list, or CSV's JSON ``{"choices": [...]}``."""
-    if isinstance(value, str) and value.startswith(("{", "[")):
+def _values(value: Any, where: str, json_text: bool) -> list[str]:
+    """The chosen values of one cell: a label, a list, or (``json_text``: a CSV cell, where Label
+    Studio writes several choices as JSON) JSON text ``{"choices": [...]}`` or ``[...]``. A JSON_MIN
+    string is a label as it is, whatever its first character."""
+    if json_text and isinstance(value, str) and value.startswith(("{", "[")):
         try:
             value = loads(value, f"{where}: the cell")
         except SandboxError as exc:
@@ -94,10 +99,7 @@ def _values(value: Any, where: str) -> list[str]:
 
 
 def _task(record: Record, column: str, where: str) -> int | str:
-    value = record.get(column)
-    if isinstance(value, str) and value.isdigit() and value.isascii():
-        return int(value)
-    return id_value(value, where, f"task {column}")
+    return id_value(record.get(column), where, f"task {column}")
 
 
 def collect_flat(
@@ -107,8 +109,10 @@ def collect_flat(
     task_field: str | None,
     multi_choice: str,
     source: str,
+    json_text: bool = False,
 ) -> ChoiceRows:
-    """Turn flat-export records into :class:`ChoiceRows` for the given candidate controls."""
+    """Turn flat-export records into :class:`ChoiceRows` for the given candidate controls
+    (``json_text``: the records are CSV rows, whose cells may hold JSON; see :func:`_values`)."""
     columns = columns_of(records)
     for needed in ("id", "annotator"):
         if needed not in columns:
@@ -127,7 +131,7 @@ def collect_flat(
         seconds = parse_seconds(record.get("lead_time"), where)
         answered = False
         for name in controls:
-            values = _values(record.get(name), where)
+            values = _values(record.get(name), where, json_text)
             if not values:
                 continue
             answered = True

@@ -10,14 +10,14 @@ read from one assignment (rows sharing an ``AssignmentId``; see :mod:`sandbox.io
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 
-from foundation.errors import SandboxError, first_line
+from foundation.errors import SandboxError
 from sandbox.io.answer_times import parse_seconds, spread_over
-from sandbox.io.importers.base import id_value, label_text, read_text
+from sandbox.io.files.tables import read_csv_cells
+from sandbox.io.importers.base import id_value, label_text
 from sandbox.kinds.classification.readers.labelstudio_json import ChoiceRows
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -25,11 +25,9 @@ _BOOL = _TRUE | {"false", "0", "no", "off", ""}
 
 
 def read_mturk(path: Path) -> pd.DataFrame:
-    """The batch-results table, all cells as strings ('' when empty)."""
-    try:
-        frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise SandboxError(f"{path}: not a readable CSV file ({first_line(exc)})") from None
+    """The batch-results table, all cells as strings ('' when empty; see
+    :func:`sandbox.io.files.tables.read_csv_cells`)."""
+    frame = read_csv_cells(path, "export")
     for needed in ("WorkerId", "HITId"):
         if needed not in frame.columns:
             raise SandboxError(f"{path}: no {needed} column; not an MTurk batch-results file")
