@@ -102,7 +102,7 @@ def test_user_items_read_with_their_features(tmp_path: Path) -> None:
         ({"task": ["a", "a"], "score": [1, 2]}, "appears twice"),
         ({"task": ["a", "b"], "score": [1, None]}, "have no score"),
         ({"task": ["a"], "score": [9]}, "outside the scale"),
-        ({"task": ["a"], "score": ["x"]}, "must be numeric"),
+        ({"task": ["a"], "score": ["x"]}, "must hold a finite number"),
         ({"item": ["a"], "score": [1]}, "missing column 'task'"),
     ],
 )

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from foundation.errors import SandboxError
-from sandbox.io.files.tables import read_table, require_columns
+from sandbox.io.files.tables import numbers, read_table, require_columns
 from sandbox.io.values import in_type_of
 
 #: The quality column (gold) of an items file.
@@ -39,18 +38,16 @@ def read_item_table(path: str | Path, answers: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in table.columns if c != "item"]
     if not columns:
         raise SandboxError(f"{source}: no feature or score column besides item (e.g. length, score)")
-    for column in columns:
-        values = table[column]
-        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-            raise SandboxError(
-                f"{source}: column {column!r} must be numeric (a feature such as length, or score)"
+    parsed = pd.DataFrame(
+        {
+            column: numbers(
+                table[column].reset_index(drop=True), source, "number (a feature such as length, or score)"
             )
-        numbers = values.to_numpy(dtype=float)
-        if not np.isfinite(numbers).all():
-            row = int(np.flatnonzero(~np.isfinite(numbers))[0])
-            raise SandboxError(f"{source}: row {row + 2} of column {column!r} is empty or not finite")
+            for column in columns
+        }
+    )
     ids = in_type_of(items.reset_index(drop=True), answers["left"])
-    frame = table[columns].astype(float).set_axis(pd.Index(ids.to_numpy(), name="item"))
+    frame = parsed.set_axis(pd.Index(ids.to_numpy(), name="item"))
     if frame.index.duplicated().any():
         raise SandboxError(f"{source}: two rows name the same item once written like the answers' ids")
     compared = pd.unique(pd.concat([answers["left"], answers["right"]], ignore_index=True))

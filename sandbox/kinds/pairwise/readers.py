@@ -387,7 +387,7 @@ def _mturk_rows(
             f"{source}: an MTurk pairwise batch needs --left-field and --right-field (the Input columns "
             "naming the two items)"
         )
-    frame = read_csv_cells(path, "export")
+    frame = read_csv_cells(path, "export", pad_short_rows=True)
     for needed in ("WorkerId", "HITId"):
         if needed not in frame.columns:
             raise SandboxError(f"{source}: no {needed} column; not an MTurk batch-results file")

@@ -25,7 +25,7 @@ from sklearn import datasets as sk_datasets
 
 from annotators.archetypes.ratings import Scale
 from foundation.errors import SandboxError
-from sandbox.io.files.tables import read_table, require_columns
+from sandbox.io.files.tables import numbers, read_table, require_columns
 from sandbox.io.values import one_type
 from sandbox.kinds.ratings.dataset import RatingsDataset, make_ratings
 from sandbox.resources import check_memory
@@ -209,15 +209,19 @@ def read_items(path: str) -> pd.DataFrame:
     if table["task"].isna().any() or tasks.duplicated().any():
         bad = table["task"][table["task"].isna() | tasks.duplicated().to_numpy()].iloc[0]
         raise SandboxError(f"{path}: task {bad!r} is empty or appears twice; one row per item")
+    columns: dict[str, pd.Series] = {}
     for column in table.columns.drop("task"):
-        values = table[column]
-        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-            raise SandboxError(f"{path}: column {column!r} must be numeric (score and features)")
-        numbers = values.to_numpy(dtype=float)
-        finite = np.isfinite(numbers) | (np.isnan(numbers) & (column == "score"))
-        if not finite.all():
-            raise SandboxError(f"{path}: column {column!r} has an empty or infinite cell")
-    return table.drop(columns="task").set_axis(pd.Index(tasks, name="task")).astype(float)
+        values = table[column].reset_index(drop=True)
+        known = values.notna()
+        if column == "score":  # a score may be unknown: an empty cell
+            known &= values.astype(str).str.strip() != ""
+        # unknown scores parsed as 0 and set back to NaN, so that an error names the file's row
+        parsed = numbers(values.astype(object).where(known, "0"), path, "number (score and features)")
+        columns[str(column)] = parsed.where(known)
+    frame = pd.DataFrame(
+        columns, index=pd.RangeIndex(len(table)), columns=[str(c) for c in table.columns.drop("task")]
+    )
+    return frame.set_axis(pd.Index(tasks, name="task")).astype(float)
 
 
 def is_synthetic_ratings(spec: str) -> bool:

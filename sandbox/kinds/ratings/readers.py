@@ -432,7 +432,7 @@ def _mturk(
     na_field: str | None,
     task_field: str | None,
 ) -> Collected:
-    frame = read_csv_cells(path, "export")
+    frame = read_csv_cells(path, "export", pad_short_rows=True)
     for needed in ("WorkerId", "HITId"):
         if needed not in frame.columns:
             raise SandboxError(f"{source}: no {needed} column; not an MTurk batch-results file")

@@ -27,7 +27,7 @@ _BOOL = _TRUE | {"false", "0", "no", "off", ""}
 def read_mturk(path: Path) -> pd.DataFrame:
     """The batch-results table, all cells as strings ('' when empty; see
     :func:`sandbox.io.files.tables.read_csv_cells`)."""
-    frame = read_csv_cells(path, "export")
+    frame = read_csv_cells(path, "export", pad_short_rows=True)
     for needed in ("WorkerId", "HITId"):
         if needed not in frame.columns:
             raise SandboxError(f"{path}: no {needed} column; not an MTurk batch-results file")
