@@ -32,7 +32,8 @@ ALLOWED: dict[str, set[str]] = {
     "sandbox.dataset_cache": set(),
     "sandbox.resources": set(),
     "sandbox.io": {"sandbox.resources"},
-    "sandbox.aggregation": {"sandbox.kinds", "sandbox.resources"},
+    # the seeded tie rule draws from a run's seed
+    "sandbox.aggregation": {"sandbox.kinds", "sandbox.randomness", "sandbox.resources"},
     "sandbox.datasets": {"sandbox.kinds", "sandbox.resources", "sandbox.io"},
     "sandbox.simulation": {"annotators", "sandbox.randomness", "sandbox.resources", "sandbox.datasets"},
     "sandbox.metrics": {"sandbox.resources", "sandbox.aggregation", "sandbox.datasets", "sandbox.simulation"},

@@ -32,6 +32,7 @@ from sandbox.aggregation.fast.classification.ds import EPS, confusion_errors, ev
 from sandbox.aggregation.fast.classification.mv import vote_shares
 from sandbox.aggregation.fast.coding import FloatArray, IntArray
 from sandbox.aggregation.fast.rows import column_sums, row_argmax, softmax_rows
+from sandbox.aggregation.ties import tied_rows
 from sandbox.resources import one_blas_thread
 
 #: What a pass computes (see the module docstring).
@@ -186,12 +187,15 @@ def aggregate_streamed(
     name: str, reductions: Reductions, tasks: pd.Index, workers: pd.Index, labels: pd.Index
 ) -> Aggregation:
     """Run ``name`` (``mv`` or ``ds``) over ``reductions`` and decode it with the names of tasks,
-    workers and labels in code order: the in-memory :class:`Aggregation`, without worker skills."""
+    workers and labels in code order: the in-memory :class:`Aggregation`, without worker skills.
+    Tied tasks (``n_tied``, counted as in memory) keep the smallest label: the seeded rule of
+    :mod:`sandbox.aggregation.ties` draws by answer row, and the rows are never held here."""
     check_out_of_core([name])
     start = time.perf_counter()
     fit = FITTERS[name](reductions)
     seconds = time.perf_counter() - start
     best: IntArray = row_argmax(fit.posteriors)
+    n_tied = len(tied_rows(fit.posteriors)[1])
     task_index = tasks.rename("task")
     label_index = labels.rename("label")
     confusion = priors = None
@@ -210,6 +214,7 @@ def aggregate_streamed(
         skills=None,
         seconds=seconds,
         engine="fast",
+        n_tied=n_tied,
         confusion=confusion,
         priors=priors,
     )

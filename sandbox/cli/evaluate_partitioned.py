@@ -4,6 +4,7 @@ out of core (``mv``, ``ds``) and printed as ``evaluate`` prints (Krippendorff's 
 from __future__ import annotations
 
 import argparse
+import sys
 
 #: ``evaluate`` options that only apply to answers read whole (one export file).
 IN_MEMORY_ONLY = (
@@ -46,6 +47,14 @@ def evaluate_partitioned(args: argparse.Namespace) -> int:
         cost_per_label=args.cost_per_label,
         scheduler=args.scheduler,
     )
+    tied = max((a.n_tied for a in result.outcome.aggregations.values()), default=0)
+    if tied and args.ties == "random":
+        print(
+            f"crowd-sandbox: note: {tied} tied tasks took the smallest label (out of core the answers are "
+            "not held, so the seeded --ties random cannot apply; these results may depend on how labels "
+            "are spelled)",
+            file=sys.stderr,
+        )
     if args.format == "json":
         print(
             dumps(outcome_json(result.outcome, {"dataset": result.source, "partitions": result.partitions}))

@@ -27,7 +27,10 @@ CURATION_SKILL = 40 / 42
 CURATION_ON_ITEMS = 0.5 + (CURATION_SKILL - 0.5) * (1 - 0.006 / 0.252)
 CURATION_WITH_ITEMS = (1 - 0.045) * CURATION_ON_ITEMS + 0.045 * (1 - 0.36) * CURATION_ON_ITEMS
 MV_BINOMIAL_07_5 = 0.83692
-SNOW_RTE_MV = 0.9187
+# crowd-kit's majority vote keeps the smallest tied label: .9187 on snow_rte with labels 0/1 (shared
+# data README), .8750 with the labels renamed so that the other sorts first (issue 22; 65 of 800 tasks
+# are tied). A rule independent of names lands between the two.
+SNOW_RTE_MV, SNOW_RTE_MV_RENAMED = 0.9187, 0.8750
 
 
 def page(name: str) -> AppTest:
@@ -126,7 +129,7 @@ def test_sweeps_page_reads_the_bundled_sweep_and_reports_a_wrong_directory(tmp_p
     assert "not a sweep results directory" in app.error[0].value
 
 
-def test_your_export_reproduces_the_published_majority_vote() -> None:
+def test_your_export_scores_majority_vote_within_the_spellings() -> None:
     app = page("your_export").run()
     assert not app.exception and app.info
     app.file_uploader(key="answers").set_value(
@@ -138,7 +141,7 @@ def test_your_export_reproduces_the_published_majority_vote() -> None:
     app.selectbox(key="aggregator").set_value("mv").run()
     assert not app.exception
     assert metric(app, "answers") == "8,000"
-    assert float(metric(app, "consensus accuracy on 800 gold tasks")) == pytest.approx(SNOW_RTE_MV, abs=5e-4)
+    assert SNOW_RTE_MV_RENAMED <= float(metric(app, "consensus accuracy on 800 gold tasks")) <= SNOW_RTE_MV
     assert len(app.dataframe) == 3  # annotators, consensus, the fitted crowd at scale
 
 

@@ -24,7 +24,9 @@ def test_partitioned_json_is_the_in_memory_json(cli: Cli, tmp_path: Path) -> Non
     split_evenly(answers, tmp_path / "parts", parts=4)
     gold = answers.drop_duplicates("task")[["task"]].assign(label="b")
     gold.to_csv(tmp_path / "gold.csv", index=False)
+    # out of core, ties keep the smallest label (the seeded rule draws by answer row, never held)
     common = ("--gold", str(tmp_path / "gold.csv"), "--aggregators", "mv,ds", "--cost-per-label", "0.1")
+    common = (*common, "--ties", "smallest")
     whole = cli("evaluate", "--answers", str(tmp_path / "whole.parquet"), *common, "--format", "json")
     parts = cli("evaluate", "--answers", str(tmp_path / "parts"), *common, "--format", "json")
     assert whole.returncode == 0 and parts.returncode == 0, whole.stderr + parts.stderr
@@ -39,6 +41,12 @@ def test_partitioned_json_is_the_in_memory_json(cli: Cli, tmp_path: Path) -> Non
     assert document == expected
     table = cli("evaluate", "--answers", str(tmp_path / "parts" / "*.parquet"), *common)
     assert table.returncode == 0 and "4 partitions, out of core" in table.stdout
+    assert "tied tasks" not in table.stderr
+    tied = sum(row["tied_tasks"] for row in expected["results"] if row["aggregator"] == "mv")
+    assert tied > 0  # the check below is not vacuous
+    default = cli("evaluate", "--answers", str(tmp_path / "parts"), *common[:-2])
+    assert default.returncode == 0
+    assert f"note: {tied} tied tasks took the smallest label" in default.stderr
 
 
 def test_default_aggregators_are_mv_and_ds(cli: Cli, tmp_path: Path) -> None:

@@ -21,7 +21,10 @@ from tests.conftest import answers_frame
 REPO = Path(__file__).resolve().parents[2]
 SNOW_RTE = REPO / "datasets" / "snow_rte"
 LS_FIXTURES = REPO / "tests" / "importers" / "fixtures"
-SNOW_RTE_MV = 0.9187  # majority-vote accuracy on gold, ties to the smallest label (datasets README)
+# crowd-kit's majority vote keeps the smallest tied label: .9187 on snow_rte with labels 0/1 (shared
+# data README), .8750 with the labels renamed so that the other sorts first (issue 22; 65 of 800 tasks
+# are tied). A rule independent of names lands between the two.
+SNOW_RTE_MV, SNOW_RTE_MV_RENAMED = 0.9187, 0.8750
 
 
 def planted_crowd() -> tuple[pd.DataFrame, pd.Series]:
@@ -62,14 +65,14 @@ def test_label_studio_export_gives_predictions(tmp_path: Path) -> None:
     assert (result["from_name"], result["to_name"], result["type"]) == ("sentiment", "text", "choices")
 
 
-def test_read_upload_of_snow_rte_reproduces_the_published_majority_vote(tmp_path: Path) -> None:
+def test_read_upload_of_snow_rte_scores_majority_vote_within_the_spellings(tmp_path: Path) -> None:
     labels = (SNOW_RTE / "labels.csv").read_bytes()
     gold = (SNOW_RTE / "gold.csv").read_bytes()
     upload = read_upload((labels, "labels.csv"), (gold, "gold.csv"), tmp_path)
     assert len(upload.answers) == 8000 and upload.gold is not None and len(upload.gold) == 800
     _, consensus = analyse(upload, "mv")
     accuracy, n_gold = consensus_accuracy(consensus, upload.gold)
-    assert n_gold == 800 and accuracy == pytest.approx(SNOW_RTE_MV, abs=5e-5)
+    assert n_gold == 800 and SNOW_RTE_MV_RENAMED <= accuracy <= SNOW_RTE_MV
     assert consensus["confidence"].between(0.5, 1.0).all()
 
 

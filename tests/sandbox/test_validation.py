@@ -41,9 +41,10 @@ def test_majority_vote_counted_from_codes_is_the_aggregators(name: str) -> None:
         labels = aggregate(method, scored).labels
         assert stats.accuracy[method] == pytest.approx((labels == gold.reindex(labels.index)).mean())
     assert stats.wrong_majority_share == pytest.approx(1 - stats.mv)
-    # the shared data README: MV on snow_rte is .9187 with ties to the smallest label
+    # crowd-kit's MV keeps the smallest tied label: .9187 on snow_rte with labels 0/1 (shared data
+    # README), .8750 with the labels renamed (issue 22); a rule independent of names lands between
     if name == "snow_rte":
-        assert stats.mv == pytest.approx(0.91875)
+        assert 0.8750 <= stats.mv <= 0.91875
 
 
 def test_statistics_do_not_depend_on_how_labels_are_spelled() -> None:

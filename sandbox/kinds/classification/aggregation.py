@@ -95,6 +95,7 @@ class ClassCodec:
             spec.guard(codes_only(coded))
 
     def fit_fast(self, model: FastAggregator, coded: CodedAnswers) -> pd.Series:
+        model.tie_break = self.ties  # the votes the method takes on its way, too
         labels: pd.Series = model.fit_coded(codes_only(coded)).labels_
         return labels
 

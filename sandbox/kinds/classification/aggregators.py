@@ -39,7 +39,7 @@ def _both(
 SPECS: tuple[AggregatorSpec, ...] = (
     AggregatorSpec(
         "mv",
-        "majority vote (ties → smallest label)",
+        "majority vote (ties: seeded random, or --ties smallest)",
         _both("MajorityVote", skills.attribute),
         kinds=(KIND,),
     ),

@@ -63,12 +63,12 @@ def write_consensus(
     args: argparse.Namespace, imported: ImportedAnswers, aggregator: str, out: Path, output: str
 ) -> str:
     """``aggregate``'s output: the ``aggregator`` consensus of the export as CSV or predictions."""
-    from sandbox.cli.reading import tie_break
+    from sandbox.aggregation.ties import TieBreak
     from sandbox.io.files.atomic import write_atomically
     from sandbox.io.files.outputs import spreadsheet_csv
     from sandbox.kinds.classification.aggregation import aggregate
 
-    consensus = aggregate(aggregator, imported.answers, args.engine, ties=tie_break(args))
+    consensus = aggregate(aggregator, imported.answers, args.engine, ties=TieBreak(args.ties, args.seed))
     table = consensus_table(consensus.labels, consensus.probas)
     if output == "labelstudio":
         from_name, to_name = control_and_object(imported, args.to_name, args.export)

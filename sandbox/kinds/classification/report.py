@@ -174,15 +174,18 @@ def add_speed(
 
 
 def consensus_table(answers: pd.DataFrame, consensus: Aggregation, labels: list[Any]) -> pd.DataFrame:
-    """Per task: ``consensus`` (first maximum: ties go to the smallest label), its ``confidence``
-    (the top probability; 1 for methods without posteriors) and the number of ``answers``."""
+    """Per task: ``consensus`` (the aggregation's label, its ties broken by the run's rule), its
+    ``confidence`` (the top probability; 1 for methods without posteriors) and the number of
+    ``answers``."""
     if consensus.probas is not None:
         probas = consensus.probas.reindex(columns=labels, fill_value=0.0)
     else:  # a method without posteriors: its labels, certain
         probas = pd.get_dummies(consensus.labels).astype(float).reindex(columns=labels, fill_value=0.0)
     tasks = pd.DataFrame(
         {
-            "consensus": probas.idxmax(axis=1),
+            "consensus": consensus.labels.reindex(probas.index).where(
+                consensus.labels.reindex(probas.index).notna(), probas.idxmax(axis=1)
+            ),
             "confidence": probas.max(axis=1),
             "answers": answers.groupby("task").size(),
         }

@@ -27,6 +27,7 @@ from scipy.stats import ks_2samp
 
 from foundation.errors import SandboxError
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed
+from sandbox.aggregation.ties import DEFAULT_TIES, break_ties
 from sandbox.fitting.intervals import (
     MIN_DRAWS,
     Metric,
@@ -198,10 +199,10 @@ class HeldOut:
     """The held-out structure, coded once, and the statistics of any labels given on it.
 
     ``structure``: ``task, worker`` (tasks with gold only); ``gold``: Series task → label;
-    ``labels``: every label value an answer may take (sorted: codes follow it, so majority-vote ties
-    go to the smallest label, as in :func:`~sandbox.aggregation.aggregate.aggregate`). Majority
-    vote, shares and worker accuracies are counted from codes; the other aggregators run through
-    ``aggregate`` on the answers table.
+    ``labels``: every label value an answer may take. Majority vote (its ties broken by the
+    default rule of :mod:`sandbox.aggregation.ties`, independent of how labels are spelled, as in
+    ``aggregate``), shares and worker accuracies are counted from codes; the other aggregators run
+    through ``aggregate`` on the answers table.
     """
 
     def __init__(self, structure: pd.DataFrame, gold: pd.Series, labels: Sequence[Any], engine: str) -> None:
@@ -229,7 +230,7 @@ class HeldOut:
         votes = np.bincount(self.task * self.k + codes, minlength=self.n_tasks * self.k).reshape(
             self.n_tasks, self.k
         )
-        majority = votes.argmax(axis=1)  # first maximum: the smallest label
+        majority = break_ties(votes.astype(float), DEFAULT_TIES, self.task, codes)[0]
         share = votes.max(axis=1) / self.answers
         # 7 / 10 is 0.7 in the bin [0.7, 0.8): a tolerance keeps exact fractions off the float edges
         bins = np.minimum(np.floor(share * SHARE_BINS + 1e-9), SHARE_BINS - 1).astype(int)

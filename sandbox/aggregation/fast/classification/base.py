@@ -8,20 +8,28 @@ Hyperparameters live in ``__init__``; ``fit(data)`` returns ``self`` and sets, f
 
 from __future__ import annotations
 
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import pandas as pd
 from numpy.typing import ArrayLike
 
 from sandbox.aggregation.fast.base import FastModel
-from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, encode, from_codes
+from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray, IntArray, encode, from_codes
 from sandbox.aggregation.fast.rows import row_argmax
 from sandbox.resources import one_blas_thread
 
+if TYPE_CHECKING:
+    from sandbox.aggregation.ties import TieBreak
+
 
 class FastAggregator(FastModel):
-    """Base class: subclasses implement ``_fit(coded) -> posteriors`` (n_tasks × n_labels)."""
+    """Base class: subclasses implement ``_fit(coded) -> posteriors`` (n_tasks × n_labels).
 
+    ``tie_break``: the rule of the votes a method takes on its way (Wawa's and ZBS's weighting
+    votes, majority vote's skills; :mod:`sandbox.aggregation.ties`). None, the default of a model
+    used on its own, keeps crowd-kit's smallest label; the aggregation entry sets the run's rule."""
+
+    tie_break: TieBreak | None = None
     labels_: pd.Series
     probas_: pd.DataFrame
     posteriors_: FloatArray
@@ -58,6 +66,14 @@ class FastAggregator(FastModel):
         best = row_argmax(post)
         self.labels_ = pd.Series(coded.label_names.take(best), index=coded.task_names, name="agg_label")
         return self
+
+    def _vote(self, posteriors: FloatArray, coded: CodedAnswers) -> IntArray:
+        """Each task's chosen label code under ``tie_break`` (the smallest when None)."""
+        if self.tie_break is None:
+            return row_argmax(posteriors)
+        from sandbox.aggregation.ties import break_ties
+
+        return break_ties(posteriors, self.tie_break, coded.task, coded.label)[0]
 
     def fit_predict(self, data: pd.DataFrame) -> pd.Series:
         """Fit and return the labels: a Series indexed by task."""

@@ -1,4 +1,5 @@
-"""Majority vote over integer codes; ties break towards the smallest label (project rule)."""
+"""Majority vote over integer codes (the vote shares; the aggregation entry breaks ties of the
+label, ``tie_break`` those of the vote the skills are measured against)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pandas as pd
 from sandbox.aggregation.fast.classification._incidence import Incidence
 from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
-from sandbox.aggregation.fast.rows import divide_per_row, row_argmax, row_sums
+from sandbox.aggregation.fast.rows import divide_per_row, row_sums
 
 
 def vote_shares(votes: FloatArray) -> FloatArray:
@@ -36,7 +37,7 @@ class MajorityVote(FastAggregator):
     def _fit(self, coded: CodedAnswers) -> FloatArray:
         incidence = Incidence(coded)
         post = vote_shares(incidence.votes())
-        self.skills_ = worker_series(incidence.agreement(row_argmax(post)), coded, "skill")
+        self.skills_ = worker_series(incidence.agreement(self._vote(post, coded)), coded, "skill")
         self.n_iter_ = 1
         self.converged_ = True
         return post

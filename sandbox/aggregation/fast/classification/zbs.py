@@ -2,7 +2,8 @@
 
 As crowd-kit's ``ZeroBasedSkill``: skills start at ``1/K + eps``; for ``n_iter`` rounds the vote is
 taken with the current skills and each skill moves ``lr`` of the way towards the worker's
-agreement with it; ``lr`` is halved every ``lr_steps_to_reduce`` rounds. Ties: smallest label.
+agreement with it; ``lr`` is halved every ``lr_steps_to_reduce`` rounds. Ties of each round's vote:
+``tie_break`` (crowd-kit's smallest label when None).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from sandbox.aggregation.fast.classification._incidence import Incidence
 from sandbox.aggregation.fast.classification.base import FastAggregator, worker_series
 from sandbox.aggregation.fast.classification.mv import vote_shares
 from sandbox.aggregation.fast.coding import CodedAnswers, FloatArray
-from sandbox.aggregation.fast.rows import row_argmax
 from sandbox.aggregation.hyperparameters import Iterations, Positive, Probability, Steps, Tolerance
 
 
@@ -48,7 +48,7 @@ class ZeroBasedSkill(FastAggregator):
         for iteration in range(1, self.n_iter + 1):
             if iteration % self.lr_steps_to_reduce == 0:
                 rate *= self.lr_reduce_factor
-            votes = row_argmax(vote_shares(incidence.votes(skills)))
+            votes = self._vote(vote_shares(incidence.votes(skills)), coded)
             move = rate * (incidence.agreement(votes, distinct) - skills)
             skills = skills + move
             step = float(np.abs(move).max())
