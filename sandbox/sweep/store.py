@@ -158,13 +158,15 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def read_part(path: Path) -> pa.Table:
-    """Read one part whole; :class:`DamagedPart` when it cannot be read (truncated, corrupted) or
-    does not hold the rows of the cell its name says."""
+def read_part(path: Path, *, whole_cell: bool = True) -> pa.Table:
+    """Read one part whole; :class:`DamagedPart` when it cannot be read (truncated, corrupted) or,
+    with ``whole_cell``, does not hold the key columns and the rows of the cell its name says."""
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowException, ValueError, IndexError) as error:
         raise DamagedPart(f"it cannot be read: {first_line(error)}") from None
+    if not whole_cell:
+        return table
     missing = [name for name in RESERVED_COLUMNS if name not in table.column_names]
     if missing:
         raise DamagedPart(f"it lacks the column {missing[0]!r}")
@@ -385,7 +387,7 @@ class ResultsStore:
         tables: dict[Path, pa.Table] = {}
         for path in self.part_paths():
             try:
-                tables[path] = read_part(path)
+                tables[path] = read_part(path, whole_cell=False)
             except DamagedPart as damage:
                 raise SandboxError(
                     f"part {str(path)!r} is damaged ({damage}); run the sweep again with --resume "
@@ -421,7 +423,7 @@ class ResultsStore:
         for path, schema in schemas.items():
             if schema.remove_metadata() != unified.remove_metadata():
                 try:
-                    table = conform(read_part(path), unified)
+                    table = conform(read_part(path, whole_cell=False), unified)
                 except (DamagedPart, pa.ArrowException) as error:
                     raise _uncombinable(path, self.root, error) from None
                 _atomic_write_table(path, table)
