@@ -12,8 +12,9 @@ from sandbox.io.files.outputs import check_output_directory
 from sandbox.sweep.cells import check_cell, load_cell
 from sandbox.sweep.executor import run_cells, warm_up
 from sandbox.sweep.grid import expand
+from sandbox.sweep.parts import RESERVED_COLUMNS
 from sandbox.sweep.spec import SweepSpec, deep_merge
-from sandbox.sweep.store import RESERVED_COLUMNS, ResultsStore
+from sandbox.sweep.store import ResultsStore
 
 
 @dataclass

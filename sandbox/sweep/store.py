@@ -45,8 +45,18 @@ import tomli_w
 from foundation import toml_text
 from foundation.errors import SandboxError, first_line
 from sandbox.io.files.atomic import write_atomically
-from sandbox.sweep.columns import metric_value, plan_columns, stored_value
+from sandbox.sweep.columns import plan_columns
 from sandbox.sweep.grid import Cell
+from sandbox.sweep.parts import (
+    DamagedPart,
+    cell_table,
+    conform,
+    read_part,
+    uncombinable,
+    unified_schema,
+    unify,
+    write_part,
+)
 
 #: The resolved spec. A leading underscore makes Parquet readers (pyarrow, pandas) skip it when they
 #: read the whole directory as one dataset.
@@ -57,122 +67,8 @@ LOCK_FILE = ".lock"
 #: A damaged part set aside by ``--resume`` becomes ``_<name>.damaged``: skipped by pyarrow and
 #: pandas (leading underscore) and by ``*.parquet`` globs (DuckDB, this module).
 DAMAGED_PREFIX, DAMAGED_SUFFIX = "_", ".damaged"
-KEY_COLUMNS = ("cell", "point", "role", "seed_index", "seed", "aggregator")
-RESERVED_COLUMNS = (*KEY_COLUMNS, "error")
 # Changing these between a sweep and its --resume keeps every finished cell valid.
 RESUMABLE_CHANGES = ("seeds", "description")
-_FIXED_TYPES = {"cell": pa.string(), "point": pa.string(), "role": pa.string()}
-_FIXED_TYPES |= {"seed_index": pa.int64(), "seed": pa.int64(), "aggregator": pa.string()}
-_FIXED_TYPES["error"] = pa.string()
-
-
-class DamagedPart(Exception):
-    """A part file that cannot be read whole or does not hold its cell's rows (the message: why)."""
-
-
-def _atomic_write_table(path: Path, table: pa.Table) -> None:
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
-    write_atomically(path, sink.getvalue().to_pybytes())
-
-
-def cell_table(
-    cell: Cell, rows: list[dict[str, Any]], columns: Mapping[str, pa.DataType] | None = None
-) -> pa.Table:
-    """Build the Arrow table of one finished cell: its key columns, parameters (typed by
-    ``columns``, the plan of :func:`sandbox.sweep.columns.plan_columns`; a key it lacks is planned
-    from this cell's value alone) and metric rows. Arrow errors when the rows' values do not make
-    one type per column."""
-    own = plan_columns({name: [value] for name, value in cell.params.items() if value is not None})
-    plan = {name: own.get(name, pa.null()) for name in cell.params} | dict(columns or {})
-    params = {name: stored_value(value, plan[name]) for name, value in cell.params.items()}
-    keys: dict[str, Any] = {
-        "cell": cell.cell_id,
-        "point": cell.point_id,
-        "role": cell.role,
-        **params,
-        "seed_index": cell.seed_index,
-        "seed": cell.seed,
-    }
-    records: list[dict[str, Any]] = []
-    for row in rows:
-        clash = sorted((set(row) - {"aggregator", "error"}) & set(keys))
-        if clash:
-            row = {
-                "aggregator": row.get("aggregator"),
-                "error": f"cell row uses reserved column {clash[0]!r}",
-            }
-        values = {name: metric_value(value) for name, value in row.items()}
-        records.append({**keys, "aggregator": values.get("aggregator"), **values})
-    names: dict[str, None] = {}
-    for record in records:
-        names.update(dict.fromkeys(record))
-    names.pop("error", None)
-    arrays = {name: [record.get(name) for record in records] for name in [*names, "error"]}
-    table = pa.table(arrays)
-    for name, kind in (_FIXED_TYPES | {name: plan[name] for name in params}).items():
-        index = table.schema.get_field_index(name)
-        table = table.set_column(index, name, table.column(name).cast(kind))
-    return table
-
-
-def _uncombinable(path: Path, root: Path, error: Exception) -> SandboxError:
-    """The one line for a part whose columns cannot be combined with the other parts'."""
-    return SandboxError(
-        f"part {str(path)!r} cannot be combined with the other parts of {str(root)!r} "
-        f"({first_line(error)}); it was written by another version or cell: move it out of "
-        f"{PARTS_DIR}/ and run the sweep with --resume to compute its cell again"
-    )
-
-
-def _unified(schemas: Mapping[Path, pa.Schema], root: Path) -> pa.Schema:
-    """One schema for all parts (``error`` last); SandboxError naming the first part whose columns
-    cannot be combined with those before it."""
-    merged: pa.Schema | None = None
-    for path, schema in schemas.items():
-        try:
-            merged = schema if merged is None else unify(merged, schema)
-        except pa.ArrowException as error:
-            raise _uncombinable(path, root, error) from None
-    if merged is None:
-        return pa.schema([(name, _FIXED_TYPES[name]) for name in RESERVED_COLUMNS])
-    return merged
-
-
-def unify(first: pa.Schema, second: pa.Schema) -> pa.Schema:
-    """The schema both tables fit (integers widen to floats, nulls to any type), ``error`` last;
-    ``pa.ArrowException`` when a column's types cannot be combined."""
-    merged = pa.unify_schemas([first, second], promote_options="permissive")
-    names = [name for name in merged.names if name != "error"] + ["error"]
-    return pa.schema([merged.field(name) for name in names if name in merged.names])
-
-
-def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``table`` with the columns of ``schema`` (missing ones null), cast to its types."""
-    columns = [
-        table.column(field.name).cast(field.type)
-        if field.name in table.column_names
-        else pa.nulls(table.num_rows, field.type)
-        for field in schema
-    ]
-    return pa.Table.from_arrays(columns, schema=schema)
-
-
-def read_part(path: Path, *, whole_cell: bool = True) -> pa.Table:
-    """Read one part whole; :class:`DamagedPart` when it cannot be read (truncated, corrupted) or,
-    with ``whole_cell``, does not hold the key columns and the rows of the cell its name says."""
-    try:
-        table = pq.read_table(path)
-    except (OSError, pa.ArrowException, ValueError, IndexError) as error:
-        raise DamagedPart(f"it cannot be read: {first_line(error)}") from None
-    if not whole_cell:
-        return table
-    missing = [name for name in RESERVED_COLUMNS if name not in table.column_names]
-    if missing:
-        raise DamagedPart(f"it lacks the column {missing[0]!r}")
-    if table.num_rows == 0 or set(table.column("cell").to_pylist()) != {path.stem}:
-        raise DamagedPart(f"it does not hold the rows of cell {path.stem!r}")
-    return table
 
 
 class ResultsStore:
@@ -353,7 +249,7 @@ class ResultsStore:
                     f"part {str(path)!r} is damaged ({damage}); set aside as {aside.name!r}, "
                     "its cell is computed again"
                 )
-        self._schema = _unified(schemas, self.root) if schemas else None
+        self._schema = unified_schema(schemas, self.root) if schemas else None
         return warnings
 
     def write(self, cell: Cell, rows: list[dict[str, Any]]) -> str | None:
@@ -373,7 +269,7 @@ class ResultsStore:
                 schema = table.schema if self._schema is None else unify(self._schema, table.schema)
             except pa.ArrowException as other:
                 raise SandboxError(f"{str(self.root)!r}: {problem}; {first_line(other)}") from None
-        _atomic_write_table(self.parts / f"{cell.cell_id}.parquet", table)
+        write_part(self.parts / f"{cell.cell_id}.parquet", table)
         self._schema = schema
         return problem
 
@@ -393,7 +289,7 @@ class ResultsStore:
                     f"part {str(path)!r} is damaged ({damage}); run the sweep again with --resume "
                     "to set it aside and compute its cell again"
                 ) from None
-        schema = _unified({path: table.schema for path, table in tables.items()}, self.root)
+        schema = unified_schema({path: table.schema for path, table in tables.items()}, self.root)
         if not tables:
             return schema.empty_table()
         conformed = []
@@ -401,7 +297,7 @@ class ResultsStore:
             try:
                 conformed.append(conform(table, schema))
             except pa.ArrowException as error:
-                raise _uncombinable(path, self.root, error) from None
+                raise uncombinable(path, self.root, error) from None
         return pa.concat_tables(conformed)
 
     def harmonize(self) -> int:
@@ -418,15 +314,15 @@ class ResultsStore:
                 ) from None
         if len({schema.remove_metadata() for schema in schemas.values()}) <= 1:
             return 0
-        unified = _unified(schemas, self.root)
+        unified = unified_schema(schemas, self.root)
         rewritten = 0
         for path, schema in schemas.items():
             if schema.remove_metadata() != unified.remove_metadata():
                 try:
                     table = conform(read_part(path, whole_cell=False), unified)
                 except (DamagedPart, pa.ArrowException) as error:
-                    raise _uncombinable(path, self.root, error) from None
-                _atomic_write_table(path, table)
+                    raise uncombinable(path, self.root, error) from None
+                write_part(path, table)
                 rewritten += 1
         return rewritten
 
