@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from foundation.errors import SandboxError
+from foundation.errors import SandboxError, printable
 from sandbox.cli.arguments import non_negative_int, positive_int
 from sandbox.reporting.progress import Progress
 from sandbox.reporting.render import sweep_summary_table
@@ -102,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             resume=args.resume,
             progress=progress,
+            warn=lambda line: print(f"crowd-sandbox: warning: {printable(line)}", file=sys.stderr),
         )
     except KeyboardInterrupt:
         print(f"stopped: finished cells are in {args.out}; rerun with --resume", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Parameter sweeps: grid × seeds of scenarios, run locally or on Dask, into a Parquet store.
 
 Modules: ``overrides`` (typed KEY=VALUE, dotted edits, share rescaling), ``spec`` (TOML spec),
-``cells`` (cell-function contract), ``grid`` (cells, ids, seeds), ``store`` (Parquet parts),
+``cells`` (cell-function contract), ``grid`` (cells, ids, seeds), ``store`` (the Parquet store),
+``parts`` (one part: built, read whole, combined), ``columns`` (one type per column),
 ``executor`` (serial / processes / Dask), ``progress``, ``summary``, ``runner``, ``command`` (CLI).
 """
 

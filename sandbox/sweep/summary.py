@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sandbox.sweep.store import RESERVED_COLUMNS
+from sandbox.sweep.parts import RESERVED_COLUMNS
 
 
 def metric_columns(results: pd.DataFrame, params: list[str]) -> list[str]:
