@@ -22,7 +22,7 @@ from sandbox.cli.options import (
     add_min_seconds,
     add_ties,
 )
-from sandbox.cli.reading import aggregator_for, gold_for, input_paths, read_export
+from sandbox.cli.reading import aggregator_for, gold_for, input_paths, read_export, tie_break
 
 REPORT_FORMATS = ("table", "json", "csv")
 CONSENSUS_FORMATS = ("csv", "labelstudio")
@@ -36,6 +36,7 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
     add_engine(parser)
     add_format(parser, REPORT_FORMATS)
     add_min_seconds(parser)
+    add_ties(parser, seed=True)
     parser.add_argument("--tasks-out", help="also write the per-task table (CSV) here")
     parser.set_defaults(handler=report)
 
@@ -59,6 +60,7 @@ def report(args: argparse.Namespace) -> int:
         gold=gold_for(kind, args, imported),
         items=imported.items,
         min_seconds=args.min_seconds,
+        ties=tie_break(args),
     )
     if args.format == "json":
         header = {

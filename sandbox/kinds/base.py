@@ -285,10 +285,12 @@ class TaskKind(ABC):
         gold: pd.Series | None,
         items: pd.DataFrame | None = None,
         min_seconds: float | None = None,
+        ties: TieBreak | None = None,
     ) -> AnnotatorReport:
         """Which annotators to trust (``report``); ``items``: what is known of the items (a kind that
         reads an items file), ``min_seconds``: answers faster than this are implausibly fast (else the
-        crowd's own times judge)."""
+        crowd's own times judge), ``ties``: the tie rule of the consensus (a kind that takes an argmax
+        over labels)."""
 
     @abstractmethod
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:

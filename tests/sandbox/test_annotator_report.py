@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from foundation.errors import SandboxError
+from sandbox.aggregation.ties import TieBreak
 from sandbox.kinds.classification.report import annotator_report
 from sandbox.randomness import make_rng
 
@@ -53,9 +54,12 @@ def test_planted_spammers_are_flagged_with_reasons() -> None:
 def test_real_dataset_overall_figures() -> None:
     answers = pd.read_csv(DATASETS / "snow_rte" / "labels.csv")
     gold = pd.read_csv(DATASETS / "snow_rte" / "gold.csv").set_index("task")["label"]
+    # majority vote on snow_rte: 0.9187 in the shared data README, with crowd-kit's smallest-label
+    # rule; .8750 with the labels renamed (issue 22). By default the report lands between the two.
+    smallest = annotator_report(answers, aggregator="mv", gold=gold, ties=TieBreak("smallest"))
+    assert smallest.overall["consensus_accuracy_on_gold"] == pytest.approx(0.9187, abs=5e-5)
     report = annotator_report(answers, aggregator="mv", gold=gold)
-    # majority vote on snow_rte: 0.9187 in the shared data README (ties to the smallest label)
-    assert report.overall["consensus_accuracy_on_gold"] == pytest.approx(0.9187, abs=5e-5)
+    assert 0.8750 <= report.overall["consensus_accuracy_on_gold"] <= 0.9187
     assert report.overall["gold_tasks"] == 800
     assert 0.0 < report.overall["krippendorff_alpha"] < 1.0
     conf = report.tasks["confidence"]

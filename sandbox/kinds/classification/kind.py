@@ -123,11 +123,12 @@ class Classification(TaskKind):
         gold: pd.Series | None,
         items: pd.DataFrame | None = None,
         min_seconds: float | None = None,
+        ties: TieBreak | None = None,
     ) -> AnnotatorReport:
         from sandbox.kinds.classification.report import annotator_report
 
         return annotator_report(
-            answers, aggregator=aggregator, engine=engine, gold=gold, min_seconds=min_seconds
+            answers, aggregator=aggregator, engine=engine, gold=gold, min_seconds=min_seconds, ties=ties
         )
 
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
+from sandbox.aggregation.ties import TieBreak
 from sandbox.fitting.report import AnnotatorReport, add_verdicts
 from sandbox.fitting.speed import speed_flags
 from sandbox.kinds.classification.aggregation import aggregate
@@ -98,12 +99,14 @@ def annotator_report(
     engine: str = "fast",
     gold: pd.Series | None = None,
     min_seconds: float | None = None,
+    ties: TieBreak | None = None,
 ) -> AnnotatorReport:
-    """The report with ``aggregator``'s consensus (``engine``); each method is fitted once."""
+    """The report with ``aggregator``'s consensus (``engine``, tie rule ``ties``: the default's
+    when None); each method is fitted once."""
     if answers.empty:
         raise SandboxError("no answers to report on")
-    consensus = aggregate(aggregator, answers, engine)
-    confusion = consensus if consensus.confusion is not None else aggregate("ds", answers, engine)
+    consensus = aggregate(aggregator, answers, engine, ties=ties)
+    confusion = consensus if consensus.confusion is not None else aggregate("ds", answers, engine, ties=ties)
     return build_report(
         answers, consensus=consensus, dawid_skene=confusion, gold=gold, min_seconds=min_seconds
     )

@@ -159,9 +159,11 @@ class Pairwise(TaskKind):
         gold: pd.Series | None,
         items: pd.DataFrame | None = None,
         min_seconds: float | None = None,
+        ties: TieBreak | None = None,
     ) -> AnnotatorReport:
         from sandbox.kinds.pairwise.report import pairwise_report
 
+        del ties  # preferences rank items by score: no argmax over labels to break
         return pairwise_report(
             answers, aggregator=aggregator, engine=engine, gold=gold, items=items, min_seconds=min_seconds
         )

@@ -182,12 +182,14 @@ class Ratings(TaskKind):
         gold: pd.Series | None,
         items: pd.DataFrame | None = None,
         min_seconds: float | None = None,
+        ties: TieBreak | None = None,
     ) -> AnnotatorReport:
         """Which raters to trust; speeders are judged against the crowd's own median seconds, so
         ``--min-seconds`` is refused (``items``: ratings exports have none)."""
         from foundation.errors import SandboxError
         from sandbox.kinds.ratings.report import ratings_report
 
+        del ties  # scale points are numbers, not names (see ``aggregate``)
         if min_seconds is not None:
             raise SandboxError(
                 "report --kind ratings judges speed against the crowd's own median seconds; "
