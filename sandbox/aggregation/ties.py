@@ -16,8 +16,10 @@ result depends on how labels are spelled (snow_rte: MV accuracy .919 with labels
   or workers (a bijection, rows in the same order) gives exactly the same labels, and the same
   answers and seed give the same labels; reordering the rows changes the draws but not their
   distribution. A tied label no answer of the task gives (possible only for a method that spreads
-  posterior over unanswered labels) ranks below the answered ones, and among such labels by a
-  draw per label code: fair, but not invariant under renaming.
+  posterior over unanswered labels, e.g. GLAD with a worker of negative expertise) ranks below the
+  answered ones, and among such labels by ``(u + v) mod 1``: ``u`` the draw of the first row of all
+  the answers giving that label, ``v`` the draw of the task's first row. No name enters either, so
+  this too is invariant under renaming, and over the draws each such label is as likely to win.
 - ``smallest``: the first maximum (the smallest label), for parity with crowd-kit's published
   figures.
 """
@@ -97,7 +99,14 @@ def break_ties(
     n_tasks, n_labels = posteriors.shape
     rng = substream(ties.seed, TIE_STREAM)
     draws = rng.random(task.shape[0])
-    fallback = rng.random((n_tasks, n_labels))[rows] - 2.0  # below every answered label's draw
+    _, label_first = np.unique(label, return_index=True)  # every label code is answered somewhere
+    task_codes, task_first = np.unique(task, return_index=True)
+    label_draw = np.zeros(n_labels)
+    label_draw[label[label_first]] = draws[label_first]
+    task_draw = np.zeros(n_tasks)
+    task_draw[task_codes] = draws[task_first]
+    # below every answered label's draw; among unanswered labels a rotation of the labels' draws
+    fallback = np.mod(label_draw[None, :] + task_draw[rows, None], 1.0) - 2.0
     position = np.full(n_tasks, -1, dtype=np.intp)
     position[rows] = np.arange(len(rows))
     where = position[task]

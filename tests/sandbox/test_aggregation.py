@@ -84,14 +84,14 @@ def test_snow_rte_majority_vote_does_not_depend_on_how_labels_are_spelled() -> N
         st.tuples(st.integers(0, 5), st.integers(0, 4), st.integers(0, 3)), min_size=1, max_size=40
     ),
     seed=st.integers(0, 2**32 - 1),
-    method=st.sampled_from(["mv", "wawa", "zbs", "ds", "onecoin_ds", "glad", "mace"]),
+    method=st.sampled_from(["mv", "wawa", "zbs", "ds", "onecoin_ds", "glad"]),  # MACE starts at random
 )
 def test_renaming_labels_tasks_and_workers_changes_no_label(
     rows: list[tuple[int, int, int]], seed: int, method: str
 ) -> None:
     """A bijection of label, task and worker names (rows in the same order) maps the consensus
     through the same bijection, ties included, under the default rule: exactly, for every
-    aggregator of the fast engine (the votes Wawa and ZBS take on their way too)."""
+    deterministic aggregator of the fast engine (the votes Wawa and ZBS take on their way too)."""
     answers = answers_frame([(f"t{t}", f"w{w}", f"l{lab}") for t, w, lab in rows])
     answers = answers.drop_duplicates(["task", "worker"]).reset_index(drop=True)
     order = np.random.default_rng(seed).permutation(4)
