@@ -109,3 +109,19 @@ def test_bad_requests_are_one_line(cli: Cli, tmp_path: Path, args: tuple[str, ..
     (tmp_path / "answers.csv").write_text("task,worker,label\n1,a,0\n1,b,1\n2,a,1\n2,b,1\n")
     (tmp_path / "other_gold.csv").write_text("task,label\n7,0\n8,1\n")
     assert_user_error(cli(*args), fragment)
+
+
+def test_validate_takes_the_tie_rule(cli: Cli) -> None:
+    """``--ties`` reaches validate's real statistics: snow_rte's held-out half (the same split for
+    both rules) holds tied tasks, so its real MV accuracy differs between the rules (issue 22)."""
+    documents = {}
+    for rule in ("smallest", "random"):
+        argv = ("validate", "--dataset", "snow_rte", "--replays", "19", "--ties", rule, "--format", "json")
+        result = cli(*argv)
+        assert result.returncode == 0, result.stderr
+        documents[rule] = json.loads(result.stdout)
+    assert documents["smallest"]["n_tasks_test"] == documents["random"]["n_tasks_test"] == 400
+    smallest, default = documents["smallest"]["real"]["mv"], documents["random"]["real"]["mv"]
+    assert smallest != default  # the held-out half holds tied tasks, so the rule shows
+    wrong = cli("validate", "--dataset", "snow_rte", "--ties", "largest")
+    assert_user_error(wrong, "--ties")

@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from sandbox.cli.options import add_aggregators, add_engine, add_format, add_gold, add_import_options
+from sandbox.cli.options import (
+    add_aggregators,
+    add_engine,
+    add_format,
+    add_gold,
+    add_import_options,
+    add_ties,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -17,8 +24,8 @@ MAX_SEEDS = 100
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """``validate (EXPORT [--gold G] | --dataset NAME) [--seeds N] [--replays N] [--refits N]
-    [--aggregators A,B] [--engine] [--format table|json]`` (pairwise: ``--kind pairwise
-    [--items ITEMS.csv]``, gold optional)."""
+    [--aggregators A,B] [--ties random|smallest] [--engine] [--format table|json]`` (pairwise:
+    ``--kind pairwise [--items ITEMS.csv]``, gold optional)."""
     add_import_options(parser, export_optional=True)
     parser.add_argument("--dataset", help="a bundled dataset with real answers and gold (instead of EXPORT)")
     add_gold(parser)
@@ -36,6 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(default: a quarter of --replays; 1..--replays)",
     )
     add_aggregators(parser)
+    add_ties(parser)  # seeded by 0: --seeds counts the splits
     add_engine(parser)
     add_format(parser)
     parser.set_defaults(handler=validate)
@@ -45,6 +53,7 @@ def validate(args: argparse.Namespace) -> int:
     """Fit on half of the tasks, replay the other half, judge the real values there."""
     from foundation.errors import SandboxError
     from sandbox.aggregation.registry import split_names
+    from sandbox.aggregation.ties import TieBreak
     from sandbox.cli.reading import read_export
     from sandbox.experiment import real_answers
     from sandbox.kinds.base import ValidationRequest, task_kind
@@ -77,6 +86,7 @@ def validate(args: argparse.Namespace) -> int:
         aggregators=tuple(split_names(args.aggregators)) if args.aggregators else None,
         replays=args.replays,
         refits=args.refits,
+        ties=TieBreak(args.ties),
     )
     result = kind.validate(answers, gold, str(name), request, dataset=real.dataset)
     print(dumps(result.to_dict()) if args.format == "json" else result.table())

@@ -77,14 +77,15 @@ class RealAnswers:
 @dataclass(frozen=True)
 class ValidationRequest:
     """How a held-out check is asked for: ``seeds`` splits, the ``engine``, and, when given, the
-    ``aggregators`` compared (besides the kind's own), the ``replays`` of each held-out half and
-    the bootstrap ``refits`` per split (``None``: the kind's defaults)."""
+    ``aggregators`` compared (besides the kind's own), the ``replays`` of each held-out half, the
+    bootstrap ``refits`` per split and the tie rule ``ties`` (``None``: the kind's defaults)."""
 
     seeds: int = 1
     engine: str = "fast"
     aggregators: tuple[str, ...] | None = None
     replays: int | None = None
     refits: int | None = None
+    ties: TieBreak | None = None
 
     def moments_only(self, kind: str) -> None:
         """SandboxError when ``--aggregators``, ``--replays`` or ``--refits`` are given to a kind

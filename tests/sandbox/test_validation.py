@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foundation.errors import SandboxError
+from sandbox.aggregation.ties import TieBreak
 from sandbox.kinds.classification.aggregation import aggregate
 from sandbox.kinds.classification.validation import (
     MAX_REPLAYS,
@@ -45,6 +46,8 @@ def test_majority_vote_counted_from_codes_is_the_aggregators(name: str) -> None:
     # README), .8750 with the labels renamed (issue 22); a rule independent of names lands between
     if name == "snow_rte":
         assert 0.8750 <= stats.mv <= 0.91875
+        smallest = crowd_statistics(answers, gold, aggregators=("mv",), ties=TieBreak("smallest"))
+        assert smallest.mv == pytest.approx(0.91875)
 
 
 def test_statistics_do_not_depend_on_how_labels_are_spelled() -> None:

@@ -161,6 +161,7 @@ class Classification(TaskKind):
         """Predictive intervals of a twin fitted on half the tasks (see
         :mod:`sandbox.kinds.classification.validation`); MV and DS are always compared."""
         from foundation.errors import SandboxError
+        from sandbox.aggregation.ties import DEFAULT_TIES
         from sandbox.kinds.classification.validation import (
             DEFAULT_REPLAYS,
             REPLAYS_PER_REFIT,
@@ -184,4 +185,5 @@ class Classification(TaskKind):
             aggregators=aggregators,
             replays=replays,
             refits=refits,
+            ties=request.ties or DEFAULT_TIES,
         )

@@ -27,7 +27,7 @@ from scipy.stats import ks_2samp
 
 from foundation.errors import SandboxError
 from sandbox.aggregation.crowdkit_adapter import AggregationFailed
-from sandbox.aggregation.ties import DEFAULT_TIES, break_ties
+from sandbox.aggregation.ties import DEFAULT_TIES, TieBreak, break_ties
 from sandbox.fitting.intervals import (
     MIN_DRAWS,
     Metric,
@@ -199,16 +199,24 @@ class HeldOut:
     """The held-out structure, coded once, and the statistics of any labels given on it.
 
     ``structure``: ``task, worker`` (tasks with gold only); ``gold``: Series task → label;
-    ``labels``: every label value an answer may take. Majority vote (its ties broken by the
-    default rule of :mod:`sandbox.aggregation.ties`, independent of how labels are spelled, as in
-    ``aggregate``), shares and worker accuracies are counted from codes; the other aggregators run
+    ``labels``: every label value an answer may take; ``ties``: the tie rule of every aggregator
+    (:mod:`sandbox.aggregation.ties`; by default independent of how labels are spelled). Majority
+    vote, shares and worker accuracies are counted from codes; the other aggregators run
     through ``aggregate`` on the answers table.
     """
 
-    def __init__(self, structure: pd.DataFrame, gold: pd.Series, labels: Sequence[Any], engine: str) -> None:
+    def __init__(
+        self,
+        structure: pd.DataFrame,
+        gold: pd.Series,
+        labels: Sequence[Any],
+        engine: str,
+        ties: TieBreak = DEFAULT_TIES,
+    ) -> None:
         self.structure = structure[["task", "worker"]].reset_index(drop=True)
         self.labels = pd.Index(list(labels))
         self.engine = engine
+        self.ties = ties
         self.task, tasks = pd.factorize(self.structure["task"])
         self.tasks = pd.Index(tasks)
         self.worker, _ = pd.factorize(self.structure["worker"])
@@ -230,7 +238,7 @@ class HeldOut:
         votes = np.bincount(self.task * self.k + codes, minlength=self.n_tasks * self.k).reshape(
             self.n_tasks, self.k
         )
-        majority = break_ties(votes.astype(float), DEFAULT_TIES, self.task, codes)[0]
+        majority = break_ties(votes.astype(float), self.ties, self.task, codes)[0]
         share = votes.max(axis=1) / self.answers
         # 7 / 10 is 0.7 in the bin [0.7, 0.8): a tolerance keeps exact fractions off the float edges
         bins = np.minimum(np.floor(share * SHARE_BINS + 1e-9), SHARE_BINS - 1).astype(int)
@@ -245,7 +253,7 @@ class HeldOut:
             if frame is None:
                 frame = self.structure.assign(label=self.labels.to_numpy()[codes])
             try:
-                labels = aggregate(name, frame, self.engine).labels
+                labels = aggregate(name, frame, self.engine, ties=self.ties).labels
             except AggregationFailed:
                 accuracy[name] = float("nan")
                 continue
@@ -266,13 +274,17 @@ class HeldOut:
 
 
 def crowd_statistics(
-    answers: pd.DataFrame, gold: pd.Series, engine: str = "fast", aggregators: Sequence[str] = ("mv", "ds")
+    answers: pd.DataFrame,
+    gold: pd.Series,
+    engine: str = "fast",
+    aggregators: Sequence[str] = ("mv", "ds"),
+    ties: TieBreak = DEFAULT_TIES,
 ) -> CrowdStatistics:
     """Each aggregator's accuracy on ``gold``, majority-share histogram, wrong-majority share and
     per-worker accuracy of ``answers`` (tasks with gold only; see :class:`HeldOut`). An aggregator
     that fails on these answers (:class:`AggregationFailed`) has accuracy NaN."""
     scored = answers[answers["task"].isin(gold.index)]
-    held_out = HeldOut(scored, gold, sorted(scored["label"].unique().tolist(), key=_sort_key), engine)
+    held_out = HeldOut(scored, gold, sorted(scored["label"].unique().tolist(), key=_sort_key), engine, ties)
     return held_out.statistics(held_out.codes_of(scored["label"].to_numpy()), aggregators)
 
 
@@ -328,6 +340,7 @@ def validate_split(
     replays: int = DEFAULT_REPLAYS,
     refits: int = DEFAULT_REPLAYS // REPLAYS_PER_REFIT,
     fitter: Callable[..., FittedCrowd] = fit_population,
+    ties: TieBreak = DEFAULT_TIES,
 ) -> tuple[CrowdStatistics, SplitDraws, int, int]:
     """One split (``seed``): the real held-out statistics and the replicas' draws (module docstring).
     Returns (real statistics, draws, fitted tasks, held-out tasks)."""
@@ -337,7 +350,7 @@ def validate_split(
     test_gold = gold.reindex(test_tasks)
     # every label of the export and its gold, so that a class one half lacks is still a class
     labels = sorted(set(answers["label"].unique().tolist()) | set(gold.unique().tolist()), key=_sort_key)
-    held_out = HeldOut(test, test_gold, labels, engine)
+    held_out = HeldOut(test, test_gold, labels, engine, ties)
     real = held_out.statistics(held_out.codes_of(test["label"].to_numpy()), aggregators)
     resampler = _Resampler(fit_answers, gold.reindex(fit_tasks))
     structure = held_out.structure
@@ -409,12 +422,14 @@ def validate(
     replays: int = DEFAULT_REPLAYS,
     refits: int | None = None,
     fitter: Callable[..., FittedCrowd] = fit_population,
+    ties: TieBreak = DEFAULT_TIES,
 ) -> Validation:
     """:func:`validate_split` for splits ``0 .. seeds - 1``, judged by
     :func:`~sandbox.fitting.intervals.predictive_check`. ``refits``: bootstrap fits per split
     (default one per :data:`REPLAYS_PER_REFIT` replays). ``fitter`` fits a crowd (default
     :func:`fit_population`; the benchmark passes one without the newer structure); it takes
-    ``fit_population``'s arguments, ``start`` included."""
+    ``fit_population``'s arguments, ``start`` included. ``ties``: the tie rule of the real and the
+    replayed crowds' aggregations."""
     if seeds < 1:
         raise SandboxError(f"seeds must be >= 1, got {seeds}")
     if refits is None:
@@ -435,6 +450,7 @@ def validate(
             replays=replays,
             refits=refits,
             fitter=fitter,
+            ties=ties,
         )
         for seed in range(seeds)
     ]
