@@ -202,3 +202,28 @@ def test_align_gold_matches_text_and_number_ids() -> None:
     assert list(align_gold(number_gold, text_answers).index) == ["1", "2"]
     number_answers = text_answers.assign(task=[1, 2])
     assert list(align_gold(pd.Series({"1": "x"}), number_answers).index) == [1]
+
+
+def test_a_policy_that_drops_every_answer_is_one_clear_error(tmp_path: Path) -> None:
+    """Every (task, worker) pair disagrees with itself: drop_conflicting leaves nothing, which is
+    refused rather than returned as an empty table (found by the ratings fuzz test), in every kind."""
+    from sandbox.kinds.pairwise.readers import load_pairwise_answers
+    from sandbox.kinds.ratings.readers import load_ratings
+
+    path = tmp_path / "answers.csv"
+    path.write_text("task,worker,label\nt1,w1,a\nt1,w1,b\n", encoding="utf-8")
+    with pytest.raises(SandboxError, match="no answers left"):
+        load_answers(path, duplicates="drop_conflicting")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("task,worker,left,right,label\n1,w,a,b,a\n1,w,a,b,b\n", encoding="utf-8")
+    with pytest.raises(SandboxError, match="no answers left"):
+        load_pairwise_answers(pairs, duplicates="drop_conflicting")
+    ratings = tmp_path / "ratings.json"
+    ratings.write_text(
+        '[{"id": 0, "data": {"text": "t"}, "annotations": [{"completed_by": 0, "result": ['
+        '{"from_name": "score", "type": "rating", "value": {"rating": 0}}, '
+        '{"from_name": "score", "type": "rating", "value": {"rating": 1}}]}]}]',
+        encoding="utf-8",
+    )
+    with pytest.raises(SandboxError, match="no answers left"):
+        load_ratings(ratings, duplicates="drop_conflicting")

@@ -88,7 +88,7 @@ def label_text(value: Any, where: str) -> str:
 
 
 def apply_duplicate_policy(
-    answers: pd.DataFrame, policy: DuplicatePolicy, skipped: dict[str, int]
+    answers: pd.DataFrame, policy: DuplicatePolicy, skipped: dict[str, int], source: str = "answers"
 ) -> pd.DataFrame:
     """Resolve repeated (task, worker) answers; ``answers`` is in file (or time) order.
 
@@ -96,7 +96,8 @@ def apply_duplicate_policy(
     - ``keep_last``: only the last answer of each (task, worker) pair is kept.
     - ``drop_conflicting``: pairs whose answers disagree are dropped entirely; pairs that repeat
       the same label keep one copy.
-    Dropped rows are counted in ``skipped`` under ``duplicate_<policy>``.
+    Dropped rows are counted in ``skipped`` under ``duplicate_<policy>``. SandboxError naming
+    ``source`` when the policy leaves no answer.
     """
     check_choice(policy, DUPLICATE_POLICIES, "duplicate policy")
     if policy == "keep_all" or answers.empty:
@@ -107,6 +108,11 @@ def apply_duplicate_policy(
         n_labels = answers.groupby(["task", "worker"], sort=False)["label"].transform("nunique")
         kept = answers[n_labels == 1].drop_duplicates(["task", "worker", "label"], keep="last")
     dropped = len(answers) - len(kept)
+    if kept.empty:
+        raise SandboxError(
+            f"{source}: no answers left: every (task, worker) pair answered twice disagrees with "
+            "itself and --duplicates drop_conflicting drops them all; use keep_last or keep_all"
+        )
     if dropped:
         skipped[f"duplicate_{policy}"] = skipped.get(f"duplicate_{policy}", 0) + dropped
     return kept.sort_index().reset_index(drop=True)

@@ -111,7 +111,7 @@ def load_pairwise_answers(
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items())) or "none found"
         raise SandboxError(f"{source}: no usable comparisons (skipped — {reasons})")
     frame = pd.DataFrame(rows, columns=["task", "worker", "left", "right", "label", SECONDS])
-    answers = apply_duplicate_policy(validate_pairwise_answers(frame, source), duplicates, skipped)
+    answers = apply_duplicate_policy(validate_pairwise_answers(frame, source), duplicates, skipped, source)
     gold_series = pd.Series(gold, dtype=object, name="label").rename_axis("task") if gold else None
     return ImportedAnswers(
         answers=answers,

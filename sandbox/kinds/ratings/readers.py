@@ -136,7 +136,7 @@ def load_ratings(
         frame = frame.drop(columns=SECONDS)
     answers = validate_ratings_answers(frame, source, declared)
     answer_scale = Scale.parse(answers.attrs["scale"])
-    answers = with_scale(apply_duplicate_policy(answers, duplicates, found.skipped), answer_scale)
+    answers = with_scale(apply_duplicate_policy(answers, duplicates, found.skipped, source), answer_scale)
     answers.attrs[CONTROL_TYPE_ATTR] = found.control_type
     gold = None
     if found.gold:

@@ -197,7 +197,7 @@ def finish(
             )
     else:
         allowed = tuple(sorted(answers["label"].unique().tolist()))
-    answers = apply_duplicate_policy(answers, duplicates, skipped)
+    answers = apply_duplicate_policy(answers, duplicates, skipped, source)
     gold_series: pd.Series | None = None
     if gold is not None and len(gold):
         gold_series = align_gold(pd.Series(gold, name="label"), answers, source, require_overlap=False)
