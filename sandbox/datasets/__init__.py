@@ -7,9 +7,10 @@ A kind registers its sources with :func:`register_source` when it loads (``sandb
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from foundation.errors import SandboxError
 from sandbox.kinds import load_kinds
@@ -42,6 +43,17 @@ class DatasetSource:
     catch_all: bool = False
     with_answers: Callable[[], list[str]] = field(default=list)
     hint: str = ""
+
+
+def deferred(module: str, name: str) -> Callable[..., Any]:
+    """A function that imports ``module`` when first called and calls its ``name`` with the same
+    arguments: a source's pieces stay unimported until a dataset of theirs is asked for."""
+
+    def call(*args: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args)
+
+    call.__name__ = name
+    return call
 
 
 _SOURCES: list[DatasetSource] = []

@@ -59,6 +59,11 @@ def read_answers(name: str) -> pd.DataFrame:
     return load_pairwise_answers(folder() / name / "answers.csv", format="long").answers
 
 
+def listing() -> dict[str, str]:
+    """Name → one-line description of each bundled preference crowd."""
+    return {name: str(entry["description"]) for name, entry in catalog().items()}
+
+
 def load_bundled_pairs(name: str) -> PairwiseDataset:
     """One bundled preference crowd as a dataset with its real ``answers`` (see the module docstring)."""
     root = folder() / name

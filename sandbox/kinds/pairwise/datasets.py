@@ -247,3 +247,18 @@ def is_regression(spec: str) -> bool:
 def is_user_pairs(spec: str) -> bool:
     """``pairs:items=...``."""
     return spec.startswith(USER_PREFIX)
+
+
+def synthetic_listing() -> dict[str, str]:
+    """The synthetic source's one entry: name → description."""
+    return {SYNTHETIC_NAME: SYNTHETIC_DESCRIPTION}
+
+
+def regression_listing() -> dict[str, str]:
+    """scikit-learn's regression sets offered: name → description."""
+    return {name: description for name, (_, description) in SKLEARN_REGRESSION.items()}
+
+
+def user_listing() -> dict[str, str]:
+    """How a user's files are named as a dataset, with its description."""
+    return {"pairs:items=FILE": USER_DESCRIPTION}

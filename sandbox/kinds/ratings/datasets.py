@@ -237,3 +237,18 @@ def is_regression(spec: str) -> bool:
 def is_user_ratings(spec: str) -> bool:
     """``ratings:items=...``."""
     return spec.startswith(USER_PREFIX)
+
+
+def synthetic_listing() -> dict[str, str]:
+    """The synthetic source's one entry: name → description."""
+    return {SYNTHETIC_NAME: SYNTHETIC_DESCRIPTION}
+
+
+def regression_listing() -> dict[str, str]:
+    """scikit-learn's regression sets offered: name → description."""
+    return {name: description for name, (_, description) in SKLEARN_REGRESSION.items()}
+
+
+def user_listing() -> dict[str, str]:
+    """How a user's files are named as a dataset, with its description."""
+    return {"ratings:items=FILE,scale=1-5": USER_DESCRIPTION}
