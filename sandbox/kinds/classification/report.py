@@ -184,11 +184,10 @@ def consensus_table(answers: pd.DataFrame, consensus: Aggregation, labels: list[
         probas = consensus.probas.reindex(columns=labels, fill_value=0.0)
     else:  # a method without posteriors: its labels, certain
         probas = pd.get_dummies(consensus.labels).astype(float).reindex(columns=labels, fill_value=0.0)
+    chosen = consensus.labels.reindex(probas.index)  # a method may leave tasks out (MMSR)
     tasks = pd.DataFrame(
         {
-            "consensus": consensus.labels.reindex(probas.index).where(
-                consensus.labels.reindex(probas.index).notna(), probas.idxmax(axis=1)
-            ),
+            "consensus": chosen.where(chosen.notna(), probas.idxmax(axis=1)),
             "confidence": probas.max(axis=1),
             "answers": answers.groupby("task").size(),
         }
