@@ -106,6 +106,26 @@ def test_fit_writes_a_population_toml(rte_export: Path, tmp_path: Path) -> None:
     assert len(pd.read_csv(workers)) == 164
 
 
+def test_fit_does_not_depend_on_how_labels_are_spelled(tmp_path: Path) -> None:
+    """``fit`` breaks Dawid–Skene's ties by ``--ties`` (default: random, seeded by ``--seed``): the same
+    answers with the labels renamed so that they sort the other way fit the same annotators."""
+    answers = pd.read_csv(DATASETS / "snow_rte" / "labels.csv")
+    names = {0: "not_entailment", 1: "entailment"}
+    skills = []
+    for spelled in (answers, answers.assign(label=answers["label"].map(names))):
+        folder = tmp_path / str(len(skills))
+        folder.mkdir()
+        spelled.to_csv(folder / "answers.csv", index=False)
+        workers = folder / "workers.csv"
+        argv = ["fit", str(folder / "answers.csv"), "--out", str(folder / "p.toml")]
+        argv += ["--workers-out", str(workers)]
+        assert main([*argv, "--seed", "3"]) == 0
+        skills.append(pd.read_csv(workers)[["answers", "skill", "archetype"]])
+    pd.testing.assert_frame_equal(skills[0], skills[1], check_exact=False, rtol=1e-9)
+    assert main([*argv, "--ties", "smallest"]) == 0
+    assert main([*argv, "--ties", "largest"]) == 2
+
+
 def test_bad_export_is_one_line_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

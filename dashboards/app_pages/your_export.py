@@ -14,6 +14,7 @@ from annotators.population import Population
 from dashboards import loaders
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import aggregator_names
+from sandbox.aggregation.ties import TIE_RULES, TieBreak, TieRule
 from sandbox.io.files.outputs import spreadsheet_csv
 from sandbox.kinds.base import task_kind
 from sandbox.kinds.classification.export_view import (
@@ -146,18 +147,19 @@ def load(answers: UploadBytes, gold: UploadBytes | None) -> Upload:
 
 @st.cache_data(show_spinner="Judging the annotators…", max_entries=8)
 def report(
-    answers: UploadBytes, gold: UploadBytes | None, aggregator: str
+    answers: UploadBytes, gold: UploadBytes | None, aggregator: str, ties: TieRule
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(annotator table, consensus table) of the upload for one aggregator."""
-    annotators, consensus = analyse(load(answers, gold), aggregator)
+    """(annotator table, consensus table) of the upload for one aggregator and tie rule."""
+    annotators, consensus = analyse(load(answers, gold), aggregator, TieBreak(ties))
     return annotators.annotators.reset_index(), consensus
 
 
 @st.cache_data(show_spinner="Fitting a crowd to these answers…", max_entries=4)
-def fitted(answers: UploadBytes, gold: UploadBytes | None) -> tuple[Population, int]:
-    """The population fitted to the upload and its number of classes."""
+def fitted(answers: UploadBytes, gold: UploadBytes | None, ties: TieRule) -> tuple[Population, int]:
+    """The population fitted to the upload (Dawid–Skene's ties by ``ties``) and its number of classes."""
     upload = load(answers, gold)
-    fit = fit_population(upload.answers, name=Path(upload.name).stem or "fitted", gold=upload.gold)
+    name = Path(upload.name).stem or "fitted"
+    fit = fit_population(upload.answers, name=name, gold=upload.gold, ties=TieBreak(ties))
     return Population.from_dict(fit.population, source="fitted crowd"), len(fit.labels)
 
 
@@ -173,8 +175,16 @@ try:
     gold_key = (gold_file.getvalue(), gold_file.name) if gold_file is not None else None
     upload = load(upload_key, gold_key)
     names = aggregator_names(KIND)
-    aggregator = st.selectbox("consensus by", names, index=names.index("ds"), key="aggregator")
-    annotators, consensus = report(upload_key, gold_key, aggregator)
+    left, right = st.columns(2)
+    aggregator = left.selectbox("consensus by", names, index=names.index("ds"), key="aggregator")
+    ties = right.selectbox(
+        "ties between labels",
+        TIE_RULES,
+        key="ties",
+        help="random among the tied labels, seeded (independent of how labels are spelled), or the "
+        "smallest label (crowd-kit's rule); as `report --ties`",
+    )
+    annotators, consensus = report(upload_key, gold_key, aggregator, ties)
 except SandboxError as error:
     st.error(f"This file cannot be used: {error}")
     st.stop()
@@ -233,7 +243,7 @@ if predictions is not None:
 
 st.subheader("Simulate this crowd at scale")
 try:
-    population, n_classes = fitted(upload_key, gold_key)
+    population, n_classes = fitted(upload_key, gold_key, ties)
 except SandboxError as error:
     st.error(f"No crowd can be fitted to these answers: {error}")
     st.stop()

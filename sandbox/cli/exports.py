@@ -124,6 +124,7 @@ def configure_fit(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--workers-out", help="also write the per-annotator fit (CSV) here")
     add_min_seconds(parser)
+    add_ties(parser, seed=True)
     parser.set_defaults(handler=fit)
 
 

@@ -78,6 +78,32 @@ def test_snow_rte_majority_vote_does_not_depend_on_how_labels_are_spelled() -> N
     assert spelled.equals(plain.map(names))
 
 
+#: The renaming of tasks and workers of the properties below (integers, and words sorting backwards).
+TASKS = {f"t{i}": 100 - i for i in range(6)}
+WORKERS = {f"w{i}": f"W{4 - i}" for i in range(5)}
+
+
+def plain_and_renamed(
+    rows: list[tuple[int, int, int]], labels: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Answers named ``t*, w*, l*`` (one per task and worker) and the same rows renamed by
+    :data:`TASKS`, :data:`WORKERS` and ``labels``."""
+    answers = answers_frame([(f"t{t}", f"w{w}", f"l{lab}") for t, w, lab in rows])
+    answers = answers.drop_duplicates(["task", "worker"]).reset_index(drop=True)
+    renamed = answers.assign(
+        task=answers["task"].map(TASKS),
+        worker=answers["worker"].map(WORKERS),
+        label=answers["label"].map(labels),
+    )
+    return answers, renamed
+
+
+def assert_mapped(original: pd.Series, result: pd.Series, labels: dict[str, str]) -> None:
+    """``result`` is ``original`` with tasks and labels renamed."""
+    expected = pd.Series(original.map(labels).to_numpy(), index=original.index.map(TASKS))
+    assert result.sort_index().to_dict() == expected.sort_index().to_dict()
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     rows=st.lists(
@@ -92,22 +118,44 @@ def test_renaming_labels_tasks_and_workers_changes_no_label(
     """A bijection of label, task and worker names (rows in the same order) maps the consensus
     through the same bijection, ties included, under the default rule: exactly, for every
     deterministic aggregator of the fast engine (the votes Wawa and ZBS take on their way too)."""
-    answers = answers_frame([(f"t{t}", f"w{w}", f"l{lab}") for t, w, lab in rows])
-    answers = answers.drop_duplicates(["task", "worker"]).reset_index(drop=True)
     order = np.random.default_rng(seed).permutation(4)
     labels = {f"l{i}": f"z{order[i]}" for i in range(4)}  # sorts the labels in another order
-    tasks = {f"t{i}": 100 - i for i in range(6)}
-    workers = {f"w{i}": f"W{4 - i}" for i in range(5)}
-    renamed = answers.assign(
-        task=answers["task"].map(tasks),
-        worker=answers["worker"].map(workers),
-        label=answers["label"].map(labels),
-    )
+    answers, renamed = plain_and_renamed(rows, labels)
     ties = TieBreak(seed=seed)
     original = aggregate(method, answers, ties=ties).labels
-    result = aggregate(method, renamed, ties=ties).labels
-    expected = pd.Series(original.map(labels).to_numpy(), index=original.index.map(tasks))
-    assert result.sort_index().to_dict() == expected.sort_index().to_dict()
+    assert_mapped(original, aggregate(method, renamed, ties=ties).labels, labels)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 4), st.integers(0, 1)), min_size=1, max_size=30
+    ),
+    seed=st.integers(0, 2**32 - 1),
+    method=st.sampled_from([("kos", "fast"), ("mmsr", "crowdkit")]),
+    flip=st.booleans(),
+)
+def test_renaming_changes_no_label_of_the_methods_without_posteriors(
+    rows: list[tuple[int, int, int]], seed: int, method: tuple[str, str], flip: bool
+) -> None:
+    """KOS and MMSR break their own ties (KOS: a score of exactly 0; MMSR: its weighted vote) by
+    the same rule, so a bijection of names maps their labels too; a refusal stays a refusal."""
+    name, engine = method
+    labels = {"l0": "zz" if flip else "a", "l1": "a" if flip else "zz"}  # both orders of the labels
+    answers, renamed = plain_and_renamed(rows, labels)
+    ties = TieBreak(seed=seed)
+    outcomes = []
+    for frame in (answers, renamed):
+        try:
+            outcomes.append(aggregate(name, frame, engine, ties=ties).labels)
+        except (SandboxError, crowdkit_adapter.AggregationFailed) as error:
+            outcomes.append(type(error).__name__)
+    original, result = outcomes
+    if isinstance(original, str):
+        assert result == original
+        return
+    assert not isinstance(result, str)
+    assert_mapped(original, result, labels)
 
 
 def test_string_ids_are_decoded_back() -> None:

@@ -7,7 +7,8 @@ fit on the codes, and everything it estimated is decoded back to the original ta
 label ids. A task whose highest posterior several labels share is tied: the label is chosen by the
 rule of :mod:`sandbox.aggregation.ties` (seeded random among the tied labels by default; the
 smallest label with ``TieBreak("smallest")``, which reproduces crowd-kit's published figures), the
-same for both engines. Methods without posteriors (KOS, MMSR) keep their own labels.
+same for both engines. Methods without posteriors break their own ties by the same rule: KOS (a
+score of exactly 0; fast engine) and MMSR (its weighted vote, ``scores_``).
 """
 
 from __future__ import annotations
@@ -103,6 +104,11 @@ class ClassCodec:
         codes = codes_only(coded)
         frame = pd.DataFrame({"task": codes.task, "worker": codes.worker, "label": codes.label})
         labels: pd.Series = model.fit_predict(frame)
+        scores = getattr(model, "scores_", None)  # a weighted vote's shares (MMSR), without posteriors
+        if isinstance(scores, pd.DataFrame) and len(labels):
+            table = scores.reindex(index=range(coded.n_tasks), columns=range(coded.n_labels)).fillna(0.0)
+            best = break_ties(table.to_numpy(dtype=float), self.ties, codes.task, codes.label)[0]
+            labels = pd.Series(best.take(labels.index.to_numpy().astype(np.int64)), index=labels.index)
         return labels
 
     def decode(self, fit: Fit[CodedAnswers], answers: pd.DataFrame) -> Aggregation:

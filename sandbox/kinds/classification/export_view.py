@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sandbox.aggregation.ties import DEFAULT_TIES, TieBreak
 from sandbox.fitting.report import AnnotatorReport
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.io.uploads import save_upload
@@ -54,10 +55,13 @@ def read_upload(answers: tuple[bytes, str], gold: tuple[bytes, str] | None, dire
     return Upload(Path(answers[1]).name, imported, truth if truth is not None and len(truth) else None)
 
 
-def analyse(upload: Upload, aggregator: str) -> tuple[AnnotatorReport, pd.DataFrame]:
-    """The annotator report and the consensus table (``task, label, confidence``) of ``aggregator``."""
-    consensus = aggregate(aggregator, upload.answers)
-    dawid_skene = consensus if consensus.confusion is not None else aggregate("ds", upload.answers)
+def analyse(
+    upload: Upload, aggregator: str, ties: TieBreak = DEFAULT_TIES
+) -> tuple[AnnotatorReport, pd.DataFrame]:
+    """The annotator report and the consensus table (``task, label, confidence``) of ``aggregator``,
+    ties broken by ``ties`` (as ``report --ties``)."""
+    consensus = aggregate(aggregator, upload.answers, ties=ties)
+    dawid_skene = consensus if consensus.confusion is not None else aggregate("ds", upload.answers, ties=ties)
     report = build_report(upload.answers, consensus=consensus, dawid_skene=dawid_skene, gold=upload.gold)
     return report, consensus_table(consensus.labels, consensus.probas)
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from annotators.population import Population
 from foundation.errors import SandboxError, printable
+from sandbox.aggregation.ties import DEFAULT_TIES, TieBreak
 from sandbox.fitting.population import shares as _shares
 from sandbox.fitting.population import zipf_exponent
 from sandbox.kinds.classification.aggregation import aggregate
@@ -131,6 +132,7 @@ def fit_population(
     worker_mistakes: bool = True,
     start: FittedCrowd | None = None,
     extra_labels: Sequence[Any] = (),
+    ties: TieBreak = DEFAULT_TIES,
 ) -> FittedCrowd:
     """Fit a crowd to ``answers`` (see the module docstring); Dawid–Skene runs once, with ``engine``.
     ``worker_pull``: fit each honest annotator's own pull towards lures (else one for the crowd).
@@ -138,13 +140,14 @@ def fit_population(
     ``start``: a fit of similar answers (same labels) to start the item EM from, e.g. the fit that a
     bootstrap refit perturbs (its annotators' skills carried over by id, the class mean for others).
     ``extra_labels``: label values to fit besides those answered (e.g. a class the held-out half has
-    and this half's answers lack: its accuracy is then the crowd's mean)."""
+    and this half's answers lack: its accuracy is then the crowd's mean). ``ties``: how Dawid–Skene's
+    consensus breaks a tie between labels (:mod:`sandbox.aggregation.ties`)."""
     labels = sorted(set(answers["label"].unique().tolist()) | set(extra_labels))
     k = len(labels)
     if k < 2:
         raise SandboxError(f"cannot fit a crowd on answers with one label ({labels[0]!r})")
     check_fit_size(answers, k)
-    dawid_skene = aggregate("ds", answers, engine)
+    dawid_skene = aggregate("ds", answers, engine, ties=ties)
     truth = dawid_skene.labels if gold is None else gold.combine_first(dawid_skene.labels)
     truth = truth[truth.isin(labels)]
     report = build_report(answers, consensus=dawid_skene, dawid_skene=dawid_skene, gold=gold, agreement=False)

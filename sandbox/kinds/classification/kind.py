@@ -132,6 +132,7 @@ class Classification(TaskKind):
         )
 
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
+        from sandbox.aggregation.ties import TieBreak
         from sandbox.kinds.classification.fit import fit_population, population_toml
 
         fitted = fit_population(
@@ -140,6 +141,7 @@ class Classification(TaskKind):
             gold=self.gold(args, imported),
             cost_per_label=args.cost_per_label,
             engine=args.engine,
+            ties=TieBreak(args.ties, args.seed),
         )
         return population_toml(fitted, source=Path(args.export).name), fitted.workers
 

@@ -63,7 +63,7 @@ class FastAggregator(FastModel):
             post = self._fit(coded)
         self.posteriors_ = post
         self.probas_ = pd.DataFrame(post, index=coded.task_names, columns=coded.label_names)
-        best = row_argmax(post)
+        best = self._vote(post, coded)
         self.labels_ = pd.Series(coded.label_names.take(best), index=coded.task_names, name="agg_label")
         return self
 

@@ -3,8 +3,9 @@
 As crowd-kit's ``KOS``: answers are coded +1 (label seen first) / -1; per-answer reliabilities
 start at ``Normal(1, 1)`` draws from ``random_state`` (one per answer, in row order); messages
 alternate between tasks and workers, leaving out the answer's own message, for ``n_iter`` rounds
-or until a message exceeds 1e300. KOS gives no probabilities: ``probas_`` is one-hot. A task whose
-score is exactly 0 (crowd-kit fails there) gets the smallest label.
+or until a message exceeds 1e300. KOS gives no probabilities: ``probas_`` is one-hot, but for a task
+whose score is exactly 0 (crowd-kit fails there): it is 1/2 for each label, and the label is chosen by
+the tie rule (``tie_break``; the smallest label when None).
 """
 
 from __future__ import annotations
@@ -61,9 +62,8 @@ class KOS(FastAggregator):
         self.n_iter_ = max(self.n_iter_, 1)
         del own, total
         score = np.bincount(coded.task, weights=sign * reliability, minlength=coded.n_tasks)
-        # A tie goes to the smallest label (code 0).
-        first_wins = score >= 0 if first_label == 0 else score > 0
+        # A score of exactly 0 is a tie between the two labels: broken by the run's tie rule.
         post = np.zeros((coded.n_tasks, 2))
-        post[:, first_label] = first_wins
-        post[:, 1 - first_label] = ~first_wins
+        post[:, first_label] = (score > 0) + 0.5 * (score == 0)
+        post[:, 1 - first_label] = (score < 0) + 0.5 * (score == 0)
         return post
