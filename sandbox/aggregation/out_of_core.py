@@ -11,8 +11,10 @@ per-batch array whose size depends only on the tasks, workers and labels —
 another), or on a Dask cluster (``sandbox.experiment.dask_reductions``). The EM is the fast
 engine's (``sandbox.aggregation.fast.classification.ds``) step for step — MV initialisation,
 M-step, E-step, crowd-kit's ELBO stopping rule, ``n_iter=100, tol=1e-5`` — so results agree with
-it up to floating-point summation order (well within 1e-8). Memory: task posteriors (n_tasks × K), confusions
-(n_workers × K × K) and one batch.
+it up to floating-point summation order (well within 1e-8). Tied tasks are broken by the rule of
+:mod:`sandbox.aggregation.ties`, whose draws are keyed by answer row: one more pass finds the first
+rows of the tied tasks' labels (:meth:`Reductions.first_rows`, batches folded in order). Memory: task
+posteriors (n_tasks × K), confusions (n_workers × K × K) and one batch.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.fast.classification.ds import EPS, confusion_errors, evidence_lower_bound
 from sandbox.aggregation.fast.classification.mv import vote_shares
 from sandbox.aggregation.fast.coding import FloatArray, IntArray
-from sandbox.aggregation.fast.rows import column_sums, row_argmax, softmax_rows
-from sandbox.aggregation.ties import tied_rows
+from sandbox.aggregation.fast.rows import column_sums, softmax_rows
+from sandbox.aggregation.ties import DEFAULT_TIES, FirstRows, TieBreak, break_ties_by, first_rows
 from sandbox.resources import one_blas_thread
 
 #: What a pass computes (see the module docstring).
@@ -76,6 +78,25 @@ def reduce_batch(
     return out
 
 
+def first_rows_batch(batch: CodedBatch, sizes: Sizes, tied: IntArray) -> tuple[FirstRows, int]:
+    """(first rows within ``batch`` of the tied tasks ``tied``, the batch's number of rows)."""
+    task, _, label = batch
+    return first_rows(task, label, tied, sizes.n_tasks, sizes.n_labels), len(task)
+
+
+def fold_first_rows(total: FirstRows | None, part: FirstRows, offset: int) -> FirstRows:
+    """``total`` (rows before ``offset``) and ``part`` (a later batch's rows, counted from 0): the
+    first rows of both, earlier rows kept."""
+    if total is None:
+        total = FirstRows(
+            np.full_like(part.cell, -1), np.full_like(part.label, -1), np.full_like(part.task, -1)
+        )
+    for kept, new in ((total.cell, part.cell), (total.label, part.label), (total.task, part.task)):
+        unset = (kept < 0) & (new >= 0)
+        kept[unset] = new[unset] + offset
+    return total
+
+
 class Reductions(Protocol):
     """Runs a pass over all the answers; ``passes`` counts the passes made."""
 
@@ -84,6 +105,11 @@ class Reductions(Protocol):
 
     def reduce(self, kind: Reduction, parameter: FloatArray | None = None) -> FloatArray:
         """The sum over all batches of :func:`reduce_batch`."""
+        ...
+
+    def first_rows(self, tied: IntArray) -> FirstRows:
+        """The first rows of the tied tasks ``tied`` over all batches in order (one pass; rows
+        counted across batches): what the seeded tie rule draws at."""
         ...
 
 
@@ -103,6 +129,17 @@ class StreamedReductions:
                 total = part
             else:
                 total += part
+        self.passes += 1
+        if total is None:
+            raise SandboxError("the answers are empty; aggregation needs at least one answer")
+        return total
+
+    def first_rows(self, tied: IntArray) -> FirstRows:
+        total, offset = None, 0
+        for batch in self.batches():
+            part, n_rows = first_rows_batch(batch, self.sizes, tied)
+            total = fold_first_rows(total, part, offset)
+            offset += n_rows
         self.passes += 1
         if total is None:
             raise SandboxError("the answers are empty; aggregation needs at least one answer")
@@ -133,7 +170,7 @@ def _votes(reductions: Reductions) -> tuple[FloatArray, FloatArray]:
 
 
 def majority_vote(reductions: Reductions) -> StreamedFit:
-    """Vote shares per task (one pass); ties go to the smallest label code."""
+    """Vote shares per task (one pass); ties are broken when decoding (:func:`aggregate_streamed`)."""
     with one_blas_thread():
         scores, _ = _votes(reductions)
         return StreamedFit(vote_shares(scores), n_iter=1, converged=True)
@@ -184,18 +221,23 @@ def check_out_of_core(names: Iterable[str]) -> None:
 
 
 def aggregate_streamed(
-    name: str, reductions: Reductions, tasks: pd.Index, workers: pd.Index, labels: pd.Index
+    name: str,
+    reductions: Reductions,
+    tasks: pd.Index,
+    workers: pd.Index,
+    labels: pd.Index,
+    ties: TieBreak = DEFAULT_TIES,
 ) -> Aggregation:
     """Run ``name`` (``mv`` or ``ds``) over ``reductions`` and decode it with the names of tasks,
     workers and labels in code order: the in-memory :class:`Aggregation`, without worker skills.
-    Tied tasks (``n_tied``, counted as in memory) keep the smallest label: the seeded rule of
-    :mod:`sandbox.aggregation.ties` draws by answer row, and the rows are never held here."""
+    Tied tasks (``n_tied``) are broken by ``ties`` as in memory: the seeded rule draws at the first
+    rows of the tied tasks' labels, found by one more pass (only when a task is tied), so the labels
+    are those of the same answers read whole, in the same row order."""
     check_out_of_core([name])
     start = time.perf_counter()
     fit = FITTERS[name](reductions)
+    best, n_tied = break_ties_by(fit.posteriors, ties, reductions.first_rows)
     seconds = time.perf_counter() - start
-    best: IntArray = row_argmax(fit.posteriors)
-    n_tied = len(tied_rows(fit.posteriors)[1])
     task_index = tasks.rename("task")
     label_index = labels.rename("label")
     confusion = priors = None

@@ -26,6 +26,7 @@ result depends on how labels are spelled (snow_rte: MV accuracy .919 with labels
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -81,41 +82,103 @@ def tied_rows(posteriors: FloatArray) -> tuple[np.ndarray[tuple[int, int], np.dt
     return mask, rows
 
 
+@dataclass(frozen=True)
+class FirstRows:
+    """The answer rows (positions in the answers' order) that a random tie-break draws at, for the
+    tied tasks only: ``cell[i, c]`` the first row giving label ``c`` on the ``i``-th tied task (-1:
+    none), ``label[c]`` the first row giving label ``c`` anywhere, ``task[i]`` the ``i``-th tied
+    task's first row. Out of core they are folded over batches in order
+    (:func:`sandbox.aggregation.out_of_core.first_rows_batch`)."""
+
+    cell: IntArray
+    label: IntArray
+    task: IntArray
+
+
+def first_rows(task: IntArray, label: IntArray, rows: IntArray, n_tasks: int, n_labels: int) -> FirstRows:
+    """:class:`FirstRows` of the tied tasks ``rows`` from the answers' codes in row order."""
+    import numpy as np
+
+    position = np.full(n_tasks, -1, dtype=np.intp)
+    position[rows] = np.arange(len(rows))
+    where = position[task]
+    kept = np.flatnonzero(where >= 0)  # answers of tied tasks, in row order
+    cell = np.full(len(rows) * n_labels, -1, dtype=np.int64)
+    cells, first = np.unique(where[kept] * n_labels + label[kept], return_index=True)
+    cell[cells] = kept[first]
+    by_label = np.full(n_labels, -1, dtype=np.int64)
+    labels, label_first = np.unique(label, return_index=True)
+    by_label[labels] = label_first
+    tasks, task_first = np.unique(where[kept], return_index=True)
+    by_task = np.full(len(rows), -1, dtype=np.int64)
+    by_task[tasks] = kept[task_first]
+    return FirstRows(cell.reshape(len(rows), n_labels), by_label, by_task)
+
+
+#: Up to this many rows, the draws at some rows are taken from one draw of every row (16 MB).
+DRAW_ALL_ROWS = 1 << 21
+#: ... or when the rows asked are on average fewer than this many rows apart.
+DRAW_ALL_SPACING = 64
+
+
+def draws_at(seed: int | np.random.SeedSequence, positions: IntArray) -> FloatArray:
+    """The tie stream's uniform draws at answer rows ``positions`` (-1: 0.0): the values that one
+    draw of a uniform per row, in row order, gives at those rows, without drawing the rows between
+    (the stream is advanced past them), so memory follows the positions asked, not the answers."""
+    import numpy as np
+
+    from sandbox.randomness import substream
+
+    out = np.zeros(positions.shape, dtype=np.float64)
+    valid = positions >= 0
+    if not valid.any():
+        return out
+    wanted, inverse = np.unique(positions[valid], return_inverse=True)
+    rng = substream(seed, TIE_STREAM)
+    if wanted[-1] < DRAW_ALL_ROWS or len(wanted) * DRAW_ALL_SPACING > wanted[-1]:  # few rows, or dense
+        values = rng.random(int(wanted[-1]) + 1)[wanted]
+    else:  # one 64-bit output per uniform double: skip the rows between
+        values = np.empty(len(wanted))
+        generator = rng.bit_generator
+        assert isinstance(generator, np.random.PCG64), "the streams of sandbox.randomness are PCG64"
+        at = 0
+        for i, row in enumerate(wanted.tolist()):
+            generator.advance(row - at)
+            values[i] = rng.random()
+            at = row + 1
+    out[valid] = values[inverse]
+    return out
+
+
 def break_ties(
     posteriors: FloatArray, ties: TieBreak, task: IntArray, label: IntArray
 ) -> tuple[IntArray, int]:
     """``(best, n_tied)``: each row of the ``n_tasks × K`` ``posteriors`` chosen column under
     ``ties``, and how many rows were tied; ``task``, ``label``: the answers' codes in row order (the
     draws are keyed by row position, see the module docstring)."""
+    return break_ties_by(posteriors, ties, lambda rows: first_rows(task, label, rows, *posteriors.shape))
+
+
+def break_ties_by(
+    posteriors: FloatArray, ties: TieBreak, firsts: Callable[[IntArray], FirstRows]
+) -> tuple[IntArray, int]:
+    """:func:`break_ties` with the first rows of the tied tasks from ``firsts(tied task codes)``
+    (in memory from the answers, out of core from a pass over them)."""
     import numpy as np
 
     from sandbox.aggregation.fast.rows import row_argmax
-    from sandbox.randomness import substream
 
     best = row_argmax(posteriors)
     mask, rows = tied_rows(posteriors)
     if ties.rule == "smallest" or len(rows) == 0:
         return best, len(rows)
-    n_tasks, n_labels = posteriors.shape
-    rng = substream(ties.seed, TIE_STREAM)
-    draws = rng.random(task.shape[0])
-    _, label_first = np.unique(label, return_index=True)  # every label code is answered somewhere
-    task_codes, task_first = np.unique(task, return_index=True)
-    label_draw = np.zeros(n_labels)
-    label_draw[label[label_first]] = draws[label_first]
-    task_draw = np.zeros(n_tasks)
-    task_draw[task_codes] = draws[task_first]
+    found = firsts(rows)
+    label_draw = draws_at(ties.seed, found.label)
+    task_draw = draws_at(ties.seed, found.task)
     # below every answered label's draw; among unanswered labels a rotation of the labels' draws
-    fallback = np.mod(label_draw[None, :] + task_draw[rows, None], 1.0) - 2.0
-    position = np.full(n_tasks, -1, dtype=np.intp)
-    position[rows] = np.arange(len(rows))
-    where = position[task]
-    kept = np.flatnonzero(where >= 0)  # answers of tied tasks, in row order
-    cell = where[kept] * n_labels + label[kept]
-    cells, first = np.unique(cell, return_index=True)  # the first row of each (task, label)
-    flat = fallback.reshape(-1)  # a view: writes land in ``fallback``
-    flat[cells] = draws[kept[first]]
-    priority = fallback
+    priority = np.mod(label_draw[None, :] + task_draw[:, None], 1.0) - 2.0
+    answered = found.cell >= 0
+    priority[answered] = draws_at(ties.seed, found.cell[answered])
     priority[~mask] = -3.0
     best[rows] = priority.argmax(axis=1)
     return best, len(rows)

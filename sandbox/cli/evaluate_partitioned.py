@@ -4,7 +4,6 @@ out of core (``mv``, ``ds``) and printed as ``evaluate`` prints (Krippendorff's 
 from __future__ import annotations
 
 import argparse
-import sys
 
 #: ``evaluate`` options that only apply to answers read whole (one export file).
 IN_MEMORY_ONLY = (
@@ -21,6 +20,7 @@ IN_MEMORY_ONLY = (
 def evaluate_partitioned(args: argparse.Namespace) -> int:
     """Aggregate and score a directory or glob of long Parquet partitions."""
     from foundation.errors import SandboxError
+    from sandbox.cli.reading import tie_break
     from sandbox.experiment.partitioned import evaluate_partitioned as run
     from sandbox.kinds.base import default_kind, task_kind
     from sandbox.reporting.render import dumps, outcome_json, outcome_table
@@ -46,15 +46,8 @@ def evaluate_partitioned(args: argparse.Namespace) -> int:
         [name.strip() for name in aggregators],
         cost_per_label=args.cost_per_label,
         scheduler=args.scheduler,
+        ties=tie_break(args),
     )
-    tied = max((a.n_tied for a in result.outcome.aggregations.values()), default=0)
-    if tied and args.ties == "random":
-        print(
-            f"crowd-sandbox: note: {tied} tied tasks took the smallest label (out of core the answers are "
-            "not held, so the seeded --ties random cannot apply; these results may depend on how labels "
-            "are spelled)",
-            file=sys.stderr,
-        )
     if args.format == "json":
         print(
             dumps(outcome_json(result.outcome, {"dataset": result.source, "partitions": result.partitions}))

@@ -1,6 +1,8 @@
 """Passes of the streamed MV/DS on a Dask cluster: each partition is reduced on a worker (read,
 coded and summed there), and the per-partition arrays are added on the client, in partition order
-(so a result does not depend on which worker finished first).
+(so a result does not depend on which worker finished first). The pass that finds the first rows
+of tied tasks (the tie rule's draws) folds partitions in the same order, each counted from its own
+first row.
 
 The dictionaries are sent to every worker once; each pass's parameter (posteriors or log
 confusions) once per pass. Only arrays the size of the task/worker state travel; answers never do.
@@ -12,8 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sandbox.aggregation.fast.coding import FloatArray
-from sandbox.aggregation.out_of_core import Reduction, Sizes, reduce_batch
+from foundation.errors import SandboxError
+from sandbox.aggregation.fast.coding import FloatArray, IntArray
+from sandbox.aggregation.out_of_core import Reduction, Sizes, first_rows_batch, fold_first_rows, reduce_batch
+from sandbox.aggregation.ties import FirstRows
 from sandbox.io.partitioned.reader import BATCH_ROWS, Dictionaries, partition_batches
 
 
@@ -36,6 +40,19 @@ def reduce_partition(
     if total is None:  # an empty partition adds nothing
         total = reduce_batch(kind, _no_answers(), sizes, parameter)
     return total
+
+
+def first_rows_partition(
+    path: Path, tied: IntArray, dictionaries: Dictionaries, sizes: Sizes, batch_rows: int = BATCH_ROWS
+) -> tuple[FirstRows | None, int]:
+    """One partition's first rows of the tied tasks (counted from its own first row) and its
+    number of rows (runs on a worker); None for an empty partition."""
+    total, offset = None, 0
+    for batch in partition_batches(path, dictionaries, batch_rows):
+        part, n_rows = first_rows_batch(batch, sizes, tied)
+        total = fold_first_rows(total, part, offset)
+        offset += n_rows
+    return total, offset
 
 
 def _no_answers() -> tuple[Any, Any, Any]:
@@ -92,4 +109,32 @@ class DaskReductions:
                 shared.release()
         self.passes += 1
         assert total is not None, "a partitioned set has at least one partition"
+        return total
+
+    def first_rows(self, tied: IntArray) -> FirstRows:
+        shared = self.client.scatter(tied, broadcast=True, hash=False)
+        futures = self.client.map(
+            first_rows_partition,
+            self.paths,
+            tied=shared,
+            dictionaries=self.dictionaries,
+            sizes=self.sizes,
+            batch_rows=self.batch_rows,
+            pure=False,
+        )
+        total: FirstRows | None = None
+        offset = 0
+        try:
+            for future in futures:  # in partition order: earlier rows win
+                part, n_rows = future.result()
+                future.release()
+                if part is not None:
+                    total = fold_first_rows(total, part, offset)
+                offset += n_rows
+        finally:
+            self.client.cancel(futures)
+            shared.release()
+        self.passes += 1
+        if total is None:
+            raise SandboxError("the answers are empty; aggregation needs at least one answer")
         return total

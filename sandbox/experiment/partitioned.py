@@ -23,6 +23,7 @@ from sandbox.aggregation.out_of_core import (
     aggregate_streamed,
     check_out_of_core,
 )
+from sandbox.aggregation.ties import DEFAULT_TIES, TieBreak
 from sandbox.io.partitioned.cluster import connect
 from sandbox.io.partitioned.reader import (
     BATCH_ROWS,
@@ -67,10 +68,11 @@ def evaluate_partitioned(
     cost_per_label: float = 0.0,
     scheduler: str | None = None,
     batch_rows: int = BATCH_ROWS,
+    ties: TieBreak = DEFAULT_TIES,
 ) -> PartitionedResult:
-    """Aggregate the partitions matched by ``answers`` with ``aggregators`` (``mv``, ``ds``) and
-    score them with the scorer of ``kind`` (a kind whose answers are ``task, worker, label``)
-    against the gold file, if any; on the Dask ``scheduler`` when given."""
+    """Aggregate the partitions matched by ``answers`` with ``aggregators`` (``mv``, ``ds``; ties
+    broken by ``ties``) and score them with the scorer of ``kind`` (a kind whose answers are
+    ``task, worker, label``) against the gold file, if any; on the Dask ``scheduler`` when given."""
     check_out_of_core(aggregators)
     paths = discover(answers)
     dictionaries = build_dictionaries(paths, batch_rows)
@@ -94,7 +96,9 @@ def evaluate_partitioned(
                 reductions = DaskReductions(client, paths, dictionaries, sizes, batch_rows)
             else:
                 reductions = StreamedReductions(lambda: coded_batches(paths, dictionaries, batch_rows), sizes)
-            result = aggregate_streamed(name, reductions, names["task"], names["worker"], names["label"])
+            result = aggregate_streamed(
+                name, reductions, names["task"], names["worker"], names["label"], ties
+            )
             aggregations[name] = result
             scores.append(scorer.score(result))
             passes[name] = reductions.passes

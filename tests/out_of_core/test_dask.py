@@ -9,8 +9,10 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from sandbox.aggregation.ties import TieBreak
 from sandbox.datasets import load_dataset
 from sandbox.experiment.partitioned import evaluate_partitioned
 from sandbox.kinds.base import default_kind
@@ -86,3 +88,20 @@ def test_evaluate_with_scheduler_prints_the_out_of_core_json(
     accuracy = {row["aggregator"]: row["accuracy"] for row in remote_doc["results"]}
     assert accuracy["mv"] == pytest.approx(0.897, abs=0.005)  # as evaluate --dataset zheng_product
     assert accuracy["ds"] == pytest.approx(0.940, abs=0.005)
+
+
+def test_dask_breaks_ties_as_in_memory(tmp_path: Path, scheduler: str) -> None:
+    """Majority vote's tied tasks on the cluster (partitions in small batches) take the labels of the
+    seeded rule on the same answers read whole in the same row order, as out of core locally."""
+    answers = synthetic(600, 30, ("neg", "neu", "pos"), seed=11)
+    paths = split_evenly(answers, tmp_path, parts=3)
+    ordered = pd.concat([pd.read_parquet(path) for path in paths], ignore_index=True)
+    memory = aggregate("mv", ordered, engine="fast", ties=TieBreak(seed=4))
+    assert memory.n_tied > 0  # not vacuous
+    ties = TieBreak(seed=4)
+    for where in (scheduler, None):
+        result = evaluate_partitioned(
+            default_kind(), str(tmp_path), None, ["mv"], scheduler=where, batch_rows=100, ties=ties
+        ).outcome.aggregations["mv"]
+        assert result.n_tied == memory.n_tied
+        assert result.labels.equals(memory.labels)

@@ -132,15 +132,14 @@ def test_renaming_labels_tasks_and_workers_changes_no_label(
         st.tuples(st.integers(0, 5), st.integers(0, 4), st.integers(0, 1)), min_size=1, max_size=30
     ),
     seed=st.integers(0, 2**32 - 1),
-    method=st.sampled_from([("kos", "fast"), ("mmsr", "crowdkit")]),
     flip=st.booleans(),
 )
-def test_renaming_changes_no_label_of_the_methods_without_posteriors(
-    rows: list[tuple[int, int, int]], seed: int, method: tuple[str, str], flip: bool
-) -> None:
-    """KOS and MMSR break their own ties (KOS: a score of exactly 0; MMSR: its weighted vote) by
-    the same rule, so a bijection of names maps their labels too; a refusal stays a refusal."""
-    name, engine = method
+def test_renaming_changes_no_label_of_kos(rows: list[tuple[int, int, int]], seed: int, flip: bool) -> None:
+    """KOS (no posteriors) breaks a score of exactly 0 by the same rule, so a bijection of names
+    maps its labels too; a refusal stays a refusal. (crowd-kit's MMSR, which breaks the ties of its
+    weighted vote by the rule too, is left out: on small inputs it is not reproducible from one
+    process to the next, the signs of its skills flip, so no exact property can hold.)"""
+    name, engine = "kos", "fast"
     labels = {"l0": "zz" if flip else "a", "l1": "a" if flip else "zz"}  # both orders of the labels
     answers, renamed = plain_and_renamed(rows, labels)
     ties = TieBreak(seed=seed)

@@ -9,10 +9,14 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from foundation.errors import SandboxError
+from sandbox.aggregation import ties
 from sandbox.aggregation.ties import TieBreak, break_ties
+from sandbox.randomness import substream
 
 SEEDS = 2000
 
@@ -70,3 +74,21 @@ def test_one_seed_gives_one_answer_and_smallest_is_the_first_maximum() -> None:
 def test_an_unknown_rule_names_the_allowed_ones() -> None:
     with pytest.raises(SandboxError, match="allowed: random, smallest"):
         TieBreak("largest")  # type: ignore[arg-type]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    positions=st.lists(st.integers(-1, 5000), min_size=1, max_size=30),
+    seed=st.integers(0, 2**32 - 1),
+    skip=st.booleans(),
+)
+def test_draws_at_rows_are_the_draws_of_every_row(positions: list[int], seed: int, skip: bool) -> None:
+    """The draws at some rows, whether the stream is advanced past the others (``skip``) or every
+    row is drawn, are what one uniform per row in row order gives there (0 where no row)."""
+    asked = np.asarray(positions, dtype=np.int64)
+    every = substream(seed, ties.TIE_STREAM).random(5001)
+    expected = np.where(asked >= 0, every[np.maximum(asked, 0)], 0.0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ties, "DRAW_ALL_ROWS", 0 if skip else 1 << 21)
+        patch.setattr(ties, "DRAW_ALL_SPACING", 0 if skip else 64)
+        assert np.array_equal(ties.draws_at(seed, asked), expected)
