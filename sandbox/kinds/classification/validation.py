@@ -354,11 +354,12 @@ def validate_split(
     real = held_out.statistics(held_out.codes_of(test["label"].to_numpy()), aggregators)
     resampler = _Resampler(fit_answers, gold.reindex(fit_tasks))
     structure = held_out.structure
-    point = fitter(fit_answers, name=name, gold=gold.reindex(fit_tasks), engine=engine, extra_labels=labels)
+    options = {"name": name, "engine": engine, "extra_labels": labels, "ties": ties}
+    point = fitter(fit_answers, gold=gold.reindex(fit_tasks), **options)
 
     def fit(rng: np.random.Generator) -> _Twin:
         sample, sample_gold = resampler.draw(rng)
-        fitted = fitter(sample, name=name, gold=sample_gold, engine=engine, start=point, extra_labels=labels)
+        fitted = fitter(sample, gold=sample_gold, start=point, **options)
         return _Twin(
             fitted,
             fitted_population(fitted),
@@ -429,7 +430,7 @@ def validate(
     (default one per :data:`REPLAYS_PER_REFIT` replays). ``fitter`` fits a crowd (default
     :func:`fit_population`; the benchmark passes one without the newer structure); it takes
     ``fit_population``'s arguments, ``start`` included. ``ties``: the tie rule of the real and the
-    replayed crowds' aggregations."""
+    replayed crowds' aggregations and of the fits' Dawid–Skene consensus."""
     if seeds < 1:
         raise SandboxError(f"seeds must be >= 1, got {seeds}")
     if refits is None:
