@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "crowd vs paid curation: same budget, or target accuracy",
         "sandbox.cli.simulate:configure_compare",
     ),
+    "verdict": (
+        "your export's crowd vs paid curation at your prices: who wins and why",
+        "sandbox.cli.verdict:configure",
+    ),
     "evaluate": ("aggregate real answers and score against gold", "sandbox.cli.evaluate:configure"),
     "demo": (
         "volunteers vs paid crowd vs paid curation on real data",
