@@ -84,6 +84,13 @@ def test_demo_shows_crowd_and_curation_side_by_side(cli: Cli) -> None:
     assert result.returncode == 0, result.stderr
     for word in ("volunteers", "paid_curation", "accuracy", "cost/correct"):
         assert word in result.stdout
+    lines = result.stdout.splitlines()
+    # One answer per task leaves nothing to aggregate: paid curation is shown once, not per method.
+    assert sum(line.startswith("paid_curation ") for line in lines) == 1
+    assert "mv = ds" in next(line for line in lines if line.startswith("paid_curation "))
+    conclusions = [line for line in lines if line.startswith("Conclusion: best labels from ")]
+    assert len(conclusions) == len([line for line in lines if line.startswith("population ")])
+    assert "money units" in result.stdout and "Volunteers are unpaid" in result.stdout
 
 
 @pytest.mark.parametrize(
