@@ -79,6 +79,18 @@ def test_evaluate_user_answers_and_gold_files(cli: Cli, tmp_path: Path) -> None:
     assert document["results"][0]["cost_per_correct_label"] == pytest.approx(0.5)
 
 
+def test_evaluate_without_gold_says_no_gold(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "answers.csv").write_text("task,worker,label\nq1,a,yes\nq1,b,yes\nq2,a,no\nq2,b,yes\n")
+    result = cli("evaluate", "--answers", "answers.csv", "--aggregators", "mv", "--cost-per-label", "0.1")
+    assert result.returncode == 0, result.stderr
+    title, _, _, header, _, row = result.stdout.splitlines()[:6]
+    assert "no gold" in title and "scored on" not in title
+    assert "inf" not in result.stdout
+    # No accuracy, hence no cost per correct label: the cells are empty ("-"), not infinite.
+    cells = dict(zip(header.split(), row.split(), strict=True))
+    assert cells["accuracy"] == "-" and cells["cost/correct"] == "-"
+
+
 def test_demo_shows_crowd_and_curation_side_by_side(cli: Cli) -> None:
     result = cli("demo")
     assert result.returncode == 0, result.stderr
