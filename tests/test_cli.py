@@ -91,6 +91,18 @@ def test_evaluate_without_gold_says_no_gold(cli: Cli, tmp_path: Path) -> None:
     assert cells["accuracy"] == "-" and cells["cost/correct"] == "-"
 
 
+@pytest.mark.parametrize(("budget", "warned"), [("100", True), ("400", False)])
+def test_compare_budget_warns_about_partial_coverage(cli: Cli, budget: str, warned: bool) -> None:
+    """100 money units buy paid curation 200 answers at 0.50: a quarter of snow_rte's 800 tasks;
+    400 buy one per task."""
+    argv = ("compare", "--dataset", "snow_rte", "--crowd", "paid_crowd", "--curation", "paid_curation")
+    result = cli(*argv, "--budget", budget, "--aggregator", "mv")
+    assert result.returncode == 0, result.stderr
+    expected = "warning: the curation (paid_curation) labels only 200 of the 800 tasks (25%)"
+    assert (expected in result.stderr) is warned
+    assert "the crowd" not in result.stderr
+
+
 def test_demo_shows_crowd_and_curation_side_by_side(cli: Cli) -> None:
     result = cli("demo")
     assert result.returncode == 0, result.stderr

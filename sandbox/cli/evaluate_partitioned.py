@@ -65,7 +65,7 @@ def evaluate_partitioned(args: argparse.Namespace) -> int:
             outcome_table(
                 result.outcome,
                 f"real answers of {result.source} ({result.partitions} partitions, {where}), "
-                gold_line(result.gold_size, "tasks"),
+                + gold_line(result.gold_size, "tasks"),
             )
         )
     return 0

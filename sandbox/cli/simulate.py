@@ -110,6 +110,7 @@ def compare(args: argparse.Namespace) -> int:
     from sandbox.aggregation.registry import check_engine
     from sandbox.datasets import load_dataset
     from sandbox.experiment.compare import compare as compare_sides
+    from sandbox.experiment.compare import partial_coverage_warnings
     from sandbox.kinds.base import task_kind
     from sandbox.reporting.render import comparison_json, comparison_table, dumps
 
@@ -134,6 +135,8 @@ def compare(args: argparse.Namespace) -> int:
         **({"budget": args.budget} if args.budget is not None else {"target_accuracy": args.target_accuracy}),
     }
     document = comparison_json(result, header)
+    for warning in partial_coverage_warnings(result, dataset.n_tasks):
+        print(f"crowd-sandbox: warning: {warning}", file=sys.stderr)
     print(dumps(document) if args.format == "json" else comparison_table(document))
     return 0
 

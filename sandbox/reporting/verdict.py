@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from sandbox.experiment.compare import partial_coverage_warnings
 from sandbox.experiment.verdict import Verdict
 from sandbox.reporting.render import comparison_json, comparison_table
 
@@ -19,6 +20,7 @@ def verdict_json(verdict: Verdict) -> dict[str, Any]:
         "winner": verdict.winner,
         "verdict": verdict.text,
         "assumptions": list(verdict.assumptions),
+        "warnings": partial_coverage_warnings(verdict.at_budget, verdict.n_tasks),
         "budget": verdict.budget,
         "budget_given": verdict.budget_given,
         "target_accuracy": verdict.target_accuracy,
@@ -35,9 +37,10 @@ def verdict_json(verdict: Verdict) -> dict[str, Any]:
 def verdict_report(document: dict[str, Any]) -> str:
     """The verdict text, the assumptions, then the two ``compare`` tables."""
     assumed = "\n".join(f"- {line}" for line in document["assumptions"])
+    warned = "".join(f"\nWarning: {line}." for line in document["warnings"])
     return "\n\n".join(
         [
-            document["verdict"],
+            document["verdict"] + warned,
             f"Assumed, not measured on your data:\n{assumed}",
             comparison_table(document["at_budget"]),
             comparison_table(document["at_target"]),
