@@ -161,6 +161,19 @@ def curation_population(
     return population, tuple(assumptions)
 
 
+def curation_defaults(kind: TaskKind, curation: str | None = None) -> tuple[float, float | None]:
+    """(price per answer, curators' mean accuracy on ordinary items or None) of the curation
+    population ``curation`` (default: the kind's preset), before the user replaces them."""
+    name = curation or kind.curation_preset
+    if name is None:
+        raise SandboxError(f"no curation preset for {kind.name} tasks: name one with --curation")
+    data, source = load_population_dict(name)
+    population = Population.from_dict(data, source)
+    skill = _honest_skill(data)
+    mean = None if skill is None else float(skill["alpha"]) / (float(skill["alpha"]) + float(skill["beta"]))
+    return population.cost_per_label, mean
+
+
 def _honest_skill(data: Mapping[str, Any]) -> dict[str, Any] | None:
     """The mutable ``skill = { alpha, beta }`` table of the population dict's honest archetype, if any."""
     honest = data.get("archetypes", {}).get("honest") if isinstance(data.get("archetypes"), dict) else None
@@ -173,7 +186,8 @@ class Verdict:
     """Both questions answered for both sides, what each side is made of, and the verdict.
 
     ``winner``: "crowd", "curation" or "neither" (about the same); ``text``: the verdict in a few
-    sentences; ``assumptions``: what was assumed about curation rather than measured.
+    sentences; ``assumptions``: what was assumed about curation rather than measured;
+    ``crowd_population``: the crowd compared (the fitted one, for an export).
     """
 
     dataset: str
@@ -191,6 +205,7 @@ class Verdict:
     assumptions: tuple[str, ...]
     winner: str
     text: str
+    crowd_population: Population | None = None
 
 
 def default_budget(dataset: Dataset, curation: Population) -> float:
@@ -244,6 +259,7 @@ def judge(
         assumptions=assumptions,
         winner=winner,
         text=text,
+        crowd_population=crowd,
     )
 
 
