@@ -239,6 +239,12 @@ def verdict(
 
 def show_verdict(answers: UploadBytes, gold: UploadBytes | None) -> None:
     """Prices in, the verdict out: which side wins and why, both sides' lines, the assumptions."""
+    with st.container(key="verdict"):
+        verdict_section(answers, gold)
+
+
+def verdict_section(answers: UploadBytes, gold: UploadBytes | None) -> None:
+    """The verdict's widgets and results (in the ``verdict`` container)."""
     st.subheader("Your crowd or paid curation?")
     st.caption(
         "Your crowd is fitted to this export and simulated on its own gold tasks against paid curation, at "
