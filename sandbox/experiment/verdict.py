@@ -31,6 +31,10 @@ from sandbox.kinds.base import TaskKind
 
 #: Two accuracies closer than this many standard errors of their difference are "about the same".
 NOISE_STANDARD_ERRORS = 2.0
+#: Fewer gold tasks than this: the verdict says how large a difference noise makes.
+FEW_GOLD_TASKS = 100
+#: Misleading items that cost less than this share of answers (share × pull) are not mentioned.
+MISLEADING_FLOOR = 0.001
 
 
 @dataclass(frozen=True)
@@ -285,7 +289,14 @@ def export_verdict(
     method = kind.methods([aggregator or kind.default_aggregator])[0]
     dataset, fitted = kind.verdict_inputs(answers, gold, name, prices.cost_per_label, engine)
     crowd = Population.from_dict(fitted, f"the crowd fitted to {name}")
-    curation, assumptions = curation_population(kind, prices, fitted.get("items"))
+    items = fitted.get("items")
+    mine = profile(crowd)
+    if isinstance(items, dict) and mine.misleading_share * mine.pull < MISLEADING_FLOOR:
+        # Items that pull nobody are not misleading: the fitted share is then unidentified, and
+        # curators must not meet it either.
+        shares = items.get("misleading_share")
+        items = {**items, "misleading_share": [0.0] * len(shares) if isinstance(shares, list) else 0.0}
+    curation, assumptions = curation_population(kind, prices, items)
     return judge(
         dataset,
         crowd,
@@ -300,10 +311,15 @@ def export_verdict(
 
 
 def _noise(a: SideResult, b: SideResult, n_tasks: int) -> float:
-    """Two standard errors of the difference of two accuracies measured on ``n_tasks``-sized sets."""
-    n_a, n_b = max(a.coverage * n_tasks, 1.0), max(b.coverage * n_tasks, 1.0)
-    variance = a.accuracy * (1 - a.accuracy) / n_a + b.accuracy * (1 - b.accuracy) / n_b
-    return NOISE_STANDARD_ERRORS * math.sqrt(max(variance, 0.0))
+    """Two standard errors of the difference of two accuracies, each measured on the share of the
+    ``n_tasks`` tasks its side covered (one success and one failure added to each, so that an
+    accuracy of 0 or 1 on few tasks is not taken as certain)."""
+    variance = 0.0
+    for side in (a, b):
+        n = max(side.coverage * n_tasks, 1.0)
+        p = (side.accuracy * n + 1) / (n + 2)  # Agresti–Coull-like: never a zero variance at 0 or 1
+        variance += p * (1 - p) / n
+    return NOISE_STANDARD_ERRORS * math.sqrt(variance)
 
 
 def _better_at_budget(result: Comparison, n_tasks: int) -> str:
@@ -361,7 +377,7 @@ def verdict_text(
         "neither": "Neither side wins clearly",
     }[winner]
     lines = [
-        f"{headline} on these {n_tasks} tasks.",
+        f"{headline} on these {n_tasks} task{'s' if n_tasks != 1 else ''}.",
         f"Accuracy at the same budget ({budget:.4g} money units): crowd {_side(at_budget.crowd, n_tasks)}, "
         f"curation {_side(at_budget.curation, n_tasks)}"
         + (" (within noise)." if richer == "neither" else f": {richer} labels better."),
@@ -383,7 +399,14 @@ def verdict_text(
     else:
         free = [key for key, p in (("crowd", crowd), ("curation", curation)) if not p.cost_per_label]
         lines.append(f"Cost: answers are free from the {' and the '.join(free)} (fixed costs aside).")
-    if crowd.misleading_share:
+    if n_tasks < FEW_GOLD_TASKS:
+        lines.append(
+            f"Caution: only {n_tasks} gold task{'s' if n_tasks != 1 else ''} measure accuracy here; a "
+            f"difference of {_noise(at_budget.crowd, at_budget.curation, n_tasks):.2f} or less is noise."
+        )
+    if crowd.misleading_share * crowd.pull < MISLEADING_FLOOR:
+        lines.append("Misleading items: none found that pull your annotators to the same wrong answer.")
+    else:
         lines.append(
             f"Misleading items: {crowd.misleading_share:.1%} of the items pull the crowd's honest "
             f"annotators to the same wrong answer {crowd.pull:.0%} of the time (curation: "
