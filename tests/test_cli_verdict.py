@@ -80,7 +80,7 @@ def test_verdict_is_the_compare_path(rte_export: Path, capsys: pytest.CaptureFix
     document = verdict([str(rte_export), "--cost-per-label", "0.02", "--budget", "100"], capsys)
     imported = load_answers(rte_export)
     kind = task_kind("classification")
-    dataset, fitted = kind.verdict_inputs(imported.answers, imported.gold, rte_export.name, 0.02, "fast")
+    dataset, fitted = kind.verdict_inputs(imported, imported.gold, rte_export.name, 0.02, "fast")
     crowd = Population.from_dict(fitted, "fitted")
     curation, _ = curation_population(kind, Prices(0.02), fitted["items"])
     direct = compare(dataset, crowd, curation, kind.default_aggregator, 0, budget=100.0)

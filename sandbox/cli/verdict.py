@@ -62,7 +62,7 @@ def verdict(args: argparse.Namespace) -> int:
     kind, imported = read_export(args)
     result = export_verdict(
         kind,
-        imported.answers,
+        imported,
         gold_for(kind, args, imported),
         Path(args.export).name,
         prices,

@@ -27,6 +27,7 @@ from foundation.errors import SandboxError
 from sandbox.aggregation.registry import Engine
 from sandbox.datasets.dataset import Dataset
 from sandbox.experiment.compare import Comparison, SideResult, compare
+from sandbox.io.importers.base import ImportedAnswers
 from sandbox.kinds.base import TaskKind
 
 #: Two accuracies closer than this many standard errors of their difference are "about the same".
@@ -269,7 +270,7 @@ def judge(
 
 def export_verdict(
     kind: TaskKind,
-    answers: pd.DataFrame,
+    imported: ImportedAnswers,
     gold: pd.Series | None,
     name: str,
     prices: Prices,
@@ -280,14 +281,15 @@ def export_verdict(
     aggregator: str | None = None,
     engine: Engine = "fast",
 ) -> Verdict:
-    """The verdict on an export's answers of ``kind`` (its ``gold`` by task, or None), at ``prices``:
+    """The verdict on an export of ``kind`` read as ``imported`` (its ``gold`` by task, or None), at
+    ``prices``:
     everything checked before any work; SandboxError for a price, budget or target out of range, or an
     export the kind cannot judge (e.g. without gold)."""
     prices.checked()
     check_question(budget, target_accuracy)
     curation_population(kind, prices)  # a bad curation is refused before any work
     method = kind.methods([aggregator or kind.default_aggregator])[0]
-    dataset, fitted = kind.verdict_inputs(answers, gold, name, prices.cost_per_label, engine)
+    dataset, fitted = kind.verdict_inputs(imported, gold, name, prices.cost_per_label, engine)
     crowd = Population.from_dict(fitted, f"the crowd fitted to {name}")
     items = fitted.get("items")
     mine = profile(crowd)

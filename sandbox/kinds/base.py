@@ -306,10 +306,11 @@ class TaskKind(ABC):
         """Write the consensus to ``out`` (``output``: csv or labelstudio); say what was written."""
 
     def verdict_inputs(
-        self, answers: pd.DataFrame, gold: pd.Series | None, name: str, cost_per_label: float, engine: str
+        self, imported: ImportedAnswers, gold: pd.Series | None, name: str, cost_per_label: float, engine: str
     ) -> tuple[Dataset, dict[str, Any]]:
         """What ``verdict`` compares curation with: the export's own tasks as a dataset (the truth its
-        gold) and the population fitted to its annotators at ``cost_per_label`` (a TOML-shaped dict);
+        ``gold``; the import's items, for a kind that reads them) and the population fitted to its
+        annotators at ``cost_per_label`` (a TOML-shaped dict);
         SandboxError when the kind does not judge its crowds or the export gives nothing to judge on."""
         raise SandboxError(f"verdict does not judge {self.name} crowds yet")
 

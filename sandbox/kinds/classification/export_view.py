@@ -144,7 +144,7 @@ def verdict_view(
 
     verdict = export_verdict(
         task_kind(KIND),
-        upload.answers,
+        upload.imported,
         upload.gold,
         upload.name,
         prices,

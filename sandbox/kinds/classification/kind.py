@@ -152,11 +152,11 @@ class Classification(TaskKind):
         return write_consensus(args, imported, aggregator, out, output)
 
     def verdict_inputs(
-        self, answers: pd.DataFrame, gold: pd.Series | None, name: str, cost_per_label: float, engine: str
+        self, imported: ImportedAnswers, gold: pd.Series | None, name: str, cost_per_label: float, engine: str
     ) -> tuple[Dataset, dict[str, Any]]:
         from sandbox.kinds.classification.verdict import verdict_inputs
 
-        return verdict_inputs(answers, gold, name, cost_per_label, engine)
+        return verdict_inputs(imported.answers, gold, name, cost_per_label, engine)
 
     def validate(
         self,
