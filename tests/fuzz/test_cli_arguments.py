@@ -389,6 +389,7 @@ def test_labelstudio_and_listings(
                 ],
                 ["labelstudio", "pull", "--url", url, "--project", "-1", "--out", files["folder"]],
                 ["labelstudio", "push", files["long"], "--url", url],
+                ["labelstudio", "push", files["ls"], "--url", url],
                 ["labelstudio", "push", "--dataset", "iris", "--population", "volunteers", "--url", url],
                 ["labelstudio", "push", "--url", url],
                 ["labelstudio"],
