@@ -48,12 +48,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def verdict(args: argparse.Namespace) -> int:
     """Fit the export's crowd, compare it with curation at a budget and at a target, say who wins."""
-    import json
     from pathlib import Path
 
     from sandbox.aggregation.registry import check_engine
     from sandbox.cli.reading import gold_for, read_export
     from sandbox.experiment.verdict import Prices, check_question, export_verdict
+    from sandbox.reporting.render import dumps
     from sandbox.reporting.verdict import verdict_json, verdict_report
 
     prices = Prices(args.cost_per_label, args.curation_cost, args.curation_accuracy, args.curation).checked()
@@ -73,5 +73,5 @@ def verdict(args: argparse.Namespace) -> int:
         engine=engine,
     )
     document = verdict_json(result)
-    print(json.dumps(document, indent=2) if args.format == "json" else verdict_report(document))
+    print(dumps(document) if args.format == "json" else verdict_report(document))
     return 0
