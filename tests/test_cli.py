@@ -79,11 +79,42 @@ def test_evaluate_user_answers_and_gold_files(cli: Cli, tmp_path: Path) -> None:
     assert document["results"][0]["cost_per_correct_label"] == pytest.approx(0.5)
 
 
+def test_evaluate_without_gold_says_no_gold(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "answers.csv").write_text("task,worker,label\nq1,a,yes\nq1,b,yes\nq2,a,no\nq2,b,yes\n")
+    result = cli("evaluate", "--answers", "answers.csv", "--aggregators", "mv", "--cost-per-label", "0.1")
+    assert result.returncode == 0, result.stderr
+    title, _, _, header, _, row = result.stdout.splitlines()[:6]
+    assert "no gold" in title and "scored on" not in title
+    assert "inf" not in result.stdout
+    # No accuracy, hence no cost per correct label: the cells are empty ("-"), not infinite.
+    cells = dict(zip(header.split(), row.split(), strict=True))
+    assert cells["accuracy"] == "-" and cells["cost/correct"] == "-"
+
+
+@pytest.mark.parametrize(("budget", "warned"), [("100", True), ("400", False)])
+def test_compare_budget_warns_about_partial_coverage(cli: Cli, budget: str, warned: bool) -> None:
+    """100 money units buy paid curation 200 answers at 0.50: a quarter of snow_rte's 800 tasks;
+    400 buy one per task."""
+    argv = ("compare", "--dataset", "snow_rte", "--crowd", "paid_crowd", "--curation", "paid_curation")
+    result = cli(*argv, "--budget", budget, "--aggregator", "mv")
+    assert result.returncode == 0, result.stderr
+    expected = "warning: the curation (paid_curation) labels only 200 of the 800 tasks (25%)"
+    assert (expected in result.stderr) is warned
+    assert "the crowd" not in result.stderr
+
+
 def test_demo_shows_crowd_and_curation_side_by_side(cli: Cli) -> None:
     result = cli("demo")
     assert result.returncode == 0, result.stderr
     for word in ("volunteers", "paid_curation", "accuracy", "cost/correct"):
         assert word in result.stdout
+    lines = result.stdout.splitlines()
+    # One answer per task leaves nothing to aggregate: paid curation is shown once, not per method.
+    assert sum(line.startswith("paid_curation ") for line in lines) == 1
+    assert "mv = ds" in next(line for line in lines if line.startswith("paid_curation "))
+    conclusions = [line for line in lines if line.startswith("Conclusion: best labels from ")]
+    assert len(conclusions) == len([line for line in lines if line.startswith("population ")])
+    assert "money units" in result.stdout and "Volunteers are unpaid" in result.stdout
 
 
 @pytest.mark.parametrize(

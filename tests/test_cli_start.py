@@ -25,7 +25,16 @@ print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 
 
 @pytest.mark.parametrize(
-    "argv", [["--help"], ["rnu"], ["run", "--help"], ["report", "--help"], ["aggregators"]]
+    "argv",
+    [
+        ["--help"],
+        ["rnu"],
+        ["verdcit"],
+        ["run", "--help"],
+        ["report", "--help"],
+        ["verdict", "--help"],
+        ["aggregators"],
+    ],
 )
 def test_start_imports_nothing_heavy(argv: list[str]) -> None:
     done = subprocess.run(
@@ -33,3 +42,11 @@ def test_start_imports_nothing_heavy(argv: list[str]) -> None:
     )
     imported = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert not imported & set(HEAVY), f"{argv} imports {sorted(imported & set(HEAVY))}"
+
+
+def test_a_typo_names_the_command_meant(capsys: pytest.CaptureFixture[str]) -> None:
+    from sandbox.cli.main import main
+
+    assert main(["verdcit", "x"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "did you mean 'verdict'?" in error

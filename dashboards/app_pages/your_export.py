@@ -1,30 +1,31 @@
-"""Your export: upload real answers; who to trust, the consensus, and this crowd at scale. Preference
-exports (pairs compared): the tie-aware report, the fitted crowd, and its replica against the real
-answers."""
+"""Your export: upload real answers; who to trust, the consensus, and your crowd against paid curation
+at your prices (the ``verdict``). Preference exports (pairs compared): the tie-aware report, the fitted
+crowd, and its replica against the real answers."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from annotators.population import Population
-from dashboards import loaders
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import aggregator_names
 from sandbox.aggregation.ties import TIE_RULES, TieBreak, TieRule
 from sandbox.io.files.outputs import spreadsheet_csv
-from sandbox.kinds.base import task_kind
 from sandbox.kinds.classification.export_view import (
     Upload,
+    VerdictView,
     analyse,
     consensus_accuracy,
+    curation_inputs,
+    page_prices,
     predictions_json,
     read_upload,
+    verdict_view,
 )
-from sandbox.kinds.classification.fit import fit_population
 from sandbox.kinds.classification.kind import KIND
 from sandbox.kinds.pairwise.export_view import (
     PairwiseUpload,
@@ -34,8 +35,6 @@ from sandbox.kinds.pairwise.export_view import (
     replica_check,
     replica_table,
 )
-from sandbox.reporting.views import population_toml, score_table
-from sandbox.simulation.policy import CampaignPolicy
 
 UploadBytes = tuple[bytes, str]
 
@@ -154,15 +153,6 @@ def report(
     return annotators.annotators.reset_index(), consensus
 
 
-@st.cache_data(show_spinner="Fitting a crowd to these answers…", max_entries=4)
-def fitted(answers: UploadBytes, gold: UploadBytes | None, ties: TieRule) -> tuple[Population, int]:
-    """The population fitted to the upload (Dawid–Skene's ties by ``ties``) and its number of classes."""
-    upload = load(answers, gold)
-    name = Path(upload.name).stem or "fitted"
-    fit = fit_population(upload.answers, name=name, gold=upload.gold, ties=TieBreak(ties))
-    return Population.from_dict(fit.population, source="fitted crowd"), len(fit.labels)
-
-
 left, right = st.columns(2)
 answers_file = left.file_uploader("export or answers table", type=["json", "csv", "parquet"], key="answers")
 gold_file = right.file_uploader("gold, optional (task, label)", type=["csv", "parquet"], key="gold")
@@ -241,37 +231,88 @@ if predictions is not None:
         key="download_predictions",
     )
 
-st.subheader("Simulate this crowd at scale")
-try:
-    population, n_classes = fitted(upload_key, gold_key, ties)
-except SandboxError as error:
-    st.error(f"No crowd can be fitted to these answers: {error}")
-    st.stop()
-left, middle, right = st.columns(3)
-n_tasks = int(left.number_input("items", 100, 200_000, 2000, 100, key="scale_tasks"))
-per_task = max(1, round(len(upload.answers) / max(len(consensus), 1)))
-most = min(50, population.pool_size)
-redundancy = int(
-    middle.number_input("answers per item", 1, most, min(per_task, most), key="scale_redundancy")
-)
-try:
-    outcome = loaders.simulate(
-        f"synthetic:n_tasks={n_tasks},n_classes={n_classes}",
-        population,
-        CampaignPolicy(redundancy=redundancy, difficulty="none"),
-        tuple(task_kind(KIND).default_aggregators),
-        0,
+# --- Your crowd or paid curation: the verdict (the ``verdict`` command's path) ------------------------
+
+
+@st.cache_data(show_spinner="Fitting your crowd and comparing it with paid curation…", max_entries=8)
+def verdict(
+    answers: UploadBytes,
+    gold: UploadBytes | None,
+    cost: float,
+    curation_cost: float,
+    curation_accuracy: float,
+) -> VerdictView:
+    """The verdict of the upload at the prices given (what ``crowd-sandbox verdict`` prints)."""
+    return verdict_view(load(answers, gold), page_prices(cost, curation_cost, curation_accuracy))
+
+
+def show_verdict(answers: UploadBytes, gold: UploadBytes | None) -> None:
+    """Prices in, the verdict out: which side wins and why, both sides' lines, the assumptions."""
+    with st.container(key="verdict"):
+        verdict_section(answers, gold)
+
+
+def verdict_section(answers: UploadBytes, gold: UploadBytes | None) -> None:
+    """The verdict's widgets and results (in the ``verdict`` container)."""
+    st.subheader("Your crowd or paid curation?")
+    st.caption(
+        "Your crowd is fitted to this export and simulated on its own gold tasks against paid curation, at "
+        "the same budget and at a target accuracy. Prices are money units per answer. Curation's price and "
+        "accuracy are **assumptions** (the paid_curation preset's unless you change them), not measured on "
+        "your data."
     )
-except SandboxError as error:
-    st.error(str(error))
-    st.stop()
-st.dataframe(
-    score_table({"fitted crowd": outcome}).dropna(axis=1, how="all"), hide_index=True, key="scale_scores"
-)
-right.download_button(
-    "Save the fitted crowd as TOML",
-    population_toml(population),
-    file_name=f"{population.name}.toml",
-    mime="application/toml",
-    key="save_fitted",
-)
+    default_price, default_accuracy = curation_inputs()
+    left, middle, right = st.columns(3)
+    cost = left.number_input(
+        "your crowd: price per answer", 0.0, 1000.0, 0.02, 0.01, format="%.4f", key="verdict_cost"
+    )
+    curation_cost = middle.number_input(
+        "curation: price per answer (assumption)",
+        0.0,
+        1000.0,
+        default_price,
+        0.05,
+        format="%.4f",
+        key="verdict_curation_cost",
+    )
+    curation_accuracy = right.number_input(
+        "curation: accuracy on ordinary items (assumption)",
+        0.5,
+        0.999,
+        round(default_accuracy, 3),
+        0.005,
+        format="%.3f",
+        key="verdict_curation_accuracy",
+    )
+    try:
+        view = verdict(answers, gold, float(cost), float(curation_cost), float(curation_accuracy))
+    except SandboxError as error:
+        st.info(f"No verdict: {error}")
+        return
+    st.markdown(f"**{view.headline}**", help="built from the numbers below")
+    st.markdown("\n".join(f"- {reason}" for reason in view.reasons))
+    for warning in view.warnings:
+        st.warning(warning)
+    st.caption("Assumed, not measured on your data: " + "; ".join(view.assumptions) + ".")
+    st.markdown(f"Same budget ({view.budget:,.4g} money units): which side labels better?")
+    st.dataframe(view.at_budget, hide_index=True, key="verdict_at_budget")
+    st.markdown(f"What does each side pay to reach accuracy {view.target_accuracy:.3f}?")
+    st.dataframe(view.at_target, hide_index=True, key="verdict_at_target")
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the verdict (JSON)",
+        json.dumps(view.document, indent=2),
+        file_name="verdict.json",
+        mime="application/json",
+        key="download_verdict",
+    )
+    right.download_button(
+        "Save the fitted crowd as TOML",
+        view.crowd_toml,
+        file_name="fitted.toml",
+        mime="application/toml",
+        key="save_fitted",
+    )
+
+
+show_verdict(upload_key, gold_key)

@@ -50,7 +50,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from sandbox.experiment.scoring import score_answers
     from sandbox.io.partitioned.reader import is_partitioned
     from sandbox.kinds.base import task_kind
-    from sandbox.reporting.render import dumps, outcome_json, outcome_table
+    from sandbox.reporting.render import dumps, gold_line, outcome_json, outcome_table
 
     engine = check_engine(args.engine)
     if args.answers is not None and is_partitioned(args.answers):
@@ -84,7 +84,7 @@ def evaluate(args: argparse.Namespace) -> int:
     else:
         print(
             outcome_table(
-                outcome, f"real answers of {real.source}, scored on {real.gold_size} gold {kind.gold_unit}"
+                outcome, f"real answers of {real.source}, {gold_line(real.gold_size, kind.gold_unit)}"
             )
         )
     return 0

@@ -23,7 +23,7 @@ def evaluate_partitioned(args: argparse.Namespace) -> int:
     from sandbox.cli.reading import tie_break
     from sandbox.experiment.partitioned import evaluate_partitioned as run
     from sandbox.kinds.base import default_kind, task_kind
-    from sandbox.reporting.render import dumps, outcome_json, outcome_table
+    from sandbox.reporting.render import dumps, gold_line, outcome_json, outcome_table
 
     given = [f"--{name.replace('_', '-')}" for name in IN_MEMORY_ONLY if getattr(args, name, None)]
     kind = task_kind(args.kind) if getattr(args, "kind", None) else default_kind()
@@ -58,7 +58,7 @@ def evaluate_partitioned(args: argparse.Namespace) -> int:
             outcome_table(
                 result.outcome,
                 f"real answers of {result.source} ({result.partitions} partitions, {where}), "
-                f"scored on {result.gold_size} gold tasks",
+                + gold_line(result.gold_size, "tasks"),
             )
         )
     return 0

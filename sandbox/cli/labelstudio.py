@@ -85,9 +85,12 @@ def run_pull(args: argparse.Namespace) -> int:
 
 def run_push(args: argparse.Namespace) -> int:
     """Create a project from an answers file (a simulated crowd or any export)."""
+    from pathlib import Path
+
     from annotators.population import load_population
     from foundation.errors import SandboxError
     from sandbox.datasets import load_dataset
+    from sandbox.io.importers.detect import detect_format
     from sandbox.io.labelstudio.client import push
     from sandbox.simulation.readable_answers import simulated_answers
 
@@ -100,6 +103,8 @@ def run_push(args: argparse.Namespace) -> int:
             load_dataset(args.dataset), load_population(args.population), args.redundancy, args.seed
         )
         gold = truth if args.with_gold else None
+    elif (args.input_format or detect_format(Path(args.export))) == "labelstudio_json":
+        return push_labelstudio_export(args)
     else:
         from sandbox.cli.reading import read_as
         from sandbox.kinds.base import default_kind
@@ -111,5 +116,35 @@ def run_push(args: argparse.Namespace) -> int:
     print(
         f"created project {result.project_id}: {result.n_tasks} tasks, {result.n_annotations} "
         f"answers by {len(result.users)} annotators"
+    )
+    return 0
+
+
+def push_labelstudio_export(args: argparse.Namespace) -> int:
+    """A Label Studio JSON export pushed as it is: task data, control names, annotators, lead times
+    (:mod:`sandbox.io.labelstudio.replay`); ``--label-config`` is the project's config when given."""
+    from pathlib import Path
+
+    from foundation.errors import SandboxError
+    from sandbox.cli.reading import read_as
+    from sandbox.io.labelstudio.client import push_export
+    from sandbox.kinds.base import default_kind
+
+    config = None
+    if args.label_config:
+        try:
+            config = Path(args.label_config).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise SandboxError(f"cannot read --label-config {args.label_config}: {error}") from None
+    gold = None
+    if args.gold:
+        kind = default_kind()
+        gold = kind.gold(args, read_as(kind, args))
+    result = push_export(
+        args.url, Path(args.export), title=args.title, label_config=config, gold=gold, limits=limits_of(args)
+    )
+    print(
+        f"created project {result.project_id}: {result.n_tasks} tasks, {result.n_annotations} "
+        f"annotations by {len(result.users)} annotators (task data, controls and annotators kept)"
     )
     return 0

@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "crowd vs paid curation: same budget, or target accuracy",
         "sandbox.cli.simulate:configure_compare",
     ),
+    "verdict": (
+        "your export's crowd vs paid curation at your prices: who wins and why",
+        "sandbox.cli.verdict:configure",
+    ),
     "evaluate": ("aggregate real answers and score against gold", "sandbox.cli.evaluate:configure"),
     "demo": (
         "volunteers vs paid crowd vs paid curation on real data",
@@ -72,8 +76,21 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse with the project's convention: one line on stderr, exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"{self.prog}: error: {message} (see --help)\n")
+        sys.stderr.write(f"{self.prog}: error: {message}{_suggestion(message)} (see --help)\n")
         raise SystemExit(EXIT_USER_ERROR)
+
+
+def _suggestion(message: str) -> str:
+    """``; did you mean 'verdict'?`` when ``message`` is argparse's invalid choice of a close name."""
+    import difflib
+    import re
+
+    found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if found is None:
+        return ""
+    choices = re.findall(r"'([^']*)'", found.group(2))
+    close = difflib.get_close_matches(found.group(1), choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def build_parser(argv: Sequence[str] = ()) -> ArgumentParser:

@@ -19,6 +19,11 @@ from sandbox.cli.options import (
 )
 from sandbox.cli.reading import aggregator_for, aggregator_params, aggregators_for
 
+#: How the demo's costs read, printed under its tables.
+DEMO_UNITS = (
+    "Costs are in money units: answers bought × the price per answer (plus any fixed cost). Volunteers "
+    "are unpaid: their price per answer is the platform's fixed cost of hosting and moderating them."
+)
 #: ``run`` shows a progress bar on stderr once it has taken this many seconds.
 PROGRESS_AFTER = 3.0
 
@@ -105,6 +110,7 @@ def compare(args: argparse.Namespace) -> int:
     from sandbox.aggregation.registry import check_engine
     from sandbox.datasets import load_dataset
     from sandbox.experiment.compare import compare as compare_sides
+    from sandbox.experiment.compare import partial_coverage_warnings
     from sandbox.kinds.base import task_kind
     from sandbox.reporting.render import comparison_json, comparison_table, dumps
 
@@ -129,6 +135,8 @@ def compare(args: argparse.Namespace) -> int:
         **({"budget": args.budget} if args.budget is not None else {"target_accuracy": args.target_accuracy}),
     }
     document = comparison_json(result, header)
+    for warning in partial_coverage_warnings(result, dataset.n_tasks):
+        print(f"crowd-sandbox: warning: {warning}", file=sys.stderr)
     print(dumps(document) if args.format == "json" else comparison_table(document))
     return 0
 
@@ -141,18 +149,20 @@ def configure_demo(parser: argparse.ArgumentParser) -> None:
 
 def demo(args: argparse.Namespace) -> int:
     """Volunteers, a paid crowd and paid curation side by side on a real dataset, then on preferences."""
-    from sandbox.experiment.demo import demos, run_demo
+    from sandbox.experiment.demo import alike, conclusion, demos, run_demo
     from sandbox.reporting.tables import table
 
     for number, demo in enumerate(demos()):
         rows = []
-        for side in run_demo(demo, seed=args.seed):
-            for score in side.outcome.scores:
+        sides = run_demo(demo, seed=args.seed)
+        for side in sides:
+            once = alike(side)
+            for score in side.outcome.scores[:1] if once else side.outcome.scores:
                 rows.append(
                     {
                         "population": side.population,
                         "answers/task": side.redundancy,
-                        "aggregator": score.aggregator,
+                        "aggregator": " = ".join(demo.aggregators) if once else score.aggregator,
                         "accuracy": score.accuracy,
                         **{name: score.extra.get(name) for name in demo.extra_columns},
                         "cost": side.outcome.cost,
@@ -165,4 +175,6 @@ def demo(args: argparse.Namespace) -> int:
             + f"{demo.title}, aggregators {', '.join(demo.aggregators)}, seed {args.seed}\n"
         )
         print(table(rows, [*columns, "cost", "cost/correct"]))
+        print(conclusion(sides))
+    print(f"\n{DEMO_UNITS}")
     return 0

@@ -225,3 +225,17 @@ def clean_ceiling(dataset: Dataset) -> float | None:
     kind = task_kind(dataset.kind)
     nothing = pd.DataFrame({column: [] for column in kind.answer_columns})
     return kind.scorer(ScoringInputs(nothing, dataset.truth, 0.0, None, dataset)).downstream_accuracy_clean
+
+
+def partial_coverage_warnings(comparison: Comparison, n_tasks: int) -> list[str]:
+    """One sentence per side that labelled only part of the ``n_tasks`` tasks (a budget too small for
+    one answer per task): its accuracy is over the tasks it labelled, not comparable as such."""
+    warnings = []
+    for key, side in (("crowd", comparison.crowd), ("curation", comparison.curation)):
+        if side.coverage < 1 - 1e-9:
+            labelled = round(side.coverage * n_tasks)
+            warnings.append(
+                f"the {key} ({side.population}) labels only {labelled} of the {n_tasks} tasks "
+                f"({side.coverage:.0%}) within the budget; its accuracy is over those tasks only"
+            )
+    return warnings

@@ -3,6 +3,8 @@ dataset, then comparing pairs (preference data)."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotators.population import load_population
@@ -49,3 +51,32 @@ def default_demo() -> Demo:
     if demo is None:
         raise ValueError("the default task kind has no demo")
     return demo
+
+
+def alike(side: DemoRow) -> bool:
+    """Whether every aggregator scored ``side`` the same (e.g. one answer per class task: nothing to
+    aggregate), so that its table shows it once."""
+    keys = {(s.accuracy, tuple(sorted(s.extra.items()))) for s in side.outcome.scores}
+    return len(keys) == 1 and len(side.outcome.scores) > 1
+
+
+def conclusion(sides: Sequence[DemoRow]) -> str:
+    """One line: which side labels best, and which costs least per correct label (both with their
+    accuracy and cost)."""
+    scored = [
+        (side, score) for side in sides for score in side.outcome.scores if math.isfinite(score.accuracy)
+    ]
+    if not scored:
+        return "Conclusion: no side labelled any task."
+    best_side, best = max(scored, key=lambda pair: (pair[1].accuracy, -pair[0].outcome.cost))
+    cheap_side, cheap = min(scored, key=lambda pair: (pair[1].cost_per_correct_label, -pair[1].accuracy))
+    head = (
+        f"Conclusion: best labels from {best_side.population} ({best.accuracy:.4f} right for "
+        f"{best_side.outcome.cost:.4g})"
+    )
+    if cheap_side.population == best_side.population:
+        return f"{head}, also the cheapest per correct label ({cheap.cost_per_correct_label:.3g})."
+    return (
+        f"{head}; cheapest per correct label: {cheap_side.population} "
+        f"({cheap.cost_per_correct_label:.3g}), right only {cheap.accuracy:.4f} of the time."
+    )

@@ -172,6 +172,8 @@ class TaskKind(ABC):
     export_help: ClassVar[str] = ""
     #: ``validate`` needs gold for this kind's exports (else it checks the answers alone).
     validation_needs_gold: ClassVar[bool] = True
+    #: The population preset that ``verdict`` takes for paid curation unless told otherwise.
+    curation_preset: ClassVar[str | None] = None
 
     def sweep_scenario(self) -> dict[str, Any]:
         """The ``dataset``, ``population`` and ``aggregators`` of a sweep scenario of this kind that
@@ -302,6 +304,15 @@ class TaskKind(ABC):
         self, args: argparse.Namespace, imported: ImportedAnswers, aggregator: str, out: Path, output: str
     ) -> str:
         """Write the consensus to ``out`` (``output``: csv or labelstudio); say what was written."""
+
+    def verdict_inputs(
+        self, imported: ImportedAnswers, gold: pd.Series | None, name: str, cost_per_label: float, engine: str
+    ) -> tuple[Dataset, dict[str, Any]]:
+        """What ``verdict`` compares curation with: the export's own tasks as a dataset (the truth its
+        ``gold``; the import's items, for a kind that reads them) and the population fitted to its
+        annotators at ``cost_per_label`` (a TOML-shaped dict);
+        SandboxError when the kind does not judge its crowds or the export gives nothing to judge on."""
+        raise SandboxError(f"verdict does not judge {self.name} crowds yet")
 
     def validate(
         self,

@@ -79,6 +79,13 @@ def dumps(document: Mapping[str, Any]) -> str:
     return json.dumps(document, indent=2, allow_nan=False)
 
 
+def gold_line(gold_size: int, unit: str) -> str:
+    """What the scores of real answers rest on: ``scored on N gold <unit>``, or that there is no gold."""
+    if gold_size:
+        return f"scored on {gold_size} gold {unit}"
+    return "no gold: consensus only, no accuracy (give --gold FILE to score it)"
+
+
 def outcome_table(outcome: Outcome, title: str) -> str:
     """A readable summary: a title line, sizes, cost and QC counts, then one row per aggregator."""
     optional = ("skill_correlation", "cheater_auc", "downstream_accuracy")
@@ -88,7 +95,8 @@ def outcome_table(outcome: Outcome, title: str) -> str:
             "accuracy": s.accuracy,
             "f1_macro": s.f1_macro,
             "coverage": s.coverage,
-            "cost/correct": s.cost_per_correct_label,
+            # Without an accuracy there is no count of correct labels to divide the cost by.
+            "cost/correct": s.cost_per_correct_label if math.isfinite(s.accuracy) else None,
             **{name: getattr(s, name) for name in optional},
             **{name: s.extra.get(name) for name in outcome.table_extras},
             "tied": s.tied_tasks,

@@ -23,6 +23,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+DOCS = REPO / "docs" / "screenshots"
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 LAUNCH_ARGS = [
     "--headless",
@@ -198,6 +199,35 @@ def test_your_export(page: Any, server: str) -> None:
     alert.wait_for()
     assert "missing column 'label'" in alert.inner_text()
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_your_export_verdict_on_a_label_studio_export(
+    page: Any, server: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """snow_rte's real answers and expert gold as a Label Studio JSON export: the verdict renders,
+    with its price inputs, the assumptions and both questions' lines (screenshot in docs/)."""
+    import pandas as pd
+
+    from tests.ls_export_builder import write_labelstudio_export
+
+    answers = pd.read_csv(REPO / "datasets" / "snow_rte" / "labels.csv")
+    gold = pd.read_csv(REPO / "datasets" / "snow_rte" / "gold.csv").set_index("task")["label"]
+    export = write_labelstudio_export(tmp_path_factory.mktemp("ls") / "project-1-export.json", answers, gold)
+    page.goto(f"{server}/your_export")
+    page.get_by_text("Upload an export to start").wait_for()
+    page.locator('input[type="file"]').nth(0).set_input_files(str(export))
+    page.get_by_text("Your crowd or paid curation?").wait_for()
+    page.get_by_text("Your crowd wins on these 800 tasks.").wait_for()
+    settle(page)
+    for text in ("price per answer (assumption)", "Assumed, not measured on your data", "Cheaters:"):
+        assert page.get_by_text(text).count() >= 1, text
+    assert page.get_by_text("Same budget (400 money units): which side labels better?").count() == 1
+    check_page(page, "your_export_verdict")
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1366, "height": 2000})
+    settle(page)
+    page.locator(".st-key-verdict").screenshot(path=str(DOCS / "your_export_verdict.png"))
+    page.set_viewport_size({"width": 1366, "height": 768})
 
 
 def test_preferences(page: Any, server: str) -> None:

@@ -142,10 +142,46 @@ def test_your_export_scores_majority_vote_within_the_spellings() -> None:
     assert not app.exception
     assert metric(app, "answers") == "8,000"
     assert SNOW_RTE_MV_RENAMED <= float(metric(app, "consensus accuracy on 800 gold tasks")) <= SNOW_RTE_MV
-    assert len(app.dataframe) == 3  # annotators, consensus, the fitted crowd at scale
+    assert len(app.dataframe) == 4  # annotators, consensus, the verdict's two questions
     app.selectbox(key="ties").set_value("smallest").run()  # crowd-kit's rule: its published figure
     assert not app.exception
     assert float(metric(app, "consensus accuracy on 800 gold tasks")) == pytest.approx(SNOW_RTE_MV, abs=5e-4)
+
+
+def test_your_export_gives_the_verdict_of_the_command(tmp_path: Path) -> None:
+    """The page's verdict is the ``verdict`` command's, at the same prices, on the same upload."""
+    import json
+
+    from sandbox.cli.main import main
+
+    app = page("your_export").run()
+    app.file_uploader(key="answers").set_value(
+        ("labels.csv", (SNOW_RTE / "labels.csv").read_bytes(), "text/csv")
+    )
+    app.file_uploader(key="gold").set_value(("gold.csv", (SNOW_RTE / "gold.csv").read_bytes(), "text/csv"))
+    app.run()
+    app.number_input(key="verdict_cost").set_value(0.05).run()
+    app.number_input(key="verdict_curation_cost").set_value(0.4).run()
+    assert not app.exception
+    shown = "\n".join(m.value for m in app.markdown)
+    assert "Your crowd wins" in shown or "Paid curation wins" in shown or "Neither side" in shown
+    caption = " ".join(c.value for c in app.caption)
+    assert "Assumed, not measured on your data" in caption and "0.4 per answer (given)" in caption
+    out = tmp_path / "verdict.json"
+    argv = ["verdict", str(SNOW_RTE / "labels.csv"), "--gold", str(SNOW_RTE / "gold.csv")]
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert main([*argv, "--cost-per-label", "0.05", "--curation-cost", "0.4", "--format", "json"]) == 0
+    out.write_text(printed.getvalue())
+    document = json.loads(printed.getvalue())
+    page_budget = app.dataframe[2].value  # annotators, consensus, then the verdict at the budget
+    for side in ("crowd", "curation"):
+        row = page_budget[page_budget["side"] == side].iloc[0]
+        assert row["accuracy"] == pytest.approx(document["at_budget"][side]["accuracy"])
+        assert row["cost"] == pytest.approx(document["at_budget"][side]["cost"])
+    assert document["verdict"].splitlines()[0] in shown
 
 
 def test_your_export_reads_a_label_studio_export() -> None:

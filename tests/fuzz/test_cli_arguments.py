@@ -194,6 +194,26 @@ def test_compare(files: dict[str, str], capsys: pytest.CaptureFixture[str], data
     run([*argv, "--aggregator", "mv"], capsys)
 
 
+@settings(max_examples=examples(15))
+@given(data=st.data())
+def test_verdict(files: dict[str, str], capsys: pytest.CaptureFixture[str], data: st.DataObject) -> None:
+    export = data.draw(
+        mostly([files["long"], files["ls"]], [files["votes"], files["missing"], files["folder"]])
+    )
+    gold = data.draw(mostly([files["gold"]], [files["bad_gold"], files["missing"]]))
+    extra = data.draw(
+        options(
+            curation_cost=FLOATS,
+            curation_accuracy=FLOATS,
+            budget=mostly(["5", "50"], ["0", "-3", "nan", "inf", "x"]),
+            target_accuracy=FLOATS,
+            curation=mostly(["paid_curation", files["crowd"]], ["pairwise_curation", files["huge"], "nope"]),
+            seed=INTS,
+        )
+    )
+    run(["verdict", export, "--gold", gold, "--cost-per-label", data.draw(FLOATS), *extra], capsys)
+
+
 @settings(max_examples=examples(30), deadline=None)
 @given(data=st.data())
 def test_pairwise_export_commands(
@@ -369,6 +389,7 @@ def test_labelstudio_and_listings(
                 ],
                 ["labelstudio", "pull", "--url", url, "--project", "-1", "--out", files["folder"]],
                 ["labelstudio", "push", files["long"], "--url", url],
+                ["labelstudio", "push", files["ls"], "--url", url],
                 ["labelstudio", "push", "--dataset", "iris", "--population", "volunteers", "--url", url],
                 ["labelstudio", "push", "--url", url],
                 ["labelstudio"],

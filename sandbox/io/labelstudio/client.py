@@ -44,12 +44,18 @@ import pandas as pd
 from foundation.errors import SandboxError, first_line
 from sandbox.io.files.atomic import atomic_file
 from sandbox.io.files.json_stream import iter_items
+from sandbox.io.labelstudio.replay import (
+    TASK_FIELD,
+    Annotator,
+    importable,
+    read_export_tasks,
+    rebuilt_label_config,
+)
 from sandbox.io.labelstudio.transport import Limits, bounded_client
 
 EXPORT_TYPES: tuple[str, ...] = ("JSON", "JSON_MIN", "CSV")
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
 CONTROL = "label"
-TASK_FIELD = "crowd_task"
 WORKER_EMAIL_DOMAIN = "crowd-sandbox.invalid"
 _BATCH = 500
 _AUTHORIZATION = re.compile(
@@ -323,3 +329,70 @@ def push_predictions(
         with _api(f"importing predictions into project {project_id}", url, api_key):
             client.projects.import_predictions(project_id, request=predictions[start : start + _BATCH])
     return len(predictions)
+
+
+def _export_users(client: Any, annotators: list[Annotator], url: str, api_key: str | None) -> dict[str, int]:
+    """The Label Studio user id of each annotator (by :attr:`Annotator.key`): the user with its
+    email, created when missing."""
+    with _api("listing users", url, api_key):
+        existing = {str(u.email).lower(): u.id for u in client.users.list()}
+    users = {}
+    for who in annotators:
+        email = who.user_email
+        if email.lower() not in existing:
+            with _api(f"creating the user {email!r}", url, api_key):
+                user = client.users.create(username=who.username, email=email, first_name=who.key[:30])
+            existing[email.lower()] = user.id
+        users[who.key] = int(existing[email.lower()])
+    return users
+
+
+def push_export(
+    url: str,
+    path: Path,
+    *,
+    title: str,
+    label_config: str | None = None,
+    gold: pd.Series | None = None,
+    api_key: str | None = None,
+    limits: Limits | None = None,
+) -> PushResult:
+    """Create a project from the Label Studio JSON export at ``path``, keeping its tasks' data, its
+    controls' names, its annotators and their annotations (:mod:`sandbox.io.labelstudio.replay`).
+    ``label_config``: the project's config (XML text; default rebuilt from the results); ``gold``: by
+    the export's task id, added as ``ground_truth`` annotations of the caller (single control only)."""
+    if len(title) < 3:
+        raise SandboxError(f"project title {title!r} is too short (Label Studio needs 3+ chars)")
+    export = read_export_tasks(path)
+    config = label_config if label_config is not None else rebuilt_label_config(export)
+    if gold is not None and len(export.controls) != 1:
+        raise SandboxError(f"--gold needs an export with one labeling control; it has {len(export.controls)}")
+    client = connect(url, api_key, limits)
+    with _api("creating the project", url, api_key):
+        project = client.projects.create(title=title, label_config=config)
+        me = int(client.users.whoami().id)
+    users = _export_users(client, export.annotators, url, api_key)
+    tasks = importable(export, users)
+    if gold is not None:
+        ((control, (kind, to_name, _)),) = export.controls.items()
+        by_id = {str(task): label for task, label in gold.items()}
+        for task in tasks:
+            label = by_id.get(str(task["data"].get(TASK_FIELD)))
+            if label is not None:
+                region = {
+                    "from_name": control,
+                    "to_name": to_name,
+                    "type": kind,
+                    "value": {"choices": [str(label)]},
+                }
+                task["annotations"].append({"completed_by": me, "ground_truth": True, "result": [region]})
+    for start in range(0, len(tasks), _BATCH):
+        with _api(f"importing tasks into project {project.id}", url, api_key):
+            client.projects.import_tasks(project.id, request=tasks[start : start + _BATCH])
+    return PushResult(
+        project_id=int(project.id),
+        users=users,
+        gold_user=me,
+        n_tasks=len(tasks),
+        n_annotations=sum(len(task["annotations"]) for task in tasks),
+    )

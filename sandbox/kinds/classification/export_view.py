@@ -10,18 +10,23 @@ uploaded bytes into a directory the caller owns (the readers take paths).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from sandbox.aggregation.ties import DEFAULT_TIES, TieBreak
+from sandbox.experiment.verdict import Prices
 from sandbox.fitting.report import AnnotatorReport
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.io.uploads import save_upload
+from sandbox.kinds.base import task_kind
 from sandbox.kinds.classification.aggregation import aggregate
 from sandbox.kinds.classification.answers import align_gold, read_gold
 from sandbox.kinds.classification.consensus import consensus_table, labelstudio_predictions
+from sandbox.kinds.classification.kind import KIND
 from sandbox.kinds.classification.readers import load_answers
 from sandbox.kinds.classification.report import build_report
 
@@ -87,3 +92,92 @@ def consensus_accuracy(consensus: pd.DataFrame, gold: pd.Series) -> tuple[float,
         return float("nan"), 0
     right = scored["label"].to_numpy() == gold.reindex(scored["task"]).to_numpy()
     return float(right.mean()), len(scored)
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    """The verdict of an upload, as the page shows it: the text (``headline`` its first sentence),
+    the assumptions about curation, each question's crowd and curation lines (one row per side),
+    the fitted crowd as TOML and the whole JSON document (the ``verdict`` command's)."""
+
+    headline: str
+    reasons: list[str]
+    winner: str
+    assumptions: list[str]
+    warnings: list[str]
+    budget: float
+    target_accuracy: float
+    at_budget: pd.DataFrame
+    at_target: pd.DataFrame
+    crowd_toml: str
+    document: dict[str, Any]
+
+
+def curation_inputs() -> tuple[float, float]:
+    """The curation preset's price per answer and curators' mean accuracy: the page's defaults."""
+    from sandbox.experiment.verdict import curation_defaults
+
+    price, accuracy = curation_defaults(task_kind(KIND))
+    return price, accuracy if accuracy is not None else 0.95
+
+
+def page_prices(cost: float, curation_cost: float, curation_accuracy: float) -> Prices:
+    """The prices a page's inputs stand for: curation's left as the preset's (None) where the input
+    still shows the preset's value, so that the verdict says which values were given."""
+    price, accuracy = curation_inputs()
+    return Prices(
+        cost,
+        None if math.isclose(curation_cost, price, abs_tol=1e-9) else curation_cost,
+        None if math.isclose(curation_accuracy, accuracy, abs_tol=5e-4) else curation_accuracy,
+    )
+
+
+def verdict_view(
+    upload: Upload,
+    prices: Prices,
+    *,
+    budget: float | None = None,
+    target_accuracy: float | None = None,
+    seed: int = 0,
+) -> VerdictView:
+    """The ``verdict`` of the upload (:func:`sandbox.experiment.verdict.export_verdict`, the path
+    the command takes) at ``prices``; SandboxError as the command would say it (e.g. no gold)."""
+    from sandbox.experiment.verdict import export_verdict
+    from sandbox.reporting.verdict import verdict_json
+    from sandbox.reporting.views import population_toml
+
+    verdict = export_verdict(
+        task_kind(KIND),
+        upload.imported,
+        upload.gold,
+        upload.name,
+        prices,
+        seed=seed,
+        budget=budget,
+        target_accuracy=target_accuracy,
+    )
+    document = verdict_json(verdict)
+    headline, *reasons = verdict.text.splitlines()
+    lines = {key: _side_rows(document[key]) for key in ("at_budget", "at_target")}
+    crowd = verdict.crowd_population
+    return VerdictView(
+        headline=headline,
+        reasons=reasons,
+        winner=verdict.winner,
+        assumptions=list(verdict.assumptions),
+        warnings=list(document["warnings"]),
+        budget=verdict.budget,
+        target_accuracy=verdict.target_accuracy,
+        at_budget=lines["at_budget"],
+        at_target=lines["at_target"],
+        crowd_toml=population_toml(crowd) if crowd is not None else "",
+        document=document,
+    )
+
+
+def _side_rows(question: dict[str, Any]) -> pd.DataFrame:
+    """One row per side of a ``compare`` document: what it chose and what it achieved."""
+    columns = ["population", "accuracy", "cost", "n_labels", "redundancy", "gold_rate", "coverage", "reached"]
+    return pd.DataFrame(
+        [{"side": key, **{c: question[key][c] for c in columns}} for key in ("crowd", "curation")]
+    )

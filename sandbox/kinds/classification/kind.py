@@ -38,6 +38,7 @@ class Classification(TaskKind):
     summary: ClassVar[str] = "choose the class of an item"
     answer_columns: ClassVar[tuple[str, ...]] = ("task", "worker", "label")
     default_aggregators: ClassVar[tuple[str, ...]] = ("mv", "wawa", "ds")
+    curation_preset: ClassVar[str | None] = "paid_curation"
     default_aggregator: ClassVar[str] = "ds"
     table_extras: ClassVar[tuple[str, ...]] = ("accuracy_misleading", "accuracy_ordinary")
     sweep_defaults: ClassVar[SweepDefaults] = SweepDefaults("snow_rte", "volunteers")
@@ -151,6 +152,13 @@ class Classification(TaskKind):
         from sandbox.kinds.classification.consensus import write_consensus
 
         return write_consensus(args, imported, aggregator, out, output)
+
+    def verdict_inputs(
+        self, imported: ImportedAnswers, gold: pd.Series | None, name: str, cost_per_label: float, engine: str
+    ) -> tuple[Dataset, dict[str, Any]]:
+        from sandbox.kinds.classification.verdict import verdict_inputs
+
+        return verdict_inputs(imported.answers, gold, name, cost_per_label, engine)
 
     def validate(
         self,

@@ -40,6 +40,7 @@ class Pairwise(TaskKind):
     answer_columns: ClassVar[tuple[str, ...]] = ("task", "worker", "left", "right", "label")
     default_aggregators: ClassVar[tuple[str, ...]] = ("bt", "noisy_bt", "win_rate", "elo")
     default_aggregator: ClassVar[str] = "davidson"
+    curation_preset: ClassVar[str | None] = "pairwise_curation"
     table_extras: ClassVar[tuple[str, ...]] = (
         "kendall_tau",
         "spearman",

@@ -42,6 +42,7 @@ class Ratings(TaskKind):
     answer_columns: ClassVar[tuple[str, ...]] = ("task", "worker", "label")
     default_aggregators: ClassVar[tuple[str, ...]] = ("mean", "median", "ds", "offset_scale")
     default_aggregator: ClassVar[str] = "offset_scale"
+    curation_preset: ClassVar[str | None] = "ratings_curation"
     table_extras: ClassVar[tuple[str, ...]] = ("mae", "rmse", "spearman", "kendall_tau", "qwk")
     sweep_defaults: ClassVar[SweepDefaults] = SweepDefaults("synthetic-ratings", "ratings_volunteers")
     demo: ClassVar[Demo | None] = Demo(
