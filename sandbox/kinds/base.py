@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from sandbox.fitting.report import AnnotatorReport
     from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
     from sandbox.metrics.outcome import AggregatorScore
+    from sandbox.randomness import SeedLike
+    from sandbox.simulation.reference import ReferenceModel, ReferenceSettings
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,17 @@ class TaskKind(ABC):
 
     def check_population(self, population: Population, dataset: Dataset) -> None:  # noqa: B027 (optional hook)
         """SandboxError when ``population`` cannot run a campaign on ``dataset`` (nothing by default)."""
+
+    def reference_model(
+        self, dataset: Dataset, settings: ReferenceSettings, variants: int, seed: SeedLike
+    ) -> ReferenceModel:
+        """The campaign's reference model (a stand-in language model, :mod:`sandbox.simulation.reference`)
+        with ``variants`` variants on every row of ``dataset``, drawn from ``seed``'s reference stream;
+        SandboxError for a kind that has none."""
+        raise SandboxError(
+            f"{self.name} tasks have no reference model (a stand-in language model); "
+            "archetypes that consult one answer classification and pairwise tasks"
+        )
 
     def agreement(self, answers: pd.DataFrame) -> float:
         """Agreement among the kind's answers beyond chance: Krippendorff's alpha with the nominal

@@ -13,7 +13,7 @@ Everything is vectorized within a round; the loop runs over rounds only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from sandbox.simulation.answering import Crowd, Slots, TaskContext, answer, draw
 from sandbox.simulation.assignment import SEQUENTIAL_TASKS, assign_slots, check_redundancy
 from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
+from sandbox.simulation.reference import ReferenceModel
 from sandbox.simulation.rules import CLASS_CODES, AnswerRules
 from sandbox.simulation.timing import TIME_STREAM, CrowdTimes, answer_seconds, draw_times
 
@@ -156,12 +157,14 @@ def run_campaign(
     seed: SeedLike,
     difficulty: TaskDifficulty | None = None,
     rules: AnswerRules = CLASS_CODES,
+    reference: ReferenceModel | None = None,
 ) -> Campaign:
     """Simulate ``population`` labelling ``dataset`` under ``policy``; same seed ⇒ same campaign.
 
     ``difficulty`` overrides the policy's per-task difficulty (e.g. computed on a larger dataset);
     ``rules``: what the task kind says of its answers (gold correctness, agreement; class codes by
-    default).
+    default); ``reference``: the campaign's reference model on the dataset's rows (what LLM-using
+    archetypes consult; adversarial gold goes where it is wrong).
     """
     check_campaign(dataset.n_tasks, population.pool_size, policy)
     rng = make_rng(seed)
@@ -169,7 +172,7 @@ def run_campaign(
     time_rng = substream(seed, TIME_STREAM)
     times = draw_times(population, crowd.member, time_rng)
     weights = population.activity_weights(rng)
-    context = _task_context(dataset, population, policy, seed, difficulty, rng)
+    context = replace(_task_context(dataset, population, policy, seed, difficulty, rng), reference=reference)
     run = _Run(dataset, population, policy, rules, crowd, context, rng, times, time_rng)
     qualification_answers = run.qualify()
     labels_bought, gold_answers, rounds = run.label_in_rounds(weights)
@@ -240,7 +243,7 @@ class _Run:
             fast_seen=np.zeros(pool, dtype=np.int64),
         )
         self.earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-        self.gold_rows = dataset.gold_rows()
+        self.gold_rows = gold_pool(dataset.gold_rows(), policy, context)
         self.store = _Answers([], [], [], rules.answer_dtype, [])
 
     def qualify(self) -> int:
@@ -404,6 +407,21 @@ def _by_worker_then_task(task: NDArray[Any], worker: NDArray[Any]) -> NDArray[An
         return np.lexsort((task, worker))
     narrow = worker.astype(np.uint16) if worker.max() < 2**16 and worker.min() >= 0 else worker
     return np.argsort(narrow, kind="stable")
+
+
+def gold_pool(
+    gold_rows: NDArray[Any] | None, policy: CampaignPolicy, context: TaskContext
+) -> NDArray[Any] | None:
+    """The rows gold questions copy: the dataset's gold pool (``None``: any row), narrowed under
+    adversarial placement to the rows of the pool where the reference model is wrong (any row where it
+    is wrong when none of the pool's is; unchanged without a reference model or where it is never
+    wrong)."""
+    if policy.gold_placement != "adversarial" or context.reference is None:
+        return gold_rows
+    wrong = context.reference.wrong_rows(context.truth)
+    if gold_rows is not None and len(np.intersect1d(wrong, np.asarray(gold_rows))):
+        return np.intersect1d(wrong, np.asarray(gold_rows))
+    return wrong if len(wrong) else gold_rows
 
 
 def gold_tasks(
