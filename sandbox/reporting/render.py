@@ -125,7 +125,10 @@ def outcome_table(outcome: Outcome, title: str) -> str:
 def comparison_json(comparison: Comparison, header: Mapping[str, Any]) -> dict[str, Any]:
     """The documented ``compare`` JSON: ``header``, one object per side, the clean downstream ceiling."""
     sides = {}
-    for key, side in (("crowd", comparison.crowd), ("curation", comparison.curation)):
+    named = [("crowd", comparison.crowd), ("curation", comparison.curation)]
+    if comparison.llm is not None:
+        named.append(("llm", comparison.llm))
+    for key, side in named:
         sides[key] = {
             "population": side.population,
             "accuracy": finite_or_none(side.accuracy),
@@ -145,7 +148,7 @@ def comparison_json(comparison: Comparison, header: Mapping[str, Any]) -> dict[s
 
 
 def comparison_table(document: Mapping[str, Any]) -> str:
-    """The ``compare`` answer as a two-row table under a one-line question."""
+    """The ``compare`` answer as a table (one row per side) under a one-line question."""
     if "budget" in document:
         question = f"Same budget ({format_cell(float(document['budget']), 2)}): which side labels better?"
     else:
@@ -162,7 +165,7 @@ def comparison_table(document: Mapping[str, Any]) -> str:
         "downstream_accuracy",
         "reached",
     ]
-    rows = [{"side": key, **document[key]} for key in ("crowd", "curation")]
+    rows = [{"side": key, **document[key]} for key in ("crowd", "curation", "llm") if key in document]
     for row in rows:
         row["reached"] = "yes" if row["reached"] else "no"
     lines = [

@@ -45,8 +45,10 @@ class ReferenceSettings(ConfigModel):
       there are features. Pairwise datasets always get a judge.
     - ``train_share``: the share of the dataset each fold's classifier is trained on (more: a better
       model); answers are out-of-fold (a task is never answered by a model that saw its label).
-    - ``accuracy``: a confusion profile's accuracy; a pairwise judge's skill (P(right) on a pair one
-      standard deviation of quality apart).
+    - ``accuracy``: a confusion profile's accuracy.
+    - ``judge_skill``: a pairwise judge's P(right) on a pair one standard deviation of quality apart
+      (default 0.75, above the AlpacaFarm crowd's fitted 0.685 (``pairwise_paid_crowd``): the best
+      judges agree with humans more often, 69–71 %, than humans with each other, 65.7 %).
     - ``left``: the judge's P(first) on two equal items (AlpacaEval judges: 42–57 %);
       ``length_weight``: its weight on the standardised log-length difference (> 0 prefers the longer;
       AlpacaEval judges prefer the longer answer 51–79 % of the time); ``ties``: its P(tie) on two
@@ -57,7 +59,8 @@ class ReferenceSettings(ConfigModel):
     train_share: Annotated[float, Field(gt=0, le=0.8)] = Field(
         0.2, description="share of the dataset a classifier is trained on (out-of-fold answers)"
     )
-    accuracy: OpenRate = Field(0.85, description="confusion profile's accuracy; pairwise judge's skill")
+    accuracy: OpenRate = Field(0.85, description="confusion profile's accuracy (datasets without features)")
+    judge_skill: OpenRate = Field(0.75, description="pairwise judge: P(right) one standard deviation apart")
     left: OpenRate = Field(0.55, description="pairwise judge: P(first) on two equal items")
     length_weight: Annotated[float, Field(ge=-5, le=5)] = Field(
         0.5, description="pairwise judge: weight on the log-length difference (> 0: prefers longer)"

@@ -3,7 +3,7 @@
 Nothing is downloaded and no language model runs. The judge is the honest rater model of this kind
 (:mod:`annotators.archetypes.pairwise.honest`, Bradley–Terry link) with a judge's settings: it
 perceives ``a·d + β + w·Δlength + ε`` for a pair whose items are ``d`` standard deviations of quality
-apart, with skill ``accuracy`` (a = logit(accuracy)), position lean ``left`` (β = −logit(left)),
+apart, with skill ``judge_skill`` (a = logit(judge_skill)), position lean ``left`` (β = −logit(left)),
 length weight ``length_weight`` on the standardised log-length difference (none when the items have
 no length) and a low tie propensity ``ties`` (ties only when the dataset offers a tie button). The
 noise ε is drawn once per pair and then fixed: asked again, the judge says the same thing.
@@ -50,7 +50,7 @@ def reference_model(
     n, k = dataset.n_tasks, dataset.n_classes
     check_memory(8.0 * n * k * (variants + 1), f"a reference judge of {variants} variants on {n} pairs")
     rng = substream(seed, REFERENCE_STREAM)
-    a = float(logit(settings.accuracy))
+    a = float(logit(settings.judge_skill))
     signal = a * np.nan_to_num(context.right_quality - context.left_quality) - float(logit(settings.left))
     if LENGTH_FEATURE in context.features:
         left, right = context.features[LENGTH_FEATURE]
@@ -69,7 +69,7 @@ def reference_model(
         answers=answers,
         probabilities=0.5 * np.eye(k)[answers] + 0.5 * _judge_probabilities(signal, margin, k)[None],
         description=(
-            f"stand-in judge: skill {settings.accuracy:g}, P(first) {settings.left:g}, length weight "
+            f"stand-in judge: skill {settings.judge_skill:g}, P(first) {settings.left:g}, length weight "
             f"{settings.length_weight:g}, P(tie) {settings.ties:g}; fixed verdict per pair"
         ),
     )
