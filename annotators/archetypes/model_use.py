@@ -41,8 +41,8 @@ def reference_of(batch: AnswerBatch, archetype: str) -> tuple[NDArray[Any], NDAr
     """The batch's reference answers (variants × tasks) and probabilities; SandboxError without one."""
     if batch.reference is None or batch.reference_probabilities is None:
         raise SandboxError(
-            f"{archetype} consults the campaign's reference model, but this task kind has none "
-            "(reference models exist for classification and pairwise datasets)"
+            f"{archetype} consults the campaign's reference model (a stand-in language model), but this "
+            "campaign has none; reference models exist for classification and pairwise datasets"
         )
     return batch.reference, batch.reference_probabilities
 

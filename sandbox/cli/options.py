@@ -139,9 +139,9 @@ REFERENCE_FLAGS = {
     "reference_train_share": "train_share",
     "reference_accuracy": "accuracy",
     "judge_skill": "judge_skill",
-    "judge_left": "left",
-    "judge_length_weight": "length_weight",
-    "judge_ties": "ties",
+    "judge_left": "judge_left",
+    "judge_length_weight": "judge_length_weight",
+    "judge_ties": "judge_ties",
 }
 
 
@@ -185,7 +185,7 @@ def reference_from_args(args: argparse.Namespace) -> ReferenceSettings:
     given = {
         key: getattr(args, flag) for flag, key in REFERENCE_FLAGS.items() if getattr(args, flag) is not None
     }
-    return ReferenceSettings.from_dict(given, source="options")
+    return ReferenceSettings.from_dict(given, source="reference model options")
 
 
 def policy_from_args(args: argparse.Namespace) -> CampaignPolicy:

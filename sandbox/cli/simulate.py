@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     aggregators = aggregators_for(task_kind(dataset.kind), args.aggregators)
     population = load_population(args.population)
     policy = policy_from_args(args)
+    reference = reference_from_args(args)
     params = aggregator_params(args, aggregators)
     experiment = Experiment(
         dataset,
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         args.seed,
         aggregator_params=params,
         ties=args.ties,
+        reference=reference,
     )
     with LateProgress(experiment.steps, sys.stderr, after=PROGRESS_AFTER) as bar:
         outcome = experiment.run(progress=bar.step)

@@ -44,6 +44,9 @@ DIFFICULTY_STREAM = 0xD1F
 BYTES_PER_ANSWER = 400
 #: Memory of one worker of the pool (traits, activity, quality-control state).
 BYTES_PER_WORKER = 120
+#: Adversarial gold copies items the reference model gets wrong that are at most this difficult
+#: (0 = easy, 1 = hopeless): a model's mistakes are often on items people find hard too.
+ADVERSARIAL_MAX_DIFFICULTY = 0.2
 #: Random keys the first round's assignment may draw (tasks × pool; about 25 million a second).
 ASSIGNMENT_KEY_LIMIT = 1e9
 
@@ -412,16 +415,23 @@ def _by_worker_then_task(task: NDArray[Any], worker: NDArray[Any]) -> NDArray[An
 def gold_pool(
     gold_rows: NDArray[Any] | None, policy: CampaignPolicy, context: TaskContext
 ) -> NDArray[Any] | None:
-    """The rows gold questions copy: the dataset's gold pool (``None``: any row), narrowed under
-    adversarial placement to the rows of the pool where the reference model is wrong (any row where it
-    is wrong when none of the pool's is; unchanged without a reference model or where it is never
-    wrong)."""
+    """The rows gold questions copy: the dataset's gold pool (``None``: any row); under adversarial
+    placement, the rows where the reference model is wrong that humans can answer: difficulty at most
+    :data:`ADVERSARIAL_MAX_DIFFICULTY` (the easiest quarter of them when none is that easy; a
+    requester verifies that careful people get a gold question right), within the dataset's gold
+    pool when it has such rows. Unchanged without a reference model or where it is never wrong."""
     if policy.gold_placement != "adversarial" or context.reference is None:
         return gold_rows
     wrong = context.reference.wrong_rows(context.truth)
+    if not len(wrong):
+        return gold_rows
     if gold_rows is not None and len(np.intersect1d(wrong, np.asarray(gold_rows))):
-        return np.intersect1d(wrong, np.asarray(gold_rows))
-    return wrong if len(wrong) else gold_rows
+        wrong = np.intersect1d(wrong, np.asarray(gold_rows))
+    difficulty = np.asarray(context.difficulty, dtype=float)[wrong]
+    clear = wrong[difficulty <= ADVERSARIAL_MAX_DIFFICULTY]
+    if len(clear):
+        return clear
+    return wrong[np.argsort(difficulty, kind="stable")[: max(1, len(wrong) // 4)]]
 
 
 def gold_tasks(

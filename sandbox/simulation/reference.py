@@ -49,9 +49,9 @@ class ReferenceSettings(ConfigModel):
     - ``judge_skill``: a pairwise judge's P(right) on a pair one standard deviation of quality apart
       (default 0.75, above the AlpacaFarm crowd's fitted 0.685 (``pairwise_paid_crowd``): the best
       judges agree with humans more often, 69–71 %, than humans with each other, 65.7 %).
-    - ``left``: the judge's P(first) on two equal items (AlpacaEval judges: 42–57 %);
-      ``length_weight``: its weight on the standardised log-length difference (> 0 prefers the longer;
-      AlpacaEval judges prefer the longer answer 51–79 % of the time); ``ties``: its P(tie) on two
+    - ``judge_left``: the judge's P(first) on two equal items (AlpacaEval judges: 42–57 %);
+      ``judge_length_weight``: its weight on the standardised log-length difference (> 0 prefers the longer;
+      AlpacaEval judges prefer the longer answer 51–79 % of the time); ``judge_ties``: its P(tie) on two
       equal items (judges rarely say tie).
     """
 
@@ -61,16 +61,16 @@ class ReferenceSettings(ConfigModel):
     )
     accuracy: OpenRate = Field(0.85, description="confusion profile's accuracy (datasets without features)")
     judge_skill: OpenRate = Field(0.75, description="pairwise judge: P(right) one standard deviation apart")
-    left: OpenRate = Field(0.55, description="pairwise judge: P(first) on two equal items")
-    length_weight: Annotated[float, Field(ge=-5, le=5)] = Field(
+    judge_left: OpenRate = Field(0.55, description="pairwise judge: P(first) on two equal items")
+    judge_length_weight: Annotated[float, Field(ge=-5, le=5)] = Field(
         0.5, description="pairwise judge: weight on the log-length difference (> 0: prefers longer)"
     )
-    ties: Annotated[float, Field(ge=0, lt=1)] = Field(
+    judge_ties: Annotated[float, Field(ge=0, lt=1)] = Field(
         0.02, description="pairwise judge: P(tie) on two equal items"
     )
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any], source: str = "reference") -> ReferenceSettings:
+    def from_dict(cls, values: dict[str, Any], source: str = "reference model options") -> ReferenceSettings:
         """Validate ``values`` (errors name ``source``, the key and what is allowed)."""
         return validate(cls, values, source)
 

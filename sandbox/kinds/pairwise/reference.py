@@ -3,9 +3,10 @@
 Nothing is downloaded and no language model runs. The judge is the honest rater model of this kind
 (:mod:`annotators.archetypes.pairwise.honest`, Bradley–Terry link) with a judge's settings: it
 perceives ``a·d + β + w·Δlength + ε`` for a pair whose items are ``d`` standard deviations of quality
-apart, with skill ``judge_skill`` (a = logit(judge_skill)), position lean ``left`` (β = −logit(left)),
-length weight ``length_weight`` on the standardised log-length difference (none when the items have
-no length) and a low tie propensity ``ties`` (ties only when the dataset offers a tie button). The
+apart, with skill ``judge_skill`` (a = logit(judge_skill)), position lean ``judge_left``
+(β = −logit(judge_left)), length weight ``judge_length_weight`` on the standardised log-length
+difference (none when the items have no length) and a low tie propensity ``judge_ties`` (ties only
+when the dataset offers a tie button). The
 noise ε is drawn once per pair and then fixed: asked again, the judge says the same thing.
 
 AlpacaEval's human-annotation figures the defaults stand for: the best judges agree with humans
@@ -51,12 +52,13 @@ def reference_model(
     check_memory(8.0 * n * k * (variants + 1), f"a reference judge of {variants} variants on {n} pairs")
     rng = substream(seed, REFERENCE_STREAM)
     a = float(logit(settings.judge_skill))
-    signal = a * np.nan_to_num(context.right_quality - context.left_quality) - float(logit(settings.left))
+    lean = float(logit(settings.judge_left))
+    signal = a * np.nan_to_num(context.right_quality - context.left_quality) - lean
     if LENGTH_FEATURE in context.features:
         left, right = context.features[LENGTH_FEATURE]
-        signal = signal + settings.length_weight * np.nan_to_num(right - left)
+        signal = signal + settings.judge_length_weight * np.nan_to_num(right - left)
     ties = k == 3
-    margin = float(tie_threshold(np.asarray(settings.ties), "bt")) if ties else 0.0
+    margin = float(tie_threshold(np.asarray(settings.judge_ties), "bt")) if ties else 0.0
     first = rng.logistic(size=n)
     noises = [first]
     for _ in range(1, variants):
@@ -69,8 +71,9 @@ def reference_model(
         answers=answers,
         probabilities=0.5 * np.eye(k)[answers] + 0.5 * _judge_probabilities(signal, margin, k)[None],
         description=(
-            f"stand-in judge: skill {settings.judge_skill:g}, P(first) {settings.left:g}, length weight "
-            f"{settings.length_weight:g}, P(tie) {settings.ties:g}; fixed verdict per pair"
+            f"stand-in judge: skill {settings.judge_skill:g}, P(first) {settings.judge_left:g}, "
+            f"length weight {settings.judge_length_weight:g}, P(tie) {settings.judge_ties:g}; "
+            "fixed verdict per pair"
         ),
     )
 
