@@ -91,11 +91,11 @@ class Experiment:
             reference=self.reference_model(),
         )
 
-    def reference_model(self) -> ReferenceModel | None:
-        """The campaign's reference model on the labelled rows (None when no archetype of the
-        population consults one). Built on the whole dataset from the seed's reference stream (the
-        same model for every population and every subset of rows with that seed), once per dataset,
-        settings and seed."""
+    def reference_model(self, whole: bool = False) -> ReferenceModel | None:
+        """The campaign's reference model on the labelled rows (every row with ``whole``; None when
+        no archetype of the population consults one). Built on the whole dataset from the seed's
+        reference stream (the same model for every population and every subset of rows with that
+        seed), once per dataset, settings and seed."""
         variants = self.population.reference_variants()
         if not variants:
             return None
@@ -108,7 +108,7 @@ class Experiment:
             model = per_dataset(self.dataset, ("reference", self.reference, variants, seed), build)
         else:
             model = build()
-        return model if self.rows is None else model.subset(np.asarray(self.rows))
+        return model if self.rows is None or whole else model.subset(np.asarray(self.rows))
 
     def tie_break(self) -> TieBreak:
         """The tie rule with the run's seed (seed 0 when the seed is a generator, whose draws would
@@ -137,6 +137,7 @@ class Experiment:
         """Aggregate and score ``campaign``'s answers (see :func:`score_answers`), in the answers table
         of the dataset's task kind."""
         kind = self.kind
+        whole = self.reference_model(whole=True)
         answers = kind.from_campaign(campaign.answers, self.dataset)
         misleading = None
         if campaign.lure is not None:
@@ -155,8 +156,20 @@ class Experiment:
             kind=kind,
             params=self.aggregator_params,
             ties=self.tie_break(),
+            reference=None if whole is None else whole.answers[0],
         )
-        return replace(outcome, campaign=campaign)
+        return replace(outcome, campaign=campaign, reference=self._reference_summary(whole))
+
+    def _reference_summary(self, whole: ReferenceModel | None) -> dict[str, Any] | None:
+        """What the run JSON says of the reference model: what it stands for and its accuracy on the
+        labelled tasks."""
+        if whole is None:
+            return None
+        labelled = whole if self.rows is None else whole.subset(np.asarray(self.rows))
+        return {
+            "description": whole.description,
+            "accuracy": labelled.accuracy(self.labelled().truth.to_numpy()),
+        }
 
     def run(self, isolate_errors: bool = False, progress: Callable[[str], None] | None = None) -> Outcome:
         """Simulate, then score; SandboxError when the campaign produced no answers. ``progress(stage)``

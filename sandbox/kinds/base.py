@@ -24,6 +24,7 @@ from sandbox.simulation.rules import CLASS_CODES, AnswerRules
 
 if TYPE_CHECKING:
     import pandas as pd
+    from numpy.typing import NDArray
 
     from annotators.population import Population
     from sandbox.aggregation.aggregate import Aggregation
@@ -40,7 +41,8 @@ if TYPE_CHECKING:
 class ScoringInputs:
     """What scoring knows besides an aggregation: the answers, the truth (Series by task), the cost,
     hidden worker traits and which tasks were misleading (simulations), and the dataset (for coverage
-    and downstream models)."""
+    and downstream models); ``reference``: the campaign's reference model's answer per dataset row
+    (variant 0 of :class:`~sandbox.simulation.reference.ReferenceModel`), when it had one."""
 
     answers: pd.DataFrame
     truth: pd.Series
@@ -48,6 +50,7 @@ class ScoringInputs:
     workers: pd.DataFrame | None = None
     dataset: Dataset | None = None
     misleading: pd.Series | None = None
+    reference: NDArray[Any] | None = None
 
 
 class Scorer(Protocol):

@@ -50,6 +50,11 @@ def outcome_json(outcome: Outcome, header: Mapping[str, Any]) -> dict[str, Any]:
         )
     if outcome.downstream_accuracy_clean is not None:
         document["downstream_accuracy_clean"] = finite_or_none(outcome.downstream_accuracy_clean)
+    if outcome.reference is not None:
+        document["reference_model"] = {
+            "description": outcome.reference["description"],
+            "accuracy": finite_or_none(outcome.reference["accuracy"]),
+        }
     document["results"] = [_score_json(s) for s in outcome.scores]
     return document
 

@@ -234,3 +234,29 @@ def test_reference_flags_are_refused_with_one_clear_message(
     assert done.returncode == 2
     assert message.split("_")[-1] in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_downstream_model_trained_on_pasted_labels_learns_the_reference_models_mistakes(
+    digits: Any,
+) -> None:
+    from sandbox.kinds.classification.downstream import split_tasks, train_and_predict
+
+    pasters = population({"llm_assisted": {"share": 1.0, "reliance": 1.0}})
+    naive_bayes = ReferenceSettings(model="naive_bayes")  # another class than the downstream logistic model
+    experiment = Experiment(
+        digits, pasters, CampaignPolicy(redundancy=1), ("mv",), seed=4, reference=naive_bayes
+    )
+    outcome = experiment.run()
+    score = outcome.score("mv")
+    reference = experiment.reference_model()
+    assert reference is not None and outcome.reference is not None
+    assert outcome.reference["accuracy"] == reference.accuracy(digits.truth.to_numpy())
+    # the same downstream model trained on the true labels repeats far fewer of the model's mistakes
+    split = split_tasks(digits)
+    truth = digits.truth.to_numpy()
+    clean = train_and_predict(digits, split.train, truth[split.train], split)
+    assert clean is not None
+    wrong = reference.answers[0][split.test] != truth[split.test]
+    clean_repeats = float(np.mean(clean[wrong] == reference.answers[0][split.test][wrong]))
+    assert wrong.sum() > 100
+    assert score.extra["downstream_reference_mistakes"] > clean_repeats + 0.2
