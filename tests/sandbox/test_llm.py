@@ -260,3 +260,33 @@ def test_a_downstream_model_trained_on_pasted_labels_learns_the_reference_models
     clean_repeats = float(np.mean(clean[wrong] == reference.answers[0][split.test][wrong]))
     assert wrong.sum() > 100
     assert score.extra["downstream_reference_mistakes"] > clean_repeats + 0.2
+
+
+def test_an_assisted_share_scales_the_other_archetypes_and_copies_the_honest_workers() -> None:
+    from sandbox.experiment.assisted_share import with_assisted_share
+
+    base = load_population("paid_crowd")
+    mixed = with_assisted_share("paid_crowd", 0.25, reliance=1.0)
+    shares = {m.archetype.name: m.share for m in mixed.members}
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert shares["llm_assisted"] == 0.25
+    for member in base.members:
+        assert shares[member.archetype.name] == pytest.approx(member.share * 0.75)
+    assisted = next(m.archetype for m in mixed.members if m.archetype.name == "llm_assisted")
+    honest = next(m.archetype for m in base.members if m.archetype.name == "honest")
+    assert assisted.params["skill"] == honest.params["skill"]
+    with pytest.raises(SandboxError, match="assisted share must be in"):
+        with_assisted_share("paid_crowd", 1.0)
+
+
+def test_the_overview_view_has_a_band_per_share_and_both_reference_levels() -> None:
+    from sandbox.reporting.llm_views import SHARES, assisted_share_view
+
+    dataset = load_dataset("snow_rte")
+    view = assisted_share_view(dataset, "paid_crowd", "paid_curation", "llm_annotator", ("mv",), 1)
+    assert list(view.curve["share"]) == list(SHARES)
+    assert view.curation is not None and view.llm is not None
+    # every worker pasting at 70 % with reliance 0.8: the crowd falls towards the model's accuracy
+    last = float(view.curve["mean"].iloc[-1])
+    first = float(view.curve["mean"].iloc[0])
+    assert abs(last - view.reference_accuracy) < abs(first - view.reference_accuracy)
