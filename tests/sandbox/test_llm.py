@@ -290,3 +290,17 @@ def test_the_overview_view_has_a_band_per_share_and_both_reference_levels() -> N
     last = float(view.curve["mean"].iloc[-1])
     first = float(view.curve["mean"].iloc[0])
     assert abs(last - view.reference_accuracy) < abs(first - view.reference_accuracy)
+
+
+def test_compare_on_a_preference_dataset_gives_the_judge_a_third_side(cli: Any) -> None:
+    done = cli(
+        "compare", "--dataset", "sigir2010", "--crowd", "pairwise_paid_crowd",
+        "--curation", "pairwise_curation", "--llm", "llm_judge", "--budget", "100", "--format", "json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    sides = [document[key] for key in ("crowd", "curation", "llm")]
+    assert [side["population"] for side in sides] == ["pairwise_paid_crowd", "pairwise_curation", "llm_judge"]
+    assert all(side["cost"] <= 100 for side in sides)
+    # the judge costs 0.0125 a judgment: its bill is its answers times that
+    assert document["llm"]["cost"] == pytest.approx(document["llm"]["n_labels"] * 0.0125)
