@@ -304,3 +304,15 @@ def test_compare_on_a_preference_dataset_gives_the_judge_a_third_side(cli: Any) 
     assert all(side["cost"] <= 100 for side in sides)
     # the judge costs 0.0125 a judgment: its bill is its answers times that
     assert document["llm"]["cost"] == pytest.approx(document["llm"]["n_labels"] * 0.0125)
+
+
+def test_a_temperature_samples_the_answer_distribution_raised_to_its_inverse() -> None:
+    from annotators.archetypes.model_use import sample_tempered
+
+    n, temperature = 40_000, 2.0
+    probabilities = np.tile([0.7, 0.2, 0.1], (n, 1))
+    draws = sample_tempered(probabilities, temperature, np.random.default_rng(0))
+    expected = np.array([0.7, 0.2, 0.1]) ** (1 / temperature)
+    expected /= expected.sum()
+    observed = np.bincount(draws, minlength=3) / n
+    assert np.all(np.abs(observed - expected) <= 3 * np.sqrt(expected * (1 - expected) / n))

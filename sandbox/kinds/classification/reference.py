@@ -36,13 +36,15 @@ from sklearn.tree import DecisionTreeClassifier
 from foundation.errors import SandboxError
 from sandbox.datasets.dataset import Dataset
 from sandbox.randomness import SeedLike, substream
-from sandbox.resources import check_memory, one_blas_thread
+from sandbox.resources import check_memory, check_work, one_blas_thread
 from sandbox.simulation.reference import REFERENCE_STREAM, ReferenceModel, ReferenceSettings
 
 #: Folds of the out-of-fold answers (a fold's model trains on a sample of the other four fifths).
 FOLDS = 5
 #: At most this many tasks train one fold's classifier.
 MAX_TRAIN_TASKS = 200_000
+#: Training rows × features one reference model may fit over its folds and variants (a few minutes).
+WORK_LIMIT = 2e9
 #: sd of a profile's per-class accuracy on the log-odds scale around ``accuracy``.
 CLASS_SPREAD = 0.5
 #: Share of tasks on which a further profile variant gives variant 0's answer.
@@ -81,6 +83,14 @@ def reference_model(
             "use model = 'profile' (or 'auto')"
         )
     features = np.asarray(dataset.features, dtype=float)
+    size = min(max(round(settings.train_share * n), 2), MAX_TRAIN_TASKS)
+    check_work(
+        float(FOLDS) * variants * size * features.shape[1],
+        WORK_LIMIT,
+        f"a reference {name} model of {variants} variants on {n} tasks × {features.shape[1]} features",
+        "training rows × features over the folds",
+        "a smaller --reference-train-share or fewer variants",
+    )
     probabilities = np.stack(
         [_out_of_fold(features, truth, k, name, settings.train_share, rng) for _ in range(variants)]
     )
