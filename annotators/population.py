@@ -110,6 +110,10 @@ class Population:
             **({"items": self.items.to_toml()} if self.items != ItemStructure() else {}),
         }
 
+    def reference_variants(self) -> int:
+        """How many variants of the campaign's reference model its archetypes consult (0: none)."""
+        return max((m.archetype.reference_variants() for m in self.members if m.share > 0), default=0)
+
     def worker_counts(self) -> NDArray[Any]:
         """Workers per member: shares × pool size, rounded by largest remainder (sums to pool size)."""
         shares = np.array([m.share for m in self.members])

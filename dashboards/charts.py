@@ -11,6 +11,8 @@ from sandbox.aggregation.registry import AGGREGATORS
 Figure = alt.Chart | alt.LayerChart | alt.FacetChart
 
 CURATION_COLOUR = "#222222"
+#: The reference line of a language model as its own population.
+MODEL_COLOUR = "#8c564b"
 HEIGHT = 300
 #: Tableau 10: one colour per registered aggregator, the same on every chart.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f")
@@ -29,12 +31,13 @@ def field(name: str) -> str:
     return name.replace(".", "\\.")
 
 
-def reference_rule(value: float, label: str) -> alt.LayerChart:
-    """A dashed horizontal line at ``value`` with a text label: the paid-curation level."""
+def reference_rule(value: float, label: str, colour: str = CURATION_COLOUR) -> alt.LayerChart:
+    """A dashed horizontal line at ``value`` with a text label: the paid-curation level (or another
+    reference level, in ``colour``)."""
     frame = pd.DataFrame({"value": [value], "label": [label]})
     base = alt.Chart(frame)
-    rule = base.mark_rule(color=CURATION_COLOUR, strokeDash=[6, 4], size=2).encode(y="value:Q")
-    text = base.mark_text(align="left", dx=4, dy=-8, color=CURATION_COLOUR, fontWeight="bold").encode(
+    rule = base.mark_rule(color=colour, strokeDash=[6, 4], size=2).encode(y="value:Q")
+    text = base.mark_text(align="left", dx=4, dy=-8, color=colour, fontWeight="bold").encode(
         y="value:Q", x=alt.value(4), text="label:N"
     )
     return alt.LayerChart(layer=[rule, text])

@@ -15,6 +15,7 @@ from sandbox.datasets.dataset import Dataset
 from sandbox.experiment.experiment import Experiment
 from sandbox.kinds.pairwise import views as preference_views
 from sandbox.metrics.outcome import Outcome
+from sandbox.reporting.llm_views import AssistedShareView, assisted_share_view
 from sandbox.reporting.sweep_views import Sweep, read_sweep, with_cost_per_task
 from sandbox.reporting.views import population_toml
 from sandbox.simulation.policy import CampaignPolicy
@@ -85,6 +86,14 @@ def cheating_curves(
 ) -> pd.DataFrame:
     """:func:`sandbox.kinds.pairwise.views.cheating_curves`, cached."""
     return preference_views.cheating_curves(dataset(dataset_spec), shares, aggregator, redundancy, seeds)
+
+
+@st.cache_data(show_spinner="Simulating crowds that paste a model's answers…", max_entries=8)
+def assisted_share(
+    dataset_spec: str, crowd: str, curation: str, llm: str, aggregators: Sequence[str], seeds: int
+) -> AssistedShareView:
+    """:func:`sandbox.reporting.llm_views.assisted_share_view`, cached."""
+    return assisted_share_view(dataset(dataset_spec), crowd, curation, llm, aggregators, seeds)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -15,9 +15,11 @@ import pytest
 
 from annotators.population import Population
 from sandbox.datasets.dataset import Dataset, truth_series
+from sandbox.kinds.base import task_kind
 from sandbox.kinds.classification.dataset import ClassificationDataset
 from sandbox.simulation.campaign import Campaign, run_campaign
 from sandbox.simulation.policy import CampaignPolicy
+from sandbox.simulation.reference import ReferenceSettings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CROWD = REPO.parent / "shared" / "data" / "crowd"
@@ -35,8 +37,16 @@ def make_population(
 
 
 def simulate(dataset: Dataset, population: Population, redundancy: int, seed: int) -> Campaign:
-    """A plain campaign: ``redundancy`` answers per task, no quality control, no task difficulty."""
-    return run_campaign(dataset, population, CampaignPolicy(redundancy=redundancy, difficulty="none"), seed)
+    """A plain campaign: ``redundancy`` answers per task, no quality control, no task difficulty (with
+    the kind's reference model, default settings, when the population consults one)."""
+    variants = population.reference_variants()
+    reference = (
+        task_kind(dataset.kind).reference_model(dataset, ReferenceSettings(), variants, seed)
+        if variants
+        else None
+    )
+    policy = CampaignPolicy(redundancy=redundancy, difficulty="none")
+    return run_campaign(dataset, population, policy, seed, reference=reference)
 
 
 def balanced_binary(n_tasks: int) -> Dataset:

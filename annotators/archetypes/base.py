@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -79,6 +79,9 @@ class AnswerBatch:
     ``annotators.archetypes.pairwise.PairContext``), ``None`` for classification. ``traits``: per
     answer, the worker's other traits by name (:attr:`WorkerTraits.traits`; NaN for a worker whose
     archetype has no such trait).
+    ``reference``: the campaign's reference model (a stand-in language model every LLM-using worker
+    consults), variants × n_tasks answer codes (variant 0 is the one pasted; ``None`` when the
+    campaign has none); ``reference_probabilities``: variants × n_tasks × K, its answer distribution.
     """
 
     task: NDArray[Any]
@@ -100,6 +103,24 @@ class AnswerBatch:
     context: Any = field(default=None)
     worker_mistakes: NDArray[Any] | None = field(default=None)
     traits: Mapping[str, NDArray[Any]] = field(default_factory=dict)
+    reference: NDArray[Any] | None = field(default=None)
+    reference_probabilities: NDArray[Any] | None = field(default=None)
+
+    def select(self, mask: NDArray[Any]) -> AnswerBatch:
+        """The answers where ``mask`` is true (per-answer fields cut, per-campaign fields kept)."""
+        per_answer = (
+            "task",
+            "worker",
+            "truth",
+            "ability",
+            "target",
+            "group",
+            "is_gold",
+            "position",
+            "difficulty",
+        )
+        cut = {name: getattr(self, name)[mask] for name in per_answer}
+        return replace(self, **cut, traits={name: values[mask] for name, values in self.traits.items()})
 
 
 class Archetype(ABC):
@@ -120,6 +141,12 @@ class Archetype(ABC):
     answers_last: ClassVar[bool] = False
     #: Whether its workers look at the item: their time grows with it (see :attr:`default_time`).
     looks: ClassVar[bool] = True
+    #: Whether it consults the campaign's reference model (``AnswerBatch.reference``).
+    consults_reference: ClassVar[bool] = False
+
+    def reference_variants(self) -> int:
+        """How many reference-model variants its workers consult (0: none; 1: the shared model)."""
+        return 1 if self.consults_reference else 0
 
     def __init__(self, params: Mapping[str, Any]) -> None:
         self.params = dict(params)

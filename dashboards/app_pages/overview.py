@@ -95,3 +95,26 @@ st.caption(
 st.altair_chart(
     charts.item_lines(curves, references, x="redundancy", x_title="answers bought per item"), width="stretch"
 )
+
+st.subheader("When the crowd is secretly the model")
+LLM_DATASET, LLM_CROWD = "snow_rte", "paid_crowd"
+shares = loaders.assisted_share(LLM_DATASET, LLM_CROWD, "paid_curation", "llm_annotator", ("mv", "ds"), 3)
+st.caption(
+    f"{LLM_CROWD} labelling {LLM_DATASET} with a growing share of workers who paste the campaign's "
+    "language model's answer (reliance 0.8; a stand-in model, a confusion profile of about 85 % "
+    f"accuracy: {shares.reference_accuracy:.3f} here), 5 answers per item, 3 seeds, 95% bands. Dashed "
+    "lines: paid curation, and the model as its own annotator (llm_annotator). The model's mistakes are "
+    "everyone's: more pasters, and redundancy stops washing mistakes out."
+)
+chart = charts.band_lines(
+    shares.curve,
+    x="share",
+    x_title="share of LLM-assisted workers in the crowd",
+    y_title="accuracy (share of items right)",
+    x_format="%",
+)
+if shares.curation is not None:
+    chart = chart + charts.reference_rule(shares.curation, "paid curation")
+if shares.llm is not None:
+    chart = chart + charts.reference_rule(shares.llm, "LLM annotator", charts.MODEL_COLOUR)
+st.altair_chart(chart.properties(height=charts.HEIGHT), width="stretch")

@@ -99,9 +99,12 @@ def run_push(args: argparse.Namespace) -> int:
     if args.dataset is not None:
         if args.population is None:
             raise SandboxError("--dataset needs --population (a preset name or a population TOML)")
-        answers, truth = simulated_answers(
-            load_dataset(args.dataset), load_population(args.population), args.redundancy, args.seed
-        )
+        from sandbox.experiment.experiment import Experiment
+        from sandbox.simulation.policy import CampaignPolicy
+
+        dataset, population = load_dataset(args.dataset), load_population(args.population)
+        reference = Experiment(dataset, population, CampaignPolicy(), (), seed=args.seed).reference_model()
+        answers, truth = simulated_answers(dataset, population, args.redundancy, args.seed, reference)
         gold = truth if args.with_gold else None
     elif (args.input_format or detect_format(Path(args.export))) == "labelstudio_json":
         return push_labelstudio_export(args)

@@ -19,6 +19,7 @@ from sandbox.kinds.base import KINDS
 
 if TYPE_CHECKING:
     from sandbox.simulation.policy import CampaignPolicy
+    from sandbox.simulation.reference import ReferenceSettings
 
 
 def _per_kind(what: str) -> str:
@@ -125,6 +126,66 @@ def add_policy(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--min-timed-answers", type=int, default=5, help="speed ban: answers before a speed ban can happen"
     )
+    group.add_argument(
+        "--gold-placement",
+        default="random",
+        help="random | adversarial: gold where the reference model is wrong, to catch pasting",
+    )
+
+
+#: ``add_reference``'s flags and the ``ReferenceSettings`` key each sets.
+REFERENCE_FLAGS = {
+    "reference_model": "model",
+    "reference_train_share": "train_share",
+    "reference_accuracy": "accuracy",
+    "judge_skill": "judge_skill",
+    "judge_left": "judge_left",
+    "judge_length_weight": "judge_length_weight",
+    "judge_ties": "judge_ties",
+}
+
+
+def add_reference(parser: argparse.ArgumentParser) -> None:
+    """The campaign's reference model (a stand-in language model; ``ReferenceSettings``)."""
+    group = parser.add_argument_group(
+        "reference model (the stand-in language model LLM-assisted workers paste and llm_* populations are)"
+    )
+    group.add_argument(
+        "--reference-model",
+        help="auto | logistic | forest | naive_bayes | tree (on the features) | profile (default auto)",
+    )
+    group.add_argument(
+        "--reference-train-share", type=float, help="share of the data its classifier trains on (default 0.2)"
+    )
+    group.add_argument(
+        "--reference-accuracy", type=float, help="a confusion profile's accuracy (default 0.85)"
+    )
+    group.add_argument(
+        "--judge-skill",
+        type=float,
+        help="pairwise judge: P(right) one standard deviation apart (default 0.75)",
+    )
+    group.add_argument(
+        "--judge-left", type=float, help="pairwise judge: P(first) on equal items (default 0.55)"
+    )
+    group.add_argument(
+        "--judge-length-weight",
+        type=float,
+        help="pairwise judge: weight on the length difference (default 0.5)",
+    )
+    group.add_argument(
+        "--judge-ties", type=float, help="pairwise judge: P(tie) on equal items (default 0.02)"
+    )
+
+
+def reference_from_args(args: argparse.Namespace) -> ReferenceSettings:
+    """The validated reference-model settings of :func:`add_reference`'s flags (unset: defaults)."""
+    from sandbox.simulation.reference import ReferenceSettings
+
+    given = {
+        key: getattr(args, flag) for flag, key in REFERENCE_FLAGS.items() if getattr(args, flag) is not None
+    }
+    return ReferenceSettings.from_dict(given, source="reference model options")
 
 
 def policy_from_args(args: argparse.Namespace) -> CampaignPolicy:
@@ -145,6 +206,7 @@ def policy_from_args(args: argparse.Namespace) -> CampaignPolicy:
             "min_seconds": args.min_seconds,
             "max_fast_share": args.max_fast_share,
             "min_timed_answers": args.min_timed_answers,
+            "gold_placement": args.gold_placement,
         },
         source="options",
     )

@@ -13,9 +13,11 @@ from sandbox.cli.options import (
     add_engine,
     add_format,
     add_policy,
+    add_reference,
     add_seed,
     add_ties,
     policy_from_args,
+    reference_from_args,
 )
 from sandbox.cli.reading import aggregator_for, aggregator_params, aggregators_for
 
@@ -35,6 +37,7 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--population", required=True, help="preset name or population TOML path")
     add_policy(parser)
+    add_reference(parser)
     add_aggregators(parser)
     add_aggregator_params(parser)
     add_seed(parser)
@@ -59,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     aggregators = aggregators_for(task_kind(dataset.kind), args.aggregators)
     population = load_population(args.population)
     policy = policy_from_args(args)
+    reference = reference_from_args(args)
     params = aggregator_params(args, aggregators)
     experiment = Experiment(
         dataset,
@@ -69,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         args.seed,
         aggregator_params=params,
         ties=args.ties,
+        reference=reference,
     )
     with LateProgress(experiment.steps, sys.stderr, after=PROGRESS_AFTER) as bar:
         outcome = experiment.run(progress=bar.step)
@@ -87,16 +92,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def configure_compare(parser: argparse.ArgumentParser) -> None:
-    """``compare --dataset D --crowd P --curation P (--budget B | --target-accuracy A)``."""
+    """``compare --dataset D --crowd P --curation P [--llm P] (--budget B | --target-accuracy A)``."""
     parser.add_argument(
         "--dataset", required=True, help="registered name, synthetic:..., or CSV/Parquet path"
     )
     parser.add_argument("--crowd", required=True, help="crowd population (preset or TOML)")
     parser.add_argument("--curation", required=True, help="curation population (preset or TOML)")
+    parser.add_argument(
+        "--llm", help="a third side: the model as annotator or judge (e.g. llm_annotator, llm_judge)"
+    )
     question = parser.add_mutually_exclusive_group(required=True)
     question.add_argument("--budget", type=finite_float, help="money available to each side")
     question.add_argument("--target-accuracy", type=finite_float, help="accuracy each side must reach")
-    add_aggregator(parser, what="aggregator both sides use")
+    add_aggregator(parser, what="aggregator every side uses")
+    add_reference(parser)
     add_aggregator_params(parser)
     add_seed(parser)
     add_engine(parser)
@@ -105,7 +114,8 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
 
 
 def compare(args: argparse.Namespace) -> int:
-    """Crowd vs paid curation at a budget, or the cost of reaching a target accuracy."""
+    """Crowd vs paid curation (vs a model, ``--llm``) at a budget, or the cost of reaching a target
+    accuracy."""
     from annotators.population import load_population
     from sandbox.aggregation.registry import check_engine
     from sandbox.datasets import load_dataset
@@ -117,6 +127,8 @@ def compare(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.dataset)
     aggregator = aggregator_for(task_kind(dataset.kind), args.aggregator)
     crowd, curation = load_population(args.crowd), load_population(args.curation)
+    llm = load_population(args.llm) if args.llm is not None else None
+    reference = reference_from_args(args)
     result = compare_sides(
         dataset,
         crowd,
@@ -127,6 +139,8 @@ def compare(args: argparse.Namespace) -> int:
         target_accuracy=args.target_accuracy,
         engine=check_engine(args.engine),
         params=aggregator_params(args, [aggregator]).get(aggregator),
+        llm=llm,
+        reference=reference,
     )
     header = {
         "dataset": dataset.name,

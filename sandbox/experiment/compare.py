@@ -1,4 +1,4 @@
-"""Crowd versus paid curation, the two questions a decision-maker asks.
+"""Crowd versus paid curation (versus a language model), the two questions a decision-maker asks.
 
 - At the same budget, which side gives better labels? Each side tries every affordable configuration
   (redundancy 1..9, with and without gold-question quality control) and keeps its most accurate one.
@@ -6,7 +6,11 @@
   (a seeded random subset), accuracy is over the tasks it labelled and ``coverage`` says how many.
 - What does each side cost to reach accuracy A? The cheapest configuration that reaches it, or none.
 
-Every configuration is really simulated and aggregated (same dataset, seed and aggregator for both).
+Every configuration is really simulated and aggregated (same dataset, seed and aggregator for every
+side). A third side, the model as annotator or judge (``llm``: an ``llm_annotator``/``llm_judge``
+population), answers the same questions; its redundancy is bounded by its pool (a deterministic
+variant asked twice repeats itself), and it meets the same reference model as the crowd's
+LLM-assisted workers (the seed's reference stream).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from sandbox.randomness import substream
 from sandbox.simulation.campaign import DIFFICULTY_STREAM
 from sandbox.simulation.difficulty import task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
+from sandbox.simulation.reference import ReferenceSettings
 
 MAX_REDUNDANCY = 9
 #: Gold-question quality control tried for each redundancy: 10 % gold, ban below 70 % after 5 gold.
@@ -53,11 +58,13 @@ class SideResult:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Both sides, and the downstream model trained on true labels (datasets with features)."""
+    """Both sides (and the model's, when asked for), and the downstream model trained on true labels
+    (datasets with features)."""
 
     crowd: SideResult
     curation: SideResult
     downstream_accuracy_clean: float | None
+    llm: SideResult | None = None
 
 
 def evaluate_configuration(
@@ -69,6 +76,7 @@ def evaluate_configuration(
     rows: NDArray[Any] | None = None,
     engine: Engine = "fast",
     params: Mapping[str, Any] | None = None,
+    reference: ReferenceSettings | None = None,
 ) -> SideResult:
     """Simulate one configuration (on the dataset's ``rows`` only, when given) and score it: accuracy
     over the tasks it labelled, coverage of the whole dataset, downstream model on the whole split.
@@ -85,6 +93,7 @@ def evaluate_configuration(
         difficulty=task_difficulty(
             dataset, policy, np.random.default_rng(seed), population.items, substream(seed, DIFFICULTY_STREAM)
         ),
+        reference=reference or ReferenceSettings(),
     )
     campaign = experiment.simulate()
     labels_accuracy, downstream, covered = math.nan, None, 0.0
@@ -124,6 +133,7 @@ def best_within_budget(
     seed: int,
     engine: Engine = "fast",
     params: Mapping[str, Any] | None = None,
+    reference: ReferenceSettings | None = None,
 ) -> SideResult:
     """The most accurate configuration whose real cost fits ``budget`` (partial coverage if needed)."""
     affordable = []
@@ -132,13 +142,13 @@ def best_within_budget(
         if estimate + population.fixed_cost > budget * 1.2:
             continue
         result = evaluate_configuration(
-            dataset, population, policy, aggregator, seed, engine=engine, params=params
+            dataset, population, policy, aggregator, seed, engine=engine, params=params, reference=reference
         )
         if result.cost <= budget:
             affordable.append(result)
     if affordable:
         return max(affordable, key=lambda r: (r.accuracy, -r.cost))
-    return partial_coverage(dataset, population, budget, aggregator, seed, engine, params)
+    return partial_coverage(dataset, population, budget, aggregator, seed, engine, params, reference)
 
 
 def partial_coverage(
@@ -149,6 +159,7 @@ def partial_coverage(
     seed: int,
     engine: Engine = "fast",
     params: Mapping[str, Any] | None = None,
+    reference: ReferenceSettings | None = None,
 ) -> SideResult:
     """One answer per task on as many tasks as ``budget`` buys (a seeded random subset)."""
     spendable = budget - population.fixed_cost
@@ -162,7 +173,7 @@ def partial_coverage(
         )
     rows = np.sort(np.random.default_rng(seed).permutation(dataset.n_tasks)[:n_tasks])
     return evaluate_configuration(
-        dataset, population, CampaignPolicy(redundancy=1), aggregator, seed, rows, engine, params
+        dataset, population, CampaignPolicy(redundancy=1), aggregator, seed, rows, engine, params, reference
     )
 
 
@@ -174,10 +185,13 @@ def cheapest_reaching(
     seed: int,
     engine: Engine = "fast",
     params: Mapping[str, Any] | None = None,
+    reference: ReferenceSettings | None = None,
 ) -> SideResult:
     """The cheapest configuration whose accuracy reaches ``target`` (or the most accurate, reached=False)."""
     results = [
-        evaluate_configuration(dataset, population, policy, aggregator, seed, engine=engine, params=params)
+        evaluate_configuration(
+            dataset, population, policy, aggregator, seed, engine=engine, params=params, reference=reference
+        )
         for policy in candidate_policies(population, CampaignPolicy())
     ]
     reaching = [r for r in results if r.accuracy >= target]
@@ -197,27 +211,36 @@ def compare(
     target_accuracy: float | None = None,
     engine: Engine = "fast",
     params: Mapping[str, Any] | None = None,
+    llm: Population | None = None,
+    reference: ReferenceSettings | None = None,
 ) -> Comparison:
-    """Run the budget question or the target-accuracy question for both sides (``engine`` aggregates,
-    with the aggregator's hyperparameters ``params``)."""
+    """Run the budget question or the target-accuracy question for both sides, and for the model's
+    side ``llm`` when given (``engine`` aggregates, with the aggregator's hyperparameters ``params``;
+    ``reference``: how the campaign's reference model is built)."""
     if (budget is None) == (target_accuracy is None):
         raise SandboxError("give exactly one of a budget or a target accuracy")
+    populations = [crowd, curation] if llm is None else [crowd, curation, llm]
     if budget is not None:
         if budget <= 0:
             raise SandboxError(f"budget must be > 0, got {budget:g}")
         sides = [
-            best_within_budget(dataset, p, budget, aggregator, seed, engine, params)
-            for p in (crowd, curation)
+            best_within_budget(dataset, p, budget, aggregator, seed, engine, params, reference)
+            for p in populations
         ]
     else:
         assert target_accuracy is not None
         if not 0 < target_accuracy <= 1:
             raise SandboxError(f"target accuracy must be in (0, 1], got {target_accuracy:g}")
         sides = [
-            cheapest_reaching(dataset, p, target_accuracy, aggregator, seed, engine, params)
-            for p in (crowd, curation)
+            cheapest_reaching(dataset, p, target_accuracy, aggregator, seed, engine, params, reference)
+            for p in populations
         ]
-    return Comparison(crowd=sides[0], curation=sides[1], downstream_accuracy_clean=clean_ceiling(dataset))
+    return Comparison(
+        crowd=sides[0],
+        curation=sides[1],
+        downstream_accuracy_clean=clean_ceiling(dataset),
+        llm=sides[2] if llm is not None else None,
+    )
 
 
 def clean_ceiling(dataset: Dataset) -> float | None:

@@ -20,6 +20,7 @@ from annotators.population import Population
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import Engine
 from sandbox.aggregation.ties import TieBreak, TieRule
+from sandbox.dataset_cache import per_dataset
 from sandbox.datasets.dataset import Dataset
 from sandbox.experiment.scoring import score_answers
 from sandbox.kinds.base import TaskKind, task_kind
@@ -28,6 +29,7 @@ from sandbox.randomness import SeedLike
 from sandbox.simulation.campaign import Campaign, run_campaign
 from sandbox.simulation.difficulty import TaskDifficulty
 from sandbox.simulation.policy import CampaignPolicy
+from sandbox.simulation.reference import ReferenceModel, ReferenceSettings
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Experiment:
     of the whole dataset computed elsewhere (default: the policy's, drawn within the campaign).
     ``aggregator_params``: hyperparameters by aggregator name, already validated. ``ties``: how
     an argmax over labels breaks ties (:mod:`sandbox.aggregation.ties`), seeded by ``seed``.
+    ``reference``: how the campaign's reference model (a stand-in language model) is built, when the
+    population's archetypes consult one.
     """
 
     dataset: Dataset
@@ -51,6 +55,7 @@ class Experiment:
     difficulty: TaskDifficulty | None = None
     aggregator_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     ties: TieRule = "random"
+    reference: ReferenceSettings = field(default_factory=ReferenceSettings)
 
     @property
     def kind(self) -> TaskKind:
@@ -83,7 +88,27 @@ class Experiment:
             self.seed,
             difficulty=difficulty,
             rules=self.kind.rules_for(labelled),
+            reference=self.reference_model(),
         )
+
+    def reference_model(self, whole: bool = False) -> ReferenceModel | None:
+        """The campaign's reference model on the labelled rows (every row with ``whole``; None when
+        no archetype of the population consults one). Built on the whole dataset from the seed's
+        reference stream (the same model for every population and every subset of rows with that
+        seed), once per dataset, settings and seed."""
+        variants = self.population.reference_variants()
+        if not variants:
+            return None
+        seed = self.seed
+
+        def build() -> ReferenceModel:
+            return self.kind.reference_model(self.dataset, self.reference, variants, seed)
+
+        if isinstance(seed, int):
+            model = per_dataset(self.dataset, ("reference", self.reference, variants, seed), build)
+        else:
+            model = build()
+        return model if self.rows is None or whole else model.subset(np.asarray(self.rows))
 
     def tie_break(self) -> TieBreak:
         """The tie rule with the run's seed (seed 0 when the seed is a generator, whose draws would
@@ -112,6 +137,7 @@ class Experiment:
         """Aggregate and score ``campaign``'s answers (see :func:`score_answers`), in the answers table
         of the dataset's task kind."""
         kind = self.kind
+        whole = self.reference_model(whole=True)
         answers = kind.from_campaign(campaign.answers, self.dataset)
         misleading = None
         if campaign.lure is not None:
@@ -130,8 +156,20 @@ class Experiment:
             kind=kind,
             params=self.aggregator_params,
             ties=self.tie_break(),
+            reference=None if whole is None else whole.answers[0],
         )
-        return replace(outcome, campaign=campaign)
+        return replace(outcome, campaign=campaign, reference=self._reference_summary(whole))
+
+    def _reference_summary(self, whole: ReferenceModel | None) -> dict[str, Any] | None:
+        """What the run JSON says of the reference model: what it stands for and its accuracy on the
+        labelled tasks."""
+        if whole is None:
+            return None
+        labelled = whole if self.rows is None else whole.subset(np.asarray(self.rows))
+        return {
+            "description": whole.description,
+            "accuracy": labelled.accuracy(self.labelled().truth.to_numpy()),
+        }
 
     def run(self, isolate_errors: bool = False, progress: Callable[[str], None] | None = None) -> Outcome:
         """Simulate, then score; SandboxError when the campaign produced no answers. ``progress(stage)``

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from numpy.typing import NDArray
 
 from foundation.errors import describe_error
 from sandbox.aggregation.aggregate import Aggregation
@@ -31,6 +32,7 @@ def score_answers(
     kind: TaskKind,
     params: Mapping[str, Mapping[str, Any]] | None = None,
     ties: TieBreak | None = None,
+    reference: NDArray[Any] | None = None,
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
     aggregation entry and the scorer of their task ``kind`` (``params``: hyperparameters by
@@ -40,10 +42,12 @@ def score_answers(
     ``workers`` (hidden traits, simulations) enables skill and cheater-detection scores; ``dataset``
     with features enables downstream scores and sets the task count for coverage. With
     ``isolate_errors`` an aggregator that raises is recorded in ``Outcome.errors`` and the others
-    are still scored; without it the error propagates. ``progress(stage)`` is called once the scorer
+    are still scored; without it the error propagates. ``reference``: the campaign's reference
+    model's answer per dataset row, when it had one (compared with the downstream model).
+    ``progress(stage)`` is called once the scorer
     is set up and after each aggregator.
     """
-    scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset, misleading))
+    scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset, misleading, reference))
     scores: list[AggregatorScore] = []
     aggregations: dict[str, Aggregation] = {}
     errors: dict[str, str] = {}

@@ -24,6 +24,7 @@ from sandbox.simulation.rules import CLASS_CODES, AnswerRules
 
 if TYPE_CHECKING:
     import pandas as pd
+    from numpy.typing import NDArray
 
     from annotators.population import Population
     from sandbox.aggregation.aggregate import Aggregation
@@ -32,13 +33,16 @@ if TYPE_CHECKING:
     from sandbox.fitting.report import AnnotatorReport
     from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
     from sandbox.metrics.outcome import AggregatorScore
+    from sandbox.randomness import SeedLike
+    from sandbox.simulation.reference import ReferenceModel, ReferenceSettings
 
 
 @dataclass(frozen=True)
 class ScoringInputs:
     """What scoring knows besides an aggregation: the answers, the truth (Series by task), the cost,
     hidden worker traits and which tasks were misleading (simulations), and the dataset (for coverage
-    and downstream models)."""
+    and downstream models); ``reference``: the campaign's reference model's answer per dataset row
+    (variant 0 of :class:`~sandbox.simulation.reference.ReferenceModel`), when it had one."""
 
     answers: pd.DataFrame
     truth: pd.Series
@@ -46,6 +50,7 @@ class ScoringInputs:
     workers: pd.DataFrame | None = None
     dataset: Dataset | None = None
     misleading: pd.Series | None = None
+    reference: NDArray[Any] | None = None
 
 
 class Scorer(Protocol):
@@ -220,6 +225,17 @@ class TaskKind(ABC):
 
     def check_population(self, population: Population, dataset: Dataset) -> None:  # noqa: B027 (optional hook)
         """SandboxError when ``population`` cannot run a campaign on ``dataset`` (nothing by default)."""
+
+    def reference_model(
+        self, dataset: Dataset, settings: ReferenceSettings, variants: int, seed: SeedLike
+    ) -> ReferenceModel:
+        """The campaign's reference model (a stand-in language model, :mod:`sandbox.simulation.reference`)
+        with ``variants`` variants on every row of ``dataset``, drawn from ``seed``'s reference stream;
+        SandboxError for a kind that has none."""
+        raise SandboxError(
+            f"{self.name} tasks have no reference model (a stand-in language model); "
+            "archetypes that consult one answer classification and pairwise tasks"
+        )
 
     def agreement(self, answers: pd.DataFrame) -> float:
         """Agreement among the kind's answers beyond chance: Krippendorff's alpha with the nominal

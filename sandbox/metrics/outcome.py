@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sandbox.aggregation.aggregate import Aggregation
@@ -48,6 +48,8 @@ class Outcome:
     ``campaign``: the simulated campaign (answers, workers, QC counts), when simulated.
     ``errors``: aggregator → why it failed, when scored with ``isolate_errors`` (it has no score).
     ``table_extras``: the kind-specific scores (keys of ``AggregatorScore.extra``) worth a table column.
+    ``reference``: the campaign's reference model (a stand-in language model), when it had one:
+    ``description`` and its ``accuracy`` on the labelled tasks.
     """
 
     n_tasks: int
@@ -61,6 +63,7 @@ class Outcome:
     campaign: Campaign | None = field(default=None, repr=False)
     errors: dict[str, str] = field(default_factory=dict)
     table_extras: tuple[str, ...] = ()
+    reference: Mapping[str, Any] | None = None
 
     def score(self, aggregator: str) -> AggregatorScore:
         """The score of one aggregator."""

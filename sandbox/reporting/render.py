@@ -50,6 +50,11 @@ def outcome_json(outcome: Outcome, header: Mapping[str, Any]) -> dict[str, Any]:
         )
     if outcome.downstream_accuracy_clean is not None:
         document["downstream_accuracy_clean"] = finite_or_none(outcome.downstream_accuracy_clean)
+    if outcome.reference is not None:
+        document["reference_model"] = {
+            "description": outcome.reference["description"],
+            "accuracy": finite_or_none(outcome.reference["accuracy"]),
+        }
     document["results"] = [_score_json(s) for s in outcome.scores]
     return document
 
@@ -133,7 +138,10 @@ def outcome_table(outcome: Outcome, title: str) -> str:
 def comparison_json(comparison: Comparison, header: Mapping[str, Any]) -> dict[str, Any]:
     """The documented ``compare`` JSON: ``header``, one object per side, the clean downstream ceiling."""
     sides = {}
-    for key, side in (("crowd", comparison.crowd), ("curation", comparison.curation)):
+    named = [("crowd", comparison.crowd), ("curation", comparison.curation)]
+    if comparison.llm is not None:
+        named.append(("llm", comparison.llm))
+    for key, side in named:
         sides[key] = {
             "population": side.population,
             "accuracy": finite_or_none(side.accuracy),
@@ -153,7 +161,7 @@ def comparison_json(comparison: Comparison, header: Mapping[str, Any]) -> dict[s
 
 
 def comparison_table(document: Mapping[str, Any]) -> str:
-    """The ``compare`` answer as a two-row table under a one-line question."""
+    """The ``compare`` answer as a table (one row per side) under a one-line question."""
     if "budget" in document:
         question = f"Same budget ({format_cell(float(document['budget']), 2)}): which side labels better?"
     else:
@@ -170,7 +178,7 @@ def comparison_table(document: Mapping[str, Any]) -> str:
         "downstream_accuracy",
         "reached",
     ]
-    rows = [{"side": key, **document[key]} for key in ("crowd", "curation")]
+    rows = [{"side": key, **document[key]} for key in ("crowd", "curation", "llm") if key in document]
     for row in rows:
         row["reached"] = "yes" if row["reached"] else "no"
     lines = [

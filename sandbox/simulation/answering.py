@@ -13,6 +13,7 @@ from annotators.archetypes import AnswerBatch, EarlierAnswers
 from annotators.archetypes.base import WorkerTraits
 from annotators.items import NO_LURE
 from annotators.population import Population
+from sandbox.simulation.reference import ReferenceModel
 
 #: The answer type of class codes (the default).
 CLASS_CODE: np.dtype[Any] = np.dtype(np.int64)
@@ -59,7 +60,8 @@ class TaskContext:
     archetypes; ``work``: how much there is to do in each task relative to the average one
     (``Dataset.task_work()``; answer times grow with it). ``lure``: per task, the class a misleading
     item pulls to (``NO_LURE`` for ordinary items; None: no misleading items); ``pull``: the
-    probability that a worker who tries answers it.
+    probability that a worker who tries answers it. ``reference``: the campaign's reference model
+    (a stand-in language model; None when no archetype consults one).
     """
 
     truth: NDArray[Any]
@@ -71,6 +73,7 @@ class TaskContext:
     pull: float = 0.0
     task_data: Any = None
     work: NDArray[Any] | None = None
+    reference: ReferenceModel | None = None
 
     @property
     def n_classes(self) -> int:
@@ -222,4 +225,6 @@ def batch_for(
         worker_mistakes=crowd.mistakes,
         context=context.task_data,
         traits={name: values[worker] for name, values in crowd.traits.items()},
+        reference=None if context.reference is None else context.reference.answers,
+        reference_probabilities=None if context.reference is None else context.reference.probabilities,
     )

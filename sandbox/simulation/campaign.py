@@ -13,7 +13,7 @@ Everything is vectorized within a round; the loop runs over rounds only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from sandbox.simulation.answering import Crowd, Slots, TaskContext, answer, draw
 from sandbox.simulation.assignment import SEQUENTIAL_TASKS, assign_slots, check_redundancy
 from sandbox.simulation.difficulty import TaskDifficulty, task_difficulty
 from sandbox.simulation.policy import CampaignPolicy
+from sandbox.simulation.reference import ReferenceModel
 from sandbox.simulation.rules import CLASS_CODES, AnswerRules
 from sandbox.simulation.timing import TIME_STREAM, CrowdTimes, answer_seconds, draw_times
 
@@ -43,6 +44,9 @@ DIFFICULTY_STREAM = 0xD1F
 BYTES_PER_ANSWER = 400
 #: Memory of one worker of the pool (traits, activity, quality-control state).
 BYTES_PER_WORKER = 120
+#: Adversarial gold copies items the reference model gets wrong that are at most this difficult
+#: (0 = easy, 1 = hopeless): a model's mistakes are often on items people find hard too.
+ADVERSARIAL_MAX_DIFFICULTY = 0.2
 #: Random keys the first round's assignment may draw (tasks × pool; about 25 million a second).
 ASSIGNMENT_KEY_LIMIT = 1e9
 
@@ -156,12 +160,14 @@ def run_campaign(
     seed: SeedLike,
     difficulty: TaskDifficulty | None = None,
     rules: AnswerRules = CLASS_CODES,
+    reference: ReferenceModel | None = None,
 ) -> Campaign:
     """Simulate ``population`` labelling ``dataset`` under ``policy``; same seed ⇒ same campaign.
 
     ``difficulty`` overrides the policy's per-task difficulty (e.g. computed on a larger dataset);
     ``rules``: what the task kind says of its answers (gold correctness, agreement; class codes by
-    default).
+    default); ``reference``: the campaign's reference model on the dataset's rows (what LLM-using
+    archetypes consult; adversarial gold goes where it is wrong).
     """
     check_campaign(dataset.n_tasks, population.pool_size, policy)
     rng = make_rng(seed)
@@ -169,7 +175,7 @@ def run_campaign(
     time_rng = substream(seed, TIME_STREAM)
     times = draw_times(population, crowd.member, time_rng)
     weights = population.activity_weights(rng)
-    context = _task_context(dataset, population, policy, seed, difficulty, rng)
+    context = replace(_task_context(dataset, population, policy, seed, difficulty, rng), reference=reference)
     run = _Run(dataset, population, policy, rules, crowd, context, rng, times, time_rng)
     qualification_answers = run.qualify()
     labels_bought, gold_answers, rounds = run.label_in_rounds(weights)
@@ -240,7 +246,7 @@ class _Run:
             fast_seen=np.zeros(pool, dtype=np.int64),
         )
         self.earlier = EarlierAnswers(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-        self.gold_rows = dataset.gold_rows()
+        self.gold_rows = gold_pool(dataset.gold_rows(), policy, context)
         self.store = _Answers([], [], [], rules.answer_dtype, [])
 
     def qualify(self) -> int:
@@ -404,6 +410,28 @@ def _by_worker_then_task(task: NDArray[Any], worker: NDArray[Any]) -> NDArray[An
         return np.lexsort((task, worker))
     narrow = worker.astype(np.uint16) if worker.max() < 2**16 and worker.min() >= 0 else worker
     return np.argsort(narrow, kind="stable")
+
+
+def gold_pool(
+    gold_rows: NDArray[Any] | None, policy: CampaignPolicy, context: TaskContext
+) -> NDArray[Any] | None:
+    """The rows gold questions copy: the dataset's gold pool (``None``: any row); under adversarial
+    placement, the rows where the reference model is wrong that humans can answer: difficulty at most
+    :data:`ADVERSARIAL_MAX_DIFFICULTY` (the easiest quarter of them when none is that easy; a
+    requester verifies that careful people get a gold question right), within the dataset's gold
+    pool when it has such rows. Unchanged without a reference model or where it is never wrong."""
+    if policy.gold_placement != "adversarial" or context.reference is None:
+        return gold_rows
+    wrong = context.reference.wrong_rows(context.truth)
+    if not len(wrong):
+        return gold_rows
+    if gold_rows is not None and len(np.intersect1d(wrong, np.asarray(gold_rows))):
+        wrong = np.intersect1d(wrong, np.asarray(gold_rows))
+    difficulty = np.asarray(context.difficulty, dtype=float)[wrong]
+    clear = wrong[difficulty <= ADVERSARIAL_MAX_DIFFICULTY]
+    if len(clear):
+        return clear
+    return wrong[np.argsort(difficulty, kind="stable")[: max(1, len(wrong) // 4)]]
 
 
 def gold_tasks(

@@ -11,6 +11,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from foundation.config import ConfigModel, validate
 
 Difficulty = Literal["auto", "none", "model", "beta"]
+GoldPlacement = Literal["random", "adversarial"]
 DIFFICULTY_MODES = cast(tuple[Difficulty, ...], get_args(Difficulty))
 
 Rate = Annotated[float, Field(ge=0, le=1)]
@@ -33,6 +34,11 @@ class CampaignPolicy(ConfigModel):
       more than ``max_fast_share`` of whose answers so far were that fast, once they have given
       ``min_timed_answers``, is banned like one who fails gold (answers dropped, tasks re-issued).
       ``None`` = no speed ban.
+    - ``gold_placement``: ``random`` (gold copies any task, or the dataset's gold pool) or
+      ``adversarial``: gold copies only tasks where the campaign's reference model (a stand-in language
+      model, :mod:`sandbox.simulation.reference`) is wrong, so that a worker who pastes its answers
+      fails gold and is banned (how real platforms catch pasting); random where the campaign has no
+      reference model or the model is never wrong.
 
     Construct with keywords (validated; SandboxError naming the key) or :meth:`from_dict`.
     """
@@ -65,6 +71,10 @@ class CampaignPolicy(ConfigModel):
     )
     min_timed_answers: Annotated[int, Field(ge=1)] = Field(
         5, description="speed ban: answers a worker gives before a speed ban can happen"
+    )
+    gold_placement: GoldPlacement = Field(
+        "random",
+        description="gold copies any task (random) or where the reference model is wrong (adversarial)",
     )
 
     @field_validator("gold_rate")

@@ -13,16 +13,26 @@ from sandbox.datasets.dataset import Dataset
 from sandbox.randomness import SeedLike
 from sandbox.simulation.campaign import run_campaign
 from sandbox.simulation.policy import CampaignPolicy
+from sandbox.simulation.reference import ReferenceModel
 
 
 def simulated_answers(
-    dataset: Dataset, population: Population, redundancy: int, seed: SeedLike
+    dataset: Dataset,
+    population: Population,
+    redundancy: int,
+    seed: SeedLike,
+    reference: ReferenceModel | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Simulate a plain campaign (``redundancy`` answers per task, no quality control, no difficulty)
-    → (answers ``task, worker, label``, truth Series by task); label values are
-    ``str(dataset.classes[code])`` in both."""
+    """Simulate a plain campaign (``redundancy`` answers per task, no quality control, no difficulty;
+    ``reference``: the campaign's reference model, for populations that consult one) → (answers
+    ``task, worker, label``, truth Series by task); label values are ``str(dataset.classes[code])``
+    in both."""
     campaign = run_campaign(
-        dataset, population, CampaignPolicy(redundancy=redundancy, difficulty="none"), seed
+        dataset,
+        population,
+        CampaignPolicy(redundancy=redundancy, difficulty="none"),
+        seed,
+        reference=reference,
     )
     names = [str(c) for c in dataset.classes]
     answers = pd.DataFrame(

@@ -170,7 +170,8 @@ def test_validate_value_checks_one_value() -> None:
         (
             {"archetypes": {}},
             "crowd.toml: needs at least one [archetypes.NAME] table; archetypes: honest, uniform_spammer, "
-            "fixed_spammer, adversary, gold_aware_cheater, colluding_ring, majority_guesser, fatigue, copier",
+            "fixed_spammer, adversary, gold_aware_cheater, colluding_ring, majority_guesser, fatigue, "
+            "copier, llm_assisted, language_model",
         ),
         (
             {"activity": {"zipf": 6}},

@@ -63,6 +63,7 @@ def test_overview_shows_curation_against_the_crowd() -> None:
     assert not app.exception
     assert any("Cost to reach 75% accuracy" in m.value for m in app.markdown)
     assert any("More answers cannot fix misleading items" in h.value for h in app.subheader)
+    assert any("When the crowd is secretly the model" in h.value for h in app.subheader)
 
 
 def test_playground_majority_vote_follows_the_binomial_tail() -> None:

@@ -28,6 +28,7 @@ DEFAULTS = {
     "min_seconds": None,
     "max_fast_share": 0.5,
     "min_timed_answers": 5,
+    "gold_placement": "random",
 }
 INTEGER_KEYS = ("redundancy", "min_gold", "qualification", "max_redundancy", "min_timed_answers")
 NUMBER_KEYS = (
@@ -56,7 +57,7 @@ def test_keyword_construction_attributes_hash_and_repr() -> None:
         "CampaignPolicy(redundancy=3, gold_rate=0.0, min_gold=5, ban_threshold=0.0, qualification=0, "
         "qualification_threshold=0.0, max_redundancy=7, confidence=0.8, difficulty='none', "
         "difficulty_alpha=1.0, difficulty_beta=6.0, min_seconds=None, max_fast_share=0.5, "
-        "min_timed_answers=5)"
+        "min_timed_answers=5, gold_placement='random')"
     )
     assert pickle.loads(pickle.dumps(policy)) == policy
     with pytest.raises(SandboxError, match="CampaignPolicy: redundancy must be an integer >= 1, got 0"):

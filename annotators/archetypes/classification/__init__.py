@@ -9,6 +9,7 @@ from annotators.archetypes.classification.copier import Copier
 from annotators.archetypes.classification.fatigue import Fatigue
 from annotators.archetypes.classification.gold_aware import GoldAwareCheater
 from annotators.archetypes.classification.honest import Honest
+from annotators.archetypes.classification.llm import LLMAssisted, ModelAnnotator
 from annotators.archetypes.classification.spammers import FixedSpammer, MajorityClassGuesser, UniformSpammer
 
 FAMILY = family(
@@ -23,6 +24,8 @@ FAMILY = family(
         MajorityClassGuesser,
         Fatigue,
         Copier,
+        LLMAssisted,
+        ModelAnnotator,
     ),
     default=True,
 )

@@ -11,11 +11,22 @@ from annotators.archetypes.pairwise.biased import LengthBiased, PositionBiased
 from annotators.archetypes.pairwise.cheaters import PairAdversary, RandomClicker, TieClicker
 from annotators.archetypes.pairwise.context import LEFT, RIGHT, SIDES, TIE, PairContext, promoted_position
 from annotators.archetypes.pairwise.honest import HonestRater
+from annotators.archetypes.pairwise.llm import LLMAssistedRater, ModelJudge
 from annotators.archetypes.pairwise.ring import PromotingRing
 
 FAMILY = family(
     "pairwise",
-    (HonestRater, PositionBiased, LengthBiased, RandomClicker, PairAdversary, PromotingRing, TieClicker),
+    (
+        HonestRater,
+        PositionBiased,
+        LengthBiased,
+        RandomClicker,
+        PairAdversary,
+        PromotingRing,
+        TieClicker,
+        LLMAssistedRater,
+        ModelJudge,
+    ),
 )
 #: name → class, in listing order.
 ARCHETYPES = FAMILY.archetypes

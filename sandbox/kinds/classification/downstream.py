@@ -59,16 +59,27 @@ def split_tasks(dataset: Dataset) -> Split:
 
 def train_and_test(dataset: Dataset, rows: NDArray[Any], targets: NDArray[Any], split: Split) -> float:
     """Accuracy on the clean test rows of a model fitted on ``features[rows]`` → ``targets``."""
-    assert dataset.features is not None
-    truth_test = dataset.truth.to_numpy()[split.test]
-    if len(targets) == 0:
+    predicted = train_and_predict(dataset, rows, targets, split)
+    if predicted is None:
         return math.nan
+    return float(np.mean(predicted == dataset.truth.to_numpy()[split.test]))
+
+
+def train_and_predict(
+    dataset: Dataset, rows: NDArray[Any], targets: NDArray[Any], split: Split
+) -> NDArray[Any] | None:
+    """The test rows' classes predicted by a model fitted on ``features[rows]`` → ``targets`` (None
+    without targets)."""
+    assert dataset.features is not None
+    if len(targets) == 0:
+        return None
     if len(np.unique(targets)) < 2:  # a single class: the model can only ever predict it
-        return float(np.mean(truth_test == targets[0]))
+        return np.full(len(split.test), targets[0])
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
     with one_blas_thread():
         model.fit(dataset.features[rows], targets)
-        return float(np.mean(model.predict(dataset.features[split.test]) == truth_test))
+        predicted: NDArray[Any] = model.predict(dataset.features[split.test])
+    return predicted
 
 
 def clean_accuracy(dataset: Dataset, split: Split) -> float:
@@ -80,6 +91,13 @@ def label_accuracy(dataset: Dataset, labels: pd.Series, split: Split) -> float:
     """The model trained on aggregated hard labels of the training rows that received one."""
     rows, targets = _labelled_rows(dataset, labels, split)
     return train_and_test(dataset, rows, targets, split)
+
+
+def label_predictions(dataset: Dataset, labels: pd.Series, split: Split) -> NDArray[Any] | None:
+    """The test rows' classes predicted by the model trained on aggregated hard labels (None when no
+    training row received one)."""
+    rows, targets = _labelled_rows(dataset, labels, split)
+    return train_and_predict(dataset, rows, targets, split)
 
 
 def posterior_accuracy(dataset: Dataset, probas: pd.DataFrame, split: Split) -> float:

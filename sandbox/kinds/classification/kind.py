@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from sandbox.fitting.report import AnnotatorReport
     from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
     from sandbox.kinds.classification.scoring import ClassificationScorer
+    from sandbox.randomness import SeedLike
+    from sandbox.simulation.reference import ReferenceModel, ReferenceSettings
 
 KIND = "classification"
 
@@ -58,6 +60,14 @@ class Classification(TaskKind):
     def from_campaign(self, answers: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
         """A campaign's answers are already classification answers (class codes as labels)."""
         return answers
+
+    def reference_model(
+        self, dataset: Dataset, settings: ReferenceSettings, variants: int, seed: SeedLike
+    ) -> ReferenceModel:
+        """The stand-in model of :mod:`sandbox.kinds.classification.reference`."""
+        from sandbox.kinds.classification.reference import reference_model
+
+        return reference_model(dataset, settings, variants, seed)
 
     def aggregate(
         self,

@@ -6,10 +6,19 @@ of estimated vs true worker skill and the ROC AUC of the skills for telling hone
 rest, and — when items mislead — accuracy on the misleading and on the ordinary tasks
 (``accuracy_misleading``, ``accuracy_ordinary``); for datasets with features, a downstream classifier
 trained on the aggregated labels (and on the posteriors) tested on a clean split, with the one
-trained on the truth as the ceiling.
+trained on the truth as the ceiling; when the campaign had a reference model (a stand-in language
+model), how often that downstream model agrees with it on the test split
+(``downstream_reference_agreement``) and how many of its mistakes it repeats
+(``downstream_reference_mistakes``): a model trained on labels pasted from it learns its mistakes.
 """
 
 from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.dataset_cache import per_dataset
@@ -19,6 +28,7 @@ from sandbox.kinds.classification.downstream import (
     Split,
     clean_accuracy,
     label_accuracy,
+    label_predictions,
     posterior_accuracy,
     split_tasks,
 )
@@ -53,14 +63,21 @@ class ClassificationScorer:
         if workers is not None and result.skills is not None:
             skill_correlation = skill_rank_correlation(result.skills, workers["skill"])
             cheater_auc = cheater_detection_auc(result.skills, workers["honest"])
+        extra: dict[str, float] = {}
         if dataset is not None and split is not None:
-            downstream = label_accuracy(dataset, result.labels, split)
+            reference = self.inputs.reference
+            if reference is None:
+                downstream = label_accuracy(dataset, result.labels, split)
+            else:  # what the model learnt of the reference model's mistakes
+                predicted = label_predictions(dataset, result.labels, split)
+                test_truth = dataset.truth.to_numpy()[split.test]
+                downstream = math.nan if predicted is None else float(np.mean(predicted == test_truth))
+                extra |= reference_agreement(predicted, reference[split.test], test_truth)
             if result.probas is not None:
                 weighted = posterior_accuracy(dataset, result.probas, split)
-        extra = {}
         if self.inputs.misleading is not None:
             misleading = self.inputs.misleading
-            extra = {
+            extra |= {
                 "accuracy_misleading": accuracy(
                     result.labels, truth[misleading.reindex(truth.index, fill_value=False)]
                 ),
@@ -82,6 +99,24 @@ class ClassificationScorer:
             extra=extra,
             tied_tasks=result.n_tied if result.probas is not None else None,
         )
+
+
+def reference_agreement(
+    predicted: NDArray[Any] | None, reference: NDArray[Any], truth: NDArray[Any]
+) -> dict[str, float]:
+    """How much the downstream model (its ``predicted`` test classes) follows the reference model:
+    ``downstream_reference_agreement`` (share of test tasks where both say the same) and
+    ``downstream_reference_mistakes`` (share of the reference model's wrong test answers that the
+    downstream model repeats). NaN without predictions or without a mistake to repeat."""
+    if predicted is None:
+        return {"downstream_reference_agreement": math.nan, "downstream_reference_mistakes": math.nan}
+    wrong = reference != truth
+    return {
+        "downstream_reference_agreement": float(np.mean(predicted == reference)),
+        "downstream_reference_mistakes": float(np.mean(predicted[wrong] == reference[wrong]))
+        if wrong.any()
+        else math.nan,
+    }
 
 
 def _clean_model(dataset: Dataset) -> tuple[Split, float]:

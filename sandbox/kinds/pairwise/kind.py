@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from sandbox.io.importers.base import ImportedAnswers, ProgressCallback
     from sandbox.kinds.pairwise.aggregation import PairwiseAggregation
     from sandbox.kinds.pairwise.scoring import PairwiseScorer
+    from sandbox.randomness import SeedLike
+    from sandbox.simulation.reference import ReferenceModel, ReferenceSettings
 
 KIND = "pairwise"
 
@@ -74,6 +76,14 @@ class Pairwise(TaskKind):
         from sandbox.kinds.pairwise.dataset import campaign_answers
 
         return campaign_answers(answers, dataset)
+
+    def reference_model(
+        self, dataset: Dataset, settings: ReferenceSettings, variants: int, seed: SeedLike
+    ) -> ReferenceModel:
+        """The stand-in model of :mod:`sandbox.kinds.pairwise.reference`."""
+        from sandbox.kinds.pairwise.reference import reference_model
+
+        return reference_model(dataset, settings, variants, seed)
 
     def aggregate(
         self,
