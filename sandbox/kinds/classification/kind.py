@@ -64,8 +64,8 @@ class Classification(TaskKind):
     def reference_model(
         self, dataset: Dataset, settings: ReferenceSettings, variants: int, seed: SeedLike
     ) -> ReferenceModel:
-        """The stand-in model of :mod:`sandbox.kinds.classification.reference`."""
-        from sandbox.kinds.classification.reference import reference_model
+        """The stand-in model of :mod:`sandbox.kinds.classification.reference_model`."""
+        from sandbox.kinds.classification.reference_model import reference_model
 
         return reference_model(dataset, settings, variants, seed)
 

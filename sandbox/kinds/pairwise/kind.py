@@ -80,8 +80,8 @@ class Pairwise(TaskKind):
     def reference_model(
         self, dataset: Dataset, settings: ReferenceSettings, variants: int, seed: SeedLike
     ) -> ReferenceModel:
-        """The stand-in model of :mod:`sandbox.kinds.pairwise.reference`."""
-        from sandbox.kinds.pairwise.reference import reference_model
+        """The stand-in model of :mod:`sandbox.kinds.pairwise.reference_model`."""
+        from sandbox.kinds.pairwise.reference_model import reference_model
 
         return reference_model(dataset, settings, variants, seed)
 
