@@ -195,3 +195,19 @@ def add_min_seconds(parser: argparse.ArgumentParser) -> None:
 def add_gold(parser: argparse.ArgumentParser) -> None:
     """``--gold FILE``: gold labels, overriding the export's own ground truth."""
     parser.add_argument("--gold", help="gold labels (CSV/Parquet task, label); default: the export's own")
+
+
+def add_reference(parser: argparse.ArgumentParser) -> None:
+    """``--reference PREDICTIONS`` and ``--reference-as-worker NAME``: a model's answers, tested against
+    each annotator's or imported as one more annotator."""
+    parser.add_argument(
+        "--reference",
+        metavar="PREDICTIONS",
+        help="a model's answers: a task,label CSV/Parquet or Label Studio predictions JSON (as "
+        "`aggregate --out x.json` writes); classification answers",
+    )
+    parser.add_argument(
+        "--reference-as-worker",
+        metavar="NAME",
+        help="also add the --reference model's answers as one annotator called NAME",
+    )

@@ -31,6 +31,7 @@ def score_answers(
     kind: TaskKind,
     params: Mapping[str, Mapping[str, Any]] | None = None,
     ties: TieBreak | None = None,
+    fixed: Sequence[Aggregation] = (),
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
     aggregation entry and the scorer of their task ``kind`` (``params``: hyperparameters by
@@ -41,7 +42,8 @@ def score_answers(
     with features enables downstream scores and sets the task count for coverage. With
     ``isolate_errors`` an aggregator that raises is recorded in ``Outcome.errors`` and the others
     are still scored; without it the error propagates. ``progress(stage)`` is called once the scorer
-    is set up and after each aggregator.
+    is set up and after each aggregator. ``fixed``: answers given from outside (a reference model's,
+    as an aggregation under its own name), scored after the aggregators like one of them.
     """
     scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset, misleading))
     scores: list[AggregatorScore] = []
@@ -65,6 +67,9 @@ def score_answers(
         scores.append(score)
         if progress is not None:
             progress(name)
+    for given in fixed:
+        aggregations[given.aggregator] = given
+        scores.append(scorer.score(given))
     return Outcome(
         n_tasks=int(answers["task"].nunique()),
         n_workers=int(answers["worker"].nunique()),

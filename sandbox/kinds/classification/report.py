@@ -36,9 +36,11 @@ import pandas as pd
 from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.ties import TieBreak
+from sandbox.fitting.reference import add_reference
 from sandbox.fitting.report import AnnotatorReport, add_verdicts
 from sandbox.fitting.speed import speed_flags
 from sandbox.kinds.classification.aggregation import aggregate
+from sandbox.kinds.classification.reference import reference_tests
 from sandbox.metrics.agreement import krippendorff_alpha
 
 FIXED_SHARE = 0.9
@@ -100,15 +102,22 @@ def annotator_report(
     gold: pd.Series | None = None,
     min_seconds: float | None = None,
     ties: TieBreak | None = None,
+    reference: pd.Series | None = None,
 ) -> AnnotatorReport:
     """The report with ``aggregator``'s consensus (``engine``, tie rule ``ties``: the default's
-    when None); each method is fitted once."""
+    when None); each method is fitted once. ``reference``: a model's labels by task (aligned with
+    the answers: :func:`sandbox.kinds.classification.reference.align_reference`)."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     consensus = aggregate(aggregator, answers, engine, ties=ties)
     confusion = consensus if consensus.confusion is not None else aggregate("ds", answers, engine, ties=ties)
     return build_report(
-        answers, consensus=consensus, dawid_skene=confusion, gold=gold, min_seconds=min_seconds
+        answers,
+        consensus=consensus,
+        dawid_skene=confusion,
+        gold=gold,
+        min_seconds=min_seconds,
+        reference=reference,
     )
 
 
@@ -120,11 +129,13 @@ def build_report(
     gold: pd.Series | None = None,
     agreement: bool = True,
     min_seconds: float | None = None,
+    reference: pd.Series | None = None,
 ) -> AnnotatorReport:
     """The report (see the module docstring) from aggregations already fitted on ``answers``:
     ``consensus`` (any method) and ``dawid_skene`` (a method with confusions and skills).
     ``agreement=False`` leaves Krippendorff's alpha out (NaN; it is the slowest part on large
-    exports, and a fit does not use it). ``min_seconds``: answers faster than this are too fast."""
+    exports, and a fit does not use it). ``min_seconds``: answers faster than this are too fast;
+    ``reference``: a model's labels by task, aligned with the answers."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     if dawid_skene.skills is None:
@@ -144,7 +155,11 @@ def build_report(
     add_chance_and_kappa(annotators, counts, priors, labels)
     add_verdicts(annotators, flags(annotators, frame))
     evidence = add_speed(annotators, answers, min_seconds)
+    if reference is not None:
+        evidence = add_model(annotators, tasks, answers, reference, gold, evidence)
     overall = totals(answers, tasks, annotators, labels, chance, gold, agreement)
+    if reference is not None:
+        overall.update(reference_totals(tasks, annotators))
     return AnnotatorReport(
         annotators=annotators,
         tasks=tasks,
@@ -174,6 +189,38 @@ def add_speed(
             reasons[row] = "; ".join(r for r in (reasons[row], flagged[worker].text()) if r)
     annotators["reason"] = reasons
     return {worker: [evidence.to_dict()] for worker, evidence in flagged.items()}
+
+
+def add_model(
+    annotators: pd.DataFrame,
+    tasks: pd.DataFrame,
+    answers: pd.DataFrame,
+    reference: pd.Series,
+    gold: pd.Series | None,
+    evidence: dict[Any, list[dict[str, Any]]],
+) -> dict[Any, list[dict[str, Any]]]:
+    """The reference model's columns and ``pasting`` flags (module docstring) written into
+    ``annotators``, its label into ``tasks`` (``reference``); the evidence with the new flags."""
+    tasks["reference"] = reference.astype(object).reindex(tasks.index)
+    agreement, tests = reference_tests(answers, reference, tasks["consensus"], gold)
+    return add_reference(annotators, agreement, tests, evidence)
+
+
+def reference_totals(tasks: pd.DataFrame, annotators: pd.DataFrame) -> dict[str, Any]:
+    """Overall: the tasks the reference labels, how often it is the consensus and, with gold, how
+    often it is right, and the annotators flagged as pasting."""
+    labelled = tasks.dropna(subset=["reference"])
+    overall: dict[str, Any] = {
+        "reference_tasks": len(labelled),
+        "reference_agreement_with_consensus": float((labelled["reference"] == labelled["consensus"]).mean()),
+        "suspected_pasting": int(annotators["pasting"].sum()),
+    }
+    if "gold" in tasks:
+        scored = labelled.dropna(subset=["gold"])
+        overall["reference_accuracy_on_gold"] = (
+            float((scored["reference"] == scored["gold"]).mean()) if len(scored) else float("nan")
+        )
+    return overall
 
 
 def consensus_table(answers: pd.DataFrame, consensus: Aggregation, labels: list[Any]) -> pd.DataFrame:

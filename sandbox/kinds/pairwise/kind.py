@@ -160,10 +160,14 @@ class Pairwise(TaskKind):
         items: pd.DataFrame | None = None,
         min_seconds: float | None = None,
         ties: TieBreak | None = None,
+        reference: pd.Series | None = None,
     ) -> AnnotatorReport:
+        from foundation.errors import SandboxError
         from sandbox.kinds.pairwise.report import pairwise_report
 
         del ties  # preferences rank items by score: no argmax over labels to break
+        if reference is not None:
+            raise SandboxError(f"report --reference does not take {self.name} answers yet")
         return pairwise_report(
             answers, aggregator=aggregator, engine=engine, gold=gold, items=items, min_seconds=min_seconds
         )

@@ -1,0 +1,198 @@
+"""Agreement with a reference model beyond what agreement with the crowd explains, whatever the task
+kind: the statistics behind ``report --reference`` and its ``pasting`` flags.
+
+A kind hands over one row per answer on a task the model answered: ``task``, ``worker``,
+``on_model`` (the answer is the model's) and ``on_standard`` (the answer is the standard's: the
+crowd's consensus, or gold), and per task ``model_right`` (the model's answer is the standard's).
+
+**The null model.** An annotator who does not consult the model agrees with it on a task where the
+model gives the standard's answer exactly as often as they agree with the standard: such tasks say
+nothing about pasting. On a task where the model departs from the standard, they give the model's
+answer as often as the *other* annotators of that task do (``s_t``, leave-one-out: their own answer
+is not counted), scaled by how often they depart from the standard compared with the crowd on the
+tasks where the model is right (``r_w`` = their departures / the departures the other annotators'
+rates predict on the same tasks, with one pseudo-departure on each side, so that a few answers
+shrink it towards 1). An annotator weaker than the crowd departs more, and gives the model's answer
+where it is wrong more often, without consulting it; the expected rate is min(1, r_w × s_t).
+
+**The test.** The count of answers on the model's side, over the tasks where it departs from the
+standard, against the mean expected rate: the one-sided binomial test of
+:mod:`sandbox.fitting.evidence` (conservative for a count whose null is Poisson-binomial). Pasting
+annotators in the crowd raise ``s_t`` as well, so the expected rate errs towards clearing them: the
+test is conservative there too. The tests against the consensus and against gold (where gold exists,
+the model's mistakes: the strongest evidence, since no honest annotator is drawn to a wrong answer by
+the model itself) are adjusted together by Benjamini–Hochberg over every annotator and both tests; a
+``pasting`` flag is raised where either adjusted p-value is at most
+:data:`~sandbox.fitting.evidence.FALSE_DISCOVERY_RATE`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sandbox.fitting.evidence import FALSE_DISCOVERY_RATE, Evidence, adjusted, binomial_p
+
+#: Pseudo-departures added to an annotator's observed and expected departures from the standard.
+PSEUDO_DEPARTURES = 1.0
+MATCH_COLUMNS = ("task", "worker", "on_model", "on_standard")
+
+
+@dataclass(frozen=True)
+class RelianceTest:
+    """One test of agreement with the model against a standard, per worker: ``n`` answers on tasks
+    where the model departs from the standard, ``count`` of them on the model's side, ``expected``
+    (the null's mean rate), ``ratio`` (r_w) and the raw one-sided ``p`` (a DataFrame by worker)."""
+
+    name: str
+    what: str
+    table: pd.DataFrame
+
+
+def reliance_test(matches: pd.DataFrame, model_right: pd.Series, name: str, what: str) -> RelianceTest:
+    """The test of the module docstring on ``matches`` (columns :data:`MATCH_COLUMNS`, one row per
+    answer on a task with both a model answer and a standard) with ``model_right`` by task; answers
+    on tasks with no other answer cannot be judged and are left out."""
+    frame = matches[list(MATCH_COLUMNS)].reset_index(drop=True)
+    codes, _ = pd.factorize(frame["task"])
+    size = np.bincount(codes)[codes].astype(float)
+    on_model = frame["on_model"].to_numpy(dtype=bool)
+    on_standard = frame["on_standard"].to_numpy(dtype=bool)
+    others = size - 1.0
+    judged = others > 0
+    safe = np.where(judged, others, 1.0)
+    others_model = (np.bincount(codes, weights=on_model)[codes] - on_model) / safe
+    others_standard = (np.bincount(codes, weights=on_standard)[codes] - on_standard) / safe
+    right = frame["task"].map(model_right).to_numpy(dtype=bool)
+    workers = frame["worker"].to_numpy()
+    clean = judged & right
+    split = judged & ~right
+    per = pd.DataFrame(
+        {
+            "worker": workers,
+            "clean": clean.astype(float),
+            "departed": (clean & ~on_standard).astype(float),
+            "predicted": np.where(clean, 1.0 - others_standard, 0.0),
+            "split": split.astype(float),
+            "count": (split & on_model).astype(float),
+        }
+    )
+    sums = per.groupby("worker", sort=True).sum()
+    ratio = (sums["departed"] + PSEUDO_DEPARTURES) / (sums["predicted"] + PSEUDO_DEPARTURES)
+    expected_each = np.minimum(1.0, pd.Series(workers).map(ratio).to_numpy(dtype=float) * others_model)
+    expected_sum = pd.Series(np.where(split, expected_each, 0.0)).groupby(workers, sort=True).sum()
+    n = sums["split"]
+    expected = (expected_sum / n.where(n > 0)).reindex(sums.index)
+    table = pd.DataFrame(
+        {
+            "n": n.astype(int),
+            "count": sums["count"].astype(int),
+            "expected": expected,
+            "ratio": ratio,
+        }
+    )
+    table["p"] = binomial_p(table["count"], table["n"], np.nan_to_num(table["expected"]), "greater")
+    table.index.name = "worker"
+    return RelianceTest(name, what, table)
+
+
+def model_agreement(on_model: pd.DataFrame) -> pd.DataFrame:
+    """Per worker of ``on_model`` (``worker``, ``on_model``: one row per answer on a task the model
+    answered): ``model_answers`` and ``model_agreement`` (the share on the model's side)."""
+    by = on_model.groupby("worker", sort=True)["on_model"]
+    table = pd.DataFrame({"model_answers": by.size(), "model_agreement": by.mean()})
+    table.index.name = "worker"
+    return table
+
+
+#: The report columns of each test: (n, count, expected rate, adjusted p-value).
+TEST_COLUMNS = {
+    "crowd": ("contested_answers", "contested_on_model", "contested_expected", "p_model"),
+    "gold": ("model_wrong_answers", "model_wrong_on_model", "model_wrong_expected", "p_model_wrong"),
+}
+
+
+def reference_columns(
+    agreement: pd.DataFrame, tests: list[RelianceTest], index: pd.Index
+) -> tuple[pd.DataFrame, dict[Any, list[Evidence]]]:
+    """The report's columns per worker of ``index``: ``model_answers``, ``model_agreement``,
+    ``model_agreement_expected`` and ``model_excess`` (agreement beyond the crowd test's null: its
+    excess count over all the worker's answers on the model's tasks), each test's columns of
+    :data:`TEST_COLUMNS` (p-values adjusted together), and ``pasting``; and the evidence of each
+    flag."""
+    out = agreement.reindex(index)
+    out["model_answers"] = out["model_answers"].fillna(0).astype(int)
+    raw = [test.table["p"].reindex(index).to_numpy(dtype=float) for test in tests]
+    flat = adjusted(np.concatenate(raw)) if raw else np.array([])
+    adjusted_p = np.split(flat, len(tests)) if tests else []
+    evidence: dict[Any, list[Evidence]] = {}
+    for test, p_values in zip(tests, adjusted_p, strict=True):
+        n_col, count_col, expected_col, p_col = TEST_COLUMNS[test.name]
+        table = test.table.reindex(index)
+        out[n_col] = table["n"].fillna(0).astype(int)
+        out[count_col] = table["count"].fillna(0).astype(int)
+        out[expected_col] = table["expected"]
+        out[p_col] = p_values
+        if test.name == "crowd":
+            excess = (table["count"] - table["expected"] * table["n"]).fillna(0.0)
+            shares = excess / out["model_answers"].where(out["model_answers"] > 0)
+            out["model_excess"] = shares
+            out["model_agreement_expected"] = out["model_agreement"] - shares
+        counts = table["count"].fillna(0).to_numpy(dtype=float)
+        sizes = table["n"].fillna(0).to_numpy(dtype=float)
+        rates = table["expected"].to_numpy(dtype=float)
+        for row, worker in enumerate(index):
+            if p_values[row] <= FALSE_DISCOVERY_RATE:
+                evidence.setdefault(worker, []).append(
+                    Evidence(
+                        "pasting",
+                        int(counts[row]),
+                        int(sizes[row]),
+                        float(counts[row] / sizes[row]),
+                        float(rates[row]),
+                        float(p_values[row]),
+                        test.what,
+                    )
+                )
+    out["pasting"] = index.isin(list(evidence))
+    return out, evidence
+
+
+def add_reference(
+    annotators: pd.DataFrame,
+    agreement: pd.DataFrame,
+    tests: list[RelianceTest],
+    evidence: dict[Any, list[dict[str, Any]]],
+) -> dict[Any, list[dict[str, Any]]]:
+    """Write :func:`reference_columns` into ``annotators`` (a pasting annotator is a suspect; the
+    reason says why, and that they also answer implausibly fast when the ``fast`` flag is up) and
+    return ``evidence`` with the pasting flags' evidence added."""
+    columns, flagged = reference_columns(agreement, tests, annotators.index)
+    order = [
+        "model_answers",
+        "model_agreement",
+        "model_agreement_expected",
+        "model_excess",
+        *(c for test in tests for c in TEST_COLUMNS[test.name]),
+        "pasting",
+    ]
+    for column in order:
+        if column in columns:
+            annotators[column] = columns[column]
+    annotators["suspect"] = annotators["suspect"] | annotators["pasting"]
+    fast = annotators["fast"] if "fast" in annotators else pd.Series(False, index=annotators.index)
+    reasons = annotators["reason"].tolist()
+    merged = {worker: list(items) for worker, items in evidence.items()}
+    for row, worker in enumerate(annotators.index):
+        if worker not in flagged:
+            continue
+        said = [e.text() for e in flagged[worker]]
+        if bool(fast.iloc[row]):
+            said.append("and answers implausibly fast")
+        reasons[row] = "; ".join(r for r in (reasons[row], *said) if r)
+        merged.setdefault(worker, []).extend(e.to_dict() for e in flagged[worker])
+    annotators["reason"] = reasons
+    return merged
