@@ -15,6 +15,14 @@ rates predict on the same tasks, with one pseudo-departure on each side, so that
 shrink it towards 1). An annotator weaker than the crowd departs more, and gives the model's answer
 where it is wrong more often, without consulting it; the expected rate is min(1, r_w × s_t).
 
+Against gold a departure is a mistake, and an annotator better than the crowd makes fewer of them
+everywhere. Against the consensus it is not: where the model departs from the consensus, the
+consensus is often the one that is wrong, and there a good annotator takes the model's side *more*
+often than the others, not less. So against the consensus r_w is at least 1: an annotator is
+expected to take the model's side there at least as often as the other annotators of the task do
+(without this floor, the best honest annotators of snow_rte were flagged in 3 of 5 crowds with no
+pasting at all).
+
 **The test.** The count of answers on the model's side, over the tasks where it departs from the
 standard, against the mean expected rate: the one-sided binomial test of
 :mod:`sandbox.fitting.evidence` (conservative for a count whose null is Poisson-binomial). Pasting
@@ -52,10 +60,13 @@ class RelianceTest:
     table: pd.DataFrame
 
 
-def reliance_test(matches: pd.DataFrame, model_right: pd.Series, name: str, what: str) -> RelianceTest:
+def reliance_test(
+    matches: pd.DataFrame, model_right: pd.Series, name: str, what: str, standard_is_truth: bool
+) -> RelianceTest:
     """The test of the module docstring on ``matches`` (columns :data:`MATCH_COLUMNS`, one row per
     answer on a task with both a model answer and a standard) with ``model_right`` by task; answers
-    on tasks with no other answer cannot be judged and are left out."""
+    on tasks with no other answer cannot be judged and are left out. Unless ``standard_is_truth``
+    (gold), r_w is at least 1 (see the module docstring)."""
     frame = matches[list(MATCH_COLUMNS)].reset_index(drop=True)
     codes, _ = pd.factorize(frame["task"])
     size = np.bincount(codes)[codes].astype(float)
@@ -82,6 +93,8 @@ def reliance_test(matches: pd.DataFrame, model_right: pd.Series, name: str, what
     )
     sums = per.groupby("worker", sort=True).sum()
     ratio = (sums["departed"] + PSEUDO_DEPARTURES) / (sums["predicted"] + PSEUDO_DEPARTURES)
+    if not standard_is_truth:
+        ratio = ratio.clip(lower=1.0)
     expected_each = np.minimum(1.0, pd.Series(workers).map(ratio).to_numpy(dtype=float) * others_model)
     expected_sum = pd.Series(np.where(split, expected_each, 0.0)).groupby(workers, sort=True).sum()
     n = sums["split"]

@@ -149,9 +149,9 @@ def reference_tests(
             }
         )
     )
-    tests = [reliance_test(*reference_matches(answers, reference, consensus), "crowd", WHAT_CROWD)]
+    tests = [reliance_test(*reference_matches(answers, reference, consensus), "crowd", WHAT_CROWD, False)]
     if gold is not None and len(gold):
-        tests.append(reliance_test(*reference_matches(answers, reference, gold), "gold", WHAT_GOLD))
+        tests.append(reliance_test(*reference_matches(answers, reference, gold), "gold", WHAT_GOLD, True))
     return agreement, tests
 
 
