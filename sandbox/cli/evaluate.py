@@ -20,6 +20,7 @@ from sandbox.cli.reading import (
     aggregators_for,
     read_export,
     reference_for,
+    say_reference_coverage,
     tie_break,
     with_reference_worker,
 )
@@ -93,6 +94,7 @@ def evaluate(args: argparse.Namespace) -> int:
         ties=tie_break(args),
         fixed=[kind.reference_aggregation(reference)] if reference is not None else [],
     )
+    say_reference_coverage(kind, args, real.answers, reference)
     if args.format == "json":
         print(dumps(outcome_json(outcome, {"dataset": real.source})))
     else:

@@ -29,6 +29,7 @@ from sandbox.cli.reading import (
     input_paths,
     read_export,
     reference_for,
+    say_reference_coverage,
     tie_break,
     with_reference_worker,
 )
@@ -93,6 +94,7 @@ def report(args: argparse.Namespace) -> int:
         text = report_table(result, title) + "\n"
     if args.tasks_out:
         write_atomically(Path(args.tasks_out), spreadsheet_csv(result.tasks))
+    say_reference_coverage(kind, args, imported.answers, reference)
     print(text, end="")
     return 0
 

@@ -128,23 +128,30 @@ def tie_break(args: argparse.Namespace) -> TieBreak:
 
 
 def reference_for(kind: TaskKind, args: argparse.Namespace, answers: pd.DataFrame) -> pd.Series | None:
-    """The ``--reference`` model's answers by task, aligned with ``answers`` (None when not given);
-    says on stderr when the reference answers only some of the tasks. SandboxError for
-    ``--reference-as-worker`` without ``--reference``."""
+    """The ``--reference`` model's answers by task, aligned with ``answers`` (None when not given).
+    SandboxError for ``--reference-as-worker`` without ``--reference``."""
     if getattr(args, "reference", None) is None:
         if getattr(args, "reference_as_worker", None) is not None:
             raise SandboxError(
                 "--reference-as-worker NAME needs --reference PREDICTIONS (the model's answers)"
             )
         return None
-    reference = kind.read_reference(args.reference, answers, args)
+    return kind.read_reference(args.reference, answers, args)
+
+
+def say_reference_coverage(
+    kind: TaskKind, args: argparse.Namespace, answers: pd.DataFrame, reference: pd.Series | None
+) -> None:
+    """One line on stderr when the reference answers only some of the tasks (once the command has
+    succeeded: nothing is printed by a command that fails)."""
+    if reference is None:
+        return
     covered, total = kind.reference_coverage(reference, answers)
     if covered < total:
         sys.stderr.write(
             f"{printable(Path(args.reference).name)}: the reference answers {covered} of the {total} "
             "tasks; it is compared on those\n"
         )
-    return reference
 
 
 def with_reference_worker(

@@ -44,7 +44,7 @@ ACTIVE = 60
 def reference_model(gold: pd.Series, rng: np.random.Generator, error: float = MODEL_ERROR) -> pd.Series:
     """Gold with the label of a random ``error`` share of the tasks changed to the next label (in
     sorted order, cyclically): a model whose accuracy is 1 − ``error`` up to sampling."""
-    labels = np.sort(pd.unique(gold))
+    labels = np.sort(np.asarray(pd.unique(gold)))
     position = np.searchsorted(labels, gold.to_numpy())
     wrong = rng.random(len(gold)) < error
     position = np.where(wrong, (position + 1) % len(labels), position)
@@ -60,7 +60,7 @@ def plant_pasters(
 ) -> tuple[pd.DataFrame, pd.Index]:
     """``answers`` with a random ``share`` of the annotators pasting: each of their answers replaced
     by the reference's label with probability ``reliance``; and the pasters."""
-    workers = np.sort(pd.unique(answers["worker"]))
+    workers = np.sort(np.asarray(pd.unique(answers["worker"])))
     chosen = rng.choice(workers, size=max(1, round(share * len(workers))), replace=False)
     pasted = answers["worker"].isin(chosen).to_numpy() & (rng.random(len(answers)) < reliance)
     labels = answers["label"].to_numpy().copy()

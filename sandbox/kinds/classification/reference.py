@@ -26,6 +26,7 @@ from sandbox.io.files.tables import read_table, require_columns
 from sandbox.io.importers.base import label_text
 from sandbox.io.labelstudio.export import short_repr
 from sandbox.io.values import in_type_of, name_or_error, one_type
+from sandbox.io.values import shown as values_shown
 from sandbox.kinds.classification.readers.labelstudio_json import ChoiceRows, _choices_of
 
 WHAT_CROWD = "answers the model's label where it departs from the consensus"
@@ -51,9 +52,7 @@ def read_reference_file(path: str | Path, from_name: str | None = None) -> pd.Se
     repeated = table["task"].duplicated()
     if repeated.any():
         task = table["task"][repeated].iloc[0]
-        raise SandboxError(
-            f"{source}: task {printable(repr(task))} has more than one label; give one per task"
-        )
+        raise SandboxError(f"{source}: task {_few([task])} has more than one label; give one per task")
     return pd.Series(table["label"].to_numpy(), index=pd.Index(table["task"], name="task"), name="reference")
 
 
@@ -110,7 +109,7 @@ def coverage(reference: pd.Series, answers: pd.DataFrame) -> tuple[int, int]:
 
 def _few(values: Any, count: int = 5) -> str:
     items = list(values)
-    shown = ", ".join(printable(repr(v.item() if hasattr(v, "item") else v)) for v in items[:count])
+    shown = ", ".join(printable(values_shown(v.item() if hasattr(v, "item") else v)) for v in items[:count])
     return shown + (f", … ({len(items)} in all)" if len(items) > count else "")
 
 
