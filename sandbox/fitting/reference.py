@@ -121,6 +121,53 @@ def model_agreement(on_model: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+WHAT_CROWD = "gives the model's answer where it departs from the consensus"
+WHAT_GOLD = "gives the model's answer where the model is wrong against gold"
+
+
+def reference_matches(
+    answers: pd.DataFrame, reference: pd.Series, standard: pd.Series
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The answers (``task, worker, label``) on tasks with both a reference answer and a ``standard``
+    answer (consensus or gold; Series by task) as ``task, worker, on_model, on_standard``, and
+    ``model_right`` by task."""
+    known = reference.index.intersection(standard.index)
+    rows = answers[answers["task"].isin(known)]
+    model = rows["task"].map(reference)
+    right = standard.reindex(known)
+    frame = pd.DataFrame(
+        {
+            "task": rows["task"].to_numpy(),
+            "worker": rows["worker"].to_numpy(),
+            "on_model": (rows["label"].to_numpy() == model.to_numpy()),
+            "on_standard": (rows["label"].to_numpy() == rows["task"].map(standard).to_numpy()),
+        }
+    )
+    model_right = pd.Series(reference.reindex(known).to_numpy() == right.to_numpy(), index=known)
+    return frame, model_right
+
+
+def reference_tests(
+    answers: pd.DataFrame, reference: pd.Series, consensus: pd.Series, gold: pd.Series | None
+) -> tuple[pd.DataFrame, list[RelianceTest]]:
+    """Per worker of ``answers`` (``task, worker, label``; ``reference``, ``consensus`` and ``gold``:
+    one answer per task, in the answers' ``label`` terms), agreement with the model
+    (:func:`model_agreement`), and the tests against the consensus and, with gold, against gold."""
+    rows = answers[answers["task"].isin(reference.index)]
+    agreement = model_agreement(
+        pd.DataFrame(
+            {
+                "worker": rows["worker"].to_numpy(),
+                "on_model": rows["label"].to_numpy() == rows["task"].map(reference).to_numpy(),
+            }
+        )
+    )
+    tests = [reliance_test(*reference_matches(answers, reference, consensus), "crowd", WHAT_CROWD, False)]
+    if gold is not None and len(gold):
+        tests.append(reliance_test(*reference_matches(answers, reference, gold), "gold", WHAT_GOLD, True))
+    return agreement, tests
+
+
 #: The report columns of each test: (n, count, expected rate, adjusted p-value).
 TEST_COLUMNS = {
     "crowd": ("contested_answers", "contested_on_model", "contested_expected", "p_model"),
@@ -209,3 +256,37 @@ def add_reference(
         merged.setdefault(worker, []).extend(e.to_dict() for e in flagged[worker])
     annotators["reason"] = reasons
     return merged
+
+
+def add_model(
+    annotators: pd.DataFrame,
+    tasks: pd.DataFrame,
+    answers: pd.DataFrame,
+    reference: pd.Series,
+    gold: pd.Series | None,
+    evidence: dict[Any, list[dict[str, Any]]],
+) -> dict[Any, list[dict[str, Any]]]:
+    """A report's reference columns and ``pasting`` flags written into ``annotators`` (by worker) and
+    the model's answer into ``tasks`` (by task, with its ``consensus``: column ``reference``), from
+    ``answers`` (``task, worker, label``) and ``reference`` and ``gold`` by task in the answers'
+    ``label`` terms; returns the evidence with the new flags."""
+    tasks["reference"] = reference.astype(object).reindex(tasks.index)
+    agreement, tests = reference_tests(answers, reference, tasks["consensus"], gold)
+    return add_reference(annotators, agreement, tests, evidence)
+
+
+def reference_totals(tasks: pd.DataFrame, annotators: pd.DataFrame) -> dict[str, Any]:
+    """Overall: the tasks the reference answers, how often it is the consensus and, with gold
+    (``tasks["gold"]``), how often it is right, and the annotators flagged as pasting."""
+    answered = tasks.dropna(subset=["reference"])
+    overall: dict[str, Any] = {
+        "reference_tasks": len(answered),
+        "reference_agreement_with_consensus": float((answered["reference"] == answered["consensus"]).mean()),
+        "suspected_pasting": int(annotators["pasting"].sum()),
+    }
+    if "gold" in tasks:
+        scored = answered.dropna(subset=["gold"])
+        overall["reference_accuracy_on_gold"] = (
+            float((scored["reference"] == scored["gold"]).mean()) if len(scored) else float("nan")
+        )
+    return overall

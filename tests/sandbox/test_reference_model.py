@@ -98,7 +98,7 @@ def test_report_json_and_csv_carry_the_reference_columns_and_flag_pasters(
     assert len(flagged - set(pasters)) <= 2
     for worker in flagged:
         assert annotators.loc[worker, "suspect"]
-        assert "pasting: answers the model's label" in annotators.loc[worker, "reason"]
+        assert "pasting: gives the model's answer" in annotators.loc[worker, "reason"]
         assert any(e["flag"] == "pasting" for e in document["evidence"][str(worker)])
     excess = annotators["model_agreement"] - annotators["model_agreement_expected"]
     assert excess.to_numpy() == pytest.approx(annotators["model_excess"].to_numpy(), nan_ok=True)

@@ -20,7 +20,6 @@ from typing import Any
 import pandas as pd
 
 from foundation.errors import SandboxError, printable
-from sandbox.fitting.reference import RelianceTest, model_agreement, reliance_test
 from sandbox.io.files.json_stream import iter_items
 from sandbox.io.files.tables import read_table, require_columns
 from sandbox.io.importers.base import label_text
@@ -28,9 +27,6 @@ from sandbox.io.labelstudio.export import short_repr
 from sandbox.io.values import in_type_of, name_or_error, one_type
 from sandbox.io.values import shown as values_shown
 from sandbox.kinds.classification.readers.labelstudio_json import ChoiceRows, _choices_of
-
-WHAT_CROWD = "answers the model's label where it departs from the consensus"
-WHAT_GOLD = "answers the model's label where the model is wrong against gold"
 
 
 def read_reference_file(path: str | Path, from_name: str | None = None) -> pd.Series:
@@ -111,47 +107,6 @@ def _few(values: Any, count: int = 5) -> str:
     items = list(values)
     shown = ", ".join(printable(values_shown(v.item() if hasattr(v, "item") else v)) for v in items[:count])
     return shown + (f", … ({len(items)} in all)" if len(items) > count else "")
-
-
-def reference_matches(
-    answers: pd.DataFrame, reference: pd.Series, standard: pd.Series
-) -> tuple[pd.DataFrame, pd.Series]:
-    """The answers on tasks with both a reference label and a ``standard`` label (consensus or gold)
-    as ``task, worker, on_model, on_standard``, and ``model_right`` by task."""
-    known = reference.index.intersection(standard.index)
-    rows = answers[answers["task"].isin(known)]
-    model = rows["task"].map(reference)
-    right = standard.reindex(known)
-    frame = pd.DataFrame(
-        {
-            "task": rows["task"].to_numpy(),
-            "worker": rows["worker"].to_numpy(),
-            "on_model": (rows["label"].to_numpy() == model.to_numpy()),
-            "on_standard": (rows["label"].to_numpy() == rows["task"].map(standard).to_numpy()),
-        }
-    )
-    model_right = pd.Series(reference.reindex(known).to_numpy() == right.to_numpy(), index=known)
-    return frame, model_right
-
-
-def reference_tests(
-    answers: pd.DataFrame, reference: pd.Series, consensus: pd.Series, gold: pd.Series | None
-) -> tuple[pd.DataFrame, list[RelianceTest]]:
-    """Per worker, agreement with the model (:func:`sandbox.fitting.reference.model_agreement`), and
-    the tests against the consensus and, with gold, against gold."""
-    rows = answers[answers["task"].isin(reference.index)]
-    agreement = model_agreement(
-        pd.DataFrame(
-            {
-                "worker": rows["worker"].to_numpy(),
-                "on_model": rows["label"].to_numpy() == rows["task"].map(reference).to_numpy(),
-            }
-        )
-    )
-    tests = [reliance_test(*reference_matches(answers, reference, consensus), "crowd", WHAT_CROWD, False)]
-    if gold is not None and len(gold):
-        tests.append(reliance_test(*reference_matches(answers, reference, gold), "gold", WHAT_GOLD, True))
-    return agreement, tests
 
 
 def with_reference_worker(answers: pd.DataFrame, reference: pd.Series, worker: str) -> pd.DataFrame:

@@ -36,11 +36,10 @@ import pandas as pd
 from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.ties import TieBreak
-from sandbox.fitting.reference import add_reference
+from sandbox.fitting.reference import add_model, reference_totals
 from sandbox.fitting.report import AnnotatorReport, add_verdicts
 from sandbox.fitting.speed import speed_flags
 from sandbox.kinds.classification.aggregation import aggregate
-from sandbox.kinds.classification.reference import reference_tests
 from sandbox.metrics.agreement import krippendorff_alpha
 
 FIXED_SHARE = 0.9
@@ -189,38 +188,6 @@ def add_speed(
             reasons[row] = "; ".join(r for r in (reasons[row], flagged[worker].text()) if r)
     annotators["reason"] = reasons
     return {worker: [evidence.to_dict()] for worker, evidence in flagged.items()}
-
-
-def add_model(
-    annotators: pd.DataFrame,
-    tasks: pd.DataFrame,
-    answers: pd.DataFrame,
-    reference: pd.Series,
-    gold: pd.Series | None,
-    evidence: dict[Any, list[dict[str, Any]]],
-) -> dict[Any, list[dict[str, Any]]]:
-    """The reference model's columns and ``pasting`` flags (module docstring) written into
-    ``annotators``, its label into ``tasks`` (``reference``); the evidence with the new flags."""
-    tasks["reference"] = reference.astype(object).reindex(tasks.index)
-    agreement, tests = reference_tests(answers, reference, tasks["consensus"], gold)
-    return add_reference(annotators, agreement, tests, evidence)
-
-
-def reference_totals(tasks: pd.DataFrame, annotators: pd.DataFrame) -> dict[str, Any]:
-    """Overall: the tasks the reference labels, how often it is the consensus and, with gold, how
-    often it is right, and the annotators flagged as pasting."""
-    labelled = tasks.dropna(subset=["reference"])
-    overall: dict[str, Any] = {
-        "reference_tasks": len(labelled),
-        "reference_agreement_with_consensus": float((labelled["reference"] == labelled["consensus"]).mean()),
-        "suspected_pasting": int(annotators["pasting"].sum()),
-    }
-    if "gold" in tasks:
-        scored = labelled.dropna(subset=["gold"])
-        overall["reference_accuracy_on_gold"] = (
-            float((scored["reference"] == scored["gold"]).mean()) if len(scored) else float("nan")
-        )
-    return overall
 
 
 def consensus_table(answers: pd.DataFrame, consensus: Aggregation, labels: list[Any]) -> pd.DataFrame:
