@@ -1,9 +1,12 @@
 """Agreement with a reference model beyond what agreement with the crowd explains, whatever the task
 kind: the statistics behind ``report --reference`` and its ``pasting`` flags.
 
-A kind hands over one row per answer on a task the model answered: ``task``, ``worker``,
-``on_model`` (the answer is the model's) and ``on_standard`` (the answer is the standard's: the
-crowd's consensus, or gold), and per task ``model_right`` (the model's answer is the standard's).
+A kind's report hands over its answers (``task, worker, label``) and, per task, the model's answer,
+the consensus and gold, all in the terms of the answers' ``label`` (a class; a side of a pair), so
+that "the same answer" is equality (:func:`add_model`). :func:`reference_matches` turns them into one
+row per answer on a task with a model answer and a standard (the consensus, or gold): ``on_model``
+(the answer is the model's) and ``on_standard`` (it is the standard's), and per task ``model_right``
+(the model's answer is the standard's).
 
 **The null model.** An annotator who does not consult the model agrees with it on a task where the
 model gives the standard's answer exactly as often as they agree with the standard: such tasks say
