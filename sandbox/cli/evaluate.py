@@ -92,7 +92,7 @@ def evaluate(args: argparse.Namespace) -> int:
         kind=kind,
         params=aggregator_params(args, aggregators),
         ties=tie_break(args),
-        fixed=[kind.reference_aggregation(reference)] if reference is not None else [],
+        fixed=[kind.reference_aggregation(reference, real.answers)] if reference is not None else [],
     )
     say_reference_coverage(kind, args, real.answers, reference)
     if args.format == "json":

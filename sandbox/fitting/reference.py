@@ -12,11 +12,12 @@ row per answer on a task with a model answer and a standard (the consensus, or g
 model gives the standard's answer exactly as often as they agree with the standard: such tasks say
 nothing about pasting. On a task where the model departs from the standard, they give the model's
 answer as often as the *other* annotators of that task do (``s_t``, leave-one-out: their own answer
-is not counted), scaled by how often they depart from the standard compared with the crowd on the
-tasks where the model is right (``r_w`` = their departures / the departures the other annotators'
-rates predict on the same tasks, with one pseudo-departure on each side, so that a few answers
-shrink it towards 1). An annotator weaker than the crowd departs more, and gives the model's answer
-where it is wrong more often, without consulting it; the expected rate is min(1, r_w × s_t).
+is not counted; with half a pseudo-answer on each side, :data:`JEFFREYS`), scaled by how often they
+depart from the standard compared with the crowd on the tasks where the model is right (``r_w`` =
+their departures / the departures the other annotators' rates predict on the same tasks, with one
+pseudo-departure on each side, so that a few answers shrink it towards 1). An annotator weaker than
+the crowd departs more, and gives the model's answer where it is wrong more often, without
+consulting it; the expected rate is min(1, r_w × s_t).
 
 Against gold a departure is a mistake, and an annotator better than the crowd makes fewer of them
 everywhere. Against the consensus it is not: where the model departs from the consensus, the
@@ -30,10 +31,12 @@ pasting at all).
 standard, against the mean expected rate: the one-sided binomial test of
 :mod:`sandbox.fitting.evidence` (conservative for a count whose null is Poisson-binomial). Pasting
 annotators in the crowd raise ``s_t`` as well, so the expected rate errs towards clearing them: the
-test is conservative there too. The tests against the consensus and against gold (where gold exists,
-the model's mistakes: the strongest evidence, since no honest annotator is drawn to a wrong answer by
-the model itself) are adjusted together by Benjamini–Hochberg over every annotator and both tests; a
-``pasting`` flag is raised where either adjusted p-value is at most
+test is conservative there too. Each test's p-values are adjusted by Benjamini–Hochberg over the
+annotators for the report's columns. One test per annotator decides the ``pasting`` flag
+(:func:`deciding_test`): against gold, the model's mistakes (the strongest evidence: nothing but the
+model draws an honest annotator to its wrong answers), wherever the annotator answered a task on
+which the model is wrong against gold; else against the consensus. The deciding p-values are adjusted
+together over the annotators, and the flag is raised at most
 :data:`~sandbox.fitting.evidence.FALSE_DISCOVERY_RATE`.
 """
 
@@ -44,11 +47,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from sandbox.fitting.evidence import FALSE_DISCOVERY_RATE, Evidence, adjusted, binomial_p
 
 #: Pseudo-departures added to an annotator's observed and expected departures from the standard.
 PSEUDO_DEPARTURES = 1.0
+#: Half an answer on each side of s_t (Jeffreys' Beta(½, ½) prior on a proportion): nine other
+#: answers none of which is the model's say s_t = 0.05, not 0 (a rate of 0 would make any single
+#: answer on the model's side certain evidence).
+JEFFREYS = 0.5
 MATCH_COLUMNS = ("task", "worker", "on_model", "on_standard")
 
 
@@ -78,7 +86,9 @@ def reliance_test(
     others = size - 1.0
     judged = others > 0
     safe = np.where(judged, others, 1.0)
-    others_model = (np.bincount(codes, weights=on_model)[codes] - on_model) / safe
+    others_model = (np.bincount(codes, weights=on_model)[codes] - on_model + JEFFREYS) / (
+        others + 2 * JEFFREYS
+    )
     others_standard = (np.bincount(codes, weights=on_standard)[codes] - on_standard) / safe
     right = frame["task"].map(model_right).to_numpy(dtype=bool)
     workers = frame["worker"].to_numpy()
@@ -151,11 +161,19 @@ def reference_matches(
 
 
 def reference_tests(
-    answers: pd.DataFrame, reference: pd.Series, consensus: pd.Series, gold: pd.Series | None
+    answers: pd.DataFrame,
+    reference: pd.Series,
+    consensus: pd.Series,
+    gold: pd.Series | None,
+    neutral: Any = None,
 ) -> tuple[pd.DataFrame, list[RelianceTest]]:
     """Per worker of ``answers`` (``task, worker, label``; ``reference``, ``consensus`` and ``gold``:
     one answer per task, in the answers' ``label`` terms), agreement with the model
-    (:func:`model_agreement`), and the tests against the consensus and, with gold, against gold."""
+    (:func:`model_agreement`), and the tests against the consensus and, with gold, against gold.
+    ``neutral``: an answer that is a trait of the annotator rather than a judgment the model can
+    lend (pairwise: ``tie``): the tests leave out the tasks where the model or the standard gives it
+    and the answers that give it (a judge that rarely ties would otherwise make everyone who rarely
+    ties look like it, and departures would mix ties with the opposite judgment)."""
     rows = answers[answers["task"].isin(reference.index)]
     agreement = model_agreement(
         pd.DataFrame(
@@ -165,9 +183,15 @@ def reference_tests(
             }
         )
     )
-    tests = [reliance_test(*reference_matches(answers, reference, consensus), "crowd", WHAT_CROWD, False)]
+    tested = answers
+    if neutral is not None:
+        tested = answers[answers["label"] != neutral]
+        reference = reference[reference != neutral]
+        consensus = consensus[consensus != neutral]
+        gold = gold[gold != neutral] if gold is not None else None
+    tests = [reliance_test(*reference_matches(tested, reference, consensus), "crowd", WHAT_CROWD, False)]
     if gold is not None and len(gold):
-        tests.append(reliance_test(*reference_matches(answers, reference, gold), "gold", WHAT_GOLD, True))
+        tests.append(reliance_test(*reference_matches(tested, reference, gold), "gold", WHAT_GOLD, True))
     return agreement, tests
 
 
@@ -184,44 +208,48 @@ def reference_columns(
     """The report's columns per worker of ``index``: ``model_answers``, ``model_agreement``,
     ``model_agreement_expected`` and ``model_excess`` (agreement beyond the crowd test's null: its
     excess count over all the worker's answers on the model's tasks), each test's columns of
-    :data:`TEST_COLUMNS` (p-values adjusted together), and ``pasting``; and the evidence of each
-    flag."""
+    :data:`TEST_COLUMNS` (p-values adjusted over the workers), and ``pasting``, decided by one test
+    per worker (:func:`deciding_test`) adjusted over the workers; and the evidence of each flag."""
     out = agreement.reindex(index)
     out["model_answers"] = out["model_answers"].fillna(0).astype(int)
-    raw = [test.table["p"].reindex(index).to_numpy(dtype=float) for test in tests]
-    flat = adjusted(np.concatenate(raw)) if raw else np.array([])
-    adjusted_p = np.split(flat, len(tests)) if tests else []
-    evidence: dict[Any, list[Evidence]] = {}
-    for test, p_values in zip(tests, adjusted_p, strict=True):
+    tables = [test.table.reindex(index) for test in tests]
+    for test, table in zip(tests, tables, strict=True):
         n_col, count_col, expected_col, p_col = TEST_COLUMNS[test.name]
-        table = test.table.reindex(index)
         out[n_col] = table["n"].fillna(0).astype(int)
         out[count_col] = table["count"].fillna(0).astype(int)
         out[expected_col] = table["expected"]
-        out[p_col] = p_values
+        out[p_col] = adjusted(table["p"].to_numpy(dtype=float))
         if test.name == "crowd":
             excess = (table["count"] - table["expected"] * table["n"]).fillna(0.0)
             shares = excess / out["model_answers"].where(out["model_answers"] > 0)
             out["model_excess"] = shares
             out["model_agreement_expected"] = out["model_agreement"] - shares
-        counts = table["count"].fillna(0).to_numpy(dtype=float)
-        sizes = table["n"].fillna(0).to_numpy(dtype=float)
-        rates = table["expected"].to_numpy(dtype=float)
+    evidence: dict[Any, list[Evidence]] = {}
+    if tests:
+        choice = deciding_test(tables)
+        raw = np.choose(choice, [table["p"].to_numpy(dtype=float) for table in tables])
+        decided = adjusted(raw)
         for row, worker in enumerate(index):
-            if p_values[row] <= FALSE_DISCOVERY_RATE:
-                evidence.setdefault(worker, []).append(
-                    Evidence(
-                        "pasting",
-                        int(counts[row]),
-                        int(sizes[row]),
-                        float(counts[row] / sizes[row]),
-                        float(rates[row]),
-                        float(p_values[row]),
-                        test.what,
-                    )
-                )
+            if decided[row] <= FALSE_DISCOVERY_RATE:
+                table, test = tables[choice[row]], tests[choice[row]]
+                count, n = int(table["count"].iloc[row]), int(table["n"].iloc[row])
+                rate = float(table["expected"].iloc[row])
+                evidence[worker] = [
+                    Evidence("pasting", count, n, count / n, rate, float(decided[row]), test.what)
+                ]
     out["pasting"] = index.isin(list(evidence))
     return out, evidence
+
+
+def deciding_test(tables: list[pd.DataFrame]) -> NDArray[np.intp]:
+    """Per worker, which test decides the flag: the last one (against gold) where the worker answered
+    a task on which the model is wrong, else the first (against the consensus). Against the consensus
+    a skilled annotator and a good model agree where the crowd is wrong, which only gold can tell from
+    pasting; which test decides depends on where the worker answered, never on the answers."""
+    choice = np.zeros(len(tables[0]), dtype=np.intp)
+    if len(tables) > 1:
+        choice[tables[-1]["n"].fillna(0).to_numpy() > 0] = len(tables) - 1
+    return choice
 
 
 def add_reference(
@@ -268,13 +296,15 @@ def add_model(
     reference: pd.Series,
     gold: pd.Series | None,
     evidence: dict[Any, list[dict[str, Any]]],
+    neutral: Any = None,
 ) -> dict[Any, list[dict[str, Any]]]:
     """A report's reference columns and ``pasting`` flags written into ``annotators`` (by worker) and
     the model's answer into ``tasks`` (by task, with its ``consensus``: column ``reference``), from
     ``answers`` (``task, worker, label``) and ``reference`` and ``gold`` by task in the answers'
-    ``label`` terms; returns the evidence with the new flags."""
+    ``label`` terms (``neutral``: see :func:`reference_tests`); returns the evidence with the new
+    flags."""
     tasks["reference"] = reference.astype(object).reindex(tasks.index)
-    agreement, tests = reference_tests(answers, reference, tasks["consensus"], gold)
+    agreement, tests = reference_tests(answers, reference, tasks["consensus"], gold, neutral)
     return add_reference(annotators, agreement, tests, evidence)
 
 

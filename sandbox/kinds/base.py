@@ -305,9 +305,9 @@ class TaskKind(ABC):
         tasks = answers["task"].drop_duplicates()
         return int(tasks.isin(reference.index).sum()), len(tasks)
 
-    def reference_aggregation(self, reference: pd.Series) -> Aggregation:
-        """The reference's answers as an aggregation named ``reference``, scored beside the
-        aggregators (``evaluate --reference``)."""
+    def reference_aggregation(self, reference: pd.Series, answers: pd.DataFrame) -> Aggregation:
+        """The reference's answers (on the tasks of ``answers``) as an aggregation named
+        ``reference``, scored beside the aggregators (``evaluate --reference``)."""
         from sandbox.aggregation.aggregate import Aggregation
 
         return Aggregation("reference", reference.rename("label"), None, None, 0.0, "fast")

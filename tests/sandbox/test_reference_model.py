@@ -220,10 +220,12 @@ def test_refusals_are_one_clear_message(
         assert message in err and "Traceback" not in err
 
 
-def test_pairwise_answers_say_that_they_take_no_reference_yet(
+def test_ratings_answers_say_that_they_take_no_reference_yet(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     reference = tmp_path / "reference.csv"
-    reference.write_text("task,label\n1,left\n")
-    status, _, err = run(capsys, "evaluate", "--dataset", "sigir2010", "--reference", str(reference))
-    assert status == 2 and "does not take pairwise answers yet" in err
+    reference.write_text("task,label\n1,3\n")
+    answers = tmp_path / "ratings.csv"
+    answers.write_text("task,worker,label\n1,a,3\n1,b,4\n2,a,2\n2,b,2\n")
+    status, _, err = run(capsys, "report", str(answers), "--kind", "ratings", "--reference", str(reference))
+    assert status == 2 and "does not take ratings answers yet" in err
