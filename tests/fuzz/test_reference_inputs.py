@@ -1,8 +1,8 @@
 """Properties of ``--reference`` (issue 21): a hostile reference file (NUL characters, missing-value
 spellings, empty cells, ids at the 64-bit limits and beyond, repeated tasks, no overlap, predictions
 JSON of any shape) is read under the one rule of ids and labels or refused with one clear message;
-and renaming tasks, workers and labels by a bijection changes none of the report's reference
-columns."""
+and renaming tasks, workers and labels (pairwise: tasks, raters and items) by a bijection changes
+none of the report's reference columns."""
 
 from __future__ import annotations
 
@@ -208,3 +208,64 @@ def test_renaming_tasks_workers_and_labels_changes_no_reference_column(
             continue
         left, right = before[column].to_numpy(dtype=float), mapped[column].to_numpy(dtype=float)
         assert left == pytest.approx(right, nan_ok=True), column
+
+
+PAIR_ROWS = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 5), st.sampled_from(["left", "right", "tie"])),
+    min_size=6,
+    max_size=40,
+    unique_by=lambda row: (row[0], row[1]),
+)
+
+
+@settings(max_examples=examples(15))
+@given(
+    rows=PAIR_ROWS,
+    model=st.lists(st.sampled_from(["left", "right", "tie"]), min_size=6, max_size=6),
+    gold=st.lists(st.sampled_from(["left", "right", "tie"]), min_size=6, max_size=6),
+    sets=st.tuples(*[st.sampled_from(NAME_SETS)] * 3),
+    orders=st.tuples(*[st.permutations(list(range(10)))] * 3),
+)
+def test_renaming_pairs_raters_and_items_changes_no_pairwise_reference_column(
+    rows: list[tuple[int, int, str]],
+    model: list[str],
+    gold: list[str],
+    sets: tuple[tuple[Any, ...], ...],
+    orders: tuple[list[int], ...],
+) -> None:
+    """Task t compares items t and t + 1 (mod 7); raters answer sides, which no renaming touches."""
+    from sandbox.kinds.pairwise.answers import validate_pairwise_answers
+    from sandbox.kinds.pairwise.report import pairwise_report
+
+    tasks, workers, items = (renaming(names, order) for names, order in zip(sets, orders, strict=True))
+
+    def report(t: Any, w: Any, i: Any) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {
+                "task": [t(r[0]) for r in rows],
+                "worker": [w(r[1]) for r in rows],
+                "left": [i(r[0]) for r in rows],
+                "right": [i((r[0] + 1) % 7) for r in rows],
+                "label": [r[2] for r in rows],
+            }
+        ).astype(object)
+        answers = validate_pairwise_answers(frame, "answers")
+        index = pd.Index(pd.unique(answers["task"]), name="task")
+        by_task = {key(rule(t(code))): code for code in range(6)}
+        reference = pd.Series([model[by_task[key(k)]] for k in index], index=index, dtype=object)
+        truth = pd.Series([gold[by_task[key(k)]] for k in index], index=index, dtype=object)
+        return pairwise_report(answers, gold=truth, reference=reference).annotators
+
+    def plain(code: int) -> str:
+        return f"n{code}"
+
+    before = report(plain, plain, plain)
+    after = report(tasks.__getitem__, workers.__getitem__, items.__getitem__)
+    worker_of = {key(rule(f"n{w}")): key(rule(workers[w])) for _, w, _ in rows}
+    after.index = [key(v) for v in after.index]
+    mapped = after.loc[[worker_of[key(v)] for v in before.index]]
+    for column in REFERENCE_COLUMNS:
+        assert (column in before) == (column in after)
+        if column in before:
+            left, right = before[column].to_numpy(dtype=float), mapped[column].to_numpy(dtype=float)
+            assert left == pytest.approx(right, nan_ok=True), column
