@@ -203,8 +203,9 @@ def add_reference(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reference",
         metavar="PREDICTIONS",
-        help="a model's answers: a task,label CSV/Parquet or Label Studio predictions JSON (as "
-        "`aggregate --out x.json` writes); classification answers",
+        help="a model's answers, tested against each annotator's: classification, a task,label "
+        "CSV/Parquet or Label Studio predictions JSON (as `aggregate --out x.json` writes); pairwise, "
+        "left,right,label (the preferred item or tie) or item,score",
     )
     parser.add_argument(
         "--reference-as-worker",
