@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -229,3 +230,25 @@ def test_ratings_answers_say_that_they_take_no_reference_yet(
     answers.write_text("task,worker,label\n1,a,3\n1,b,4\n2,a,2\n2,b,2\n")
     status, _, err = run(capsys, "report", str(answers), "--kind", "ratings", "--reference", str(reference))
     assert status == 2 and "does not take ratings answers yet" in err
+
+
+def test_speed_corroborates_a_pasting_flag() -> None:
+    """Answers timed around 30 s (log-normal, the crowd's own spread), the pasted ones in 2 s: every
+    active paster is flagged ``fast`` as well as ``pasting``, and the reason says both."""
+    from sandbox.kinds.classification.report import annotator_report
+
+    dataset = load_dataset("snow_rte")
+    assert dataset.answers is not None
+    rng = make_rng(3)
+    reference = reference_model(dataset.truth, rng)
+    answers, pasters = plant_pasters(dataset.answers, reference, rng, 1.0)
+    seconds = np.exp(rng.normal(np.log(30.0), 0.4, len(answers)))
+    seconds[answers["worker"].isin(pasters).to_numpy()] = 2.0
+    report = annotator_report(answers.assign(seconds=seconds), gold=dataset.truth, reference=reference)
+    table = report.annotators
+    active = [w for w in pasters if table.loc[w, "answers"] >= 60]
+    assert active
+    for worker in active:
+        assert table.loc[worker, "pasting"] and table.loc[worker, "fast"]
+        assert "and answers implausibly fast" in table.loc[worker, "reason"]
+        assert {e["flag"] for e in report.evidence[worker]} == {"fast", "pasting"}
