@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foundation.errors import SandboxError
-from sandbox.kinds.classification.reference import read_reference
+from sandbox.kinds.classification.reference_answers import read_reference
 from sandbox.kinds.classification.report import annotator_report
 from tests.fuzz.formats import _csv, key, rule
 from tests.fuzz.strategies import JSON_VALUES, examples
@@ -187,7 +187,7 @@ def test_renaming_tasks_workers_and_labels_changes_no_reference_column(
 
     def report(t: Any, w: Any, lab: Any) -> pd.DataFrame:
         from sandbox.kinds.classification.answers import align_gold, validate_answers
-        from sandbox.kinds.classification.reference import align_reference
+        from sandbox.kinds.classification.reference_answers import align_reference
 
         answers = validate_answers(frame(t, w, lab), "answers")
         truth = align_gold(series(gold, t, lab), answers, "gold", require_overlap=False)

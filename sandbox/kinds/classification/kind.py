@@ -140,13 +140,13 @@ class Classification(TaskKind):
 
     def read_reference(self, path: str | Path, answers: pd.DataFrame, args: argparse.Namespace) -> pd.Series:
         """A model's labels: a ``task, label`` table or Label Studio predictions JSON (see
-        :mod:`sandbox.kinds.classification.reference`)."""
-        from sandbox.kinds.classification.reference import read_reference
+        :mod:`sandbox.kinds.classification.reference_answers`)."""
+        from sandbox.kinds.classification.reference_answers import read_reference
 
         return read_reference(path, answers, getattr(args, "from_name", None))
 
     def with_reference_worker(self, answers: pd.DataFrame, reference: pd.Series, worker: str) -> pd.DataFrame:
-        from sandbox.kinds.classification.reference import with_reference_worker
+        from sandbox.kinds.classification.reference_answers import with_reference_worker
 
         return with_reference_worker(answers, reference, worker)
 

@@ -105,7 +105,7 @@ def annotator_report(
 ) -> AnnotatorReport:
     """The report with ``aggregator``'s consensus (``engine``, tie rule ``ties``: the default's
     when None); each method is fitted once. ``reference``: a model's labels by task (aligned with
-    the answers: :func:`sandbox.kinds.classification.reference.align_reference`)."""
+    the answers: :func:`sandbox.kinds.classification.reference_answers.align_reference`)."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     consensus = aggregate(aggregator, answers, engine, ties=ties)

@@ -177,19 +177,19 @@ class Pairwise(TaskKind):
 
     def read_reference(self, path: str | Path, answers: pd.DataFrame, args: argparse.Namespace) -> pd.Series:
         """A model's preferences in the shape of pairwise gold (see
-        :mod:`sandbox.kinds.pairwise.reference`): its side of each answered task."""
-        from sandbox.kinds.pairwise.reference import read_pairwise_reference
+        :mod:`sandbox.kinds.pairwise.reference_answers`): its side of each answered task."""
+        from sandbox.kinds.pairwise.reference_answers import read_pairwise_reference
 
         return read_pairwise_reference(path, answers)
 
     def with_reference_worker(self, answers: pd.DataFrame, reference: pd.Series, worker: str) -> pd.DataFrame:
-        from sandbox.kinds.pairwise.reference import with_reference_worker
+        from sandbox.kinds.pairwise.reference_answers import with_reference_worker
 
         return with_reference_worker(answers, reference, worker)
 
     def reference_aggregation(self, reference: pd.Series, answers: pd.DataFrame) -> PairwiseAggregation:
         """The model's preferences as item scores (Bradley–Terry on its answers alone)."""
-        from sandbox.kinds.pairwise.reference import reference_aggregation
+        from sandbox.kinds.pairwise.reference_answers import reference_aggregation
 
         return reference_aggregation(reference, answers)
 

@@ -77,7 +77,7 @@ def pairwise_report(
 ) -> AnnotatorReport:
     """The report (see the module docstring); ``gold``: the true outcome by task, if known; ``items``:
     numeric item features by item; ``min_seconds``: the user's minimum time per answer;
-    ``reference``: a model's side by task (:mod:`sandbox.kinds.pairwise.reference`)."""
+    ``reference``: a model's side by task (:mod:`sandbox.kinds.pairwise.reference_answers`)."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     consensus = aggregate_pairs(aggregator, answers, engine)
