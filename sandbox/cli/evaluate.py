@@ -12,13 +12,23 @@ from sandbox.cli.options import (
     add_format,
     add_gold,
     add_import_options,
+    add_reference,
     add_ties,
 )
-from sandbox.cli.reading import aggregator_params, aggregators_for, read_export, tie_break
+from sandbox.cli.reading import (
+    aggregator_params,
+    aggregators_for,
+    read_export,
+    reference_for,
+    say_reference_coverage,
+    tie_break,
+    with_reference_worker,
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """``evaluate (--dataset D | --answers FILE [--gold G]) [--aggregators] [--engine] [--format]``."""
+    """``evaluate (--dataset D | --answers FILE [--gold G]) [--aggregators] [--engine] [--format]
+    [--reference P [--reference-as-worker NAME]]``."""
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", help="bundled dataset with real answers")
     source.add_argument(
@@ -38,6 +48,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cost-per-label", type=non_negative_float, default=0.0, help="price of one answer (default 0)"
     )
+    add_reference(parser)
     add_format(parser)
     parser.set_defaults(handler=evaluate)
 
@@ -54,6 +65,8 @@ def evaluate(args: argparse.Namespace) -> int:
 
     engine = check_engine(args.engine)
     if args.answers is not None and is_partitioned(args.answers):
+        if args.reference is not None or args.reference_as_worker is not None:
+            raise SandboxError("--reference takes answers read whole, not partitioned --answers")
         from sandbox.cli.evaluate_partitioned import evaluate_partitioned
 
         return evaluate_partitioned(args)
@@ -68,8 +81,9 @@ def evaluate(args: argparse.Namespace) -> int:
         kind, imported = read_export(args, "answers")
         real = kind.real_answers(imported, args.answers, args.gold)
     aggregators = aggregators_for(kind, args.aggregators)
+    reference = reference_for(kind, args, real.answers)
     outcome = score_answers(
-        real.answers,
+        with_reference_worker(kind, args, real.answers, reference),
         real.gold,
         aggregators,
         cost=len(real.answers) * args.cost_per_label,
@@ -78,7 +92,9 @@ def evaluate(args: argparse.Namespace) -> int:
         kind=kind,
         params=aggregator_params(args, aggregators),
         ties=tie_break(args),
+        fixed=[kind.reference_aggregation(reference, real.answers)] if reference is not None else [],
     )
+    say_reference_coverage(kind, args, real.answers, reference)
     if args.format == "json":
         print(dumps(outcome_json(outcome, {"dataset": real.source})))
     else:

@@ -20,16 +20,27 @@ from sandbox.cli.options import (
     add_gold,
     add_import_options,
     add_min_seconds,
+    add_reference,
     add_ties,
 )
-from sandbox.cli.reading import aggregator_for, gold_for, input_paths, read_export, tie_break
+from sandbox.cli.reading import (
+    aggregator_for,
+    gold_for,
+    input_paths,
+    read_export,
+    reference_for,
+    say_reference_coverage,
+    tie_break,
+    with_reference_worker,
+)
 
 REPORT_FORMATS = ("table", "json", "csv")
 CONSENSUS_FORMATS = ("csv", "labelstudio")
 
 
 def configure_report(parser: argparse.ArgumentParser) -> None:
-    """``report EXPORT [--gold G] [--aggregator A] [--engine] [--format] [--tasks-out F]``."""
+    """``report EXPORT [--gold G] [--aggregator A] [--engine] [--format] [--reference P
+    [--reference-as-worker NAME]] [--tasks-out F]``."""
     add_import_options(parser)
     add_gold(parser)
     add_aggregator(parser)
@@ -37,6 +48,7 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
     add_format(parser, REPORT_FORMATS)
     add_min_seconds(parser)
     add_ties(parser, seed=True)
+    add_reference(parser)
     parser.add_argument("--tasks-out", help="also write the per-task table (CSV) here")
     parser.set_defaults(handler=report)
 
@@ -53,14 +65,17 @@ def report(args: argparse.Namespace) -> int:
     check_outputs({"--tasks-out": args.tasks_out}, input_paths(args))
     kind, imported = read_export(args)
     aggregator = aggregator_for(kind, args.aggregator)
+    gold = gold_for(kind, args, imported)
+    reference = reference_for(kind, args, imported.answers)
     result = kind.report(
-        imported.answers,
+        with_reference_worker(kind, args, imported.answers, reference),
         aggregator=aggregator,
         engine=args.engine,
-        gold=gold_for(kind, args, imported),
+        gold=gold,
         items=imported.items,
         min_seconds=args.min_seconds,
         ties=tie_break(args),
+        reference=reference,
     )
     if args.format == "json":
         header = {
@@ -69,6 +84,8 @@ def report(args: argparse.Namespace) -> int:
             "source_format": imported.source_format,
             "skipped": imported.skipped,
         }
+        if args.reference is not None:
+            header["reference"] = Path(args.reference).name
         text = json.dumps(report_json(result, header), indent=2) + "\n"
     elif args.format == "csv":
         text = spreadsheet_csv(result.annotators)
@@ -77,6 +94,7 @@ def report(args: argparse.Namespace) -> int:
         text = report_table(result, title) + "\n"
     if args.tasks_out:
         write_atomically(Path(args.tasks_out), spreadsheet_csv(result.tasks))
+    say_reference_coverage(kind, args, imported.answers, reference)
     print(text, end="")
     return 0
 

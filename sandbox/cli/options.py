@@ -133,7 +133,7 @@ def add_policy(parser: argparse.ArgumentParser) -> None:
     )
 
 
-#: ``add_reference``'s flags and the ``ReferenceSettings`` key each sets.
+#: ``add_reference_model``'s flags and the ``ReferenceSettings`` key each sets.
 REFERENCE_FLAGS = {
     "reference_model": "model",
     "reference_train_share": "train_share",
@@ -145,7 +145,7 @@ REFERENCE_FLAGS = {
 }
 
 
-def add_reference(parser: argparse.ArgumentParser) -> None:
+def add_reference_model(parser: argparse.ArgumentParser) -> None:
     """The campaign's reference model (a stand-in language model; ``ReferenceSettings``)."""
     group = parser.add_argument_group(
         "reference model (the stand-in language model LLM-assisted workers paste and llm_* populations are)"
@@ -179,7 +179,7 @@ def add_reference(parser: argparse.ArgumentParser) -> None:
 
 
 def reference_from_args(args: argparse.Namespace) -> ReferenceSettings:
-    """The validated reference-model settings of :func:`add_reference`'s flags (unset: defaults)."""
+    """The validated reference-model settings of :func:`add_reference_model`'s flags (unset: defaults)."""
     from sandbox.simulation.reference import ReferenceSettings
 
     given = {
@@ -257,3 +257,20 @@ def add_min_seconds(parser: argparse.ArgumentParser) -> None:
 def add_gold(parser: argparse.ArgumentParser) -> None:
     """``--gold FILE``: gold labels, overriding the export's own ground truth."""
     parser.add_argument("--gold", help="gold labels (CSV/Parquet task, label); default: the export's own")
+
+
+def add_reference(parser: argparse.ArgumentParser) -> None:
+    """``--reference PREDICTIONS`` and ``--reference-as-worker NAME``: a model's answers, tested against
+    each annotator's or imported as one more annotator."""
+    parser.add_argument(
+        "--reference",
+        metavar="PREDICTIONS",
+        help="a model's answers, tested against each annotator's: classification, a task,label "
+        "CSV/Parquet or Label Studio predictions JSON (as `aggregate --out x.json` writes); pairwise, "
+        "left,right,label (the preferred item or tie) or item,score",
+    )
+    parser.add_argument(
+        "--reference-as-worker",
+        metavar="NAME",
+        help="also add the --reference model's answers as one annotator called NAME",
+    )

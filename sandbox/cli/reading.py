@@ -111,7 +111,8 @@ def aggregator_params(args: argparse.Namespace, names: Sequence[str]) -> dict[st
 
 def input_paths(args: argparse.Namespace) -> list[str | None]:
     """The files a command reads (its export or answers, gold, label config): never an output."""
-    return [getattr(args, name, None) for name in ("export", "answers", "gold", "label_config")]
+    names = ("export", "answers", "gold", "label_config", "reference")
+    return [getattr(args, name, None) for name in names]
 
 
 def gold_for(kind: TaskKind, args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
@@ -124,3 +125,40 @@ def tie_break(args: argparse.Namespace) -> TieBreak:
     from sandbox.aggregation.ties import TieBreak
 
     return TieBreak(args.ties, args.seed)
+
+
+def reference_for(kind: TaskKind, args: argparse.Namespace, answers: pd.DataFrame) -> pd.Series | None:
+    """The ``--reference`` model's answers by task, aligned with ``answers`` (None when not given).
+    SandboxError for ``--reference-as-worker`` without ``--reference``."""
+    if getattr(args, "reference", None) is None:
+        if getattr(args, "reference_as_worker", None) is not None:
+            raise SandboxError(
+                "--reference-as-worker NAME needs --reference PREDICTIONS (the model's answers)"
+            )
+        return None
+    return kind.read_reference(args.reference, answers, args)
+
+
+def say_reference_coverage(
+    kind: TaskKind, args: argparse.Namespace, answers: pd.DataFrame, reference: pd.Series | None
+) -> None:
+    """One line on stderr when the reference answers only some of the tasks (once the command has
+    succeeded: nothing is printed by a command that fails)."""
+    if reference is None:
+        return
+    covered, total = kind.reference_coverage(reference, answers)
+    if covered < total:
+        sys.stderr.write(
+            f"{printable(Path(args.reference).name)}: the reference answers {covered} of the {total} "
+            "tasks; it is compared on those\n"
+        )
+
+
+def with_reference_worker(
+    kind: TaskKind, args: argparse.Namespace, answers: pd.DataFrame, reference: pd.Series | None
+) -> pd.DataFrame:
+    """``answers`` with the reference as one more annotator when ``--reference-as-worker`` asks."""
+    name = getattr(args, "reference_as_worker", None)
+    if name is None or reference is None:
+        return answers
+    return kind.with_reference_worker(answers, reference, name)

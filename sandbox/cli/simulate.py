@@ -13,7 +13,7 @@ from sandbox.cli.options import (
     add_engine,
     add_format,
     add_policy,
-    add_reference,
+    add_reference_model,
     add_seed,
     add_ties,
     policy_from_args,
@@ -37,7 +37,7 @@ def configure_run(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--population", required=True, help="preset name or population TOML path")
     add_policy(parser)
-    add_reference(parser)
+    add_reference_model(parser)
     add_aggregators(parser)
     add_aggregator_params(parser)
     add_seed(parser)
@@ -105,7 +105,7 @@ def configure_compare(parser: argparse.ArgumentParser) -> None:
     question.add_argument("--budget", type=finite_float, help="money available to each side")
     question.add_argument("--target-accuracy", type=finite_float, help="accuracy each side must reach")
     add_aggregator(parser, what="aggregator every side uses")
-    add_reference(parser)
+    add_reference_model(parser)
     add_aggregator_params(parser)
     add_seed(parser)
     add_engine(parser)

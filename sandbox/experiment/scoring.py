@@ -33,6 +33,7 @@ def score_answers(
     params: Mapping[str, Mapping[str, Any]] | None = None,
     ties: TieBreak | None = None,
     reference: NDArray[Any] | None = None,
+    fixed: Sequence[Aggregation] = (),
 ) -> Outcome:
     """Aggregate ``answers`` with each aggregator (``engine``) and score against ``truth`` with the
     aggregation entry and the scorer of their task ``kind`` (``params``: hyperparameters by
@@ -44,8 +45,9 @@ def score_answers(
     ``isolate_errors`` an aggregator that raises is recorded in ``Outcome.errors`` and the others
     are still scored; without it the error propagates. ``reference``: the campaign's reference
     model's answer per dataset row, when it had one (compared with the downstream model).
-    ``progress(stage)`` is called once the scorer
-    is set up and after each aggregator.
+    ``progress(stage)`` is called once the scorer is set up and after each aggregator. ``fixed``:
+    answers given from outside (a reference model's, as an aggregation under its own name), scored
+    after the aggregators like one of them.
     """
     scorer = kind.scorer(ScoringInputs(answers, truth, cost, workers, dataset, misleading, reference))
     scores: list[AggregatorScore] = []
@@ -69,6 +71,9 @@ def score_answers(
         scores.append(score)
         if progress is not None:
             progress(name)
+    for given in fixed:
+        aggregations[given.aggregator] = given
+        scores.append(scorer.score(given))
     return Outcome(
         n_tasks=int(answers["task"].nunique()),
         n_workers=int(answers["worker"].nunique()),

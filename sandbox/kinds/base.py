@@ -305,11 +305,35 @@ class TaskKind(ABC):
         items: pd.DataFrame | None = None,
         min_seconds: float | None = None,
         ties: TieBreak | None = None,
+        reference: pd.Series | None = None,
     ) -> AnnotatorReport:
         """Which annotators to trust (``report``); ``items``: what is known of the items (a kind that
         reads an items file), ``min_seconds``: answers faster than this are implausibly fast (else the
         crowd's own times judge), ``ties``: the tie rule of the consensus (a kind that takes an argmax
-        over labels)."""
+        over labels), ``reference``: a model's answers (:meth:`read_reference`), against which each
+        annotator's agreement is tested (:mod:`sandbox.fitting.reference`)."""
+
+    def read_reference(self, path: str | Path, answers: pd.DataFrame, args: argparse.Namespace) -> pd.Series:
+        """A reference model's answers (``--reference``) by task, in the value types of ``answers``;
+        SandboxError when the file is not one, or shares no task with the answers."""
+        raise SandboxError(f"--reference does not take {self.name} answers yet")
+
+    def reference_coverage(self, reference: pd.Series, answers: pd.DataFrame) -> tuple[int, int]:
+        """(tasks of ``answers`` the reference answers, tasks of ``answers``)."""
+        tasks = answers["task"].drop_duplicates()
+        return int(tasks.isin(reference.index).sum()), len(tasks)
+
+    def reference_aggregation(self, reference: pd.Series, answers: pd.DataFrame) -> Aggregation:
+        """The reference's answers (on the tasks of ``answers``) as an aggregation named
+        ``reference``, scored beside the aggregators (``evaluate --reference``)."""
+        from sandbox.aggregation.aggregate import Aggregation
+
+        return Aggregation("reference", reference.rename("label"), None, None, 0.0, "fast")
+
+    def with_reference_worker(self, answers: pd.DataFrame, reference: pd.Series, worker: str) -> pd.DataFrame:
+        """``answers`` with the reference's answers added as those of one more annotator, ``worker``
+        (``--reference-as-worker``); SandboxError when an annotator of that name exists."""
+        raise SandboxError(f"--reference-as-worker does not take {self.name} answers yet")
 
     @abstractmethod
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:

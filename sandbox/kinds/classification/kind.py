@@ -135,12 +135,31 @@ class Classification(TaskKind):
         items: pd.DataFrame | None = None,
         min_seconds: float | None = None,
         ties: TieBreak | None = None,
+        reference: pd.Series | None = None,
     ) -> AnnotatorReport:
         from sandbox.kinds.classification.report import annotator_report
 
         return annotator_report(
-            answers, aggregator=aggregator, engine=engine, gold=gold, min_seconds=min_seconds, ties=ties
+            answers,
+            aggregator=aggregator,
+            engine=engine,
+            gold=gold,
+            min_seconds=min_seconds,
+            ties=ties,
+            reference=reference,
         )
+
+    def read_reference(self, path: str | Path, answers: pd.DataFrame, args: argparse.Namespace) -> pd.Series:
+        """A model's labels: a ``task, label`` table or Label Studio predictions JSON (see
+        :mod:`sandbox.kinds.classification.reference_answers`)."""
+        from sandbox.kinds.classification.reference_answers import read_reference
+
+        return read_reference(path, answers, getattr(args, "from_name", None))
+
+    def with_reference_worker(self, answers: pd.DataFrame, reference: pd.Series, worker: str) -> pd.DataFrame:
+        from sandbox.kinds.classification.reference_answers import with_reference_worker
+
+        return with_reference_worker(answers, reference, worker)
 
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
         from sandbox.aggregation.ties import TieBreak

@@ -36,6 +36,7 @@ import pandas as pd
 from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.ties import TieBreak
+from sandbox.fitting.reference import add_model, reference_totals
 from sandbox.fitting.report import AnnotatorReport, add_verdicts
 from sandbox.fitting.speed import speed_flags
 from sandbox.kinds.classification.aggregation import aggregate
@@ -100,15 +101,22 @@ def annotator_report(
     gold: pd.Series | None = None,
     min_seconds: float | None = None,
     ties: TieBreak | None = None,
+    reference: pd.Series | None = None,
 ) -> AnnotatorReport:
     """The report with ``aggregator``'s consensus (``engine``, tie rule ``ties``: the default's
-    when None); each method is fitted once."""
+    when None); each method is fitted once. ``reference``: a model's labels by task (aligned with
+    the answers: :func:`sandbox.kinds.classification.reference_answers.align_reference`)."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     consensus = aggregate(aggregator, answers, engine, ties=ties)
     confusion = consensus if consensus.confusion is not None else aggregate("ds", answers, engine, ties=ties)
     return build_report(
-        answers, consensus=consensus, dawid_skene=confusion, gold=gold, min_seconds=min_seconds
+        answers,
+        consensus=consensus,
+        dawid_skene=confusion,
+        gold=gold,
+        min_seconds=min_seconds,
+        reference=reference,
     )
 
 
@@ -120,11 +128,13 @@ def build_report(
     gold: pd.Series | None = None,
     agreement: bool = True,
     min_seconds: float | None = None,
+    reference: pd.Series | None = None,
 ) -> AnnotatorReport:
     """The report (see the module docstring) from aggregations already fitted on ``answers``:
     ``consensus`` (any method) and ``dawid_skene`` (a method with confusions and skills).
     ``agreement=False`` leaves Krippendorff's alpha out (NaN; it is the slowest part on large
-    exports, and a fit does not use it). ``min_seconds``: answers faster than this are too fast."""
+    exports, and a fit does not use it). ``min_seconds``: answers faster than this are too fast;
+    ``reference``: a model's labels by task, aligned with the answers."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     if dawid_skene.skills is None:
@@ -144,7 +154,11 @@ def build_report(
     add_chance_and_kappa(annotators, counts, priors, labels)
     add_verdicts(annotators, flags(annotators, frame))
     evidence = add_speed(annotators, answers, min_seconds)
+    if reference is not None:
+        evidence = add_model(annotators, tasks, answers, reference, gold, evidence)
     overall = totals(answers, tasks, annotators, labels, chance, gold, agreement)
+    if reference is not None:
+        overall.update(reference_totals(tasks, annotators))
     return AnnotatorReport(
         annotators=annotators,
         tasks=tasks,

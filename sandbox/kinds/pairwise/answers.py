@@ -93,11 +93,12 @@ class PairwiseGold:
     pairs: pd.DataFrame | None = None
 
 
-def read_pairwise_gold(path: str | Path, answers: pd.DataFrame) -> PairwiseGold:
+def read_pairwise_gold(path: str | Path, answers: pd.DataFrame, what: str = "gold") -> PairwiseGold:
     """Gold from ``item, score`` or ``left, right, label`` (label = the better item's id, or ``tie``),
-    with item ids in the answers' value type; SandboxError when it shares no item with the answers."""
+    with item ids in the answers' value type; SandboxError when it shares no item with the answers.
+    ``what``: what the file is called in messages (a reference model's preferences are read alike)."""
     source = str(path)
-    table = read_table(path, "gold")
+    table = read_table(path, what)
     items = pd.concat([answers["left"], answers["right"]]).unique()
     if {"item", "score"} <= set(table.columns):
         frame = table[["item", "score"]].reset_index(drop=True)
@@ -107,7 +108,7 @@ def read_pairwise_gold(path: str | Path, answers: pd.DataFrame) -> PairwiseGold:
         scores = numbers(frame["score"], source, "score")
         gold = pd.Series(scores.to_numpy(dtype=float), index=pd.Index(ids, name="item"), name="score")
         if not gold.index.isin(items).any():
-            raise SandboxError(f"{source}: gold shares no item with the answers")
+            raise SandboxError(f"{source}: {what} shares no item with the answers")
         return PairwiseGold(scores=gold)
     require_columns(table, ("left", "right", "label"), source)
     pairs = table[["left", "right", "label"]].reset_index(drop=True)
@@ -119,12 +120,12 @@ def read_pairwise_gold(path: str | Path, answers: pd.DataFrame) -> PairwiseGold:
     if (sides == "").any():
         row = int(np.flatnonzero(sides == "")[0])
         raise SandboxError(
-            f"{source}: gold row {row + 2} has label {winner.iloc[row]!r}; it must be the left or "
+            f"{source}: {what} row {row + 2} has label {winner.iloc[row]!r}; it must be the left or "
             "the right item of its row, or tie"
         )
     gold_pairs = pd.DataFrame({"left": left.to_numpy(), "right": right.to_numpy(), "label": sides})
     if not (gold_pairs["left"].isin(items) & gold_pairs["right"].isin(items)).any():
-        raise SandboxError(f"{source}: no gold pair compares two items of the answers")
+        raise SandboxError(f"{source}: no {what} pair compares two items of the answers")
     return PairwiseGold(pairs=gold_pairs)
 
 

@@ -171,13 +171,38 @@ class Pairwise(TaskKind):
         items: pd.DataFrame | None = None,
         min_seconds: float | None = None,
         ties: TieBreak | None = None,
+        reference: pd.Series | None = None,
     ) -> AnnotatorReport:
         from sandbox.kinds.pairwise.report import pairwise_report
 
         del ties  # preferences rank items by score: no argmax over labels to break
         return pairwise_report(
-            answers, aggregator=aggregator, engine=engine, gold=gold, items=items, min_seconds=min_seconds
+            answers,
+            aggregator=aggregator,
+            engine=engine,
+            gold=gold,
+            items=items,
+            min_seconds=min_seconds,
+            reference=reference,
         )
+
+    def read_reference(self, path: str | Path, answers: pd.DataFrame, args: argparse.Namespace) -> pd.Series:
+        """A model's preferences in the shape of pairwise gold (see
+        :mod:`sandbox.kinds.pairwise.reference_answers`): its side of each answered task."""
+        from sandbox.kinds.pairwise.reference_answers import read_pairwise_reference
+
+        return read_pairwise_reference(path, answers)
+
+    def with_reference_worker(self, answers: pd.DataFrame, reference: pd.Series, worker: str) -> pd.DataFrame:
+        from sandbox.kinds.pairwise.reference_answers import with_reference_worker
+
+        return with_reference_worker(answers, reference, worker)
+
+    def reference_aggregation(self, reference: pd.Series, answers: pd.DataFrame) -> PairwiseAggregation:
+        """The model's preferences as item scores (Bradley–Terry on its answers alone)."""
+        from sandbox.kinds.pairwise.reference_answers import reference_aggregation
+
+        return reference_aggregation(reference, answers)
 
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
         from sandbox.kinds.pairwise.answers import real_answers

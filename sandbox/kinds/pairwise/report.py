@@ -14,6 +14,11 @@
 - per task: the consensus outcome (the aggregator's preferred side; with a method that models ties,
   its most probable outcome and the probability of a tie, ``p_tie``), the share of the task's answers
   that give it (``confidence``), the number of answers (+ gold);
+- with a reference model's preferences (``reference``): each rater's agreement with the model beyond
+  what their agreement with the crowd explains and the ``pasting`` flags
+  (:mod:`sandbox.fitting.reference`; tested on the pairs where the model and the standard both
+  prefer an item: saying "same" is a rater's own propensity), the model's side per task, its
+  coverage and accuracy;
 - overall: counts, the crowd's tie share and left share, Krippendorff's alpha, flags by kind, the
   consensus accuracy on gold (decisive gold pairs) and with ties (every gold pair, three-way).
 """
@@ -26,8 +31,10 @@ import numpy as np
 import pandas as pd
 
 from foundation.errors import SandboxError
+from sandbox.fitting.reference import add_model, reference_totals
 from sandbox.fitting.report import AnnotatorReport, add_verdicts
 from sandbox.kinds.pairwise.aggregation import PairwiseAggregation, aggregate_pairs
+from sandbox.kinds.pairwise.answers import TIE_LABEL
 from sandbox.kinds.pairwise.evidence import PRIORITY, RaterEvidence, rater_evidence, too_few_to_tell
 from sandbox.metrics.agreement import krippendorff_alpha
 
@@ -66,9 +73,11 @@ def pairwise_report(
     gold: pd.Series | None = None,
     items: pd.DataFrame | None = None,
     min_seconds: float | None = None,
+    reference: pd.Series | None = None,
 ) -> AnnotatorReport:
     """The report (see the module docstring); ``gold``: the true outcome by task, if known; ``items``:
-    numeric item features by item; ``min_seconds``: the user's minimum time per answer."""
+    numeric item features by item; ``min_seconds``: the user's minimum time per answer;
+    ``reference``: a model's side by task (:mod:`sandbox.kinds.pairwise.reference_answers`)."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     consensus = aggregate_pairs(aggregator, answers, engine)
@@ -106,13 +115,17 @@ def pairwise_report(
             verdicts.append(("honest", ""))
     add_verdicts(annotators, verdicts)
     annotators["flags"] = [",".join(e.flag for e in evidence.flags.get(w, [])) for w in annotators.index]
+    found = {w: [e.to_dict() for e in flags] for w, flags in evidence.flags.items()}
+    if reference is not None:
+        found = add_model(annotators, tasks, answers, reference, gold, found, neutral=TIE_LABEL)
+        annotators["flags"] = [
+            ",".join(f for f in (flags, "pasting" if pasting else "") if f)
+            for flags, pasting in zip(annotators["flags"], annotators["pasting"], strict=True)
+        ]
     overall = _overall(answers, tasks, annotators, consensus, gold, evidence)
-    return AnnotatorReport(
-        annotators=annotators,
-        tasks=tasks,
-        overall=overall,
-        evidence={w: [e.to_dict() for e in flags] for w, flags in evidence.flags.items()},
-    )
+    if reference is not None:
+        overall.update(reference_totals(tasks, annotators))
+    return AnnotatorReport(annotators=annotators, tasks=tasks, overall=overall, evidence=found)
 
 
 def _annotator_table(evidence: RaterEvidence) -> pd.DataFrame:

@@ -184,6 +184,7 @@ class Ratings(TaskKind):
         items: pd.DataFrame | None = None,
         min_seconds: float | None = None,
         ties: TieBreak | None = None,
+        reference: pd.Series | None = None,
     ) -> AnnotatorReport:
         """Which raters to trust; speeders are judged against the crowd's own median seconds, so
         ``--min-seconds`` is refused (``items``: ratings exports have none)."""
@@ -191,6 +192,8 @@ class Ratings(TaskKind):
         from sandbox.kinds.ratings.report import ratings_report
 
         del ties  # scale points are numbers, not names (see ``aggregate``)
+        if reference is not None:
+            raise SandboxError(f"report --reference does not take {self.name} answers yet")
         if min_seconds is not None:
             raise SandboxError(
                 "report --kind ratings judges speed against the crowd's own median seconds; "

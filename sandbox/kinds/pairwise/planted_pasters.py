@@ -1,0 +1,123 @@
+"""How well the pairwise ``report --reference`` finds raters who paste a model's preferences, when
+who pastes is known: the real sigir2010 batch with planted pasters.
+
+The crowd is the bundled sigir2010 batch (79 raters, 281 pairs, about 10 answers each), with gold
+from its items' expert scores (the better item of each pair, or a tie for equal scores). The
+reference judge is the gold side of each task, changed on a seeded :data:`MODEL_ERROR` share of the
+tasks (a decisive side to the other side; a tie to a side drawn at random: the judge rarely says
+"same"). A seeded :data:`PLANTED_SHARE` of the raters paste: each of their answers is replaced by
+the judge's with probability ``reliance``; their times stay as recorded (no speed is planted, so the
+flags rest on agreement alone). The report (:func:`~sandbox.kinds.pairwise.report.pairwise_report`)
+is run with the reference, with gold and without it.
+
+Per reliance and gold setting, summed over seeds: pasters planted, raters flagged ``pasting``,
+flags that are pasters (``found``), precision, recall, and recall among the raters with at least
+:data:`~sandbox.kinds.pairwise.planted.ACTIVE` answers.
+
+``python -m sandbox.kinds.pairwise.planted_pasters [SEEDS]`` prints the table over seeds 0 .. SEEDS − 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from sandbox.datasets import load_dataset
+from sandbox.kinds.pairwise.answers import gold_sides_by_task
+from sandbox.kinds.pairwise.dataset import PairwiseDataset
+from sandbox.kinds.pairwise.planted import ACTIVE, REAL
+from sandbox.kinds.pairwise.report import pairwise_report
+from sandbox.randomness import make_rng
+
+MODEL_ERROR = 0.2
+PLANTED_SHARE = 0.1
+RELIANCES = (0.25, 0.5, 0.8, 1.0)
+OTHER_SIDE = {"left": "right", "right": "left"}
+
+
+def real_crowd() -> tuple[pd.DataFrame, pd.Series]:
+    """The sigir2010 answers and the gold side of each answered task."""
+    dataset = load_dataset(REAL)
+    assert isinstance(dataset, PairwiseDataset) and dataset.answers is not None
+    return dataset.answers, gold_sides_by_task(dataset.answers, dataset.heldout)
+
+
+def reference_judge(gold: pd.Series, rng: np.random.Generator, error: float = MODEL_ERROR) -> pd.Series:
+    """``gold`` (side by task) changed on a random ``error`` share of the tasks (module docstring)."""
+    wrong = rng.random(len(gold)) < error
+    coin = rng.random(len(gold)) < 0.5
+    sides = gold.to_numpy(dtype=object).copy()
+    for row in np.flatnonzero(wrong):
+        sides[row] = OTHER_SIDE.get(sides[row], "left" if coin[row] else "right")
+    return pd.Series(sides, index=gold.index, name="reference")
+
+
+def plant_pasters(
+    answers: pd.DataFrame, reference: pd.Series, rng: np.random.Generator, reliance: float
+) -> tuple[pd.DataFrame, pd.Index]:
+    """``answers`` with a random :data:`PLANTED_SHARE` of the raters giving the judge's side with
+    probability ``reliance`` on every task it judges; and the pasters."""
+    workers = np.sort(np.asarray(pd.unique(answers["worker"])))
+    chosen = rng.choice(workers, size=max(1, round(PLANTED_SHARE * len(workers))), replace=False)
+    judged = answers["task"].isin(reference.index).to_numpy()
+    pasted = answers["worker"].isin(chosen).to_numpy() & judged & (rng.random(len(answers)) < reliance)
+    labels = answers["label"].to_numpy(dtype=object).copy()
+    labels[pasted] = answers["task"].map(reference).to_numpy(dtype=object)[pasted]
+    return answers.assign(label=labels), pd.Index(chosen, name="worker")
+
+
+def planted_check(seed: int, reliance: float, with_gold: bool) -> dict[str, int]:
+    """One planted crowd: pasters ``planted``, raters ``flagged``, ``found`` (both), and the same
+    among the active raters."""
+    answers, gold = real_crowd()
+    rng = make_rng(seed)
+    reference = reference_judge(gold, rng)
+    planted_answers, pasters = plant_pasters(answers, reference, rng, reliance)
+    report = pairwise_report(planted_answers, gold=gold if with_gold else None, reference=reference)
+    table = report.annotators
+    planted = table.index.isin(pasters)
+    flagged = table["pasting"].to_numpy(dtype=bool)
+    active = (table["answers"] >= ACTIVE).to_numpy()
+    return {
+        "planted": int(planted.sum()),
+        "flagged": int(flagged.sum()),
+        "found": int((planted & flagged).sum()),
+        "planted_active": int((planted & active).sum()),
+        "found_active": int((planted & flagged & active).sum()),
+    }
+
+
+def planted_table(seeds: int, reliances: Sequence[float] = RELIANCES) -> pd.DataFrame:
+    """:func:`planted_check` summed over seeds, per reliance and gold setting, with precision and
+    recall."""
+    rows = []
+    for with_gold in (True, False):
+        for reliance in reliances:
+            checks = pd.DataFrame([planted_check(seed, reliance, with_gold) for seed in range(seeds)])
+            rows.append({"gold": with_gold, "reliance": reliance, "seeds": seeds, **checks.sum().to_dict()})
+    table = pd.DataFrame(rows)
+    table["precision"] = table["found"] / table["flagged"].where(table["flagged"] > 0)
+    table["recall"] = table["found"] / table["planted"].where(table["planted"] > 0)
+    table["recall_active"] = table["found_active"] / table["planted_active"].where(
+        table["planted_active"] > 0
+    )
+    return table
+
+
+def main(arguments: list[str]) -> int:
+    from sandbox.reporting.tables import frame_table
+
+    seeds = int(arguments[0]) if arguments else 5
+    print(
+        f"planted pasters in {REAL} ({PLANTED_SHARE:.0%} of raters; the judge wrong on {MODEL_ERROR:.0%} "
+        f"of tasks; {seeds} seeds; active: at least {ACTIVE} answers)"
+    )
+    print(frame_table(planted_table(seeds).set_index(["gold", "reliance"])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
