@@ -128,7 +128,13 @@ class Classification(TaskKind):
         from sandbox.kinds.classification.report import annotator_report
 
         return annotator_report(
-            answers, aggregator=aggregator, engine=engine, gold=gold, min_seconds=min_seconds, ties=ties
+            answers,
+            aggregator=aggregator,
+            engine=engine,
+            gold=gold,
+            min_seconds=min_seconds,
+            ties=ties,
+            seed=ties.seed if ties is not None else 0,
         )
 
     def fit(self, args: argparse.Namespace, imported: ImportedAnswers, name: str) -> tuple[str, pd.DataFrame]:
