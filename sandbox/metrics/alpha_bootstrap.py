@@ -110,7 +110,7 @@ def alpha_table(
     )
     index = pd.Index([ALL, *table.labels.tolist()], name="class", dtype=object)
     totals = np.asarray(sums.counts.sum(axis=0), dtype=np.float64)
-    answers = np.r_[sums.n.sum(), totals.ravel()]
+    answers = np.r_[sums.n.sum(), totals.ravel()].astype(np.int64)
     if n_tasks == 0:
         empty = np.full(len(index), np.nan)
         return pd.DataFrame(

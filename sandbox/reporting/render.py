@@ -217,7 +217,7 @@ def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str,
     if report.agreement is not None:
         document["agreement"] = {
             "alpha": records(report.agreement.alpha),
-            "pairs": records(report.agreement.pairs),
+            "pairs": records(report.agreement.pairs.set_index(["worker_a", "worker_b"])),
             "least_agreed_tasks": records(report.agreement.least_agreed),
         }
     if report.removal is not None:
