@@ -142,7 +142,15 @@ def test_your_export_scores_majority_vote_within_the_spellings() -> None:
     assert not app.exception
     assert metric(app, "answers") == "8,000"
     assert SNOW_RTE_MV_RENAMED <= float(metric(app, "consensus accuracy on 800 gold tasks")) <= SNOW_RTE_MV
-    assert len(app.dataframe) == 3  # annotators, consensus, the fitted crowd at scale
+    tables = [frame.value for frame in app.dataframe]
+    annotators = next(t for t in tables if "ds_accuracy" in t.columns and "suspect" in t.columns)
+    assert len(annotators) == 164  # every annotator, the columns people decide on first
+    assert list(annotators.columns[:4]) == ["worker", "suspect", "archetype", "reason"]
+    removal = next(t for t in tables if "identity" in t.columns)
+    assert len(removal) == int(annotators["suspect"].sum()) > 0
+    assert any("consensus_changed_share" in set(t.get("figure", [])) for t in tables)
+    assert any({"worker_a", "worker_b", "kappa"} <= set(t.columns) for t in tables)
+    assert len(app.get("vega_lite_chart")) == 4  # no times in this set: four of the five charts
 
 
 def test_your_export_reads_a_label_studio_export() -> None:
