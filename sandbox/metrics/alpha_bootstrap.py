@@ -14,7 +14,9 @@ classes, whose per-task disagreement is 2 n_tc (n_t − n_tc) / (n_t − 1).
 The interval resamples the *units* (tasks, with all their answers) with replacement, as Hayes &
 Krippendorff (2007, "Answering the call for a standard reliability measure for coding data") advise
 for the unit of analysis: a resample gives each task a multinomial weight, and every sum above is a
-weighted sum, so one resample costs one pass over the table (no copy of the answers). The interval
+weighted sum, so one resample costs one pass over the table (no copy of the answers); tasks whose
+answers count the same are one row of the table, drawn together (a multinomial over the distinct
+rows, whose number is small next to the tasks on most exports). The interval
 is the percentile interval of the resampled alphas (undefined resamples, e.g. of one class only,
 are left out and counted). The tasks are drawn in an order that depends on their answers alone
 (:func:`sandbox.metrics.label_counts.canonical_order`), so the interval does not change when tasks
@@ -23,7 +25,6 @@ or workers are renamed.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,24 +50,39 @@ ALL = "(all classes)"
 
 @dataclass(frozen=True)
 class _Sums:
-    """The per-task terms of alpha: answers ``n``, overall disagreement ``observed``, and per class
-    the counts and one-vs-rest disagreements (sparse, tasks × classes)."""
+    """The terms of alpha per distinct task row (tasks whose answers count the same are one row,
+    ``multiplicity`` tasks): answers ``n``, overall disagreement ``observed``, and per class the
+    counts and one-vs-rest disagreements (sparse, rows × classes)."""
 
+    multiplicity: NDArray[np.float64]
     n: NDArray[np.float64]
     observed: NDArray[np.float64]
     counts: sparse.csr_matrix
     class_observed: sparse.csr_matrix
 
 
-def _sums(table: LabelCounts) -> _Sums:
+def distinct_rows(table: LabelCounts) -> tuple[sparse.csr_matrix, NDArray[np.float64]]:
+    """The distinct count rows of the tasks with two answers or more, in the canonical order
+    (:func:`sandbox.metrics.label_counts.canonical_order`), and how many tasks have each."""
     pairable = table.pairable()
     counts = pairable.counts[canonical_order(pairable)]
+    if counts.shape[0] == 0:
+        return counts, np.zeros(0)
+    changes: Any = counts[1:] - counts[:-1]
+    changes.eliminate_zeros()
+    starts = np.r_[0, 1 + np.flatnonzero(np.diff(changes.indptr))]  # identical rows are adjacent
+    multiplicity = np.diff(np.r_[starts, counts.shape[0]]).astype(np.float64)
+    return counts[starts], multiplicity
+
+
+def _sums(table: LabelCounts) -> _Sums:
+    counts, multiplicity = distinct_rows(table)
     n = np.asarray(counts.sum(axis=1), dtype=np.float64).ravel()
     observed = (n * n - squared_sums(counts)) / (n - 1.0)
     per_class = counts.copy()
     rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
     per_class.data = 2.0 * counts.data * (n[rows] - counts.data) / (n[rows] - 1.0)
-    return _Sums(n, observed, counts, per_class)
+    return _Sums(multiplicity, n, observed, counts, per_class)
 
 
 def _alphas(
@@ -100,26 +116,25 @@ def alpha_table(
     and ``resamples`` (the resamples where alpha was defined).
     """
     sums = _sums(table)
-    n_tasks = sums.counts.shape[0]
+    n_tasks = int(sums.multiplicity.sum())
     check_work(
-        resamples * (n_tasks + sums.counts.nnz),
+        resamples * (min(n_tasks, 8 * len(sums.multiplicity)) + sums.counts.nnz),
         MAX_BOOTSTRAP_WORK,
         "the agreement bootstrap",
         "table updates",
         "ask for fewer resamples",
     )
     index = pd.Index([ALL, *table.labels.tolist()], name="class", dtype=object)
-    totals = np.asarray(sums.counts.sum(axis=0), dtype=np.float64)
-    answers = np.r_[sums.n.sum(), totals.ravel()].astype(np.int64)
+    weights = sums.multiplicity[None, :]
+    totals = np.asarray((sums.counts.T.tocsr() @ weights.T).T)
+    answers = np.r_[(weights @ sums.n).ravel(), totals.ravel()].astype(np.int64)
     if n_tasks == 0:
         empty = np.full(len(index), np.nan)
         return pd.DataFrame(
             {"alpha": empty, "low": empty, "high": empty, "answers": answers, "resamples": 0}, index=index
         )
-    class_observed = np.asarray(sums.class_observed.sum(axis=0), dtype=np.float64)
-    overall, per_class = _alphas(
-        np.array([sums.n.sum()]), np.array([sums.observed.sum()]), totals, class_observed
-    )
+    class_observed = np.asarray((sums.class_observed.T.tocsr() @ weights.T).T)
+    overall, per_class = _alphas(weights @ sums.n, weights @ sums.observed, totals, class_observed)
     estimate = np.r_[overall, per_class[0]]
     drawn = _bootstrap(sums, rng, resamples)
     low, high, defined = np.full(len(index), np.nan), np.full(len(index), np.nan), np.zeros(len(index), int)
@@ -134,31 +149,38 @@ def alpha_table(
     )
 
 
+def resample_weights(
+    rng: np.random.Generator, size: int, multiplicity: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``size`` × rows: how many tasks of each distinct row (``multiplicity`` tasks each) each of
+    ``size`` resamples draws, when a resample draws as many tasks as there are, uniformly with
+    replacement. A multinomial over the rows when they are few next to the tasks; else drawn as
+    task indices (numpy's multinomial is slow over many categories)."""
+    n_tasks = int(multiplicity.sum())
+    if len(multiplicity) * 8 <= n_tasks:
+        drawn: NDArray[np.float64] = rng.multinomial(n_tasks, multiplicity / n_tasks, size=size).astype(
+            np.float64
+        )
+        return drawn
+    row_of_task = np.repeat(np.arange(len(multiplicity)), multiplicity.astype(np.int64))
+    rows = row_of_task[rng.integers(0, n_tasks, size=(size, n_tasks))]
+    rows += (np.arange(size) * len(multiplicity))[:, None]
+    counts = np.bincount(rows.ravel(), minlength=size * len(multiplicity))
+    return counts.reshape(size, len(multiplicity)).astype(np.float64)
+
+
 def _bootstrap(sums: _Sums, rng: np.random.Generator, resamples: int) -> NDArray[np.float64] | None:
     """Resamples × (1 + classes) alphas of task resamples (see the module docstring)."""
     if resamples <= 0:
         return None
-    n_tasks = sums.counts.shape[0]
-    block = max(1, BLOCK_CELLS // n_tasks)
-    uniform = np.full(n_tasks, 1.0 / n_tasks)
+    block = max(1, BLOCK_CELLS // int(sums.multiplicity.sum()))
     rows = []
     counts_t, observed_t = sums.counts.T.tocsr(), sums.class_observed.T.tocsr()
     for start in range(0, resamples, block):
         size = min(block, resamples - start)
-        weights = rng.multinomial(n_tasks, uniform, size=size).astype(np.float64)  # size × tasks
+        weights = resample_weights(rng, size, sums.multiplicity)
         totals = np.asarray((counts_t @ weights.T).T)
         class_observed = np.asarray((observed_t @ weights.T).T)
         overall, per_class = _alphas(weights @ sums.n, weights @ sums.observed, totals, class_observed)
         rows.append(np.column_stack([overall, per_class]))
     return np.vstack(rows)
-
-
-def overall_alpha(table: LabelCounts) -> float:
-    """Alpha of the table alone (no interval)."""
-    sums = _sums(table)
-    if sums.counts.shape[0] == 0:
-        return math.nan
-    totals = np.asarray(sums.counts.sum(axis=0), dtype=np.float64)
-    class_observed = np.asarray(sums.class_observed.sum(axis=0), dtype=np.float64)
-    overall, _ = _alphas(np.array([sums.n.sum()]), np.array([sums.observed.sum()]), totals, class_observed)
-    return float(overall[0])

@@ -22,8 +22,14 @@ def task_agreement(table: LabelCounts) -> pd.DataFrame:
     """DataFrame indexed by ``task``: ``answers``, ``top_label``, ``top_share``, ``pair_agreement``."""
     n = table.per_task
     counts = table.counts
-    top = np.asarray(counts.argmax(axis=1)).ravel()  # first maximum: the smallest label
-    top_count = np.asarray(counts.max(axis=1).todense()).ravel()
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    # per task its largest count, the smallest label among equals (every task has an answer)
+    order = np.lexsort((counts.indices, -counts.data, rows))
+    first = order[np.r_[0, 1 + np.flatnonzero(np.diff(rows[order]))]] if len(order) else order
+    top = np.zeros(counts.shape[0], dtype=np.int64)
+    top_count = np.zeros(counts.shape[0])
+    top[rows[first]] = counts.indices[first]
+    top_count[rows[first]] = counts.data[first]
     with np.errstate(divide="ignore", invalid="ignore"):
         top_share = np.where(n > 0, top_count / n, np.nan)
     return pd.DataFrame(

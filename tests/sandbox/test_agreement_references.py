@@ -14,9 +14,9 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
-from sandbox.metrics.alpha_bootstrap import ALL, LEVEL, alpha_table
+from sandbox.metrics.alpha_bootstrap import ALL, LEVEL, alpha_table, distinct_rows, resample_weights
 from sandbox.metrics.fleiss import fleiss_kappa
-from sandbox.metrics.label_counts import canonical_order, label_counts
+from sandbox.metrics.label_counts import label_counts
 from sandbox.metrics.pair_kappa import MAX_ANNOTATORS, MIN_SHARED, most_active, pair_kappas
 from sandbox.metrics.task_agreement import least_agreed, task_agreement
 
@@ -47,21 +47,24 @@ def test_alpha_overall_and_per_class_equal_krippendorff(name: str) -> None:
         assert table.loc[label, "alpha"] == pytest.approx(reference, abs=1e-12), label
 
 
-@pytest.mark.parametrize("name", ["labelme", "zheng_dog"])
+@pytest.mark.parametrize("name", ["labelme", "zheng_dog", "act_ZC_all"])
 def test_every_bootstrap_resample_is_krippendorffs_alpha_of_that_resample(name: str) -> None:
     """The interval is the percentile interval of krippendorff's alpha on the resampled tasks: the
-    same generator's multinomial weights, applied by repeating the tasks' rows."""
+    same generator's draws (how many tasks of each distinct answer row), applied by repeating the
+    rows; and the rows with their multiplicities are the tasks."""
     answers = bundled(name)
     resamples = 40
     counts = label_counts(answers)
     table = alpha_table(counts, np.random.default_rng(7), resamples=resamples)
-    pairable = counts.pairable()
-    rows = pairable.counts[canonical_order(pairable)].toarray()
-    rng = np.random.default_rng(7)
-    weights = rng.multinomial(len(rows), np.full(len(rows), 1.0 / len(rows)), size=resamples)
+    rows, multiplicity = distinct_rows(counts)
+    pairable = counts.pairable().counts.toarray()
+    tasks = np.repeat(rows.toarray(), multiplicity.astype(int), axis=0)
+    assert sorted(map(tuple, tasks)) == sorted(map(tuple, pairable))  # the same tasks, grouped
+    weights = resample_weights(np.random.default_rng(7), resamples, multiplicity)
+    assert (weights.sum(axis=1) == len(pairable)).all()
     overall, first_class = [], []
     for weight in weights:
-        resampled = np.repeat(rows, weight, axis=0)
+        resampled = np.repeat(rows.toarray(), weight.astype(int), axis=0)
         overall.append(krippendorff.alpha(value_counts=resampled, level_of_measurement="nominal"))
         binary = np.column_stack([resampled[:, 0], resampled.sum(axis=1) - resampled[:, 0]])
         first_class.append(krippendorff.alpha(value_counts=binary, level_of_measurement="nominal"))
@@ -73,6 +76,19 @@ def test_every_bootstrap_resample_is_krippendorffs_alpha_of_that_resample(name: 
     assert table.loc[label, ["low", "high"]].tolist() == pytest.approx(
         np.quantile(first_class, [tail, 1 - tail]).tolist(), abs=1e-12
     )
+
+
+def test_resampling_draws_each_task_with_equal_chance() -> None:
+    """Both ways of drawing (a multinomial over few distinct rows, task indices over many) give
+    each row on average its multiplicity, with the binomial spread of drawing tasks."""
+    multiplicity = np.array([1.0, 3.0, 6.0, 90.0])
+    few = resample_weights(np.random.default_rng(0), 4000, multiplicity)
+    many = resample_weights(np.random.default_rng(0), 4000, np.ones(50))
+    for weights, sizes in ((few, multiplicity), (many, np.ones(50))):
+        total = sizes.sum()
+        assert np.allclose(weights.mean(axis=0), sizes, atol=4 * np.sqrt(sizes / 4000) + 0.05)
+        expected_var = total * (sizes / total) * (1 - sizes / total)
+        assert np.allclose(weights.var(axis=0), expected_var, rtol=0.15)
 
 
 @pytest.mark.parametrize("name", SETS)
