@@ -33,7 +33,7 @@ def rte_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def rte_json(rte_export: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, str]:  # type: ignore[type-arg]
+def rte_json(rte_export: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str, str]:
     """The JSON report, the removal list CSV and the HTML report of ``rte_export``."""
     folder = tmp_path_factory.mktemp("out")
     removal, html = folder / "removal.csv", folder / "report.html"
@@ -57,7 +57,7 @@ def rte_json(rte_export: Path, tmp_path_factory: pytest.TempPathFactory) -> tupl
     return json.loads(out.getvalue()), removal.read_text(), html.read_text()
 
 
-def test_the_overall_agreement_is_krippendorffs_with_an_interval_around_it(rte_json: tuple) -> None:  # type: ignore[type-arg]
+def test_the_overall_agreement_is_krippendorffs_with_an_interval_around_it(rte_json: tuple) -> None:
     document = rte_json[0]
     overall = document["overall"]
     answers = pd.read_csv(DATASETS / "snow_rte" / "labels.csv")
@@ -70,7 +70,7 @@ def test_the_overall_agreement_is_krippendorffs_with_an_interval_around_it(rte_j
     assert overall["cohen_kappa_pairs"] > 0
 
 
-def test_the_removal_list_names_the_suspects_by_email_with_their_evidence(rte_json: tuple) -> None:  # type: ignore[type-arg]
+def test_the_removal_list_names_the_suspects_by_email_with_their_evidence(rte_json: tuple) -> None:
     document, removal_csv, _ = rte_json
     removal = pd.read_csv(io.StringIO(removal_csv))
     suspects = [a for a in document["annotators"] if a["suspect"]]
@@ -81,7 +81,7 @@ def test_the_removal_list_names_the_suspects_by_email_with_their_evidence(rte_js
     assert removal["reason"].str.len().min() > 0
 
 
-def test_removing_the_suspects_is_measured_against_gold(rte_json: tuple) -> None:  # type: ignore[type-arg]
+def test_removing_the_suspects_is_measured_against_gold(rte_json: tuple) -> None:
     """snow_rte's 16 suspects hold about 40 % of the answers; the honest rest reach the same or a
     better consensus (Snow et al. 2008 report 0.93 for 10 answers a task)."""
     removal = rte_json[0]["removal"]
@@ -95,7 +95,7 @@ def test_removing_the_suspects_is_measured_against_gold(rte_json: tuple) -> None
     assert removal["gold_accuracy_change_low"] <= change <= removal["gold_accuracy_change_high"]
 
 
-def test_the_html_report_is_self_contained_with_five_charts(rte_json: tuple) -> None:  # type: ignore[type-arg]
+def test_the_html_report_is_self_contained_with_five_charts(rte_json: tuple) -> None:
     html = rte_json[2]
     assert html.count("<svg") == 4  # no times in this export: accuracy, kappa, per task, confusion
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html

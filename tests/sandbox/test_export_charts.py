@@ -29,7 +29,7 @@ def rte() -> tuple[object, pd.DataFrame, pd.Series]:
     return annotator_report(answers, aggregator="mv", gold=gold, resamples=50), answers, gold
 
 
-def test_the_tables_are_bounded_and_count_what_they_show(rte: tuple) -> None:  # type: ignore[type-arg]
+def test_the_tables_are_bounded_and_count_what_they_show(rte: tuple) -> None:
     report, answers, _gold = rte
     accuracy = accuracy_table(report)
     assert len(accuracy) == 164 and set(accuracy["measured_on"]) == {"gold"}
