@@ -274,7 +274,9 @@ def agreement_lines(statistics: AgreementReport) -> list[str]:
         f"Cohen's kappa, least agreeing pairs of the {len(statistics.paired)} most active annotators "
         f"(pairs sharing at least {MIN_SHARED} tasks; "
         "--format json lists every pair):",
-        frame_table(pairs.head(TABLE_PAIRS).set_index(["worker_a", "worker_b"])),
+        frame_table(pairs.head(TABLE_PAIRS).set_index(["worker_a", "worker_b"]))
+        if len(pairs)
+        else f"  no pair shares {MIN_SHARED} tasks",
         "",
         "least agreed tasks (share of agreeing answer pairs):",
         frame_table(statistics.least_agreed.head(10)),
