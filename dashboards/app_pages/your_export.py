@@ -14,16 +14,21 @@ import streamlit as st
 from foundation.errors import SandboxError
 from sandbox.aggregation.registry import aggregator_names
 from sandbox.aggregation.ties import TIE_RULES, TieBreak, TieRule
+from sandbox.fitting.report import AnnotatorReport
 from sandbox.io.files.outputs import spreadsheet_csv
 from sandbox.kinds.classification.export_view import (
     Upload,
     VerdictView,
+    alpha_table,
     analyse,
+    annotator_table,
     consensus_accuracy,
     curation_inputs,
     page_prices,
     predictions_json,
     read_upload,
+    removal_effects,
+    removal_table,
     verdict_view,
 )
 from sandbox.kinds.classification.kind import KIND
@@ -35,6 +40,7 @@ from sandbox.kinds.pairwise.export_view import (
     replica_check,
     replica_table,
 )
+from sandbox.reporting.export_charts import export_figures
 
 UploadBytes = tuple[bytes, str]
 
@@ -144,13 +150,24 @@ def load(answers: UploadBytes, gold: UploadBytes | None) -> Upload:
         return read_upload(answers, gold, Path(folder))
 
 
-@st.cache_data(show_spinner="Judging the annotators…", max_entries=8)
+@st.cache_data(show_spinner="Judging the annotators, measuring agreement…", max_entries=8)
 def report(
     answers: UploadBytes, gold: UploadBytes | None, aggregator: str, ties: TieRule
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(annotator table, consensus table) of the upload for one aggregator and tie rule."""
-    annotators, consensus = analyse(load(answers, gold), aggregator, TieBreak(ties))
-    return annotators.annotators.reset_index(), consensus
+) -> tuple[AnnotatorReport, pd.DataFrame]:
+    """(annotator report, consensus table) of the upload for one aggregator and tie rule."""
+    return analyse(load(answers, gold), aggregator, TieBreak(ties))
+
+
+def table_height(rows: int) -> int:
+    """Pixels for a table showing up to 20 rows at once (the rest scroll)."""
+    return 38 + 35 * min(max(rows, 1), 20)
+
+
+def csv_button(label: str, frame: pd.DataFrame, name: str) -> None:
+    """A download button of ``frame`` as spreadsheet-safe CSV."""
+    st.download_button(
+        label, spreadsheet_csv(frame), file_name=f"{name}.csv", mime="text/csv", key=f"download_{name}"
+    )
 
 
 left, right = st.columns(2)
@@ -174,7 +191,8 @@ try:
         help="random among the tied labels, seeded (independent of how labels are spelled), or the "
         "smallest label (crowd-kit's rule); as `report --ties`",
     )
-    annotators, consensus = report(upload_key, gold_key, aggregator, ties)
+    result, consensus = report(upload_key, gold_key, aggregator, ties)
+    annotators = annotator_table(result)
 except SandboxError as error:
     st.error(f"This file cannot be used: {error}")
     st.stop()
@@ -193,20 +211,60 @@ if upload.imported.skipped:
         "Left out: " + ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in upload.imported.skipped.items())
     )
 
+overall = result.overall
+a, b, c, d = st.columns(4)
+a.metric(
+    "Krippendorff's alpha",
+    f"{overall['krippendorff_alpha']:.3f}",
+    help=f"95 % interval {overall.get('krippendorff_alpha_low', float('nan')):.3f} to "
+    f"{overall.get('krippendorff_alpha_high', float('nan')):.3f} (bootstrap over tasks)",
+)
+b.metric("Fleiss' kappa", f"{overall.get('fleiss_kappa', float('nan')):.3f}")
+c.metric(
+    "median Cohen's kappa of pairs",
+    f"{overall.get('cohen_kappa_median', float('nan')):.3f}",
+    help=f"{overall.get('cohen_kappa_pairs', 0)} pairs of the {overall.get('cohen_kappa_annotators', 0)} "
+    f"most active annotators sharing at least {overall.get('cohen_kappa_min_shared')} tasks",
+)
+d.metric("mean per-task agreement", f"{overall.get('mean_task_agreement', float('nan')):.3f}")
+
+st.subheader("Pictures")
+figures = export_figures(result, upload.answers)
+for left_name, right_name in (
+    ("accuracy_volume", "task_agreement"),
+    ("kappa_heatmap", "consensus_confusion"),
+):
+    left, right = st.columns(2)
+    for column, name in ((left, left_name), (right, right_name)):
+        if name in figures:
+            column.altair_chart(figures[name], width="stretch", key=f"chart_{name}")
+if "seconds" in figures:
+    st.altair_chart(figures["seconds"], width="stretch", key="chart_seconds")
+
+st.subheader("Who to remove")
+removal = removal_table(result)
+st.caption(
+    f"{len(removal)} suspected annotators, with the evidence; the consensus re-aggregated without them:"
+)
+left, right = st.columns([3, 2])
+left.dataframe(removal, hide_index=True, height=table_height(len(removal)), key="removal_table")
+right.dataframe(removal_effects(result), hide_index=True, key="removal_effects")
+csv_button("Download the removal list (CSV)", removal, "removal_list")
+
 st.subheader("Annotators")
-st.dataframe(
-    annotators.sort_values(["suspect", "ds_accuracy"], ascending=[False, True]),
-    hide_index=True,
-    height=300,
-    key="annotators_table",
-)
-st.download_button(
-    "Download the annotator table (CSV)",
-    spreadsheet_csv(annotators),
-    file_name="annotators.csv",
-    mime="text/csv",
-    key="download_annotators",
-)
+st.dataframe(annotators, hide_index=True, height=table_height(len(annotators)), key="annotators_table")
+csv_button("Download the annotator table (CSV)", annotators, "annotators")
+if result.agreement is not None:
+    st.subheader("Agreement")
+    left, right = st.columns(2)
+    left.caption("Krippendorff's alpha, overall and per class (95 % bootstrap interval over tasks)")
+    left.dataframe(alpha_table(result), hide_index=True, key="alpha_table")
+    right.caption("Least agreed tasks (share of agreeing answer pairs)")
+    right.dataframe(result.agreement.least_agreed.reset_index(), hide_index=True, key="least_agreed_table")
+    pairs = result.agreement.pairs
+    st.caption("Cohen's kappa of every pair of the most active annotators")
+    st.dataframe(pairs, hide_index=True, height=table_height(len(pairs)), key="pairs_table")
+    csv_button("Download the pair kappas (CSV)", pairs, "pair_kappas")
 st.subheader("Consensus")
 st.dataframe(consensus, hide_index=True, height=300, key="consensus")
 left, right = st.columns(2)

@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from foundation.errors import SandboxError, printable
 
@@ -66,6 +66,43 @@ def read_export(args: argparse.Namespace, path_arg: str = "export") -> tuple[Tas
     large files, what was skipped in one line)."""
     kind = export_kind(args, Path(getattr(args, path_arg)))
     return kind, read_as(kind, args, path_arg)
+
+
+#: ``--from-name`` value that asks for every labeling control.
+ALL_CONTROLS = "all"
+
+
+def control_names(text: str | None) -> list[str] | Literal[False] | None:
+    """What ``--from-name`` asks for: False for one control (or the only one: read as usual),
+    None for every control (``all``), else the comma-separated names (two or more, none empty)."""
+    if text is None or ("," not in text and text.strip() != ALL_CONTROLS):
+        return False
+    if text.strip() == ALL_CONTROLS:
+        return None
+    names = [part.strip() for part in text.split(",")]
+    if any(not name for name in names):
+        raise SandboxError(
+            f"--from-name {printable(text)!r}: an empty control name; "
+            f"give NAME, NAME,NAME,… or {ALL_CONTROLS}"
+        )
+    return list(dict.fromkeys(names))
+
+
+def read_export_controls(args: argparse.Namespace) -> tuple[TaskKind, dict[str, ImportedAnswers]]:
+    """The export named on the command line, by labeling control: ``--from-name a,b`` or ``all``
+    read it once and split it (see :func:`control_names`); one control otherwise (keyed by its
+    name, "" when the format names none)."""
+    path = Path(args.export)
+    kind = export_kind(args, path)
+    names = control_names(args.from_name)
+    if names is False:
+        imported = read_as(kind, args)
+        return kind, {imported.control or "": imported}
+    exports = kind.read_export_controls(path, args, names, progress_for(path))
+    for imported in exports.values():
+        _report_skipped(path, imported)
+        break  # the skip counts are the export's, the same for every control
+    return kind, exports
 
 
 def read_as(kind: TaskKind, args: argparse.Namespace, path_arg: str = "export") -> ImportedAnswers:

@@ -4,9 +4,12 @@ verdict: the archetype they look like and why), per task, overall."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from sandbox.metrics.agreement_report import AgreementReport
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,10 @@ class AnnotatorReport:
         priors: Series indexed by label: Dawid–Skene's class priors.
         evidence: worker → what each of their flags rests on (``Evidence.to_dict()``: flag, count,
             n, rate, reference rate, adjusted p-value), for the reports whose flags are tests.
+        agreement: the answers' agreement statistics (alpha with its interval, Fleiss' and pairwise
+            Cohen's kappa, per task), for the reports that compute them.
+        removal: what removing the suspects changes (:class:`Removal`), for the kinds that
+            re-aggregate without them.
     """
 
     annotators: pd.DataFrame
@@ -30,6 +37,25 @@ class AnnotatorReport:
     confusions: dict[Any, pd.DataFrame] = field(default_factory=dict)
     priors: pd.Series | None = None
     evidence: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)
+    agreement: AgreementReport | None = None
+    removal: Removal | None = None
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What the consensus becomes without the suspects.
+
+    Attributes:
+        removed: the workers left out.
+        effects: flat dict: tasks compared, share of their consensus that changes (with a bootstrap
+            interval over tasks), tasks left without answers, and with gold the accuracy before,
+            after and its change (with its interval).
+        changed: per task whose consensus changes: ``before``, ``after`` (+ ``gold``).
+    """
+
+    removed: list[Any]
+    effects: dict[str, Any]
+    changed: pd.DataFrame
 
 
 def add_verdicts(annotators: pd.DataFrame, flags: list[tuple[str, str]]) -> None:

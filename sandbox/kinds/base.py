@@ -279,6 +279,19 @@ class TaskKind(ABC):
     ) -> ImportedAnswers:
         """The answers of the export at ``path``, read with the command's options."""
 
+    def read_export_controls(
+        self,
+        path: Path,
+        args: argparse.Namespace,
+        names: list[str] | None,
+        progress: ProgressCallback | None,
+    ) -> dict[str, ImportedAnswers]:
+        """The export at ``path`` read once and split by labeling control: ``names``, or every
+        control when None. By default a kind reads one control at a time (SandboxError)."""
+        raise SandboxError(
+            f"{self.name} exports are read one labeling control at a time: give one --from-name NAME"
+        )
+
     @abstractmethod
     def gold(self, args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
         """Gold by task (``--gold`` wins over the export's own ground truth), or None."""

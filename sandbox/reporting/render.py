@@ -13,7 +13,9 @@ import pandas as pd
 from foundation.errors import printable
 from sandbox.experiment.compare import Comparison
 from sandbox.fitting.report import AnnotatorReport
+from sandbox.metrics.agreement_report import AgreementReport
 from sandbox.metrics.outcome import AggregatorScore, Outcome
+from sandbox.metrics.pair_kappa import MIN_SHARED
 from sandbox.metrics.workers import ban_precision_recall
 from sandbox.reporting.tables import format_cell, frame_table, table
 
@@ -228,6 +230,18 @@ def report_json(report: AnnotatorReport, header: Mapping[str, Any]) -> dict[str,
             str(plain(worker)): [{k: plain(v) for k, v in item.items()} for item in items]
             for worker, items in report.evidence.items()
         }
+    if report.agreement is not None:
+        document["agreement"] = {
+            "alpha": records(report.agreement.alpha),
+            "pairs": records(report.agreement.pairs.set_index(["worker_a", "worker_b"])),
+            "least_agreed_tasks": records(report.agreement.least_agreed),
+        }
+    if report.removal is not None:
+        document["removal"] = {
+            "removed": [plain(w) for w in report.removal.removed],
+            **{k: plain(v) for k, v in report.removal.effects.items()},
+            "changed_tasks": records(report.removal.changed),
+        }
     return document
 
 
@@ -250,7 +264,39 @@ def report_table(report: AnnotatorReport, title: str) -> str:
             "--format csv or json lists them all"
         )
     lines += ["", "least confident tasks:", frame_table(report.tasks.sort_values("confidence").head(10))]
+    if report.agreement is not None:
+        lines += agreement_lines(report.agreement)
+    if report.removal is not None:
+        lines += ["", "without the suspects:"]
+        lines += [f"  {key}: {format_cell(value)}" for key, value in report.removal.effects.items()]
     return "\n".join(lines)
+
+
+#: Annotator pairs the terminal report lists (the least agreeing first).
+TABLE_PAIRS = 10
+
+
+def agreement_lines(statistics: AgreementReport) -> list[str]:
+    """The agreement statistics for a terminal: alpha per class with its interval, the least
+    agreeing annotator pairs, the least agreed tasks."""
+    pairs = statistics.pairs.dropna(subset=["kappa"]).sort_values(
+        ["kappa", "shared"], ascending=[True, False]
+    )
+    return [
+        "",
+        "Krippendorff's alpha (95 % bootstrap interval over tasks), overall and per class (one vs rest):",
+        frame_table(statistics.alpha),
+        "",
+        f"Cohen's kappa, least agreeing pairs of the {len(statistics.paired)} most active annotators "
+        f"(pairs sharing at least {MIN_SHARED} tasks; "
+        "--format json lists every pair):",
+        frame_table(pairs.head(TABLE_PAIRS).set_index(["worker_a", "worker_b"]))
+        if len(pairs)
+        else f"  no pair shares {MIN_SHARED} tasks",
+        "",
+        "least agreed tasks (share of agreeing answer pairs):",
+        frame_table(statistics.least_agreed.head(10)),
+    ]
 
 
 def sweep_summary_table(summary: pd.DataFrame, params: list[str], metrics: list[str]) -> str:

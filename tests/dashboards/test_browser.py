@@ -23,6 +23,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+#: The screenshots the documentation shows (issue 24: the "Your export" page on a real export).
 DOCS = REPO / "docs" / "screenshots"
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 LAUNCH_ARGS = [
@@ -227,6 +228,41 @@ def test_your_export_verdict_on_a_label_studio_export(
     page.set_viewport_size({"width": 1366, "height": 2000})
     settle(page)
     page.locator(".st-key-verdict").screenshot(path=str(DOCS / "your_export_verdict.png"))
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+
+def test_your_export_of_a_label_studio_project(page: Any, server: str, tmp_path: Path) -> None:
+    """snow_rte's real answers and expert gold as a Label Studio JSON export (workers named by
+    email): the charts, the removal list and the agreement tables render; the screenshot goes to
+    docs/screenshots/ as well."""
+    import pandas as pd
+
+    from tests.ls_export_builder import write_labelstudio_export
+
+    answers = pd.read_csv(REPO / "datasets" / "snow_rte" / "labels.csv")
+    answers["worker"] = "annotator" + answers["worker"].astype(str)
+    gold = pd.read_csv(REPO / "datasets" / "snow_rte" / "gold.csv").set_index("task")["label"]
+    export = write_labelstudio_export(tmp_path / "project-snow-rte.json", answers, gold)
+    page.goto(f"{server}/your_export")
+    page.get_by_text("Upload an export to start").wait_for()
+    page.locator('input[type="file"]').nth(0).set_input_files(str(export))
+    page.get_by_text("Who to remove").wait_for()
+    page.get_by_text("consensus accuracy on 800 gold tasks").wait_for()
+    settle(page)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    assert charts.count() == 4  # accuracy × volume, per-task agreement, kappa heatmap, consensus × gold
+    for index in range(charts.count()):
+        charts.nth(index).scroll_into_view_if_needed()
+        charts.nth(index).locator("canvas, svg").first.wait_for()
+    page.get_by_text("suspected annotators, with the evidence").wait_for()
+    assert page.get_by_text("Download the removal list (CSV)").count() == 1
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 6
+    check_page(page, "your_export_labelstudio")
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1366, "height": 3400})  # the app scrolls inside: show it all
+    page.mouse.wheel(0, -100_000)
+    settle(page)
+    page.screenshot(path=str(DOCS / "your_export_labelstudio.png"), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 768})
 
 

@@ -143,7 +143,15 @@ def test_your_export_scores_majority_vote_within_the_spellings() -> None:
     assert not app.exception
     assert metric(app, "answers") == "8,000"
     assert SNOW_RTE_MV_RENAMED <= float(metric(app, "consensus accuracy on 800 gold tasks")) <= SNOW_RTE_MV
-    assert len(app.dataframe) == 4  # annotators, consensus, the verdict's two questions
+    tables = [frame.value for frame in app.dataframe]
+    annotators = next(t for t in tables if "ds_accuracy" in t.columns and "suspect" in t.columns)
+    assert len(annotators) == 164  # every annotator, the columns people decide on first
+    assert list(annotators.columns[:4]) == ["worker", "suspect", "archetype", "reason"]
+    removal = next(t for t in tables if "identity" in t.columns)
+    assert len(removal) == int(annotators["suspect"].sum()) > 0
+    assert any("consensus_changed_share" in set(t.get("figure", [])) for t in tables)
+    assert any({"worker_a", "worker_b", "kappa"} <= set(t.columns) for t in tables)
+    assert len(app.get("vega_lite_chart")) == 4  # no times in this set: four of the five charts
     app.selectbox(key="ties").set_value("smallest").run()  # crowd-kit's rule: its published figure
     assert not app.exception
     assert float(metric(app, "consensus accuracy on 800 gold tasks")) == pytest.approx(SNOW_RTE_MV, abs=5e-4)
@@ -177,7 +185,9 @@ def test_your_export_gives_the_verdict_of_the_command(tmp_path: Path) -> None:
         assert main([*argv, "--cost-per-label", "0.05", "--curation-cost", "0.4", "--format", "json"]) == 0
     out.write_text(printed.getvalue())
     document = json.loads(printed.getvalue())
-    page_budget = app.dataframe[2].value  # annotators, consensus, then the verdict at the budget
+    page_budget = next(
+        t.value for t in app.dataframe if "side" in t.value.columns
+    )  # the verdict at the budget
     for side in ("crowd", "curation"):
         row = page_budget[page_budget["side"] == side].iloc[0]
         assert row["accuracy"] == pytest.approx(document["at_budget"][side]["accuracy"])

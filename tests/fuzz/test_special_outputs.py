@@ -50,7 +50,7 @@ PLACES = (
 WRITABLE_FILE = {"new", "regular", "link_to_regular", "chain_to_regular"}
 #: Places a sweep may write its results folder to.
 WRITABLE_FOLDER = {"new", "empty_directory", "link_to_directory"}
-COMMANDS = ("aggregate", "fit", "fit_workers", "report", "pull", "sweep")
+COMMANDS = ("aggregate", "fit", "fit_workers", "report", "report_removal", "report_html", "pull", "sweep")
 _counter = itertools.count()
 
 
@@ -174,6 +174,8 @@ def command(name: str, place: str, inputs: dict[str, str]) -> list[str]:
         "fit": ["fit", answers, "--out", place],
         "fit_workers": ["fit", answers, "--out", f"{folder}/p{next(_counter)}.toml", "--workers-out", place],
         "report": ["report", answers, "--aggregator", "mv", "--tasks-out", place],
+        "report_removal": ["report", answers, "--aggregator", "mv", "--removal-out", place],
+        "report_html": ["report", answers, "--aggregator", "mv", "--html", place],
         "pull": ["labelstudio", "pull", "--url", inputs["url"], "--project", "1", "--out", place],
         "sweep": ["sweep", inputs["spec"], "--out", place, "--workers", "1"],
     }[name]

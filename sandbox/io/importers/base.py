@@ -35,6 +35,8 @@ class ImportedAnswers:
         to_name: the object that control labels (Label Studio ``to_name``), when known.
         items: what is known of the items the answers compare (features, quality), by item, when
             a kind reads it with the export (pairwise ``--items``).
+        identities: worker → how the export names them to people (Label Studio's email or
+            username), for the workers it names beyond their id; None when it names none.
     """
 
     answers: pd.DataFrame
@@ -45,6 +47,7 @@ class ImportedAnswers:
     control: str | None = None
     to_name: str | None = None
     items: pd.DataFrame | None = None
+    identities: pd.Series | None = None
 
 
 def check_choice(value: str, allowed: Iterable[str], what: str) -> None:

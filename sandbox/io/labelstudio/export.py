@@ -1,5 +1,6 @@
-"""What every kind reads the same way in a Label Studio export: who annotated (``completed_by``)
-and which task (its ``id``, or a data field)."""
+"""What every kind reads the same way in a Label Studio export: who annotated (``completed_by``: the
+id is the worker's key, the email or username how people know them) and which task (its ``id``, or
+a data field)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,26 @@ def worker_id(completed_by: Any, where: str) -> str:
             "each answer must name its annotator by id or email"
         )
     return str(id_value(value, where, "completed_by"))
+
+
+#: The keys of a ``completed_by`` object that name a person, in the order they are preferred.
+IDENTITY_KEYS = ("email", "username")
+
+
+def worker_identity(completed_by: Any, created_username: Any = None) -> str | None:
+    """How the export names the worker to people: ``completed_by``'s email or username when it is
+    an object, else the annotation's ``created_username`` (Label Studio writes ``"name email, id"``;
+    the trailing ``, id`` is dropped); None when the export gives no name beyond the id."""
+    if isinstance(completed_by, dict):
+        for key in IDENTITY_KEYS:
+            value = completed_by.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    if isinstance(created_username, str) and created_username.strip():
+        name, _, tail = created_username.strip().rpartition(",")
+        text = name.strip() if name and tail.strip().isdigit() else created_username.strip()
+        return text or None
+    return None
 
 
 def task_id(task: dict[str, Any], task_field: str | None, where: str) -> int | str:

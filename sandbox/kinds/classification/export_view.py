@@ -2,13 +2,16 @@
 
 A thin layer over the export modules: :func:`sandbox.io.importers.load_answers` (Label Studio JSON,
 JSON_MIN and CSV exports, long CSV/Parquet tables, MTurk batches; auto-detected),
-:func:`sandbox.kinds.classification.report.build_report`, :mod:`sandbox.kinds.classification.consensus` and
+:func:`sandbox.kinds.classification.report.build_report` (with the agreement statistics, and the
+suspects' removal by :mod:`sandbox.kinds.classification.removal`),
+:mod:`sandbox.kinds.classification.consensus` and
 :func:`sandbox.kinds.classification.fit.fit_population`. Pure except :func:`read_upload`, which writes the
 uploaded bytes into a directory the caller owns (the readers take paths).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -19,6 +22,7 @@ import pandas as pd
 
 from sandbox.aggregation.ties import DEFAULT_TIES, TieBreak
 from sandbox.experiment.verdict import Prices
+from sandbox.fitting.removal_list import lead_columns, removal_list, with_identities
 from sandbox.fitting.report import AnnotatorReport
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.io.uploads import save_upload
@@ -28,7 +32,9 @@ from sandbox.kinds.classification.answers import align_gold, read_gold
 from sandbox.kinds.classification.consensus import consensus_table, labelstudio_predictions
 from sandbox.kinds.classification.kind import KIND
 from sandbox.kinds.classification.readers import load_answers
+from sandbox.kinds.classification.removal import removal_effect
 from sandbox.kinds.classification.report import build_report
+from sandbox.randomness import substream
 
 
 @dataclass(frozen=True)
@@ -61,14 +67,60 @@ def read_upload(answers: tuple[bytes, str], gold: tuple[bytes, str] | None, dire
 
 
 def analyse(
-    upload: Upload, aggregator: str, ties: TieBreak = DEFAULT_TIES
+    upload: Upload, aggregator: str, ties: TieBreak = DEFAULT_TIES, seed: int = 0
 ) -> tuple[AnnotatorReport, pd.DataFrame]:
-    """The annotator report and the consensus table (``task, label, confidence``) of ``aggregator``,
-    ties broken by ``ties`` (as ``report --ties``)."""
+    """The annotator report (with the agreement statistics, what removing the suspects changes and
+    the export's identities of the annotators) and the consensus table (``task, label,
+    confidence``) of ``aggregator``, ties broken by ``ties`` (as ``report --ties``); ``seed`` draws
+    the bootstraps."""
     consensus = aggregate(aggregator, upload.answers, ties=ties)
     dawid_skene = consensus if consensus.confusion is not None else aggregate("ds", upload.answers, ties=ties)
-    report = build_report(upload.answers, consensus=consensus, dawid_skene=dawid_skene, gold=upload.gold)
+    report = build_report(
+        upload.answers, consensus=consensus, dawid_skene=dawid_skene, gold=upload.gold, seed=seed
+    )
+    suspects = report.annotators.index[report.annotators["suspect"].astype(bool)].tolist()
+    removal = removal_effect(
+        upload.answers,
+        report.tasks["consensus"],
+        suspects,
+        aggregator=aggregator,
+        engine="fast",
+        ties=ties,
+        gold=upload.gold,
+        rng=substream(seed, 2),
+    )
+    report = with_identities(dataclasses.replace(report, removal=removal), upload.imported.identities)
     return report, consensus_table(consensus.labels, consensus.probas)
+
+
+def annotator_table(report: AnnotatorReport) -> pd.DataFrame:
+    """Every annotator, the columns people decide on first, suspects first (then the least
+    accurate by the Dawid–Skene estimate), the worker id as a column."""
+    ordered = lead_columns(report.annotators)
+    keys = ["suspect", *(["ds_accuracy"] if "ds_accuracy" in ordered.columns else [])]
+    ordered = ordered.sort_values(keys, ascending=[False, True][: len(keys)], kind="stable")
+    return ordered.reset_index()
+
+
+def removal_table(report: AnnotatorReport) -> pd.DataFrame:
+    """The removal list (:func:`sandbox.fitting.removal_list.removal_list`), the worker id as a column."""
+    return removal_list(report).reset_index()
+
+
+def alpha_table(report: AnnotatorReport) -> pd.DataFrame:
+    """Alpha overall and per class with its interval, the class as text (the overall row is named
+    in words, the classes may be numbers)."""
+    if report.agreement is None:
+        return pd.DataFrame()
+    table = report.agreement.alpha.reset_index()
+    table["class"] = table["class"].map(str)
+    return table
+
+
+def removal_effects(report: AnnotatorReport) -> pd.DataFrame:
+    """What removing the suspects changes, one row per figure (``figure, value``)."""
+    effects = report.removal.effects if report.removal is not None else {}
+    return pd.DataFrame({"figure": list(effects), "value": [str(v) for v in effects.values()]})
 
 
 def predictions_json(upload: Upload, consensus: pd.DataFrame, aggregator: str) -> str | None:

@@ -152,7 +152,7 @@ def fit_population(
     truth = truth[truth.isin(labels)]
     report = build_report(answers, consensus=dawid_skene, dawid_skene=dawid_skene, gold=gold, agreement=False)
     frame = answers[answers["task"].isin(truth.index)]
-    worker_index = pd.Index(sorted(frame["worker"].unique(), key=str))
+    worker_index = pd.Index(sorted(frame["worker"].unique(), key=str), name="worker")
     task_index = pd.Index(pd.unique(frame["task"]))
     true_class = np.searchsorted(labels, truth.reindex(task_index).to_numpy())
     t = task_index.get_indexer(pd.Index(frame["task"]))

@@ -102,6 +102,26 @@ class Classification(TaskKind):
             progress=progress,
         )
 
+    def read_export_controls(
+        self,
+        path: Path,
+        args: argparse.Namespace,
+        names: list[str] | None,
+        progress: ProgressCallback | None,
+    ) -> dict[str, ImportedAnswers]:
+        from sandbox.kinds.classification.readers import load_answers_by_control
+
+        return load_answers_by_control(
+            path,
+            names,
+            format=args.input_format,
+            label_config=args.label_config,
+            task_field=args.task_field,
+            duplicates=args.duplicates,
+            multi_choice=args.multi_choice,
+            progress=progress,
+        )
+
     def gold(self, args: argparse.Namespace, imported: ImportedAnswers) -> pd.Series | None:
         """Gold from ``--gold`` (wins) or from the export's ground-truth annotations, in the answers'
         value types; SandboxError when it shares no task or no label with the answers."""
@@ -147,6 +167,7 @@ class Classification(TaskKind):
             min_seconds=min_seconds,
             ties=ties,
             reference=reference,
+            seed=ties.seed if ties is not None else 0,
         )
 
     def read_reference(self, path: str | Path, answers: pd.DataFrame, args: argparse.Namespace) -> pd.Series:

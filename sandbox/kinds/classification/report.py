@@ -8,7 +8,15 @@ unless the consensus is Dawid–Skene itself) and gives
 - per annotator: answers, agreement with the consensus, accuracy on gold (where gold exists),
   Dawid–Skene estimated accuracy and confusion, and a suspected-spammer flag with its reason;
 - per task: consensus, its confidence (the aggregator's top probability), answers, gold;
-- overall: Krippendorff's alpha (crowd-kit), the consensus accuracy on gold, counts;
+- overall: Krippendorff's alpha (crowd-kit's arithmetic) with its bootstrap interval, Fleiss'
+  kappa, a summary of Cohen's kappa between annotator pairs, the consensus accuracy on gold,
+  counts; the agreement statistics in full (per class, per pair, per task:
+  :mod:`sandbox.metrics.agreement_report`) go to the report's ``agreement``;
+- with gold, each annotator's one-sided binomial test of their gold accuracy against their chance
+  accuracy (``p_gold_above_chance``, Benjamini–Hochberg adjusted over annotators: small when they
+  are clearly better than chance);
+- what removing the suspects changes (:mod:`sandbox.kinds.classification.removal`), from
+  :func:`annotator_report`;
 - with times (the answers' ``seconds``): each annotator's share of implausibly fast answers against
   the crowd's, their median seconds, and a ``fast`` flag where a test on their own answers says so
   (:func:`sandbox.fitting.speed.speed_flags`: against the crowd's own times on the same task, or a
@@ -17,16 +25,17 @@ unless the consensus is Dawid–Skene itself) and gives
 
 Spammer rules (checked in this order, on workers with at least ``MIN_ANSWERS`` (10) answers):
 ``fixed_spammer`` — one label in ≥ 90 % of the answers while that label is the consensus of
-< 70 % of the same tasks; ``adversary`` — Dawid–Skene kappa below −0.2 (systematically wrong);
-``uniform_spammer`` — kappa within 0.2 of 0 (the answers carry no signal). A worker's chance is the
+< 70 % of the same tasks; ``adversary`` — ``ds_kappa`` below −0.2 (systematically wrong);
+``uniform_spammer`` — ``ds_kappa`` within 0.2 of 0 (the answers carry no signal). A worker's chance is the
 accuracy their answers would have if they were independent of the truth (Σ prior(c) × their share
-of answers c), and kappa = (Dawid–Skene accuracy − chance) / (1 − chance): on two balanced classes
+of answers c), and ``ds_kappa`` = (Dawid–Skene accuracy − chance) / (1 − chance): on two balanced classes
 this is accuracy within 0.1 of 0.5, and it does not flag honest workers of imbalanced data, where
 always answering the frequent class is already "accurate".
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -36,11 +45,16 @@ import pandas as pd
 from foundation.errors import SandboxError
 from sandbox.aggregation.aggregate import Aggregation
 from sandbox.aggregation.ties import TieBreak
+from sandbox.fitting.evidence import adjusted, binomial_p
 from sandbox.fitting.reference import add_model, reference_totals
 from sandbox.fitting.report import AnnotatorReport, add_verdicts
 from sandbox.fitting.speed import speed_flags
 from sandbox.kinds.classification.aggregation import aggregate
+from sandbox.kinds.classification.removal import removal_effect
 from sandbox.metrics.agreement import krippendorff_alpha
+from sandbox.metrics.agreement_report import AgreementReport, agreement_report
+from sandbox.metrics.alpha_bootstrap import DEFAULT_RESAMPLES
+from sandbox.randomness import SeedLike, substream
 
 FIXED_SHARE = 0.9
 FIXED_CONSENSUS_SHARE = 0.7
@@ -79,15 +93,15 @@ def _flag(row: Mapping[Hashable, Any], consensus_share: float) -> tuple[str, str
             f"answers {_show(row['top_label'])} in {row['top_label_share']:.0%} of answers; "
             f"the consensus is {_show(row['top_label'])} on {consensus_share:.0%} of those tasks"
         )
-    accuracy, chance, kappa = row["ds_accuracy"], row["chance"], row["kappa"]
+    accuracy, chance, kappa = row["ds_accuracy"], row["chance"], row["ds_kappa"]
     if kappa < -KAPPA_MARGIN:
         return "adversary", (
-            f"estimated accuracy {accuracy:.2f} is below chance {chance:.2f} (kappa {kappa:.2f}): "
+            f"estimated accuracy {accuracy:.2f} is below chance {chance:.2f} (ds_kappa {kappa:.2f}): "
             "systematically wrong"
         )
     if kappa < KAPPA_MARGIN:
         return "uniform_spammer", (
-            f"estimated accuracy {accuracy:.2f} is near chance {chance:.2f} (kappa {kappa:.2f}, "
+            f"estimated accuracy {accuracy:.2f} is near chance {chance:.2f} (ds_kappa {kappa:.2f}, "
             f"within {KAPPA_MARGIN} of 0)"
         )
     return "honest", ""
@@ -102,22 +116,40 @@ def annotator_report(
     min_seconds: float | None = None,
     ties: TieBreak | None = None,
     reference: pd.Series | None = None,
+    seed: SeedLike = 0,
+    resamples: int = DEFAULT_RESAMPLES,
 ) -> AnnotatorReport:
     """The report with ``aggregator``'s consensus (``engine``, tie rule ``ties``: the default's
-    when None); each method is fitted once. ``reference``: a model's labels by task (aligned with
-    the answers: :func:`sandbox.kinds.classification.reference_answers.align_reference`)."""
+    when None), each method fitted once, and what re-aggregating without the suspects changes;
+    ``seed`` draws the bootstraps (``resamples`` for the agreement interval). ``reference``: a
+    model's labels by task (aligned with the answers:
+    :func:`sandbox.kinds.classification.reference_answers.align_reference`)."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     consensus = aggregate(aggregator, answers, engine, ties=ties)
     confusion = consensus if consensus.confusion is not None else aggregate("ds", answers, engine, ties=ties)
-    return build_report(
+    report = build_report(
         answers,
         consensus=consensus,
         dawid_skene=confusion,
         gold=gold,
         min_seconds=min_seconds,
         reference=reference,
+        seed=seed,
+        resamples=resamples,
     )
+    suspects = report.annotators.index[report.annotators["suspect"].astype(bool)].tolist()
+    removal = removal_effect(
+        answers,
+        report.tasks["consensus"],
+        suspects,
+        aggregator=aggregator,
+        engine=engine,
+        ties=ties,
+        gold=gold,
+        rng=substream(seed, 2),
+    )
+    return dataclasses.replace(report, removal=removal)
 
 
 def build_report(
@@ -129,12 +161,15 @@ def build_report(
     agreement: bool = True,
     min_seconds: float | None = None,
     reference: pd.Series | None = None,
+    seed: SeedLike = 0,
+    resamples: int = DEFAULT_RESAMPLES,
 ) -> AnnotatorReport:
     """The report (see the module docstring) from aggregations already fitted on ``answers``:
     ``consensus`` (any method) and ``dawid_skene`` (a method with confusions and skills).
-    ``agreement=False`` leaves Krippendorff's alpha out (NaN; it is the slowest part on large
-    exports, and a fit does not use it). ``min_seconds``: answers faster than this are too fast;
-    ``reference``: a model's labels by task, aligned with the answers."""
+    ``agreement=False`` leaves the agreement statistics out (alpha NaN; they are the slowest part
+    on large exports, and a fit does not use them); ``seed`` draws their bootstrap of ``resamples``.
+    ``min_seconds``: answers faster than this are too fast; ``reference``: a model's labels by
+    task, aligned with the answers."""
     if answers.empty:
         raise SandboxError("no answers to report on")
     if dawid_skene.skills is None:
@@ -151,12 +186,17 @@ def build_report(
     if gold is not None:
         tasks["gold"] = gold.reindex(tasks.index)
     chance = float((tasks["consensus"].value_counts(normalize=True) ** 2).sum())
-    add_chance_and_kappa(annotators, counts, priors, labels)
+    add_chance_and_ds_kappa(annotators, counts, priors, labels)
+    if gold is not None:
+        add_gold_test(annotators)
     add_verdicts(annotators, flags(annotators, frame))
     evidence = add_speed(annotators, answers, min_seconds)
     if reference is not None:
         evidence = add_model(annotators, tasks, answers, reference, gold, evidence)
-    overall = totals(answers, tasks, annotators, labels, chance, gold, agreement)
+    statistics = agreement_report(answers, substream(seed, 1), resamples=resamples) if agreement else None
+    if statistics is not None:
+        tasks["pair_agreement"] = statistics.tasks["pair_agreement"].reindex(tasks.index)
+    overall = totals(answers, tasks, annotators, labels, chance, gold, statistics)
     if reference is not None:
         overall.update(reference_totals(tasks, annotators))
     return AnnotatorReport(
@@ -166,7 +206,17 @@ def build_report(
         confusions=confusions_of(dawid_skene, labels),
         priors=priors,
         evidence=evidence,
+        agreement=statistics,
     )
+
+
+def add_gold_test(annotators: pd.DataFrame) -> None:
+    """``p_gold_above_chance``: per annotator, the one-sided binomial test of their right gold
+    answers against their ``chance`` accuracy (:mod:`sandbox.fitting.evidence`), adjusted over
+    annotators; small when they are clearly better than chance, NaN without gold answers."""
+    right = (annotators["gold_accuracy"].fillna(0.0) * annotators["gold_answers"]).round()
+    p_values = binomial_p(right, annotators["gold_answers"], annotators["chance"].fillna(0.0), "greater")
+    annotators["p_gold_above_chance"] = adjusted(p_values)
 
 
 def add_speed(
@@ -238,14 +288,15 @@ def worker_statistics(
     return annotators, counts
 
 
-def add_chance_and_kappa(
+def add_chance_and_ds_kappa(
     annotators: pd.DataFrame, counts: pd.DataFrame, priors: pd.Series, labels: list[Any]
 ) -> None:
     """Per worker: ``chance``, the accuracy of answers independent of the truth (Σ prior(c) × their
-    share of answers c), and ``kappa``, their Dawid–Skene accuracy above it."""
+    share of answers c), and ``ds_kappa``, their Dawid–Skene accuracy above it (a
+    chance-corrected accuracy against the Dawid–Skene model, not Cohen's kappa between annotators)."""
     answer_shares = counts.reindex(columns=labels, fill_value=0).div(counts.sum(axis=1), axis=0)
     annotators["chance"] = answer_shares.to_numpy() @ priors.reindex(labels, fill_value=0.0).to_numpy()
-    annotators["kappa"] = (annotators["ds_accuracy"] - annotators["chance"]) / (
+    annotators["ds_kappa"] = (annotators["ds_accuracy"] - annotators["chance"]) / (
         1.0 - annotators["chance"]
     ).clip(lower=1e-9)
 
@@ -272,17 +323,19 @@ def totals(
     labels: list[Any],
     chance: float,
     gold: pd.Series | None,
-    agreement: bool,
+    agreement: AgreementReport | None,
 ) -> dict[str, Any]:
-    """The overall numbers: counts, Krippendorff's alpha (NaN when not asked for or undefined),
-    suspects, chance accuracy and, with gold, the consensus accuracy on it."""
+    """The overall numbers: counts, Krippendorff's alpha (NaN when not asked for or undefined)
+    and the other agreement figures when computed, suspects, chance accuracy and, with gold, the
+    consensus accuracy on it."""
     overall: dict[str, Any] = {
         "tasks": int(tasks.shape[0]),
         "workers": int(annotators.shape[0]),
         "answers": len(answers),
         "labels": len(labels),
         # NaN when undefined (one answer per task) or not asked for
-        "krippendorff_alpha": krippendorff_alpha(answers) if agreement else float("nan"),
+        "krippendorff_alpha": krippendorff_alpha(answers) if agreement is not None else float("nan"),
+        **(agreement.overall() if agreement is not None else {}),
         "suspected_spammers": int(annotators["suspect"].sum()),
         "chance_accuracy": chance,
     }

@@ -15,6 +15,7 @@ each as a vote.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ __all__ = [
     "MultiChoicePolicy",
     "detect_format",
     "load_answers",
+    "load_answers_by_control",
 ]
 
 
@@ -102,24 +104,96 @@ def load_answers(
         )
     controls = read_label_config(label_config) if label_config is not None else None
     config_names = list(controls) if controls else None
-    if fmt == "labelstudio_json":
-        rows = parse_json_export(path, task_field=task_field, multi_choice=multi_choice, progress=progress)
-    elif fmt == "mturk":
+    if fmt == "mturk":
         rows = collect_mturk(read_mturk(path), from_name=from_name, task_field=task_field, source=source)
-    else:
-        records = read_json_min(path) if fmt == "labelstudio_json_min" else read_ls_csv(path)
-        names = flat_controls(records, from_name, config_names, source)
-        rows = collect_flat(
-            records,
-            controls=names,
-            task_field=task_field,
-            multi_choice=multi_choice,
-            source=source,
-            json_text=fmt == "labelstudio_csv",
-        )
-    if fmt != "labelstudio_json":
         _report_done(path, progress)
+    else:
+        wanted = None if from_name is None else [from_name]
+        rows = _label_studio_rows(path, fmt, wanted, config_names, task_field, multi_choice, progress)
     control = pick_control(rows.controls, from_name, source, config_names)
+    return _select_control(rows, control, controls, duplicates, source, fmt)
+
+
+def load_answers_by_control(
+    path: str | Path,
+    names: list[str] | None,
+    *,
+    format: str | None = None,
+    label_config: str | Path | None = None,
+    task_field: str | None = None,
+    duplicates: DuplicatePolicy = "keep_all",
+    multi_choice: MultiChoicePolicy = "error",
+    progress: ProgressCallback | None = None,
+) -> dict[str, ImportedAnswers]:
+    """A Label Studio export read once, its answers split by labeling control: those of ``names``
+    (in that order), or every control that has answers when ``names`` is None (the label config's
+    order, then the export's). The other options are :func:`load_answers`'s; SandboxError for a
+    format without labeling controls or a control without answers."""
+    path = Path(path)
+    check_choice(duplicates, DUPLICATE_POLICIES, "duplicate policy")
+    check_choice(multi_choice, MULTI_CHOICE_POLICIES, "multi-choice policy")
+    fmt = detect_format(path) if format is None else format
+    check_choice(fmt, FORMATS, "export format")
+    if fmt not in LABEL_STUDIO_FORMATS:
+        raise SandboxError(
+            f"{path}: several labeling controls are read from Label Studio exports only "
+            f"({', '.join(LABEL_STUDIO_FORMATS)}); this one is {fmt}: give one --from-name"
+        )
+    controls = read_label_config(label_config) if label_config is not None else None
+    config_names = list(controls) if controls else None
+    rows = _label_studio_rows(path, fmt, names, config_names, task_field, multi_choice, progress)
+    seen = dict.fromkeys([*(config_names or []), *rows.controls])
+    chosen = names if names is not None else [c for c in seen if c in rows.controls]
+    chosen = [pick_control(rows.controls, name, str(path), config_names) for name in chosen]
+    if not chosen:
+        raise SandboxError(f"{path}: no labeling control has answers")
+    return {name: _select_control(rows, name, controls, duplicates, str(path), fmt) for name in chosen}
+
+
+#: The formats that name their labeling controls (``from_name``).
+LABEL_STUDIO_FORMATS = ("labelstudio_json", "labelstudio_json_min", "labelstudio_csv")
+
+
+def _label_studio_rows(
+    path: Path,
+    fmt: str,
+    names: list[str] | None,
+    config_names: list[str] | None,
+    task_field: str | None,
+    multi_choice: MultiChoicePolicy,
+    progress: ProgressCallback | None,
+) -> ChoiceRows:
+    """The choices of a Label Studio export (full JSON, JSON_MIN or CSV): of the controls ``names``
+    in a flat export (every label column when None: one unless a config names several)."""
+    if fmt == "labelstudio_json":
+        return parse_json_export(path, task_field=task_field, multi_choice=multi_choice, progress=progress)
+    source = str(path)
+    records = read_json_min(path) if fmt == "labelstudio_json_min" else read_ls_csv(path)
+    if names is None or len(names) == 1:
+        columns = flat_controls(records, names[0] if names else None, config_names, source)
+    else:
+        columns = [flat_controls(records, name, None, source)[0] for name in names]
+    rows = collect_flat(
+        records,
+        controls=columns,
+        task_field=task_field,
+        multi_choice=multi_choice,
+        source=source,
+        json_text=fmt == "labelstudio_csv",
+    )
+    _report_done(path, progress)
+    return rows
+
+
+def _select_control(
+    rows: ChoiceRows,
+    control: str,
+    controls: Mapping[str, Any] | None,
+    duplicates: DuplicatePolicy,
+    source: str,
+    fmt: str,
+) -> ImportedAnswers:
+    """The answers of ``control``, its labels checked against the config when one was given."""
     allowed = controls[control].labels if controls and control in controls else None
     to_name = rows.to_names.get(control)
     if to_name is None and controls and control in controls:
@@ -161,13 +235,26 @@ def _select(
         gold=pd.Series(gold, dtype=object) if gold else None,
         labels=allowed,
         duplicates=duplicates,
-        skipped=rows.skipped,
+        skipped=dict(rows.skipped),  # each control counts its own duplicates
         source=source,
         source_format=fmt,
         control=control,
         to_name=to_name,
     )
-    return result
+    return with_identities(result, rows.identities)
+
+
+def with_identities(imported: ImportedAnswers, identities: Mapping[str, str]) -> ImportedAnswers:
+    """``imported`` with the identities of its workers (keys: the worker ids as text)."""
+    if not identities:
+        return imported
+    workers = pd.unique(imported.answers["worker"])
+    names = {w: identities[str(w)] for w in workers if str(w) in identities}
+    if not names:
+        return imported
+    series = pd.Series(names, dtype=object, name="identity")
+    series.index.name = "worker"
+    return dataclasses.replace(imported, identities=series)
 
 
 def finish(

@@ -12,7 +12,9 @@ Treatment (documented; counts go to ``ImportedAnswers.skipped``):
 - an annotation's ``lead_time`` is the answer's working time (``seconds``, see
   :mod:`sandbox.io.answer_times`); an annotation without one has none.
 - ``completed_by`` may be an id or an object with ``id``/``email``; the worker is the id as text
-  (the email when there is no id). A missing ``completed_by`` is an error.
+  (the email when there is no id). A missing ``completed_by`` is an error. The email or username
+  (of ``completed_by``, else the annotation's ``created_username``) is kept as the worker's
+  ``identity``, what reports show people.
 - a multi-choice answer (several values in one control) is an error, or skipped and counted as
   ``multi_choice`` with ``multi_choice="skip"``.
 - anything of the wrong shape (an annotation that is not an object, a ``result`` that is not a
@@ -33,7 +35,7 @@ from sandbox.io.answer_times import SECONDS, parse_seconds
 from sandbox.io.files.json_stream import iter_items
 from sandbox.io.importers.base import ProgressCallback, label_text
 from sandbox.io.labelstudio.export import short_repr as _short
-from sandbox.io.labelstudio.export import task_id, worker_id
+from sandbox.io.labelstudio.export import task_id, worker_id, worker_identity
 
 
 @dataclass
@@ -44,6 +46,7 @@ class ChoiceRows:
     gold: list[tuple[Any, str, str]] = field(default_factory=list)  # task, control, label
     controls: list[str] = field(default_factory=list)
     to_names: dict[str, str] = field(default_factory=dict)  # control → the object it labels
+    identities: dict[str, str] = field(default_factory=dict)  # worker → email or username
     skipped: dict[str, int] = field(default_factory=dict)
 
     def skip(self, reason: str, n: int = 1) -> None:
@@ -104,6 +107,10 @@ def collect_task(
             continue
         gold = annotation.get("ground_truth") is True
         worker = "" if gold else worker_id(annotation.get("completed_by"), where)
+        if not gold and worker not in out.identities:
+            identity = worker_identity(annotation.get("completed_by"), annotation.get("created_username"))
+            if identity is not None and identity != worker:
+                out.identities[worker] = identity
         seconds = parse_seconds(annotation.get("lead_time"), where)
         for name, values in choices:
             out.note_control(name)
