@@ -19,6 +19,7 @@ by the task kind (no model runs, nothing is downloaded). Two kinds of annotator 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any, ClassVar
 
 import numpy as np
@@ -83,19 +84,19 @@ class AssistedMixin(Archetype):
         """A glance (:data:`GLANCING_TIME`): pasting does not grow with the item."""
         return GLANCING_TIME
 
-    def with_reliance(self, traits: WorkerTraits, n_workers: int, rng: np.random.Generator) -> WorkerTraits:
-        """``traits`` plus each worker's ``reliance`` drawn from the parameter."""
+    def draw_workers(
+        self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
+    ) -> WorkerTraits:
+        """The honest worker's traits (the next class in the method order) plus each worker's
+        ``reliance`` drawn from the parameter."""
+        # the kind's honest class comes next in the method order of every class using this mixin
+        traits = super().draw_workers(n_workers, n_classes, class_prior, rng)  # type: ignore[safe-super]
         reliance = self.distribution("reliance").draw(n_workers, rng)
-        return WorkerTraits(
-            skill=traits.skill,
-            target=traits.target,
-            group=traits.group,
-            ability=traits.ability,
-            class_ability=traits.class_ability,
-            preference=traits.preference,
-            mistakes=traits.mistakes,
-            traits={**traits.traits, RELIANCE: reliance},
-        )
+        return replace(traits, traits={**traits.traits, RELIANCE: reliance})
+
+    def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
+        """The model's answer where pasted (:meth:`assisted_answer`), the honest worker's elsewhere."""
+        return self.assisted_answer(batch, rng, super().answer)  # type: ignore[safe-super]
 
     def pasting(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
         """Per answer, whether the worker submits the model's answer."""

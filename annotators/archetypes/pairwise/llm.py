@@ -3,12 +3,8 @@ itself (see :mod:`annotators.archetypes.model_use`)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import numpy as np
-from numpy.typing import NDArray
-
-from annotators.archetypes.base import AnswerBatch, WorkerTraits
 from annotators.archetypes.model_use import AssistedMixin, AssistedParameters, LanguageModel
 from annotators.archetypes.pairwise.honest import ComparingParameters, HonestRater
 from annotators.parameters import ArchetypeParameters
@@ -26,16 +22,6 @@ class LLMAssistedRater(AssistedMixin, HonestRater):
         "pastes the campaign's judge verdict with probability reliance, else honest; fast"
     )
     parameters: ClassVar[type[ArchetypeParameters]] = LLMAssistedRaterParameters
-
-    def draw_workers(
-        self, n_workers: int, n_classes: int, class_prior: NDArray[Any], rng: np.random.Generator
-    ) -> WorkerTraits:
-        return self.with_reliance(
-            super().draw_workers(n_workers, n_classes, class_prior, rng), n_workers, rng
-        )
-
-    def answer(self, batch: AnswerBatch, rng: np.random.Generator) -> NDArray[Any]:
-        return self.assisted_answer(batch, rng, super().answer)
 
 
 class ModelJudge(LanguageModel):
