@@ -49,7 +49,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from foundation.errors import SandboxError, printable
 from sandbox.fitting.evidence import FALSE_DISCOVERY_RATE, Evidence, adjusted, binomial_p
+from sandbox.io.values import in_type_of, name_or_error
 
 #: Pseudo-departures added to an annotator's observed and expected departures from the standard.
 PSEUDO_DEPARTURES = 1.0
@@ -323,3 +325,17 @@ def reference_totals(tasks: pd.DataFrame, annotators: pd.DataFrame) -> dict[str,
             float((scored["reference"] == scored["gold"]).mean()) if len(scored) else float("nan")
         )
     return overall
+
+
+def new_annotator_name(worker: str, answers: pd.DataFrame) -> Any:
+    """``worker`` (``--reference-as-worker``) as an annotator id under the rule of
+    :mod:`sandbox.io.values`; SandboxError when it is not a valid id or names an annotator of
+    ``answers`` already."""
+    name = name_or_error(worker, "--reference-as-worker", "annotator")
+    existing = in_type_of(pd.Series([name], dtype=object), answers["worker"], "--reference-as-worker")
+    if answers["worker"].isin(existing).any():
+        raise SandboxError(
+            f"--reference-as-worker {printable(repr(worker))}: the answers have an annotator of that "
+            "name already; choose another"
+        )
+    return name

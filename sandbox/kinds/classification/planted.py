@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.datasets import load_dataset
+from sandbox.fitting import planted_pasters
 from sandbox.kinds.classification.report import annotator_report
 from sandbox.randomness import make_rng
 
@@ -59,13 +60,9 @@ def plant_pasters(
     share: float = PLANTED_SHARE,
 ) -> tuple[pd.DataFrame, pd.Index]:
     """``answers`` with a random ``share`` of the annotators pasting: each of their answers replaced
-    by the reference's label with probability ``reliance``; and the pasters."""
-    workers = np.sort(np.asarray(pd.unique(answers["worker"])))
-    chosen = rng.choice(workers, size=max(1, round(share * len(workers))), replace=False)
-    pasted = answers["worker"].isin(chosen).to_numpy() & (rng.random(len(answers)) < reliance)
-    labels = answers["label"].to_numpy().copy()
-    labels[pasted] = answers["task"].map(reference).to_numpy()[pasted]
-    return answers.assign(label=labels), pd.Index(chosen, name="worker")
+    by the reference's label with probability ``reliance``; and the pasters
+    (:func:`sandbox.fitting.planted_pasters.plant_pasters`)."""
+    return planted_pasters.plant_pasters(answers, reference, rng, reliance, share)
 
 
 def planted_check(seed: int, reliance: float, with_gold: bool) -> dict[str, int]:
@@ -77,34 +74,13 @@ def planted_check(seed: int, reliance: float, with_gold: bool) -> dict[str, int]
     reference = reference_model(dataset.truth, rng)
     answers, pasters = plant_pasters(dataset.answers, reference, rng, reliance)
     report = annotator_report(answers, gold=dataset.truth if with_gold else None, reference=reference)
-    table = report.annotators
-    planted = table.index.isin(pasters)
-    flagged = table["pasting"].to_numpy(dtype=bool)
-    active = (table["answers"] >= ACTIVE).to_numpy()
-    return {
-        "planted": int(planted.sum()),
-        "flagged": int(flagged.sum()),
-        "found": int((planted & flagged).sum()),
-        "planted_active": int((planted & active).sum()),
-        "flagged_active": int((flagged & active).sum()),
-        "found_active": int((planted & flagged & active).sum()),
-    }
+    return planted_pasters.flag_counts(report.annotators, pasters, ACTIVE)
 
 
 def planted_table(seeds: int, reliances: Sequence[float] = RELIANCES) -> pd.DataFrame:
     """:func:`planted_check` summed over seeds, per reliance and gold setting, with precision and
     recall (all annotators and the active ones)."""
-    rows = []
-    for with_gold in (True, False):
-        for reliance in reliances:
-            checks = pd.DataFrame([planted_check(seed, reliance, with_gold) for seed in range(seeds)])
-            rows.append({"gold": with_gold, "reliance": reliance, "seeds": seeds, **checks.sum().to_dict()})
-    table = pd.DataFrame(rows)
-    for suffix in ("", "_active"):
-        found = table[f"found{suffix}"]
-        table[f"precision{suffix}"] = found / table[f"flagged{suffix}"].where(table[f"flagged{suffix}"] > 0)
-        table[f"recall{suffix}"] = found / table[f"planted{suffix}"].where(table[f"planted{suffix}"] > 0)
-    return table
+    return planted_pasters.planted_table(planted_check, seeds, reliances)
 
 
 def main(arguments: list[str]) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from foundation.errors import SandboxError, printable
+from sandbox.fitting.reference import new_annotator_name
 from sandbox.io.files.json_stream import iter_items
 from sandbox.io.files.tables import read_table, require_columns
 from sandbox.io.importers.base import label_text
@@ -115,13 +116,7 @@ def with_reference_worker(answers: pd.DataFrame, reference: pd.Series, worker: s
     the answers already (under the rule of :mod:`sandbox.io.values`)."""
     from sandbox.kinds.classification.answers import validate_answers
 
-    name = name_or_error(worker, "--reference-as-worker", "annotator")
-    existing = in_type_of(pd.Series([name], dtype=object), answers["worker"], "--reference-as-worker")
-    if answers["worker"].isin(existing).any():
-        raise SandboxError(
-            f"--reference-as-worker {printable(repr(worker))}: the answers have an annotator of that "
-            "name already; choose another"
-        )
+    name = new_annotator_name(worker, answers)
     shared = reference[reference.index.isin(answers["task"])]
     added = pd.DataFrame(
         {

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.datasets import load_dataset
+from sandbox.fitting import planted_pasters
 from sandbox.kinds.pairwise.answers import gold_sides_by_task
 from sandbox.kinds.pairwise.dataset import PairwiseDataset
 from sandbox.kinds.pairwise.planted import ACTIVE, REAL
@@ -59,14 +60,9 @@ def plant_pasters(
     answers: pd.DataFrame, reference: pd.Series, rng: np.random.Generator, reliance: float
 ) -> tuple[pd.DataFrame, pd.Index]:
     """``answers`` with a random :data:`PLANTED_SHARE` of the raters giving the judge's side with
-    probability ``reliance`` on every task it judges; and the pasters."""
-    workers = np.sort(np.asarray(pd.unique(answers["worker"])))
-    chosen = rng.choice(workers, size=max(1, round(PLANTED_SHARE * len(workers))), replace=False)
-    judged = answers["task"].isin(reference.index).to_numpy()
-    pasted = answers["worker"].isin(chosen).to_numpy() & judged & (rng.random(len(answers)) < reliance)
-    labels = answers["label"].to_numpy(dtype=object).copy()
-    labels[pasted] = answers["task"].map(reference).to_numpy(dtype=object)[pasted]
-    return answers.assign(label=labels), pd.Index(chosen, name="worker")
+    probability ``reliance`` on every task it judges; and the pasters
+    (:func:`sandbox.fitting.planted_pasters.plant_pasters`)."""
+    return planted_pasters.plant_pasters(answers, reference, rng, reliance, PLANTED_SHARE)
 
 
 def planted_check(seed: int, reliance: float, with_gold: bool) -> dict[str, int]:
@@ -77,34 +73,13 @@ def planted_check(seed: int, reliance: float, with_gold: bool) -> dict[str, int]
     reference = reference_judge(gold, rng)
     planted_answers, pasters = plant_pasters(answers, reference, rng, reliance)
     report = pairwise_report(planted_answers, gold=gold if with_gold else None, reference=reference)
-    table = report.annotators
-    planted = table.index.isin(pasters)
-    flagged = table["pasting"].to_numpy(dtype=bool)
-    active = (table["answers"] >= ACTIVE).to_numpy()
-    return {
-        "planted": int(planted.sum()),
-        "flagged": int(flagged.sum()),
-        "found": int((planted & flagged).sum()),
-        "planted_active": int((planted & active).sum()),
-        "found_active": int((planted & flagged & active).sum()),
-    }
+    return planted_pasters.flag_counts(report.annotators, pasters, ACTIVE)
 
 
 def planted_table(seeds: int, reliances: Sequence[float] = RELIANCES) -> pd.DataFrame:
     """:func:`planted_check` summed over seeds, per reliance and gold setting, with precision and
-    recall."""
-    rows = []
-    for with_gold in (True, False):
-        for reliance in reliances:
-            checks = pd.DataFrame([planted_check(seed, reliance, with_gold) for seed in range(seeds)])
-            rows.append({"gold": with_gold, "reliance": reliance, "seeds": seeds, **checks.sum().to_dict()})
-    table = pd.DataFrame(rows)
-    table["precision"] = table["found"] / table["flagged"].where(table["flagged"] > 0)
-    table["recall"] = table["found"] / table["planted"].where(table["planted"] > 0)
-    table["recall_active"] = table["found_active"] / table["planted_active"].where(
-        table["planted_active"] > 0
-    )
-    return table
+    recall (all annotators and the active ones)."""
+    return planted_pasters.planted_table(planted_check, seeds, reliances)
 
 
 def main(arguments: list[str]) -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from foundation.errors import SandboxError, printable
-from sandbox.io.values import in_type_of, name_or_error
+from sandbox.fitting.reference import new_annotator_name
 from sandbox.io.values import shown as values_shown
 from sandbox.kinds.pairwise.aggregation import PairwiseAggregation, aggregate_pairs
 from sandbox.kinds.pairwise.answers import (
@@ -77,13 +77,7 @@ def model_answers(answers: pd.DataFrame, reference: pd.Series, worker: object) -
 def with_reference_worker(answers: pd.DataFrame, reference: pd.Series, worker: str) -> pd.DataFrame:
     """``answers`` with one more rater, ``worker``, who gives the model's side on every task it
     judges (no working time); SandboxError when a rater of that name exists already."""
-    name = name_or_error(worker, "--reference-as-worker", "annotator")
-    existing = in_type_of(pd.Series([name], dtype=object), answers["worker"], "--reference-as-worker")
-    if answers["worker"].isin(existing).any():
-        raise SandboxError(
-            f"--reference-as-worker {printable(repr(worker))}: the answers have an annotator of that "
-            "name already; choose another"
-        )
+    name = new_annotator_name(worker, answers)
     added = model_answers(answers, reference, name)
     if "seconds" in answers:
         added["seconds"] = float("nan")
