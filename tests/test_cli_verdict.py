@@ -142,7 +142,9 @@ BAD_NUMBERS = st.sampled_from(["nan", "inf", "-inf", "NaN", "x", "", "1e999"]) |
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    option=st.sampled_from(["--cost-per-label", "--curation-cost", "--budget", "--curation-accuracy"]),
+    option=st.sampled_from(
+        ["--cost-per-label", "--curation-cost", "--budget", "--curation-accuracy", "--llm-accuracy"]
+    ),
     value=BAD_NUMBERS,
 )
 def test_bad_numbers_are_one_clear_error(
@@ -175,3 +177,46 @@ def test_impossible_targets_and_accuracies(
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.count("\n") == 1
     assert "--target-accuracy" in captured.err or "--curation-accuracy" in captured.err
+
+
+@pytest.mark.parametrize("accuracy", [0.7, 0.95])
+def test_a_language_model_as_a_third_side(
+    rte_export: Path, capsys: pytest.CaptureFixture[str], accuracy: float
+) -> None:
+    """``--llm llm_annotator``: the model's side at the budget and at the target, at the preset's
+    price (what it pays is its answers times that price), with its accuracy the stand-in's: one
+    confusion profile right ``accuracy`` of the time, so majority vote over its variants lands near
+    it (within 4 binomial standard errors on 800 tasks, widened by the profile's per-class spread)."""
+    price = load_population("llm_annotator").cost_per_label
+    argv = [str(rte_export), "--cost-per-label", "0.02", "--llm", "llm_annotator"]
+    document = verdict([*argv, "--llm-accuracy", str(accuracy)], capsys)
+    assert document["llm"]["population"] == "llm_annotator"
+    assert document["llm"]["cost_per_label"] == pytest.approx(price)
+    model = document["at_budget"]["llm"]
+    assert model["cost"] == pytest.approx(model["n_labels"] * price)
+    assert model["cost"] <= document["budget"] + 1e-9
+    spread = 4 * math.sqrt(accuracy * (1 - accuracy) / N_TASKS) + 0.05
+    assert abs(model["accuracy"] - accuracy) <= spread
+    assert document["at_target"]["llm"] is not None
+    assert "A language model (assumed" in document["verdict"]
+    assert any("stand-in" in line and "(given)" in line for line in document["assumptions"])
+    assert document["winner"] in ("crowd", "curation", "neither")  # the verdict stays crowd vs curation
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (["--llm-accuracy", "0.9"], "--llm-accuracy goes with --llm"),
+        (["--llm", "paid_crowd"], "no member answering from the reference model"),
+        (["--llm", "llm_judge"], "answers pairwise tasks, not classification"),
+        (["--llm", "no_such_model"], "no_such_model"),
+    ],
+)
+def test_a_model_side_that_cannot_be_is_one_clear_error(
+    rte_export: Path, capsys: pytest.CaptureFixture[str], extra: list[str], fragment: str
+) -> None:
+    capsys.readouterr()
+    assert main(["verdict", str(rte_export), "--cost-per-label", "0.02", *extra]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "Traceback" not in captured.err
+    assert fragment in captured.err

@@ -299,9 +299,11 @@ def verdict(
     cost: float,
     curation_cost: float,
     curation_accuracy: float,
+    llm_accuracy: float | None,
 ) -> VerdictView:
     """The verdict of the upload at the prices given (what ``crowd-sandbox verdict`` prints)."""
-    return verdict_view(load(answers, gold), page_prices(cost, curation_cost, curation_accuracy))
+    prices = page_prices(cost, curation_cost, curation_accuracy, llm_accuracy)
+    return verdict_view(load(answers, gold), prices)
 
 
 def show_verdict(answers: UploadBytes, gold: UploadBytes | None) -> None:
@@ -342,8 +344,26 @@ def verdict_section(answers: UploadBytes, gold: UploadBytes | None) -> None:
         format="%.3f",
         key="verdict_curation_accuracy",
     )
+    with_model = st.checkbox(
+        "also a language model (llm_annotator, its price; a stand-in, not a real model)", key="verdict_llm"
+    )
+    llm_accuracy = None
+    if with_model:
+        llm_accuracy = float(
+            st.number_input(
+                "the model: accuracy on your tasks (assumption)",
+                0.5,
+                0.999,
+                0.85,
+                0.01,
+                format="%.3f",
+                key="verdict_llm_accuracy",
+            )
+        )
     try:
-        view = verdict(answers, gold, float(cost), float(curation_cost), float(curation_accuracy))
+        view = verdict(
+            answers, gold, float(cost), float(curation_cost), float(curation_accuracy), llm_accuracy
+        )
     except SandboxError as error:
         st.info(f"No verdict: {error}")
         return

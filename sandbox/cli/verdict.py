@@ -10,7 +10,7 @@ from sandbox.cli.options import add_aggregator, add_engine, add_format, add_gold
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """``verdict EXPORT --cost-per-label C [--curation-cost C2] [--curation P] [--curation-accuracy A]
-    [--gold G] [--budget B] [--target-accuracy A]``."""
+    [--llm P [--llm-accuracy A]] [--gold G] [--budget B] [--target-accuracy A]``."""
     add_import_options(parser)
     add_gold(parser)
     prices = parser.add_argument_group("prices (money units per answer)")
@@ -27,6 +27,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--curation-accuracy",
         type=finite_float,
         help="curators' mean accuracy on ordinary items, in (0, 1) (default: the preset's)",
+    )
+    model = parser.add_argument_group("a language model as a third side (assumed, not measured)")
+    model.add_argument("--llm", help="the model's population, preset or TOML (e.g. llm_annotator)")
+    model.add_argument(
+        "--llm-accuracy",
+        type=finite_float,
+        help="how often the stand-in model is right on your tasks, in (0, 1) (default 0.85)",
     )
     question = parser.add_argument_group("the two questions asked of both sides")
     question.add_argument(
@@ -56,7 +63,14 @@ def verdict(args: argparse.Namespace) -> int:
     from sandbox.reporting.render import dumps
     from sandbox.reporting.verdict import verdict_json, verdict_report
 
-    prices = Prices(args.cost_per_label, args.curation_cost, args.curation_accuracy, args.curation).checked()
+    prices = Prices(
+        args.cost_per_label,
+        args.curation_cost,
+        args.curation_accuracy,
+        args.curation,
+        llm=args.llm,
+        llm_accuracy=args.llm_accuracy,
+    ).checked()
     check_question(args.budget, args.target_accuracy)
     engine = check_engine(args.engine)
     kind, imported = read_export(args)

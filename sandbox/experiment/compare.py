@@ -254,7 +254,10 @@ def partial_coverage_warnings(comparison: Comparison, n_tasks: int) -> list[str]
     """One sentence per side that labelled only part of the ``n_tasks`` tasks (a budget too small for
     one answer per task): its accuracy is over the tasks it labelled, not comparable as such."""
     warnings = []
-    for key, side in (("crowd", comparison.crowd), ("curation", comparison.curation)):
+    sides = [("crowd", comparison.crowd), ("curation", comparison.curation)]
+    if comparison.llm is not None:
+        sides.append(("llm", comparison.llm))
+    for key, side in sides:
         if side.coverage < 1 - 1e-9:
             labelled = round(side.coverage * n_tasks)
             warnings.append(

@@ -10,7 +10,12 @@ One path for the ``verdict`` command and the dashboard's "Your export" page (:fu
    same budget (default: what curation charges for one answer per task), and what each side pays to
    reach a target accuracy (default: the better side's accuracy at that budget);
 4. a short text says which side wins and why, from the numbers: cost, accuracy, misleading items,
-   cheaters.
+   cheaters;
+5. with ``Prices.llm``, a language model (a population such as ``llm_annotator``, answering from the
+   campaign's stand-in reference model: :mod:`sandbox.simulation.reference`) is a third side of both
+   questions. Its accuracy on your tasks is an assumption (``llm_accuracy``, the stand-in's confusion
+   profile), and said to be; the verdict stays crowd against curation, and a line says where the
+   model stands.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from sandbox.datasets.dataset import Dataset
 from sandbox.experiment.compare import Comparison, SideResult, compare
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.kinds.base import TaskKind
+from sandbox.simulation.reference import ReferenceSettings
 
 #: Two accuracies closer than this many standard errors of their difference are "about the same".
 NOISE_STANDARD_ERRORS = 2.0
@@ -44,13 +50,17 @@ class Prices:
 
     ``curation``: a population preset or TOML file (None: the kind's ``curation_preset``);
     ``curation_cost`` and ``curation_accuracy``: replace the preset's price per answer and its curators'
-    mean accuracy on ordinary items (None: the preset's own).
+    mean accuracy on ordinary items (None: the preset's own). ``llm``: a model population (preset or
+    TOML) as a third side; ``llm_accuracy``: the stand-in model's accuracy on your tasks (None: the
+    reference model's default).
     """
 
     cost_per_label: float
     curation_cost: float | None = None
     curation_accuracy: float | None = None
     curation: str | None = None
+    llm: str | None = None
+    llm_accuracy: float | None = None
 
     def checked(self) -> Prices:
         """The prices, or SandboxError naming the first that is not a finite number in range."""
@@ -63,7 +73,20 @@ class Prices:
                 raise SandboxError(
                     f"--curation-accuracy must be a number strictly between 0 and 1, got {value!r}"
                 )
+        if self.llm_accuracy is not None:
+            if self.llm is None:
+                raise SandboxError("--llm-accuracy goes with --llm POPULATION (the model's side)")
+            value = self.llm_accuracy
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 < value < 1:
+                raise SandboxError(f"--llm-accuracy must be a number strictly between 0 and 1, got {value!r}")
         return self
+
+    def reference(self) -> ReferenceSettings | None:
+        """The stand-in model the ``llm`` side answers from (None without one)."""
+        if self.llm is None:
+            return None
+        given = {} if self.llm_accuracy is None else {"accuracy": self.llm_accuracy}
+        return ReferenceSettings.from_dict({"model": "profile", **given}, source="--llm-accuracy")
 
 
 def check_price(value: float, what: str) -> float:
@@ -179,6 +202,30 @@ def curation_defaults(kind: TaskKind, curation: str | None = None) -> tuple[floa
     return population.cost_per_label, mean
 
 
+def llm_population(kind: TaskKind, prices: Prices) -> tuple[Population | None, tuple[str, ...]]:
+    """The model's side as the user names it (None without ``prices.llm``), and what it assumes."""
+    if prices.llm is None:
+        return None, ()
+    data, source = load_population_dict(prices.llm)
+    population = Population.from_dict(data, source)
+    if population.kind != kind.name:
+        raise SandboxError(f"--llm {source} answers {population.kind} tasks, not {kind.name}")
+    if not any(m.archetype.consults_reference for m in population.members):
+        raise SandboxError(
+            f"--llm {source} has no member answering from the reference model (e.g. the llm_annotator "
+            "preset's language_model archetype)"
+        )
+    reference = prices.reference()
+    assert reference is not None
+    accuracy = "(given)" if prices.llm_accuracy is not None else "(the stand-in's default)"
+    return population, (
+        f"the model is {population.name} ({source}): {population.description}",
+        f"the model costs {population.cost_per_label:g} per answer (the preset's price)",
+        f"the model is a stand-in, not a real model: a confusion profile right {reference.accuracy:.3f} "
+        f"of the time on your tasks {accuracy}",
+    )
+
+
 def _honest_skill(data: Mapping[str, Any]) -> dict[str, Any] | None:
     """The mutable ``skill = { alpha, beta }`` table of the population dict's honest archetype, if any."""
     honest = data.get("archetypes", {}).get("honest") if isinstance(data.get("archetypes"), dict) else None
@@ -211,6 +258,7 @@ class Verdict:
     winner: str
     text: str
     crowd_population: Population | None = None
+    llm: SideProfile | None = None
 
 
 def default_budget(dataset: Dataset, curation: Population) -> float:
@@ -231,23 +279,46 @@ def judge(
     engine: Engine = "fast",
     params: Mapping[str, Any] | None = None,
     assumptions: tuple[str, ...] = (),
+    llm: Population | None = None,
+    reference: ReferenceSettings | None = None,
 ) -> Verdict:
-    """Compare ``crowd`` with ``curation`` on ``dataset`` at ``budget`` and at ``target_accuracy``
-    (defaults: see the module docstring) through :func:`sandbox.experiment.compare.compare`."""
+    """Compare ``crowd`` with ``curation`` (and the model's side ``llm``, answering from the stand-in
+    ``reference``) on ``dataset`` at ``budget`` and at ``target_accuracy`` (defaults: see the module
+    docstring) through :func:`sandbox.experiment.compare.compare`."""
     check_question(budget, target_accuracy)
     spend = budget if budget is not None else default_budget(dataset, curation)
     at_budget = compare(
-        dataset, crowd, curation, aggregator, seed, budget=spend, engine=engine, params=params
+        dataset,
+        crowd,
+        curation,
+        aggregator,
+        seed,
+        budget=spend,
+        engine=engine,
+        params=params,
+        llm=llm,
+        reference=reference,
     )
     target = target_accuracy
     if target is None:
         reached = [s.accuracy for s in (at_budget.crowd, at_budget.curation) if math.isfinite(s.accuracy)]
         target = min(max(reached, default=1.0), 1.0) or 1.0
     at_target = compare(
-        dataset, crowd, curation, aggregator, seed, target_accuracy=target, engine=engine, params=params
+        dataset,
+        crowd,
+        curation,
+        aggregator,
+        seed,
+        target_accuracy=target,
+        engine=engine,
+        params=params,
+        llm=llm,
+        reference=reference,
     )
     sides = (profile(crowd), profile(curation))
     winner, text = verdict_text(at_budget, at_target, spend, target, *sides, n_tasks=dataset.n_tasks)
+    if llm is not None:
+        text += "\n" + model_line(at_budget, at_target, target, dataset.n_tasks)
     return Verdict(
         dataset=dataset.name,
         n_tasks=dataset.n_tasks,
@@ -265,6 +336,7 @@ def judge(
         winner=winner,
         text=text,
         crowd_population=crowd,
+        llm=None if llm is None else profile(llm),
     )
 
 
@@ -287,7 +359,8 @@ def export_verdict(
     export the kind cannot judge (e.g. without gold)."""
     prices.checked()
     check_question(budget, target_accuracy)
-    curation_population(kind, prices)  # a bad curation is refused before any work
+    curation_population(kind, prices)  # a bad curation or model is refused before any work
+    model, model_assumptions = llm_population(kind, prices)
     method = kind.methods([aggregator or kind.default_aggregator])[0]
     dataset, fitted = kind.verdict_inputs(imported, gold, name, prices.cost_per_label, engine)
     crowd = Population.from_dict(fitted, f"the crowd fitted to {name}")
@@ -308,7 +381,9 @@ def export_verdict(
         budget=budget,
         target_accuracy=target_accuracy,
         engine=engine,
-        assumptions=assumptions,
+        assumptions=assumptions + model_assumptions,
+        llm=model,
+        reference=prices.reference(),
     )
 
 
@@ -424,3 +499,31 @@ def verdict_text(
         )
     )
     return winner, "\n".join(lines)
+
+
+def model_line(at_budget: Comparison, at_target: Comparison, target: float, n_tasks: int) -> str:
+    """Where the model's side stands against both others: its line at the budget and at the target,
+    and whether it labels better than both (beyond noise) at the budget."""
+    model, reach = at_budget.llm, at_target.llm
+    assert model is not None and reach is not None
+    cost = (
+        f"to reach {target:.3f} it pays {reach.cost:.4g}"
+        if reach.reached
+        else f"it never reaches {target:.3f} (best {reach.accuracy:.3f})"
+    )
+    best = all(
+        math.isfinite(model.accuracy)
+        and model.coverage >= other.coverage - 1e-9
+        and model.accuracy - other.accuracy > _noise(model, other, n_tasks)
+        for other in (at_budget.crowd, at_budget.curation)
+        if math.isfinite(other.accuracy)
+    )
+    standing = (
+        "it labels better than both at this budget"
+        if best
+        else "it does not label better than both at this budget"
+    )
+    return (
+        f"A language model (assumed, see below): {_side(model, n_tasks)} at the same budget; {cost}; "
+        f"{standing}, if it is as good on your tasks as assumed."
+    )

@@ -12,7 +12,8 @@ from sandbox.reporting.render import comparison_json, comparison_table
 
 def verdict_json(verdict: Verdict) -> dict[str, Any]:
     """Everything of the verdict (non-finite numbers as None): the winner and the text, the
-    assumptions about curation, both questions as ``compare`` documents, what each side is made of."""
+    assumptions about curation (and the model), both questions as ``compare`` documents, what each
+    side is made of (``llm``: None without a model's side)."""
     header = {"dataset": verdict.dataset, "aggregator": verdict.aggregator, "seed": verdict.seed}
     return {
         **header,
@@ -31,6 +32,7 @@ def verdict_json(verdict: Verdict) -> dict[str, Any]:
         ),
         "crowd": asdict(verdict.crowd),
         "curation": asdict(verdict.curation),
+        "llm": None if verdict.llm is None else asdict(verdict.llm),
     }
 
 

@@ -195,6 +195,37 @@ def test_your_export_gives_the_verdict_of_the_command(tmp_path: Path) -> None:
     assert document["verdict"].splitlines()[0] in shown
 
 
+def test_your_export_puts_a_language_model_beside_the_verdict() -> None:
+    """Ticking the model adds its row to both questions, at the command's numbers for the same
+    inputs (``verdict --llm llm_annotator --llm-accuracy A``)."""
+    import contextlib
+    import io
+    import json
+
+    from sandbox.cli.main import main
+
+    app = page("your_export").run()
+    app.file_uploader(key="answers").set_value(
+        ("labels.csv", (SNOW_RTE / "labels.csv").read_bytes(), "text/csv")
+    )
+    app.file_uploader(key="gold").set_value(("gold.csv", (SNOW_RTE / "gold.csv").read_bytes(), "text/csv"))
+    app.run()
+    app.checkbox(key="verdict_llm").check().run()
+    app.number_input(key="verdict_llm_accuracy").set_value(0.9).run()
+    assert not app.exception
+    page_budget = next(t.value for t in app.dataframe if "side" in t.value.columns)
+    assert list(page_budget["side"]) == ["crowd", "curation", "llm"]
+    argv = ["verdict", str(SNOW_RTE / "labels.csv"), "--gold", str(SNOW_RTE / "gold.csv"), "--format", "json"]
+    argv += ["--cost-per-label", "0.02", "--llm", "llm_annotator", "--llm-accuracy", "0.9"]
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert main(argv) == 0
+    document = json.loads(printed.getvalue())
+    row = page_budget[page_budget["side"] == "llm"].iloc[0]
+    assert row["accuracy"] == pytest.approx(document["at_budget"]["llm"]["accuracy"])
+    assert row["cost"] == pytest.approx(document["at_budget"]["llm"]["cost"])
+    assert "A language model (assumed" in "\n".join(m.value for m in app.markdown)
+
+
 def test_your_export_reads_a_label_studio_export() -> None:
     app = page("your_export").run()
     export = (REPO / "tests" / "importers" / "fixtures" / "ls_full.json").read_bytes()

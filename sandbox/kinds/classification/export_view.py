@@ -173,14 +173,23 @@ def curation_inputs() -> tuple[float, float]:
     return price, accuracy if accuracy is not None else 0.95
 
 
-def page_prices(cost: float, curation_cost: float, curation_accuracy: float) -> Prices:
+#: The model population the page offers as a third side.
+PAGE_LLM = "llm_annotator"
+
+
+def page_prices(
+    cost: float, curation_cost: float, curation_accuracy: float, llm_accuracy: float | None = None
+) -> Prices:
     """The prices a page's inputs stand for: curation's left as the preset's (None) where the input
-    still shows the preset's value, so that the verdict says which values were given."""
+    still shows the preset's value, so that the verdict says which values were given;
+    ``llm_accuracy``: the model's side (:data:`PAGE_LLM`) at that assumed accuracy (None: none)."""
     price, accuracy = curation_inputs()
     return Prices(
         cost,
         None if math.isclose(curation_cost, price, abs_tol=1e-9) else curation_cost,
         None if math.isclose(curation_accuracy, accuracy, abs_tol=5e-4) else curation_accuracy,
+        llm=None if llm_accuracy is None else PAGE_LLM,
+        llm_accuracy=llm_accuracy,
     )
 
 
@@ -230,6 +239,5 @@ def verdict_view(
 def _side_rows(question: dict[str, Any]) -> pd.DataFrame:
     """One row per side of a ``compare`` document: what it chose and what it achieved."""
     columns = ["population", "accuracy", "cost", "n_labels", "redundancy", "gold_rate", "coverage", "reached"]
-    return pd.DataFrame(
-        [{"side": key, **{c: question[key][c] for c in columns}} for key in ("crowd", "curation")]
-    )
+    sides = [key for key in ("crowd", "curation", "llm") if question.get(key)]
+    return pd.DataFrame([{"side": key, **{c: question[key][c] for c in columns}} for key in sides])
