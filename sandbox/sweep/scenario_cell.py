@@ -12,6 +12,9 @@ Scenario dict::
     n_iter = 50
     [policy]                           # CampaignPolicy fields (redundancy, gold_rate, ...)
     redundancy = 5
+    [reference_model]                  # the campaign's stand-in language model (ReferenceSettings:
+    model = "naive_bayes"              # model, train_share, accuracy, judge_*), for populations
+                                       # whose members consult it (llm_assisted, language_model)
 
 Every policy field may be written bare (``redundancy``, ``gold_rate``); ``population.*`` edits first
 turn a preset name or file into its table. Rows: one per aggregator with the aggregator's scores
@@ -38,8 +41,18 @@ if TYPE_CHECKING:
     from sandbox.datasets.dataset import Dataset
     from sandbox.metrics.outcome import Outcome
     from sandbox.simulation.policy import CampaignPolicy
+    from sandbox.simulation.reference import ReferenceSettings
 
-SCENARIO_KEYS = ("dataset", "population", "aggregators", "aggregator_params", "engine", "policy", "kind")
+SCENARIO_KEYS = (
+    "dataset",
+    "population",
+    "aggregators",
+    "aggregator_params",
+    "engine",
+    "policy",
+    "reference_model",
+    "kind",
+)
 SCORE_FIELDS_LEFT_OUT = ("aggregator", "seconds", "extra")
 
 
@@ -137,6 +150,17 @@ def _aggregator_params(scenario: dict[str, Any], names: list[str]) -> dict[str, 
     return params
 
 
+def _reference(scenario: dict[str, Any]) -> ReferenceSettings:
+    """The scenario's ``reference_model`` table (the campaign's stand-in model), validated; defaults
+    when absent."""
+    from sandbox.simulation.reference import ReferenceSettings
+
+    table = scenario.get("reference_model", {})
+    if not isinstance(table, dict):
+        raise SandboxError(f"reference_model must be a table of reference-model settings, got {table!r}")
+    return ReferenceSettings.from_dict(table, "sweep scenario: reference_model")
+
+
 def _engine(scenario: dict[str, Any]) -> Engine:
     from sandbox.aggregation.registry import check_engine
 
@@ -158,6 +182,7 @@ def run_scenario_cell(scenario: dict[str, Any], seed: int) -> list[dict[str, Any
         engine=_engine(scenario),
         seed=seed,
         aggregator_params=_aggregator_params(scenario, aggregators),
+        reference=_reference(scenario),
     )
     return _rows(experiment.run(isolate_errors=True), experiment.aggregators)
 
@@ -190,7 +215,7 @@ class ScenarioCell(CellKind):
     def __init__(self) -> None:
         super().__init__(
             run_scenario_cell,
-            open_tables=frozenset({"population", "policy", "aggregator_params"}),
+            open_tables=frozenset({"population", "policy", "aggregator_params", "reference_model"}),
             preload=("sandbox.experiment.experiment", "sandbox.datasets", "annotators.population"),
             summary=("accuracy", "cost", "cost_per_correct_label", "skill_correlation"),
         )
@@ -224,6 +249,7 @@ class ScenarioCell(CellKind):
 
         policy = _policy(scenario)
         _aggregator_params(scenario, _aggregators(scenario))
+        _reference(scenario)
         _engine(scenario)
         population = _population(scenario["population"])
         dataset = _dataset(str(scenario["dataset"]))
