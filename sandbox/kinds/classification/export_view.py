@@ -11,7 +11,6 @@ uploaded bytes into a directory the caller owns (the readers take paths).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from dataclasses import dataclass
@@ -27,14 +26,11 @@ from sandbox.fitting.report import AnnotatorReport
 from sandbox.io.importers.base import ImportedAnswers
 from sandbox.io.uploads import save_upload
 from sandbox.kinds.base import task_kind
-from sandbox.kinds.classification.aggregation import aggregate
 from sandbox.kinds.classification.answers import align_gold, read_gold
 from sandbox.kinds.classification.consensus import consensus_table, labelstudio_predictions
 from sandbox.kinds.classification.kind import KIND
 from sandbox.kinds.classification.readers import load_answers
-from sandbox.kinds.classification.removal import removal_effect
-from sandbox.kinds.classification.report import build_report
-from sandbox.randomness import substream
+from sandbox.kinds.classification.report import report_and_consensus
 
 
 @dataclass(frozen=True)
@@ -73,23 +69,10 @@ def analyse(
     the export's identities of the annotators) and the consensus table (``task, label,
     confidence``) of ``aggregator``, ties broken by ``ties`` (as ``report --ties``); ``seed`` draws
     the bootstraps."""
-    consensus = aggregate(aggregator, upload.answers, ties=ties)
-    dawid_skene = consensus if consensus.confusion is not None else aggregate("ds", upload.answers, ties=ties)
-    report = build_report(
-        upload.answers, consensus=consensus, dawid_skene=dawid_skene, gold=upload.gold, seed=seed
+    report, consensus = report_and_consensus(
+        upload.answers, aggregator=aggregator, gold=upload.gold, ties=ties, seed=seed
     )
-    suspects = report.annotators.index[report.annotators["suspect"].astype(bool)].tolist()
-    removal = removal_effect(
-        upload.answers,
-        report.tasks["consensus"],
-        suspects,
-        aggregator=aggregator,
-        engine="fast",
-        ties=ties,
-        gold=upload.gold,
-        rng=substream(seed, 2),
-    )
-    report = with_identities(dataclasses.replace(report, removal=removal), upload.imported.identities)
+    report = with_identities(report, upload.imported.identities)
     return report, consensus_table(consensus.labels, consensus.probas)
 
 

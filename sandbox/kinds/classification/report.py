@@ -119,10 +119,36 @@ def annotator_report(
     seed: SeedLike = 0,
     resamples: int = DEFAULT_RESAMPLES,
 ) -> AnnotatorReport:
+    """The report of :func:`report_and_consensus`, without the consensus."""
+    return report_and_consensus(
+        answers,
+        aggregator=aggregator,
+        engine=engine,
+        gold=gold,
+        min_seconds=min_seconds,
+        ties=ties,
+        reference=reference,
+        seed=seed,
+        resamples=resamples,
+    )[0]
+
+
+def report_and_consensus(
+    answers: pd.DataFrame,
+    *,
+    aggregator: str = "ds",
+    engine: str = "fast",
+    gold: pd.Series | None = None,
+    min_seconds: float | None = None,
+    ties: TieBreak | None = None,
+    reference: pd.Series | None = None,
+    seed: SeedLike = 0,
+    resamples: int = DEFAULT_RESAMPLES,
+) -> tuple[AnnotatorReport, Aggregation]:
     """The report with ``aggregator``'s consensus (``engine``, tie rule ``ties``: the default's
     when None), each method fitted once, and what re-aggregating without the suspects changes;
-    ``seed`` draws the bootstraps (``resamples`` for the agreement interval). ``reference``: a
-    model's labels by task (aligned with the answers:
+    and that consensus. ``seed`` draws the bootstraps (``resamples`` for the agreement interval).
+    ``reference``: a model's labels by task (aligned with the answers:
     :func:`sandbox.kinds.classification.reference_answers.align_reference`)."""
     if answers.empty:
         raise SandboxError("no answers to report on")
@@ -149,7 +175,7 @@ def annotator_report(
         gold=gold,
         rng=substream(seed, 2),
     )
-    return dataclasses.replace(report, removal=removal)
+    return dataclasses.replace(report, removal=removal), consensus
 
 
 def build_report(
