@@ -267,6 +267,15 @@ def _users(client: Any, workers: list[str], url: str, api_key: str | None) -> di
     return users
 
 
+def _import_tasks(
+    client: Any, project: Any, tasks: list[dict[str, Any]], url: str, api_key: str | None
+) -> None:
+    """Import ``tasks`` into ``project`` in batches of :data:`_BATCH`."""
+    for start in range(0, len(tasks), _BATCH):
+        with _api(f"importing tasks into project {project}", url, api_key):
+            client.projects.import_tasks(project, request=tasks[start : start + _BATCH])
+
+
 def push(
     url: str,
     answers: pd.DataFrame,
@@ -302,9 +311,7 @@ def push(
         if gold is not None and task in gold.index:
             annotations.append({"completed_by": me, "ground_truth": True, "result": _result(gold[task])})
         tasks.append({"data": {"text": f"task {task}", TASK_FIELD: str(task)}, "annotations": annotations})
-    for start in range(0, len(tasks), _BATCH):
-        with _api(f"importing tasks into project {project.id}", url, api_key):
-            client.projects.import_tasks(project.id, request=tasks[start : start + _BATCH])
+    _import_tasks(client, project.id, tasks, url, api_key)
     return PushResult(
         project_id=int(project.id),
         users=users,
@@ -386,9 +393,7 @@ def push_export(
                     "value": {"choices": [str(label)]},
                 }
                 task["annotations"].append({"completed_by": me, "ground_truth": True, "result": [region]})
-    for start in range(0, len(tasks), _BATCH):
-        with _api(f"importing tasks into project {project.id}", url, api_key):
-            client.projects.import_tasks(project.id, request=tasks[start : start + _BATCH])
+    _import_tasks(client, project.id, tasks, url, api_key)
     return PushResult(
         project_id=int(project.id),
         users=users,
